@@ -1,0 +1,69 @@
+import GatehouseCore
+
+/// A config-as-code file: the desired profiles, permission sets, users and connected apps.
+///
+/// A key that is absent leaves that field of an existing entity as it is (and takes the default for a new one);
+/// a list that is present replaces the whole list. Nothing is ever deleted by `apply`.
+public struct ConfigDocument: Sendable, Equatable {
+    public var profiles: [ProfileSpec] = []
+    public var permissionSets: [PermissionSetSpec] = []
+    public var users: [UserSpec] = []
+    public var connectedApps: [ConnectedAppSpec] = []
+
+    public init() {}
+}
+
+/// A profile as written in config.
+public struct ProfileSpec: Sendable, Equatable {
+    public var path: String
+    public var name: String
+    public var adminPermissions: [AdminPermission]?
+    public var connectedApps: [String]?
+}
+
+/// A permission set as written in config.
+public struct PermissionSetSpec: Sendable, Equatable {
+    public var path: String
+    public var name: String
+    public var adminPermissions: [AdminPermission]?
+    public var connectedApps: [String]?
+}
+
+/// A user as written in config.
+public struct UserSpec: Sendable, Equatable {
+    public var path: String
+    public var username: String
+    public var email: String?
+    public var displayName: String?
+    /// A password in clear, hashed on apply; never exported.
+    public var password: String?
+    /// A Gatehouse password hash, as `export` writes it.
+    public var passwordHash: String?
+    public var profile: String?
+    public var permissionSets: [String]?
+    public var active: Bool?
+}
+
+/// A connected app as written in config.
+public struct ConnectedAppSpec: Sendable, Equatable {
+    public var path: String
+    public var name: String
+    public var clientId: String?
+    /// A secret in clear, accepted for migrations and tests; stored only as a hash.
+    public var clientSecret: String?
+    /// Secret hashes as `export` writes them; valid only under the same master key.
+    public var clientSecretHashes: [String]?
+    public var isPublic: Bool?
+    public var callbackUrls: [String]?
+    public var scopes: [String]?
+    public var grantTypes: [GrantType]?
+    public var permittedUsers: PermittedUsers?
+    public var refreshTokenPolicy: RefreshTokenPolicy?
+    public var refreshTokenRotation: Bool?
+    public var runAsUser: String??
+    public var accessTokenFormat: AccessTokenFormat?
+    public var accessTokenLifetime: PolicyDuration?
+    public var idTokenLifetime: PolicyDuration?
+    public var requirePkce: Bool?
+    public var blocked: Bool?
+}

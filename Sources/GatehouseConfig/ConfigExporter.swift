@@ -1,0 +1,92 @@
+import GatehouseCore
+import Yams
+
+/// Writes the directory in the config format, so that `apply` of the export on an empty database rebuilds the
+/// same state. Passwords and secrets are never written in clear: users carry `passwordHash`, apps
+/// `clientSecretHashes` (usable only under the same master key).
+public enum ConfigExporter {
+    public static func export(_ directory: Directory) throws -> String {
+        func names<ID: Hashable>(_ ids: Set<ID>, _ lookup: (ID) -> String?) -> Node {
+            list(ids.compactMap(lookup).sorted { uniquenessKey($0) < uniquenessKey($1) })
+        }
+        let profiles = directory.sortedProfiles.map { profile in
+            mapping([
+                ("name", scalar(profile.name)),
+                ("adminPermissions", list(profile.adminPermissions.sorted().map(\.rawValue))),
+                ("connectedApps", names(profile.connectedApps) { directory.apps[$0]?.name }),
+            ])
+        }
+        let sets = directory.sortedPermissionSets.map { set in
+            mapping([
+                ("name", scalar(set.name)),
+                ("adminPermissions", list(set.adminPermissions.sorted().map(\.rawValue))),
+                ("connectedApps", names(set.connectedApps) { directory.apps[$0]?.name }),
+            ])
+        }
+        let users = directory.sortedUsers.map { user in
+            var pairs: [(String, Node)] = [
+                ("username", scalar(user.username)),
+                ("email", scalar(user.email)),
+                ("displayName", scalar(user.displayName)),
+            ]
+            if let hash = user.passwordHash { pairs.append(("passwordHash", scalar(hash))) }
+            pairs.append(("profile", scalar(directory.profiles[user.profile]?.name ?? "")))
+            pairs.append(("permissionSets", names(user.permissionSets) { directory.permissionSets[$0]?.name }))
+            pairs.append(("active", bool(user.isActive)))
+            return mapping(pairs)
+        }
+        let apps = directory.sortedApps.map { app in
+            mapping([
+                ("name", scalar(app.name)),
+                ("clientId", scalar(app.clientID)),
+                ("clientSecretHashes", list(app.secrets.map(\.hash))),
+                ("public", bool(app.isPublic)),
+                ("callbackUrls", list(app.callbackURLs)),
+                ("scopes", list(app.scopes)),
+                ("grantTypes", list(app.grantTypes.sorted().map(\.rawValue))),
+                ("permittedUsers", scalar(app.permittedUsers.rawValue)),
+                ("refreshTokenPolicy", scalar(app.refreshTokenPolicy.description)),
+                ("refreshTokenRotation", bool(app.isRefreshTokenRotationEnabled)),
+                (
+                    "runAsUser",
+                    app.runAsUser.flatMap { directory.users[$0] }.map { scalar($0.username) }
+                        ?? Node("null", Tag(.null))
+                ),
+                ("accessTokenFormat", scalar(app.accessTokenFormat.rawValue)),
+                ("accessTokenLifetime", scalar(app.accessTokenLifetime.description)),
+                ("idTokenLifetime", scalar(app.idTokenLifetime.description)),
+                ("requirePkce", bool(app.requiresPKCE)),
+                ("blocked", bool(app.isBlocked)),
+            ])
+        }
+        let root = mapping([
+            ("profiles", .sequence(.init(profiles))),
+            ("permissionSets", .sequence(.init(sets))),
+            ("users", .sequence(.init(users))),
+            ("connectedApps", .sequence(.init(apps))),
+        ])
+        return try Yams.serialize(node: root, sortKeys: false)
+    }
+
+    private static func scalar(_ text: String) -> Node {
+        // Quote anything YAML could read as another type (true, 1, null, 30d stays a string either way).
+        Node(text, Tag(.str), needsQuoting(text) ? .doubleQuoted : .plain)
+    }
+
+    private static func needsQuoting(_ text: String) -> Bool {
+        let plainUnsafe = ["true", "false", "yes", "no", "on", "off", "null", "~", ""]
+        return plainUnsafe.contains(text.lowercased()) || Double(text) != nil
+            || text.first.map { "!&*[]{}|>'\"%@`#,?:-".contains($0) } ?? true
+            || text.contains(": ") || text.contains(" #") || text.hasSuffix(":")
+    }
+
+    private static func bool(_ value: Bool) -> Node { Node(value ? "true" : "false", Tag(.bool)) }
+
+    private static func list(_ values: [String]) -> Node {
+        .sequence(.init(values.map(scalar), Tag(.seq), .flow))
+    }
+
+    private static func mapping(_ pairs: [(String, Node)]) -> Node {
+        .mapping(.init(pairs.map { (Node($0.0), $0.1) }))
+    }
+}

@@ -1,0 +1,113 @@
+import GatehouseCore
+import Yams
+
+/// Reads a config file's YAML into a ``ConfigDocument``, reporting every problem with its path in the file
+/// (`users[3].profile: …`). Unknown keys are errors, so a typo never passes silently.
+public enum ConfigReader {
+    public static func read(yaml text: String) throws(ValidationFailure) -> ConfigDocument {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ValidationFailure([ValidationIssue(path: "", message: "not valid YAML: \(error)")])
+        }
+        let reader = NodeReader()
+        var document = ConfigDocument()
+        if let root {
+            reader.mapping(root, at: "", keys: ["profiles", "permissionSets", "users", "connectedApps"]) {
+                key, node, path in
+                switch key {
+                case "profiles": document.profiles = reader.sequence(node, at: path, readProfile)
+                case "permissionSets": document.permissionSets = reader.sequence(node, at: path, readPermissionSet)
+                case "users": document.users = reader.sequence(node, at: path, readUser)
+                default: document.connectedApps = reader.sequence(node, at: path, readApp)
+                }
+            }
+        }
+        try reader.report.throwIfInvalid()
+        return document
+    }
+
+    private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader) -> ProfileSpec? {
+        var spec = ProfileSpec(path: path, name: "")
+        var hasName = false
+        reader.mapping(node, at: path, keys: ["name", "adminPermissions", "connectedApps"]) { key, value, keyPath in
+            switch key {
+            case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
+            case "adminPermissions": spec.adminPermissions = reader.enumList(value, at: keyPath)
+            default: spec.connectedApps = reader.stringList(value, at: keyPath)
+            }
+        }
+        if !hasName { reader.report.add(fieldPath(path, "name"), "is required") }
+        return spec
+    }
+
+    private static func readPermissionSet(_ node: Node, _ path: String, _ reader: NodeReader) -> PermissionSetSpec? {
+        guard let profile = readProfile(node, path, reader) else { return nil }
+        return PermissionSetSpec(
+            path: path, name: profile.name, adminPermissions: profile.adminPermissions,
+            connectedApps: profile.connectedApps)
+    }
+
+    private static func readUser(_ node: Node, _ path: String, _ reader: NodeReader) -> UserSpec? {
+        var spec = UserSpec(path: path, username: "")
+        var hasUsername = false
+        let keys = [
+            "username", "email", "displayName", "password", "passwordHash", "profile", "permissionSets", "active",
+        ]
+        reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
+            switch key {
+            case "username": (spec.username, hasUsername) = (reader.string(value, at: keyPath) ?? "", true)
+            case "email": spec.email = reader.string(value, at: keyPath)
+            case "displayName": spec.displayName = reader.string(value, at: keyPath)
+            case "password": spec.password = reader.string(value, at: keyPath)
+            case "passwordHash": spec.passwordHash = reader.string(value, at: keyPath)
+            case "profile": spec.profile = reader.string(value, at: keyPath)
+            case "permissionSets": spec.permissionSets = reader.stringList(value, at: keyPath)
+            default: spec.active = reader.bool(value, at: keyPath)
+            }
+        }
+        if !hasUsername { reader.report.add(fieldPath(path, "username"), "is required") }
+        if spec.password != nil && spec.passwordHash != nil {
+            reader.report.add(fieldPath(path, "password"), "give either password or passwordHash, not both")
+        }
+        return spec
+    }
+
+    private static let appKeys = [
+        "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
+        "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
+        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked",
+    ]
+
+    private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
+        var spec = ConnectedAppSpec(path: path, name: "")
+        var hasName = false
+        reader.mapping(node, at: path, keys: appKeys) { key, value, keyPath in
+            switch key {
+            case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
+            case "clientId": spec.clientId = reader.string(value, at: keyPath)
+            case "clientSecret": spec.clientSecret = reader.string(value, at: keyPath)
+            case "clientSecretHashes": spec.clientSecretHashes = reader.stringList(value, at: keyPath)
+            case "public": spec.isPublic = reader.bool(value, at: keyPath)
+            case "callbackUrls": spec.callbackUrls = reader.stringList(value, at: keyPath)
+            case "scopes": spec.scopes = reader.stringList(value, at: keyPath)
+            case "grantTypes": spec.grantTypes = reader.enumList(value, at: keyPath)
+            case "permittedUsers": spec.permittedUsers = reader.enumValue(value, at: keyPath)
+            case "refreshTokenPolicy":
+                spec.refreshTokenPolicy = reader.parsed(value, at: keyPath, expected: RefreshTokenPolicy.syntax) {
+                    RefreshTokenPolicy(parsing: $0)
+                }
+            case "refreshTokenRotation": spec.refreshTokenRotation = reader.bool(value, at: keyPath)
+            case "runAsUser": spec.runAsUser = .some(value.null != nil ? nil : reader.string(value, at: keyPath))
+            case "accessTokenFormat": spec.accessTokenFormat = reader.enumValue(value, at: keyPath)
+            case "accessTokenLifetime": spec.accessTokenLifetime = reader.duration(value, at: keyPath)
+            case "idTokenLifetime": spec.idTokenLifetime = reader.duration(value, at: keyPath)
+            case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
+            default: spec.blocked = reader.bool(value, at: keyPath)
+            }
+        }
+        if !hasName { reader.report.add(fieldPath(path, "name"), "is required") }
+        return spec
+    }
+}

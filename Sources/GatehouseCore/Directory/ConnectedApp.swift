@@ -1,0 +1,85 @@
+import Foundation
+
+/// An OAuth client registered with Gatehouse, with the policies that decide who may use it.
+public struct ConnectedApp: Sendable, Hashable, Codable {
+    public var id: ConnectedAppID
+    public var name: String
+    /// The public OAuth `client_id` (RFC 6749 §2.2).
+    public var clientID: String
+    /// Hashes of the current client secrets; more than one while a secret is being rotated.
+    public var secrets: [ClientSecret]
+    /// Public clients (RFC 6749 §2.1) hold no secret and must use PKCE.
+    public var isPublic: Bool
+    /// Redirection endpoints, matched exactly (RFC 6749 §3.1.2, RFC 9700 §2.1).
+    public var callbackURLs: [String]
+    public var scopes: [String]
+    public var grantTypes: Set<GrantType>
+    public var permittedUsers: PermittedUsers
+    public var refreshTokenPolicy: RefreshTokenPolicy
+    public var isRefreshTokenRotationEnabled: Bool
+    /// The user that client-credentials tokens act for; nil means the tokens act for the app itself.
+    public var runAsUser: UserID?
+    public var accessTokenFormat: AccessTokenFormat
+    public var accessTokenLifetime: PolicyDuration
+    public var idTokenLifetime: PolicyDuration
+    /// Confidential apps may be made to use PKCE too; public apps always do.
+    public var requiresPKCE: Bool
+    /// A blocked app gets no tokens for anyone, and every token it holds stops working.
+    public var isBlocked: Bool
+
+    public init(
+        id: ConnectedAppID = .random(),
+        name: String,
+        clientID: String,
+        secrets: [ClientSecret] = [],
+        isPublic: Bool = false,
+        callbackURLs: [String] = [],
+        scopes: [String] = ["openid"],
+        grantTypes: Set<GrantType> = [.authorizationCode, .refreshToken],
+        permittedUsers: PermittedUsers = .allUsersSelfAuthorize,
+        refreshTokenPolicy: RefreshTokenPolicy = .validUntilRevoked,
+        isRefreshTokenRotationEnabled: Bool = true,
+        runAsUser: UserID? = nil,
+        accessTokenFormat: AccessTokenFormat = .jwt,
+        accessTokenLifetime: PolicyDuration = ConnectedApp.defaultAccessTokenLifetime,
+        idTokenLifetime: PolicyDuration = ConnectedApp.defaultIDTokenLifetime,
+        requiresPKCE: Bool = true,
+        isBlocked: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.clientID = clientID
+        self.secrets = secrets
+        self.isPublic = isPublic
+        self.callbackURLs = callbackURLs
+        self.scopes = scopes
+        self.grantTypes = grantTypes
+        self.permittedUsers = permittedUsers
+        self.refreshTokenPolicy = refreshTokenPolicy
+        self.isRefreshTokenRotationEnabled = isRefreshTokenRotationEnabled
+        self.runAsUser = runAsUser
+        self.accessTokenFormat = accessTokenFormat
+        self.accessTokenLifetime = accessTokenLifetime
+        self.idTokenLifetime = idTokenLifetime
+        self.requiresPKCE = requiresPKCE
+        self.isBlocked = isBlocked
+    }
+
+    /// Short by default: a JWT access token checked offline can only lapse at its expiry.
+    public static let defaultAccessTokenLifetime = PolicyDuration(seconds: 300)
+    public static let defaultIDTokenLifetime = PolicyDuration(seconds: 3_600)
+}
+
+/// One client secret of an app, stored only as a keyed hash (see ``SecretHasher``).
+public struct ClientSecret: Sendable, Hashable, Codable {
+    public var id: ClientSecretID
+    /// `hmac-sha256:<key id>:<hex digest>`.
+    public var hash: String
+    public var createdAt: Date
+
+    public init(id: ClientSecretID = .random(), hash: String, createdAt: Date) {
+        self.id = id
+        self.hash = hash
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,107 @@
+/// Everything the access policy reads, as one immutable value: users, profiles, permission sets and apps,
+/// indexed for lookups by id, by name and by `client_id`. A server holds the newest snapshot in memory and
+/// swaps it when the database's directory version moves.
+public struct Directory: Sendable {
+    public private(set) var users: [UserID: User] = [:]
+    public private(set) var profiles: [ProfileID: Profile] = [:]
+    public private(set) var permissionSets: [PermissionSetID: PermissionSet] = [:]
+    public private(set) var apps: [ConnectedAppID: ConnectedApp] = [:]
+    /// The database's directory version this snapshot was read at.
+    public var version: Int64
+
+    private var userIDsByName: [String: UserID] = [:]
+    private var profileIDsByName: [String: ProfileID] = [:]
+    private var permissionSetIDsByName: [String: PermissionSetID] = [:]
+    private var appIDsByName: [String: ConnectedAppID] = [:]
+    private var appIDsByClientID: [String: ConnectedAppID] = [:]
+
+    public init(
+        users: [User] = [], profiles: [Profile] = [], permissionSets: [PermissionSet] = [], apps: [ConnectedApp] = [],
+        version: Int64 = 0
+    ) {
+        self.version = version
+        for profile in profiles { upsert(profile) }
+        for permissionSet in permissionSets { upsert(permissionSet) }
+        for app in apps { upsert(app) }
+        for user in users { upsert(user) }
+    }
+
+    // MARK: Lookups
+
+    public func user(named username: String) -> User? { userIDsByName[uniquenessKey(username)].flatMap { users[$0] } }
+    public func profile(named name: String) -> Profile? {
+        profileIDsByName[uniquenessKey(name)].flatMap { profiles[$0] }
+    }
+    public func permissionSet(named name: String) -> PermissionSet? {
+        permissionSetIDsByName[uniquenessKey(name)].flatMap { permissionSets[$0] }
+    }
+    public func app(named name: String) -> ConnectedApp? { appIDsByName[uniquenessKey(name)].flatMap { apps[$0] } }
+    /// RFC 6749 §2.2: client identifiers are compared exactly.
+    public func app(clientID: String) -> ConnectedApp? { appIDsByClientID[clientID].flatMap { apps[$0] } }
+
+    /// Users sorted by username, for listings and export.
+    public var sortedUsers: [User] { users.values.sorted { uniquenessKey($0.username) < uniquenessKey($1.username) } }
+    public var sortedProfiles: [Profile] { profiles.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) } }
+    public var sortedPermissionSets: [PermissionSet] {
+        permissionSets.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) }
+    }
+    public var sortedApps: [ConnectedApp] { apps.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) } }
+
+    /// Users who hold `profile`.
+    public func users(withProfile profile: ProfileID) -> [User] { sortedUsers.filter { $0.profile == profile } }
+    /// Users who hold `permissionSet`.
+    public func users(withPermissionSet permissionSet: PermissionSetID) -> [User] {
+        sortedUsers.filter { $0.permissionSets.contains(permissionSet) }
+    }
+
+    // MARK: Changes (used to build the state an admin change would produce)
+
+    public mutating func upsert(_ user: User) {
+        if let old = users[user.id] { userIDsByName[uniquenessKey(old.username)] = nil }
+        users[user.id] = user
+        userIDsByName[uniquenessKey(user.username)] = user.id
+    }
+
+    public mutating func upsert(_ profile: Profile) {
+        if let old = profiles[profile.id] { profileIDsByName[uniquenessKey(old.name)] = nil }
+        profiles[profile.id] = profile
+        profileIDsByName[uniquenessKey(profile.name)] = profile.id
+    }
+
+    public mutating func upsert(_ permissionSet: PermissionSet) {
+        if let old = permissionSets[permissionSet.id] { permissionSetIDsByName[uniquenessKey(old.name)] = nil }
+        permissionSets[permissionSet.id] = permissionSet
+        permissionSetIDsByName[uniquenessKey(permissionSet.name)] = permissionSet.id
+    }
+
+    public mutating func upsert(_ app: ConnectedApp) {
+        if let old = apps[app.id] {
+            appIDsByName[uniquenessKey(old.name)] = nil
+            appIDsByClientID[old.clientID] = nil
+        }
+        apps[app.id] = app
+        appIDsByName[uniquenessKey(app.name)] = app.id
+        appIDsByClientID[app.clientID] = app.id
+    }
+
+    public mutating func remove(_ app: ConnectedAppID) {
+        guard let old = apps.removeValue(forKey: app) else { return }
+        appIDsByName[uniquenessKey(old.name)] = nil
+        appIDsByClientID[old.clientID] = nil
+    }
+
+    public mutating func remove(_ permissionSet: PermissionSetID) {
+        guard let old = permissionSets.removeValue(forKey: permissionSet) else { return }
+        permissionSetIDsByName[uniquenessKey(old.name)] = nil
+    }
+
+    public mutating func remove(_ profile: ProfileID) {
+        guard let old = profiles.removeValue(forKey: profile) else { return }
+        profileIDsByName[uniquenessKey(old.name)] = nil
+    }
+
+    public mutating func remove(_ user: UserID) {
+        guard let old = users.removeValue(forKey: user) else { return }
+        userIDsByName[uniquenessKey(old.username)] = nil
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A stable, opaque identifier of a stored entity. Names can change; identifiers never do.
+public protocol EntityIdentifier: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The identifier as stored.
+    var rawValue: String { get }
+    init(rawValue: String)
+}
+
+extension EntityIdentifier {
+    /// A new random identifier (a lowercase UUID).
+    public static func random() -> Self { Self(rawValue: UUID().uuidString.lowercased()) }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// Identifies a ``User``.
+public struct UserID: EntityIdentifier {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies a ``Profile``.
+public struct ProfileID: EntityIdentifier {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies a ``PermissionSet``.
+public struct PermissionSetID: EntityIdentifier {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies a ``ConnectedApp`` inside Gatehouse (distinct from its public OAuth `client_id`).
+public struct ConnectedAppID: EntityIdentifier {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// Identifies one ``ClientSecret`` of a connected app, so that rotation can retire one secret.
+public struct ClientSecretID: EntityIdentifier {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// The key under which names are unique: case-insensitive, surrounding spaces ignored.
+public func uniquenessKey(_ name: String) -> String {
+    name.trimmingCharacters(in: .whitespaces).lowercased()
+}

@@ -1,0 +1,67 @@
+/// Field-level rules for whole entities. Rules that involve other entities (unique names, references) are in
+/// ``Directory/validate()``.
+extension ConnectedApp {
+    /// Checks this app's fields; `path` prefixes every issue (e.g. `connectedApps[0]`).
+    public func validate(at path: String, into report: inout ValidationReport) {
+        FieldRules.checkName(name, at: fieldPath(path, "name"), into: &report)
+        FieldRules.checkClientID(clientID, at: fieldPath(path, "clientId"), into: &report)
+        for (index, url) in callbackURLs.enumerated() {
+            FieldRules.checkCallbackURL(url, at: fieldPath(path, "callbackUrls[\(index)]"), into: &report)
+        }
+        if Set(callbackURLs).count != callbackURLs.count {
+            report.add(fieldPath(path, "callbackUrls"), "lists the same URL twice")
+        }
+        if scopes.isEmpty { report.add(fieldPath(path, "scopes"), "must list at least one scope") }
+        for (index, scope) in scopes.enumerated() {
+            FieldRules.checkScope(scope, at: fieldPath(path, "scopes[\(index)]"), into: &report)
+        }
+        if Set(scopes).count != scopes.count { report.add(fieldPath(path, "scopes"), "lists the same scope twice") }
+        if grantTypes.isEmpty { report.add(fieldPath(path, "grantTypes"), "must list at least one grant type") }
+        if grantTypes.contains(.authorizationCode) && callbackURLs.isEmpty {
+            report.add(fieldPath(path, "callbackUrls"), "authorization_code needs at least one callback URL")
+        }
+        if isPublic {
+            if grantTypes.contains(.clientCredentials) {
+                report.add(
+                    fieldPath(path, "grantTypes"),
+                    "client_credentials is for confidential apps only (RFC 6749 §4.4); a public app cannot use it")
+            }
+            if !secrets.isEmpty { report.add(fieldPath(path, "clientSecret"), "a public app has no client secret") }
+            if !requiresPKCE { report.add(fieldPath(path, "requirePkce"), "a public app must use PKCE") }
+        }
+        FieldRules.checkLifetime(
+            accessTokenLifetime, within: 60...86_400, at: fieldPath(path, "accessTokenLifetime"), into: &report)
+        FieldRules.checkLifetime(
+            idTokenLifetime, within: 60...86_400, at: fieldPath(path, "idTokenLifetime"), into: &report)
+        switch refreshTokenPolicy {
+        case .expireAfter(let duration), .expireIfUnused(let duration):
+            FieldRules.checkLifetime(
+                duration, within: 60...(3_650 * 86_400), at: fieldPath(path, "refreshTokenPolicy"), into: &report)
+        case .validUntilRevoked, .immediatelyExpire: break
+        }
+    }
+}
+
+extension User {
+    /// Checks this user's own fields; `path` prefixes every issue (e.g. `users[3]`).
+    public func validate(at path: String, into report: inout ValidationReport) {
+        FieldRules.checkUsername(username, at: fieldPath(path, "username"), into: &report)
+        FieldRules.checkEmail(email, at: fieldPath(path, "email"), into: &report)
+        if displayName.count > 200 { report.add(fieldPath(path, "displayName"), "must be at most 200 characters") }
+        if let passwordHash, !PasswordHasher.isWellFormed(passwordHash) {
+            report.add(
+                fieldPath(path, "passwordHash"), "is not a Gatehouse password hash ($scrypt$ln=…,r=…,p=…$salt$hash)")
+        }
+    }
+}
+
+/// The rule for a new password: long enough to resist guessing, short enough to hash quickly.
+public enum PasswordRules {
+    public static func check(_ password: String, at path: String, into report: inout ValidationReport) {
+        if password.count < 8 {
+            report.add(path, "must be at least 8 characters")
+        } else if password.utf8.count > 1_024 {
+            report.add(path, "must be at most 1024 bytes")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// A storage failure, worded for the person who must act on it.
+public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The `--database` value cannot be used.
+    case invalidLocation(String)
+    /// The directory changed between reading it and writing a change computed from it.
+    case conflict(String)
+    /// A row the change refers to does not exist.
+    case notFound(String)
+    /// The database was written by a newer Gatehouse.
+    case schemaTooNew(found: Int, known: Int)
+    /// The master key does not match the one this database was set up with.
+    case wrongMasterKey(String)
+
+    public var description: String {
+        switch self {
+        case .invalidLocation(let message), .conflict(let message), .notFound(let message),
+            .wrongMasterKey(let message):
+            message
+        case .schemaTooNew(let found, let known):
+            "the database schema is at version \(found), but this gatehouse knows only up to \(known): upgrade gatehouse"
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// Gatehouse's storage: the directory, its change history and the settings, over SQLite or PostgreSQL.
+public final class GatehouseStore: Sendable {
+    public let sql: any SQLStore
+
+    public init(sql: any SQLStore) { self.sql = sql }
+
+    /// Opens the database, applies pending migrations and creates the built-in profile if it is missing.
+    public static func open(_ location: DatabaseLocation) async throws -> GatehouseStore {
+        let store = GatehouseStore(sql: try await openStore(location))
+        do {
+            try await Migrator.migrate(store.sql)
+            try await store.ensureBuiltInProfiles()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    public func close() async { await sql.close() }
+
+    public var kind: DatabaseKind { sql.kind }
+
+    // MARK: Directory
+
+    /// The whole directory, as one consistent snapshot.
+    public func loadDirectory() async throws -> Directory {
+        // One transaction, so that the version and the rows are read at the same instant.
+        try await sql.transaction { db in try await DirectoryReader.load(db) }
+    }
+
+    /// The directory version: it moves with every committed admin change.
+    public func directoryVersion() async throws -> Int64 {
+        try await sql.read { db in try await DirectoryReader.currentVersion(db) }
+    }
+
+    /// Stores `changes`, computed from `base`, in one transaction with one audit event each, and moves the
+    /// directory version (notifying other nodes on PostgreSQL). Refuses with ``StorageError/conflict(_:)`` if
+    /// anyone changed the directory since `base` was read, so no admin change is lost to a race.
+    @discardableResult
+    public func commit(_ changes: [DirectoryChange], basedOn base: Directory, actor: AuditActor, at now: Date)
+        async throws -> Int64
+    {
+        guard !changes.isEmpty else { return base.version }
+        let after = base.applying(changes)
+        let events = changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            let bumped = try await db.raw(
+                """
+                UPDATE directory_version SET version = version + 1 WHERE id = 1 AND version = \(bind: base.version)
+                RETURNING version
+                """
+            ).first()
+            guard let bumped else {
+                throw StorageError.conflict("the directory changed while this change was prepared; run it again")
+            }
+            let version: Int64 = try bumped.value("version")
+            let writer = DirectoryWriter(db: db, now: Timestamp.milliseconds(now))
+            for change in changes { try await writer.write(change) }
+            for event in events { try await AuditRepository.append(event, to: db) }
+            if kind == .postgres {
+                try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))").run()
+            }
+            return version
+        }
+    }
+
+    private func ensureBuiltInProfiles() async throws {
+        for attempt in 0..<3 {
+            let directory = try await loadDirectory()
+            guard directory.profile(named: Profile.systemAdministratorName) == nil else { return }
+            do {
+                try await commit(
+                    [.createProfile(.systemAdministrator())], basedOn: directory, actor: AuditActor(name: "system"),
+                    at: Date())
+                return
+            } catch StorageError.conflict(_) where attempt < 2 {
+                continue  // another process changed the directory first; look again
+            }
+        }
+    }
+
+    // MARK: Audit trail
+
+    /// Audit events, newest first.
+    public func auditEvents(_ query: AuditQuery = AuditQuery()) async throws -> [AuditEvent] {
+        try await sql.read { db in try await AuditRepository.list(query, in: db) }
+    }
+
+    // MARK: Settings
+
+    public func setting(_ key: String) async throws -> String? {
+        try await sql.read { db in try await SettingsRepository.value(key, in: db) }
+    }
+
+    /// Records the master key's fingerprint on first use, and refuses a different key afterwards.
+    public func checkMasterKey(_ key: MasterKey) async throws {
+        try await sql.transaction { db in
+            if let stored = try await SettingsRepository.value("master_key_id", in: db) {
+                guard stored == key.keyID else {
+                    throw StorageError.wrongMasterKey(
+                        "this database was set up with master key \(stored), but the key given has id \(key.keyID): "
+                            + "use the same GATEHOUSE_MASTER_KEY or key file as before")
+                }
+            } else {
+                try await SettingsRepository.set("master_key_id", to: key.keyID, in: db)
+            }
+        }
+    }
+
+    /// Sets a setting once; returns false if it was already set (for one-time bootstrap steps).
+    public func setSettingOnce(_ key: String, to value: String) async throws -> Bool {
+        try await sql.transaction { db in
+            if try await SettingsRepository.value(key, in: db) != nil { return false }
+            try await SettingsRepository.set(key, to: value, in: db)
+            return true
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import GatehouseCore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The newest directory snapshot, held in memory so that request paths never query the database for it.
+public final class LiveDirectory: Sendable {
+    private let snapshot: Mutex<Directory>
+
+    public init(_ directory: Directory) { self.snapshot = Mutex(directory) }
+
+    /// The current snapshot; a value, so a request sees one consistent directory throughout.
+    public var current: Directory { snapshot.withLock { $0 } }
+
+    /// Replaces the snapshot if `directory` is newer.
+    public func replace(with directory: Directory) {
+        snapshot.withLock { current in
+            if directory.version >= current.version { current = directory }
+        }
+    }
+}
+
+/// Keeps a ``LiveDirectory`` in step with the database: within one poll interval (SQLite, and PostgreSQL as a
+/// backstop) or at once on a PostgreSQL NOTIFY. After the listener reconnects it reloads in full, since
+/// notifications sent while it was away are lost.
+public struct DirectoryWatcher: Service {
+    /// The PostgreSQL channel that ``GatehouseStore/commit(_:basedOn:actor:at:)`` notifies.
+    public static let channel = "gatehouse_directory"
+
+    let store: GatehouseStore
+    let live: LiveDirectory
+    let pollInterval: Duration
+    let logger: Logger
+
+    public init(store: GatehouseStore, live: LiveDirectory, pollInterval: Duration = .milliseconds(200), logger: Logger)
+    {
+        self.store = store
+        self.live = live
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Graceful shutdown cancels the watcher's tasks; each returns when cancelled, so `run` returns normally.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                let (nudges, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: pollInterval)
+                        continuation.yield()
+                    }
+                    continuation.finish()
+                }
+                if let postgres = store.sql as? PostgresStore {
+                    group.addTask { await listen(on: postgres, nudging: continuation) }
+                }
+                group.addTask {
+                    for await _ in nudges where !Task.isCancelled {
+                        await refreshIfChanged()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reloads the snapshot if the stored version moved. Errors are logged and retried on the next nudge.
+    func refreshIfChanged() async {
+        do {
+            let version = try await store.directoryVersion()
+            guard version != live.current.version else { return }
+            let directory = try await store.loadDirectory()
+            live.replace(with: directory)
+            logger.debug("directory reloaded", metadata: ["version": "\(directory.version)"])
+        } catch {
+            logger.warning("directory refresh failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    private func listen(on postgres: PostgresStore, nudging continuation: AsyncStream<Void>.Continuation) async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await postgres.makeDedicatedConnection(logger: logger)
+                do {
+                    try await connection.listen(on: Self.channel) { notifications in
+                        continuation.yield()  // (re)connected: anything sent while away is lost, so check now
+                        for try await _ in notifications { continuation.yield() }
+                    }
+                    try? await connection.close()
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "directory listener lost; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// Filters for reading the audit trail.
+public struct AuditQuery: Sendable {
+    public var actor: String?
+    public var targetType: String?
+    public var target: String?
+    public var since: Date?
+    public var limit: Int
+
+    public init(
+        actor: String? = nil, targetType: String? = nil, target: String? = nil, since: Date? = nil, limit: Int = 100
+    ) {
+        self.actor = actor
+        self.targetType = targetType
+        self.target = target
+        self.since = since
+        self.limit = limit
+    }
+}
+
+/// The append-only audit trail. Rows are inserted, never updated or deleted (the schema enforces it).
+enum AuditRepository {
+    static func append(_ event: AuditEvent, to db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO audit_events (occurred_at, actor, action, target_type, target, before_state, after_state, source_ip)
+            VALUES (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.actor), \(bind: event.action),
+            \(bind: event.targetType), \(bind: event.target), \(bind: event.before), \(bind: event.after), \(bind: event.sourceIP))
+            """
+        ).run()
+    }
+
+    static func list(_ query: AuditQuery, in db: any SQLDatabase) async throws -> [AuditEvent] {
+        var select = db.select().column("*").from("audit_events")
+        if let actor = query.actor { select = select.where("actor", .equal, actor) }
+        if let targetType = query.targetType { select = select.where("target_type", .equal, targetType) }
+        if let target = query.target { select = select.where("target", .equal, target) }
+        if let since = query.since {
+            select = select.where("occurred_at", .greaterThanOrEqual, Timestamp.milliseconds(since))
+        }
+        return try await select.orderBy("id", .descending).limit(max(1, min(query.limit, 10_000))).all().map { row in
+            AuditEvent(
+                id: try row.value("id"), occurredAt: try row.date("occurred_at"), actor: try row.value("actor"),
+                action: try row.value("action"), targetType: try row.value("target_type"),
+                target: try row.value("target"),
+                before: try row.value("before_state"), after: try row.value("after_state"),
+                sourceIP: try row.value("source_ip"))
+        }
+    }
+}
+
+/// Key-value settings of the instance (master key fingerprint, one-time bootstrap markers).
+enum SettingsRepository {
+    static func value(_ key: String, in db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT value FROM settings WHERE key = \(bind: key)").first()?.value("value")
+    }
+
+    static func set(_ key: String, to value: String, in db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO settings (key, value) VALUES (\(bind: key), \(bind: value))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """
+        ).run()
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// Lists are stored as JSON arrays of strings in a TEXT column, the same on both databases.
+enum ListColumn {
+    static func encode(_ values: [String]) -> String {
+        guard let data = try? JSONEncoder().encode(values) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String, column: String) throws -> [String] {
+        do {
+            return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        } catch {
+            throw StorageError.notFound("column \(column) holds malformed list \(text)")
+        }
+    }
+}
+
+extension SQLRow {
+    /// Decodes a column, naming it in the error.
+    func value<Value: Decodable>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        try decode(column: column, as: type)
+    }
+
+    func list(_ column: String) throws -> [String] {
+        try ListColumn.decode(value(column, as: String.self), column: column)
+    }
+
+    func date(_ column: String) throws -> Date { Timestamp.date(try value(column, as: Int64.self)) }
+}
+
+/// A stored enum value the code does not know: the database is newer than the code or was edited by hand.
+struct UnknownStoredValue: Error, CustomStringConvertible {
+    var column: String
+    var value: String
+    var description: String { "column \(column) holds unknown value \"\(value)\"" }
+}
+
+func storedEnum<Value: RawRepresentable>(_ raw: String, column: String) throws -> Value where Value.RawValue == String {
+    guard let value = Value(rawValue: raw) else { throw UnknownStoredValue(column: column, value: raw) }
+    return value
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+
+/// `gatehouse apps create`
+struct CreateApp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Register a connected app; prints its client id and secret once.",
+        discussion: "A confidential app gets a generated 256-bit secret, shown once and stored only as a keyed hash.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app's name (unique regardless of case).") var name: String
+    @Option(help: "The OAuth client_id (default: derived from the name).") var clientId: String?
+    @Flag(help: "A public client (a browser or native app that cannot keep a secret); PKCE is then required.")
+    var `public` = false
+    @Option(name: .customLong("callback-url"), help: "A callback URL, matched exactly (repeatable).")
+    var callbackURLs: [String] = []
+    @Option(name: .customLong("scope"), help: "An allowed scope (repeatable; default: openid).") var scopes: [String] =
+        []
+    @Option(
+        name: .customLong("grant-type"),
+        help: "An enabled grant type (repeatable; default: authorization_code, refresh_token).")
+    var grantTypes: [GrantType] = []
+    @Option(help: "all-users-self-authorize (default) or admin-approved-preauthorized.")
+    var permittedUsers: PermittedUsers = .allUsersSelfAuthorize
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            if session.directory.app(named: name) != nil {
+                throw CommandFailure("an app named \"\(name)\" already exists")
+            }
+            let clientID = clientId ?? Self.clientID(from: name)
+            if session.directory.app(clientID: clientID) != nil {
+                throw CommandFailure("client id \"\(clientID)\" is taken")
+            }
+            var app = ConnectedApp(
+                name: name, clientID: clientID, isPublic: `public`, callbackURLs: callbackURLs,
+                permittedUsers: permittedUsers)
+            if !scopes.isEmpty { app.scopes = scopes }
+            if !grantTypes.isEmpty { app.grantTypes = Set(grantTypes) }
+            let secret = `public` ? nil : ClientSecretGenerator.generate()
+            if let secret { app.secrets = [ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date())] }
+            try ValidationFailure.check { app.validate(at: "", into: &$0) }
+            try await session.commit([.createApp(app)])
+            print("client_id:     \(clientID)")
+            if let secret { print("client_secret: \(secret)\nThe secret is shown once; store it now.") }
+        }
+    }
+
+    /// `Data Deduper` → `data-deduper`.
+    static func clientID(from name: String) -> String {
+        let lowered = name.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "-" }
+        return String(lowered).split(separator: "-").joined(separator: "-")
+    }
+}
+
+/// `gatehouse apps set-policy`
+struct SetAppPolicy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-policy",
+        abstract: "Change an app's policies and settings; options not given stay as they are.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app (name or client id).") var app: String
+    @Option(help: "all-users-self-authorize or admin-approved-preauthorized.") var permittedUsers: PermittedUsers?
+    @Option(help: ArgumentHelp(RefreshTokenPolicy.syntax)) var refreshTokenPolicy: RefreshTokenPolicy?
+    @Option(help: "on or off.") var refreshTokenRotation: Toggle?
+    @Option(help: "on or off: a blocked app gets no tokens for anyone.") var blocked: Toggle?
+    @Option(help: "The user client-credentials tokens act for; \"none\" for the app itself.") var runAsUser: String?
+    @Option(help: "jwt or opaque.") var accessTokenFormat: AccessTokenFormat?
+    @Option(help: "e.g. 5m.") var accessTokenLifetime: PolicyDuration?
+    @Option(help: "e.g. 1h.") var idTokenLifetime: PolicyDuration?
+    @Option(help: "on or off.") var requirePkce: Toggle?
+    @Option(name: .customLong("callback-url"), help: "Replace the callback URLs (repeatable).") var callbackURLs:
+        [String] = []
+    @Option(name: .customLong("scope"), help: "Replace the allowed scopes (repeatable).") var scopes: [String] = []
+    @Option(name: .customLong("grant-type"), help: "Replace the grant types (repeatable).") var grantTypes:
+        [GrantType] = []
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let before = try session.app(app)
+            var after = before
+            if let permittedUsers { after.permittedUsers = permittedUsers }
+            if let refreshTokenPolicy { after.refreshTokenPolicy = refreshTokenPolicy }
+            if let refreshTokenRotation { after.isRefreshTokenRotationEnabled = refreshTokenRotation.isOn }
+            if let blocked { after.isBlocked = blocked.isOn }
+            if let runAsUser { after.runAsUser = runAsUser == "none" ? nil : try session.user(runAsUser).id }
+            if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
+            if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
+            if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
+            if let requirePkce { after.requiresPKCE = requirePkce.isOn }
+            if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
+            if !scopes.isEmpty { after.scopes = scopes }
+            if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
+            try ValidationFailure.check { after.validate(at: "", into: &$0) }
+            try await session.commit(before == after ? [] : [.updateApp(before: before, after: after)])
+        }
+    }
+}
+
+/// `gatehouse apps rotate-secret`
+struct RotateAppSecret: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-secret", abstract: "Add a new client secret; prints it once.",
+        discussion: """
+            The old secrets keep working until retired, so clients can move over without downtime. Run again with
+            --retire-old once every client uses the new secret: that removes all secrets but the newest.
+            """)
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app (name or client id).") var app: String
+    @Flag(help: "Remove every secret except the newest instead of adding one.") var retireOld = false
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let before = try session.app(app)
+            guard !before.isPublic else { throw CommandFailure("\"\(before.name)\" is a public app and has no secret") }
+            var after = before
+            if retireOld {
+                after.secrets = Array(before.secrets.suffix(1))
+                try await session.commit(before == after ? [] : [.updateApp(before: before, after: after)])
+                return
+            }
+            let secret = ClientSecretGenerator.generate()
+            after.secrets.append(ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date()))
+            try await session.commit([.updateApp(before: before, after: after)])
+            print(
+                "client_secret: \(secret)\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(before.clientID) --retire-old"
+            )
+        }
+    }
+}
+
+/// `on` / `off` (also true / false) for switches that options set.
+enum Toggle: String, ExpressibleByArgument {
+    case on, off, `true`, `false`
+    var isOn: Bool { self == .on || self == .true }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// `gatehouse audit`
+struct AuditTrail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Show the setup audit trail, newest first.",
+        discussion:
+            "Every admin change made by any interface is recorded with its actor, target, and the state before and after."
+    )
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Only changes to this target (a username, profile, permission set or app name).") var target: String?
+    @Option(help: "Only changes by this actor.") var actor: String?
+    @Option(help: "At most this many events.") var limit = 50
+    @Flag(help: "Print JSON, with the before and after states.") var json = false
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let events = try await session.store.auditEvents(AuditQuery(actor: actor, target: target, limit: limit))
+            if json { return try printJSON(events) }
+            let formatter = ISO8601DateFormatter()
+            for event in events {
+                print("\(formatter.string(from: event.occurredAt))\t\(event.actor)\t\(event.action)\t\(event.target)")
+            }
+        }
+    }
+}

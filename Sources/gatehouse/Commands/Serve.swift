@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseServer
+import GatehouseStorage
+import Hummingbird
+import Logging
+
+/// `gatehouse serve`: runs the server until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Gatehouse server.",
+        discussion: """
+            Opens (and migrates) the database, creates the built-in "System Administrator" profile and, on a
+            database with no admin yet, the user "admin": its password comes from GATEHOUSE_ADMIN_PASSWORD or is
+            generated and printed once. Serves GET /healthz and GET /readyz. Stops gracefully on SIGINT or SIGTERM.
+            Changes made by other gatehouse commands or nodes on the same database are picked up within a second.
+            """)
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(
+        help: ArgumentHelp("Address to listen on. Defaults to $GATEHOUSE_HOST, then 127.0.0.1.", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on. Defaults to $GATEHOUSE_PORT, then 8080.", valueName: "port"))
+    var port: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "The public base URL of this server, used as the OAuth issuer. Defaults to $GATEHOUSE_ISSUER, then http://127.0.0.1:8080.",
+            valueName: "url"))
+    var issuer: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
+        let port = port ?? environment["GATEHOUSE_PORT"].map { Int($0) ?? -1 } ?? 8080
+        guard (1...65_535).contains(port) else { throw ValidationError("the port must be a number from 1 to 65535") }
+        let issuer = issuer ?? environment["GATEHOUSE_ISSUER"] ?? "http://127.0.0.1:8080"
+        var logger = Logger(label: "gatehouse")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        let location = try storage.location()
+        let key = try storage.masterKey(for: location)
+        let store = try await GatehouseStore.open(location)
+        do {
+            try await store.checkMasterKey(key)
+            try await AdminBootstrap(store: store, environment: environment).run()
+            logger.info("storage ready", metadata: ["database": "\(location)"])
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(host: host, port: port, issuer: issuer), store: store, logger: logger
+            )
+            try await app.runService()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
+
+/// Creates the first admin on a database that has never had one.
+struct AdminBootstrap {
+    let store: GatehouseStore
+    let environment: [String: String]
+
+    func run() async throws {
+        guard try await store.setting("admin_bootstrapped") == nil else { return }
+        let directory = try await store.loadDirectory()
+        if directory.user(named: "admin") == nil,
+            let profile = directory.profile(named: Profile.systemAdministratorName)
+        {
+            let given = environment["GATEHOUSE_ADMIN_PASSWORD"]
+            let password = given ?? ClientSecretGenerator.generate().prefix(24).description
+            try ValidationFailure.check { PasswordRules.check(password, at: "GATEHOUSE_ADMIN_PASSWORD", into: &$0) }
+            let admin = User(
+                username: "admin", email: "admin@localhost.invalid", displayName: "Administrator",
+                passwordHash: try PasswordHasher.standard.hash(password), profile: profile.id)
+            try await store.commit(
+                [.createUser(admin)], basedOn: directory, actor: AuditActor(name: "system"), at: Date())
+            if given == nil {
+                // Written unbuffered: the server runs on, and the password must not wait in a buffer.
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        Created user "admin" with password: \(password)
+                        This password is shown once. Change it with: gatehouse users set-password admin
+
+                        """.utf8))
+            } else {
+                print("Created user \"admin\" with the password from GATEHOUSE_ADMIN_PASSWORD.")
+            }
+        }
+        _ = try await store.setSettingOnce("admin_bootstrapped", to: ISO8601DateFormatter().string(from: Date()))
+    }
+}

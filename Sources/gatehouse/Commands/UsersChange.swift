@@ -1,0 +1,89 @@
+import ArgumentParser
+import GatehouseCore
+
+/// Commits one change to one user, computed by `change`.
+func changeUser(_ storage: StorageOptions, _ username: String, _ change: (inout User, AdminSession) throws -> Void)
+    async throws
+{
+    try await AdminSession.run(storage) { session in
+        let before = try session.user(username)
+        var after = before
+        try change(&after, session)
+        try ValidationFailure.check { after.validate(at: "", into: &$0) }
+        try await session.commit(before == after ? [] : [.updateUser(before: before, after: after)])
+    }
+}
+
+struct SetUserProfile: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-profile", abstract: "Give a user another profile.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+    @Argument(help: "The profile.") var profile: String
+
+    func run() async throws {
+        try await changeUser(storage, username) { user, session in user.profile = try session.profile(profile).id }
+    }
+}
+
+struct AssignPermissionSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign", abstract: "Assign a permission set to a user.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+    @Argument(help: "The permission set.") var permissionSet: String
+
+    func run() async throws {
+        try await changeUser(storage, username) { user, session in
+            user.permissionSets.insert(try session.permissionSet(permissionSet).id)
+        }
+    }
+}
+
+struct UnassignPermissionSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unassign", abstract: "Take a permission set away from a user.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+    @Argument(help: "The permission set.") var permissionSet: String
+
+    func run() async throws {
+        try await changeUser(storage, username) { user, session in
+            let set = try session.permissionSet(permissionSet)
+            guard user.permissionSets.remove(set.id) != nil else {
+                throw CommandFailure("\(user.username) does not hold permission set \"\(set.name)\"")
+            }
+        }
+    }
+}
+
+struct ActivateUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "activate", abstract: "Let a user sign in again.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+
+    func run() async throws { try await changeUser(storage, username) { user, _ in user.isActive = true } }
+}
+
+struct DeactivateUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deactivate", abstract: "Stop a user from signing in and from using any app.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+
+    func run() async throws { try await changeUser(storage, username) { user, _ in user.isActive = false } }
+}
+
+struct SetUserPassword: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-password", abstract: "Set a user's password, read from standard input (one line).")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+
+    func run() async throws {
+        let password = try readPasswordLine()
+        try ValidationFailure.check { PasswordRules.check(password, at: "password", into: &$0) }
+        let hash = try PasswordHasher.standard.hash(password)
+        try await changeUser(storage, username) { user, _ in user.passwordHash = hash }
+    }
+}

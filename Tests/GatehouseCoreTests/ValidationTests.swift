@@ -1,0 +1,71 @@
+import GatehouseCore
+import Testing
+
+@Suite struct ValidationTests {
+    private func issues(_ check: (inout ValidationReport) -> Void) -> [String] {
+        var report = ValidationReport()
+        check(&report)
+        return report.issues.map(\.description)
+    }
+
+    @Test(arguments: [
+        "https://app.example.com/cb", "http://127.0.0.1:9999/cb", "http://localhost/cb", "http://[::1]:8000/cb",
+        "com.example.app:/oauth2redirect",
+    ])
+    func acceptableCallbackURLsPass(url: String) {
+        #expect(issues { FieldRules.checkCallbackURL(url, at: "u", into: &$0) }.isEmpty)
+    }
+
+    @Test func plainHTTPIsRefusedForNonLoopbackHostsWithTheReason() {
+        let found = issues {
+            FieldRules.checkCallbackURL("http://example.com/cb", at: "connectedApps[0].callbackUrls[1]", into: &$0)
+        }
+        #expect(
+            found == [
+                #"connectedApps[0].callbackUrls[1]: "http://example.com/cb" must use https (http is allowed only for loopback hosts)"#
+            ])
+    }
+
+    @Test(arguments: [
+        ("https://a.example/cb#frag", "fragment"), ("https://*.example.com/cb", "wildcard"),
+        ("/relative", "absolute URL"),
+        ("ftp://example.com/x", "private-use scheme"), ("https:///path", "no host"),
+    ])
+    func unacceptableCallbackURLsSayWhy(url: String, reason: String) {
+        let found = issues { FieldRules.checkCallbackURL(url, at: "u", into: &$0) }
+        #expect(found.count == 1)
+        #expect(found.first?.contains(reason) == true)
+    }
+
+    @Test func scopeTokensFollowRFC6749() {
+        #expect(issues { FieldRules.checkScope("api:read", at: "s", into: &$0) }.isEmpty)
+        #expect(issues { FieldRules.checkScope("two words", at: "s", into: &$0) }.count == 1)
+        #expect(issues { FieldRules.checkScope("quo\"te", at: "s", into: &$0) }.count == 1)
+        #expect(issues { FieldRules.checkScope("", at: "s", into: &$0) }.count == 1)
+    }
+
+    @Test func publicAppsCannotUseClientCredentialsOrHoldSecrets() {
+        let app = ConnectedApp(
+            name: "CLI", clientID: "cli", secrets: [ClientSecret(hash: "x", createdAt: .now)], isPublic: true,
+            callbackURLs: ["http://127.0.0.1/cb"], grantTypes: [.authorizationCode, .clientCredentials])
+        let found = issues { app.validate(at: "connectedApps[0]", into: &$0) }
+        #expect(
+            found.contains { $0.hasPrefix("connectedApps[0].grantTypes: client_credentials is for confidential apps") })
+        #expect(found.contains("connectedApps[0].clientSecret: a public app has no client secret"))
+    }
+
+    @Test func authorizationCodeNeedsACallbackURL() {
+        let app = ConnectedApp(name: "A", clientID: "a", callbackURLs: [], grantTypes: [.authorizationCode])
+        #expect(
+            issues { app.validate(at: "", into: &$0) } == [
+                "callbackUrls: authorization_code needs at least one callback URL"
+            ])
+    }
+
+    @Test func usersNeedAPlausibleEmailAndAPlainUsername() {
+        let user = User(username: "bad name", email: "nope", profile: ProfileID(rawValue: "p"))
+        let found = issues { user.validate(at: "users[0]", into: &$0) }
+        #expect(found.count == 2)
+        #expect(found.contains(#"users[0].email: "nope" is not an email address"#))
+    }
+}
