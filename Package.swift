@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The protocol and the policy: models, validation, errors. No I/O.
@@ -100,11 +101,15 @@ let package = Package(
             dependencies: [
                 "GatehouseServer", "GatehouseStorage", "GatehouseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["gatehouse", "GatehouseCore", "GatehouseStorage", "GatehouseTestSupport"]
+            dependencies: [
+                "gatehouse", "GatehouseCore", "GatehouseStorage", "GatehouseTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ]
 )

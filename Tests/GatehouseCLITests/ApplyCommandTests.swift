@@ -1,0 +1,65 @@
+import Foundation
+import GatehouseTestSupport
+import Testing
+
+@Suite struct ApplyCommandTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/examples/deduper.yaml").standardized.path
+
+    @Test(arguments: TestBackend.available)
+    func applyIsIdempotentAndDryRunChangesNothing(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            let dryRun = try cli.run(["apply", "--dry-run", Self.example])
+            #expect(dryRun.status == 0, "\(dryRun.stderr)")
+            #expect(dryRun.stdout.contains(#"+ connected-app "Deduper""#))
+            #expect(try cli.run(["apps", "list"]).stdout.isEmpty)
+
+            let first = try cli.run(["apply", Self.example])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.split(separator: "\n").count == 4)
+            let second = try cli.run(["apply", Self.example])
+            #expect(second.stdout == "No changes.\n")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func exportAppliedToASecondDatabaseGivesTheSameState(backend: TestBackend) async throws {
+        let exported = try await withCLI(backend) { cli in
+            #expect(try cli.run(["apply", Self.example]).status == 0)
+            return try cli.run(["export"]).stdout
+        }
+        #expect(exported.contains("passwordHash: $scrypt$"))
+        #expect(!exported.contains("alice-password"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).yaml")
+        try exported.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let reexported = try await withCLI(backend) { cli in
+            let applied = try cli.run(["apply", file.path])
+            #expect(applied.status == 0, "\(applied.stderr)")
+            return try cli.run(["export"]).stdout
+        }
+        #expect(reexported == exported)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aFileWithAnyErrorChangesNothingAndNamesThePath(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            let before = try cli.run(["export"]).stdout
+            let bad = """
+                profiles:
+                  - name: Sales User
+                users:
+                  - {username: alice, email: alice@example.com, profile: Sales User}
+                  - {username: bob, email: bob@example.com, profile: Sales}
+                """
+            let outcome = try cli.run(["apply", "-"], input: bad)
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains(#"users[1].profile: no profile named "Sales""#))
+            #expect(try cli.run(["export"]).stdout == before)
+
+            let malformed = try cli.run(["apply", "-"], input: "users: [unclosed")
+            #expect(malformed.status != 0)
+            #expect(malformed.stderr.contains("not valid YAML"))
+        }
+    }
+}

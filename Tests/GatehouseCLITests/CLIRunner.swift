@@ -1,0 +1,74 @@
+import Foundation
+import GatehouseTestSupport
+
+/// Runs the built `gatehouse` executable as a user would, against one scratch database.
+struct CLIRunner: Sendable {
+    let database: ScratchDatabase
+
+    struct Outcome: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The executable beside the test bundle (scripts/test builds it first).
+    static var executable: URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug")
+                .standardized,
+        ]
+        for directory in candidates {
+            let url = directory.appendingPathComponent("gatehouse")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return candidates[0].appendingPathComponent("gatehouse")
+    }
+
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_MASTER_KEY"] = testMasterKeyBase64
+        environment["USER"] = "tester"
+        return environment
+    }
+
+    /// Runs `gatehouse ARGUMENTS --database …` and waits for it.
+    @discardableResult
+    func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments + ["--database", database.argument]
+        process.environment = Self.environment
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// Runs `body` with a CLI runner on a fresh database of `backend`.
+func withCLI<Result: Sendable>(_ backend: TestBackend, _ body: (CLIRunner) async throws -> Result) async throws
+    -> Result
+{
+    let database = try await ScratchDatabase.create(backend)
+    do {
+        let result = try await body(CLIRunner(database: database))
+        await database.remove()
+        return result
+    } catch {
+        await database.remove()
+        throw error
+    }
+}
