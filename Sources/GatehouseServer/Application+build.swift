@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import GatehouseStorage
 import Hummingbird
@@ -7,33 +8,56 @@ import Logging
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The public base URL, used as the OAuth `iss` (RFC 8414 §2).
+    /// The public base URL, used as the OAuth `iss` (RFC 8414 §2), without a trailing slash.
     public var issuer: String
+    /// How often the in-memory directory checks the database for changes (a NOTIFY wakes it sooner).
+    public var directoryPollInterval: Duration
+    /// How often expired rows are purged.
+    public var housekeepingInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080") {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
+        directoryPollInterval: Duration = .milliseconds(200), housekeepingInterval: Duration = .seconds(60)
+    ) {
         self.host = host
         self.port = port
-        self.issuer = issuer
+        self.issuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        self.directoryPollInterval = directoryPollInterval
+        self.housekeepingInterval = housekeepingInterval
     }
 }
 
 /// The composition root: every component of the server is created and wired here, and nowhere else.
 public func buildApplication(
-    configuration: ServerConfiguration, store: GatehouseStore, logger: Logger,
-    directoryPollInterval: Duration = .milliseconds(200)
+    configuration: ServerConfiguration, store: GatehouseStore, masterKey: MasterKey, logger: Logger,
+    now: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> some ApplicationProtocol {
+    let keyStore = SigningKeyStore(store: store, masterKey: masterKey)
+    // Keys first: creating them moves the directory version, which the snapshot below must include.
+    let keys = Live(try await keyStore.ensureKeys(at: now()))
     let live = LiveDirectory(try await store.loadDirectory())
-    let watcher = DirectoryWatcher(store: store, live: live, pollInterval: directoryPollInterval, logger: logger)
+    let tokens = SQLTokenStore(store: store)
+    let services = OAuthServices(
+        directory: live, keys: keys, tokens: tokens, issuer: TokenIssuer(issuer: configuration.issuer),
+        authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), now: now)
 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     HealthController(store: store, live: live).addRoutes(to: router)
+    TokenController(services: services).addRoutes(to: router)
+    IntrospectionController(services: services).addRoutes(to: router)
+    DiscoveryController(services: services, endpoints: SupportedEndpoints()).addRoutes(to: router)
 
+    let watcher = DirectoryWatcher(
+        store: store, live: live, pollInterval: configuration.directoryPollInterval, logger: logger,
+        alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
+    let housekeeping = Housekeeping(
+        tokens: tokens, keys: keyStore, interval: configuration.housekeepingInterval, now: now, logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
         logger: logger)
-    app.addServices(watcher)
+    app.addServices(watcher, housekeeping)
     return app
 }

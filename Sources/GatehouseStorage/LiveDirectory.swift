@@ -5,6 +5,18 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
+/// The newest value of something every request reads, held in memory so that request paths never query the
+/// database for it.
+public final class Live<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    public init(_ value: Value) { self.value = Mutex(value) }
+
+    public var current: Value { value.withLock { $0 } }
+
+    public func replace(with newValue: Value) { value.withLock { $0 = newValue } }
+}
+
 /// The newest directory snapshot, held in memory so that request paths never query the database for it.
 public final class LiveDirectory: Sendable {
     private let snapshot: Mutex<Directory>
@@ -33,13 +45,18 @@ public struct DirectoryWatcher: Service {
     let live: LiveDirectory
     let pollInterval: Duration
     let logger: Logger
+    /// Further reloads to run whenever the version moves (signing keys).
+    let alsoReload: [@Sendable () async throws -> Void]
 
-    public init(store: GatehouseStore, live: LiveDirectory, pollInterval: Duration = .milliseconds(200), logger: Logger)
-    {
+    public init(
+        store: GatehouseStore, live: LiveDirectory, pollInterval: Duration = .milliseconds(200), logger: Logger,
+        alsoReload: [@Sendable () async throws -> Void] = []
+    ) {
         self.store = store
         self.live = live
         self.pollInterval = pollInterval
         self.logger = logger
+        self.alsoReload = alsoReload
     }
 
     public func run() async throws {
@@ -72,9 +89,11 @@ public struct DirectoryWatcher: Service {
             let version = try await store.directoryVersion()
             guard version != live.current.version else { return }
             let directory = try await store.loadDirectory()
+            for reload in alsoReload { try await reload() }
             live.replace(with: directory)
             logger.debug("directory reloaded", metadata: ["version": "\(directory.version)"])
         } catch {
+            if Task.isCancelled { return }  // shutting down
             logger.warning("directory refresh failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
         }
     }

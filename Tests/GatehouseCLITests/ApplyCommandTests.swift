@@ -57,9 +57,25 @@ import Testing
             #expect(outcome.stderr.contains(#"users[1].profile: no profile named "Sales""#))
             #expect(try cli.run(["export"]).stdout == before)
 
-            let malformed = try cli.run(["apply", "-"], input: "users: [unclosed")
-            #expect(malformed.status != 0)
-            #expect(malformed.stderr.contains("not valid YAML"))
+            let cases: [(yaml: String, error: String)] = [
+                ("users: [unclosed", "not valid YAML"),
+                ("profiles:\n  - name: A\n    colour: red\n", "profiles[0].colour: unknown key"),
+                ("profiles:\n  - name: A\n  - name: a\n", #"profiles[1].name: "a" is already defined at profiles[0]"#),
+                (
+                    "connectedApps:\n  - {name: X, clientId: x, callbackUrls: [\"http://example.com/cb\"]}\n",
+                    #"connectedApps[0].callbackUrls[0]: "http://example.com/cb" must use https"#
+                ),
+                (
+                    "connectedApps:\n  - {name: X, clientId: x, callbackUrls: [\"https://x.example/cb\"], scopes: [\"a b\"]}\n",
+                    #"connectedApps[0].scopes[0]: "a b" is not a valid scope"#
+                ),
+            ]
+            for (yaml, error) in cases {
+                let outcome = try cli.run(["apply", "-"], input: yaml)
+                #expect(outcome.status != 0, "\(yaml)")
+                #expect(outcome.stderr.contains(error), "\(outcome.stderr)")
+                #expect(try cli.run(["export"]).stdout == before)
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import Testing
         #expect(PolicyDuration(parsing: text)?.seconds == seconds)
     }
 
-    @Test(arguments: ["", "d", "0d", "-1d", "1.5h", "10", "10x", "1 d", "٣d"])
+    @Test(arguments: ["", "d", "-1d", "1.5h", "10", "10x", "1 d", "٣d"])
     func malformedDurationsAreRefused(text: String) {
         #expect(PolicyDuration(parsing: text) == nil)
     }

@@ -16,8 +16,8 @@ import Testing
     ) async throws {
         try await withScratchStore(backend) { store, _ in
             let app = try await buildApplication(
-                configuration: ServerConfiguration(), store: store, logger: Logger(label: "test"),
-                directoryPollInterval: .milliseconds(50))
+                configuration: ServerConfiguration(directoryPollInterval: .milliseconds(50)), store: store,
+                masterKey: testMasterKey, logger: Logger(label: "test"))
             try await app.test(.live) { client in try await body(client, store) }
         }
     }

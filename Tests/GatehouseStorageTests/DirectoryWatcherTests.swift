@@ -19,9 +19,9 @@ import Testing
 
             let other = try await GatehouseStore.open(database.location)
             let base = try await other.loadDirectory()
-            let committedAt = ContinuousClock.now
             try await other.commit(
                 [.createProfile(Profile(name: "Sales"))], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let committedAt = ContinuousClock.now
             await other.close()
 
             while live.current.profile(named: "Sales") == nil, ContinuousClock.now - committedAt < .seconds(2) {

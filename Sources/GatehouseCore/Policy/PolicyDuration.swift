@@ -8,11 +8,11 @@ public struct PolicyDuration: Sendable, Hashable, Codable, CustomStringConvertib
         ("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1),
     ]
 
-    /// Parses `<positive integer><s|m|h|d|w>`; returns nil for anything else.
+    /// Parses `<whole number><s|m|h|d|w>`; returns nil for anything else. Ranges are checked where used.
     public init?(parsing text: String) {
         guard let unitCharacter = text.last,
             let unit = Self.units.first(where: { $0.suffix == unitCharacter }),
-            let count = Int64(text.dropLast()), count > 0,
+            let count = Int64(text.dropLast()), count >= 0,
             text.dropLast().allSatisfy(\.isASCII),
             count <= Int64.max / unit.seconds
         else { return nil }

@@ -49,8 +49,9 @@ struct Serve: AsyncParsableCommand {
             try await AdminBootstrap(store: store, environment: environment).run()
             logger.info("storage ready", metadata: ["database": "\(location)"])
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, issuer: issuer), store: store, logger: logger
-            )
+                configuration: ServerConfiguration(host: host, port: port, issuer: issuer), store: store,
+                masterKey: key,
+                logger: logger)
             try await app.runService()
         } catch {
             await store.close()

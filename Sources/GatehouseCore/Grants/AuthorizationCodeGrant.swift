@@ -1,0 +1,107 @@
+import Foundation
+
+/// RFC 6749 §4.1.3: exchanges a single-use code, bound to the client, the callback URL and the PKCE verifier.
+public struct AuthorizationCodeGrant: GrantHandler {
+    public let grantType = GrantType.authorizationCode
+
+    public init() {}
+
+    public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
+        let code = try request.required("code")
+        let redirectURI = try request.required("redirect_uri")
+        let codeHash = TokenValue.hash(code)
+        let record: AuthorizationCodeRecord
+        switch try await context.store.consumeCode(hash: codeHash, at: context.now) {
+        case .notFound:
+            throw OAuthError.invalidGrant("authorization code is invalid", reason: "code_invalid")
+        case .replayed(let replayed):
+            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
+            if let grant = replayed.grant { try await context.store.revokeGrant(grant, at: context.now) }
+            throw OAuthError.invalidGrant(
+                "authorization code was already used; the tokens issued from it have been revoked",
+                reason: "code_reused")
+        case .consumed(let consumed):
+            record = consumed
+        }
+        guard record.app == app.id else {
+            throw OAuthError.invalidGrant("authorization code was issued to another client", reason: "code_invalid")
+        }
+        guard record.expiresAt > context.now else {
+            throw OAuthError.invalidGrant("authorization code has expired", reason: "code_expired")
+        }
+        guard record.redirectURI == redirectURI else {
+            throw OAuthError.invalidGrant(
+                "redirect_uri differs from the authorization request's", reason: "redirect_uri_mismatch")
+        }
+        try verifyPKCE(record: record, verifier: request["code_verifier"])
+        guard let user = context.directory.users[record.user] else {
+            throw OAuthError.invalidGrant("the user no longer exists", reason: "user_missing")
+        }
+        try context.requireAccess(user: user, app: app, flow: .codeExchange)
+
+        let grant = Grant(
+            app: app.id, user: user.id, scopes: record.scopes, flow: .authorizationCode, createdAt: context.now,
+            authTime: record.authTime)
+        try await context.store.createGrant(grant)
+        try await context.store.attachGrant(grant.id, toCode: codeHash)
+        return try await TokenMinting.tokens(
+            for: grant, app: app, user: user, nonce: record.nonce, context: context, issueRefreshToken: true)
+    }
+
+    /// RFC 7636 §4.6, and RFC 9700 §4.8.2: a verifier for a code issued without a challenge is refused too.
+    private func verifyPKCE(record: AuthorizationCodeRecord, verifier: String?) throws(OAuthError) {
+        switch (record.codeChallenge, verifier) {
+        case (nil, nil): return
+        case (nil, .some):
+            throw .invalidGrant(
+                "code_verifier was sent but the authorization request had no code_challenge", reason: "pkce_failed")
+        case (.some, nil):
+            throw .invalidGrant("code_verifier is required: the authorization request used PKCE", reason: "pkce_failed")
+        case (.some(let challenge), .some(let verifier)):
+            guard PKCE.verify(verifier: verifier, challenge: challenge) else {
+                throw .invalidGrant("code_verifier does not match the code_challenge", reason: "pkce_failed")
+            }
+        }
+    }
+}
+
+/// The tokens issued for a user grant, shared by the code exchange and refresh.
+enum TokenMinting {
+    static func tokens(
+        for grant: Grant, app: ConnectedApp, user: User, scopes: Scopes? = nil, nonce: String?, context: GrantContext,
+        issueRefreshToken: Bool, refreshExpiresAt: Date?? = nil
+    ) async throws -> JSONObject {
+        let scopes = scopes ?? grant.scopes
+        let token = try context.issuer.accessToken(
+            app: app, user: user, scopes: scopes, grant: grant.id, authTime: grant.authTime, at: context.now,
+            keys: context.keys)
+        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
+        var response = TokenResponse.members(token, scopes: scopes)
+        // DESIGN.md: immediately-expire issues no usable refresh token; the access token lives until it expires.
+        if issueRefreshToken, app.grantTypes.contains(.refreshToken), app.refreshTokenPolicy != .immediatelyExpire {
+            let value = TokenValue.generate(prefix: "ghr_")
+            let expiresAt: Date? =
+                switch refreshExpiresAt {
+                case .some(let fixed): fixed
+                case .none:
+                    if case .expireAfter(let duration) = app.refreshTokenPolicy {
+                        grant.createdAt.addingTimeInterval(Double(duration.seconds))
+                    } else {
+                        nil
+                    }
+                }
+            try await context.store.saveRefreshToken(
+                RefreshTokenRecord(
+                    tokenHash: TokenValue.hash(value), grant: grant.id, createdAt: context.now, expiresAt: expiresAt,
+                    lastUsedAt: context.now))
+            response["refresh_token"] = .string(value)
+        }
+        if grant.scopes.contains("openid") {
+            response["id_token"] = .string(
+                try context.issuer.idToken(
+                    app: app, user: user, scopes: scopes, nonce: nonce, authTime: grant.authTime,
+                    accessToken: token.value, at: context.now, keys: context.keys))
+        }
+        return response
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A token request's parameters after form parsing (RFC 6749 §3.2: each at most once).
+public struct TokenRequest: Sendable {
+    public var parameters: [String: String]
+
+    public init(_ parameters: [String: String]) { self.parameters = parameters }
+
+    public subscript(_ name: String) -> String? { parameters[name] }
+
+    /// A required parameter, or `invalid_request` naming it.
+    public func required(_ name: String) throws(OAuthError) -> String {
+        guard let value = parameters[name], !value.isEmpty else { throw .invalidRequest("\(name) is required") }
+        return value
+    }
+}
+
+/// What a grant handler needs, passed in: the snapshot it decides on, the keys, the clock's reading, storage.
+public struct GrantContext: Sendable {
+    public var directory: Directory
+    public var keys: KeyRing
+    public var now: Date
+    public var issuer: TokenIssuer
+    public var store: any TokenStore
+    public var clientIP: String?
+
+    public init(
+        directory: Directory, keys: KeyRing, now: Date, issuer: TokenIssuer, store: any TokenStore, clientIP: String?
+    ) {
+        self.directory = directory
+        self.keys = keys
+        self.now = now
+        self.issuer = issuer
+        self.store = store
+        self.clientIP = clientIP
+    }
+
+    /// Runs the access decision; a refusal becomes the token endpoint's error (DESIGN.md "Refusals").
+    func requireAccess(user: User?, app: ConnectedApp, flow: AccessFlow) throws(OAuthError) {
+        let decision = AccessPolicy.decide(
+            user: user, app: app, context: AccessContext(flow: flow, time: now, clientIP: clientIP))
+        if let refusal = decision.refusal {
+            let code: OAuthErrorCode =
+                refusal.reason == AccessRefusal.appBlocked.reason ? .invalidClient : .invalidGrant
+            throw OAuthError(code, refusal.description, reason: refusal.reason)
+        }
+    }
+}
+
+/// One grant type of the token endpoint (RFC 6749 §4), dispatched by `grant_type` as in fosite.
+public protocol GrantHandler: Sendable {
+    /// The `grant_type` value this handler serves.
+    var grantType: GrantType { get }
+    /// The token response's members (RFC 6749 §5.1), or an ``OAuthError``.
+    func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject
+}
+
+/// Builds the members every successful token response has (RFC 6749 §5.1).
+enum TokenResponse {
+    static func members(_ token: IssuedAccessToken, scopes: Scopes) -> JSONObject {
+        [
+            "access_token": .string(token.value), "token_type": .string("Bearer"),
+            "expires_in": .integer(token.expiresIn),
+            "scope": .string(scopes.description),
+        ]
+    }
+}

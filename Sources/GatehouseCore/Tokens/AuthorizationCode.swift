@@ -1,0 +1,118 @@
+import Foundation
+
+/// An authorization code as stored (RFC 6749 §4.1.2): only its hash, bound to the client, the callback URL,
+/// the PKCE challenge and the user; single use and short-lived.
+public struct AuthorizationCodeRecord: Sendable, Hashable {
+    public var codeHash: String
+    public var app: ConnectedAppID
+    public var user: UserID
+    public var redirectURI: String
+    public var scopes: Scopes
+    /// RFC 7636 S256 challenge; nil only for confidential apps that do not require PKCE and sent none.
+    public var codeChallenge: String?
+    public var nonce: String?
+    public var authTime: Date
+    public var createdAt: Date
+    public var expiresAt: Date
+    /// Set when the code is exchanged; a second exchange finds it set and revokes ``grant``.
+    public var consumedAt: Date?
+    /// The grant the first exchange created.
+    public var grant: GrantID?
+
+    public init(
+        codeHash: String, app: ConnectedAppID, user: UserID, redirectURI: String, scopes: Scopes,
+        codeChallenge: String?,
+        nonce: String?, authTime: Date, createdAt: Date, expiresAt: Date, consumedAt: Date? = nil, grant: GrantID? = nil
+    ) {
+        self.codeHash = codeHash
+        self.app = app
+        self.user = user
+        self.redirectURI = redirectURI
+        self.scopes = scopes
+        self.codeChallenge = codeChallenge
+        self.nonce = nonce
+        self.authTime = authTime
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.consumedAt = consumedAt
+        self.grant = grant
+    }
+
+    /// RFC 6749 §4.1.2 recommends at most ten minutes; one is plenty for a redirect and a back-channel call.
+    public static let lifetime: TimeInterval = 60
+}
+
+/// A refresh token as stored: only its hash, hanging from a grant.
+public struct RefreshTokenRecord: Sendable, Hashable {
+    public var tokenHash: String
+    public var grant: GrantID
+    public var createdAt: Date
+    /// From the app's `expire-after` policy, fixed when the grant's first refresh token was issued.
+    public var expiresAt: Date?
+    public var lastUsedAt: Date
+    /// Set when rotation replaced this token; presenting it again is reuse.
+    public var retiredAt: Date?
+
+    public init(
+        tokenHash: String, grant: GrantID, createdAt: Date, expiresAt: Date?, lastUsedAt: Date, retiredAt: Date? = nil
+    ) {
+        self.tokenHash = tokenHash
+        self.grant = grant
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.retiredAt = retiredAt
+    }
+}
+
+/// The outcome of trying to consume an authorization code.
+public enum CodeConsumption: Sendable, Equatable {
+    /// The code was valid and is now consumed; exchange it.
+    case consumed(AuthorizationCodeRecord)
+    /// The code was already consumed: a replay. Its grant (if any) must be revoked (RFC 6749 §4.1.2).
+    case replayed(AuthorizationCodeRecord)
+    case notFound
+}
+
+/// The outcome of trying to rotate a refresh token.
+public enum RefreshRotation: Sendable, Equatable {
+    /// The token was current and is now retired (or kept, without rotation).
+    case current(RefreshTokenRecord)
+    /// The token had already been retired: reuse. The whole grant must be revoked.
+    case reused(RefreshTokenRecord)
+    case notFound
+}
+
+/// Storage of grants and of the tokens that hang from them, keyed by hash (narrow, as in fosite).
+public protocol TokenStore: Sendable {
+    /// Stores a grant.
+    func createGrant(_ grant: Grant) async throws
+    /// A grant by id, revoked or not.
+    func grant(_ id: GrantID) async throws -> Grant?
+    /// Revokes a grant: its access tokens are deleted, its refresh tokens stay (refused as revoked).
+    func revokeGrant(_ id: GrantID, at time: Date) async throws
+
+    /// Stores an opaque access token.
+    func saveAccessToken(_ token: OpaqueAccessToken) async throws
+    /// An opaque access token by hash, with whether its grant was revoked.
+    func accessToken(hash: String) async throws -> OpaqueAccessToken?
+    /// Deletes one opaque access token.
+    func deleteAccessToken(hash: String) async throws
+
+    /// Stores a new authorization code.
+    func saveCode(_ code: AuthorizationCodeRecord) async throws
+    /// Marks a code consumed, atomically: exactly one caller ever gets `.consumed`.
+    func consumeCode(hash: String, at time: Date) async throws -> CodeConsumption
+    /// Records the grant a consumed code produced.
+    func attachGrant(_ grant: GrantID, toCode hash: String) async throws
+
+    /// Stores a refresh token.
+    func saveRefreshToken(_ token: RefreshTokenRecord) async throws
+    /// Marks a refresh token used; with `retire`, retires it atomically (exactly one caller gets `.current`).
+    func useRefreshToken(hash: String, retire: Bool, at time: Date) async throws -> RefreshRotation
+    /// A refresh token by hash (for introspection and revocation).
+    func refreshToken(hash: String) async throws -> RefreshTokenRecord?
+
+    /// Deletes expired codes and access tokens, and refresh tokens of revoked grants; returns rows removed.
+    func purgeExpired(before time: Date) async throws -> Int
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import Hummingbird
+import Logging
+
+/// `POST /introspect` (RFC 7662) and `POST /revoke` (RFC 7009), both for authenticated clients.
+struct IntrospectionController: Sendable {
+    let services: OAuthServices
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        let inspector = TokenInspector(services: services)
+        router.post("introspect") { request, context in
+            await OAuthResponse.handling(context) {
+                let form = try await FormBody.parse(request)
+                _ = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
+                let token = try TokenRequest(form).required("token")
+                guard
+                    let active = try await inspector.inspect(token, hint: form["token_type_hint"], flow: .introspection)
+                else { return OAuthResponse.json(["active": .bool(false)]) }
+                return OAuthResponse.json(introspection(active))
+            }
+        }
+        router.post("revoke") { request, context in
+            await OAuthResponse.handling(context) {
+                let form = try await FormBody.parse(request)
+                let caller = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
+                let token = try TokenRequest(form).required("token")
+                try await revoke(token, by: caller)
+                // RFC 7009 §2.2: 200 whether or not the token was known; nothing is revealed.
+                return Response(status: .ok, headers: [.cacheControl: "no-store", .contentLength: "0"])
+            }
+        }
+    }
+
+    /// RFC 7662 §2.2's members for an active token.
+    private func introspection(_ token: ActiveToken) -> JSONObject {
+        var object: JSONObject = [
+            "active": .bool(true), "scope": .string(token.scopes.description), "client_id": .string(token.app.clientID),
+            "token_type": .string(token.kind == .access ? "Bearer" : "refresh_token"),
+            "iss": .string(services.issuer.issuer),
+            "sub": .string(token.user?.id.rawValue ?? token.app.clientID), "aud": .string(token.app.clientID),
+        ]
+        if let user = token.user { object["username"] = .string(user.username) }
+        if let issuedAt = token.issuedAt { object["iat"] = .integer(Int64(issuedAt.timeIntervalSince1970)) }
+        if let expiresAt = token.expiresAt { object["exp"] = .integer(Int64(expiresAt.timeIntervalSince1970)) }
+        if let jti = token.jti { object["jti"] = .string(jti) }
+        return object
+    }
+
+    /// Revokes a token the caller holds: a refresh token takes its whole grant with it; an opaque access token
+    /// is deleted. A JWT access token cannot be recalled and lapses at its expiry (docs say so).
+    private func revoke(_ token: String, by caller: ConnectedApp) async throws {
+        let hash = TokenValue.hash(token)
+        let now = services.now()
+        if let refresh = try await services.tokens.refreshToken(hash: hash),
+            let grant = try await services.tokens.grant(refresh.grant)
+        {
+            if grant.app == caller.id { try await services.tokens.revokeGrant(grant.id, at: now) }
+            return
+        }
+        if let access = try await services.tokens.accessToken(hash: hash), access.app == caller.id {
+            try await services.tokens.deleteAccessToken(hash: hash)
+        }
+    }
+}

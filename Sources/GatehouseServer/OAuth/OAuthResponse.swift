@@ -1,0 +1,50 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// JSON responses of the OAuth endpoints: always `Cache-Control: no-store` (RFC 6749 §5.1), errors in RFC 6749
+/// §5.2's shape plus Gatehouse's `reason` and `trace_id`.
+enum OAuthResponse {
+    static func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8", .cacheControl: "no-store"]
+        if let pragma = HTTPField.Name("Pragma") { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: object.serialized)))
+    }
+
+    /// The error body of the token, introspection and revocation endpoints. `invalid_client` is 401 with a
+    /// `WWW-Authenticate` challenge (RFC 6749 §5.2).
+    static func error(_ error: OAuthError, traceID: String) -> Response {
+        var response = json(body(error, traceID: traceID), status: .init(code: error.tokenEndpointStatus))
+        if error.code == .invalidClient {
+            response.headers[.wwwAuthenticate] = #"Basic realm="gatehouse", charset="UTF-8""#
+        }
+        return response
+    }
+
+    static func body(_ error: OAuthError, traceID: String) -> JSONObject {
+        var object: JSONObject = ["error": .string(error.code.rawValue), "error_description": .string(error.message)]
+        if let reason = error.reason { object["reason"] = .string(reason) }
+        object["trace_id"] = .string(traceID)
+        return object
+    }
+
+    /// Runs `body`; an ``OAuthError`` becomes its RFC response, anything else a logged `server_error` that
+    /// shows no internals.
+    static func handling(
+        _ context: some RequestContext, _ body: () async throws -> Response
+    ) async -> Response {
+        do {
+            return try await body()
+        } catch let error as OAuthError {
+            return self.error(error, traceID: context.id)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return self.error(
+                OAuthError(.serverError, "the server could not complete the request"), traceID: context.id)
+        }
+    }
+}

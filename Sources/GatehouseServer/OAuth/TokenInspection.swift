@@ -1,0 +1,81 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import Logging
+
+/// What a presented token turns out to be, after every check: signature or storage, expiry, and the access
+/// decision as it stands now.
+struct ActiveToken: Sendable {
+    enum Kind: Sendable { case access, refresh }
+    var kind: Kind
+    var app: ConnectedApp
+    var user: User?
+    var scopes: Scopes
+    var issuedAt: Date?
+    var expiresAt: Date?
+    var jti: String?
+    var grant: GrantID?
+}
+
+/// Resolves tokens for introspection, revocation and userinfo. Anything unknown, expired, revoked, or whose
+/// user or app has lost access is nil: callers answer `active: false` or `invalid_token`.
+struct TokenInspector: Sendable {
+    let services: OAuthServices
+
+    func inspect(_ token: String, hint: String?, flow: AccessFlow) async throws -> ActiveToken? {
+        let now = services.now()
+        let directory = services.directory.current
+        var found: ActiveToken?
+        if hint == "refresh_token" {
+            found = try await refreshToken(token, directory: directory, now: now)
+            if found == nil { found = try await accessToken(token, directory: directory, now: now) }
+        } else {
+            found = try await accessToken(token, directory: directory, now: now)
+            if found == nil { found = try await refreshToken(token, directory: directory, now: now) }
+        }
+        guard let found else { return nil }
+        let decision = AccessPolicy.decide(
+            user: found.user, app: found.app, context: AccessContext(flow: flow, time: now))
+        return decision.isAllowed ? found : nil
+    }
+
+    private func accessToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
+        if token.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+            let keys = services.keys.current
+            guard let verified = try? JWT.verify(token, keys: { keys.verificationKey(kid: $0, at: now) }),
+                verified.header["typ"] as? String == "at+jwt", verified.string("iss") == services.issuer.issuer,
+                let exp = verified.integer("exp"), Double(exp) > now.timeIntervalSince1970,
+                let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
+                let subject = verified.string("sub")
+            else { return nil }
+            let user = directory.users[UserID(rawValue: subject)]
+            // A token for a user whose record is gone is dead; `sub` equal to the client id is the app itself.
+            if user == nil && subject != clientID { return nil }
+            return ActiveToken(
+                kind: .access, app: app, user: user,
+                scopes: Scopes(parameter: verified.string("scope") ?? "") ?? Scopes([]),
+                issuedAt: verified.integer("iat").map { Date(timeIntervalSince1970: Double($0)) },
+                expiresAt: Date(timeIntervalSince1970: Double(exp)), jti: verified.string("jti"), grant: nil)
+        }
+        guard let record = try await services.tokens.accessToken(hash: TokenValue.hash(token)), record.expiresAt > now,
+            let app = directory.apps[record.app]
+        else { return nil }
+        let user = record.user.flatMap { directory.users[$0] }
+        if record.user != nil && user == nil { return nil }
+        return ActiveToken(
+            kind: .access, app: app, user: user, scopes: record.scopes, issuedAt: record.issuedAt,
+            expiresAt: record.expiresAt, jti: record.jti, grant: record.grant)
+    }
+
+    private func refreshToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
+        guard let record = try await services.tokens.refreshToken(hash: TokenValue.hash(token)),
+            record.retiredAt == nil,
+            let grant = try await services.tokens.grant(record.grant), grant.revokedAt == nil,
+            let app = directory.apps[grant.app], let userID = grant.user, let user = directory.users[userID],
+            !RefreshTokenGrant().isExpired(record, grant: grant, policy: app.refreshTokenPolicy, at: now)
+        else { return nil }
+        return ActiveToken(
+            kind: .refresh, app: app, user: user, scopes: grant.scopes, issuedAt: record.createdAt,
+            expiresAt: record.expiresAt, jti: nil, grant: grant.id)
+    }
+}

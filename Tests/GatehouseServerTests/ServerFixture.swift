@@ -1,0 +1,86 @@
+import Foundation
+import GatehouseCore
+import GatehouseServer
+import GatehouseStorage
+import GatehouseTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// A running Gatehouse on a scratch database, driven over real HTTP, with apps and a user to act with.
+struct ServerFixture: Sendable {
+    let client: any TestClientProtocol
+    let store: GatehouseStore
+
+    static let secret = "deduper-secret-0123456789"
+
+    /// Apps: `jwt-app` (JWT access tokens) and `opaque-app` (opaque), both confidential with every grant and
+    /// run-as user alice; `public-app` (public, code flow).
+    static func run(_ backend: TestBackend, _ body: @Sendable @escaping (ServerFixture) async throws -> Void)
+        async throws
+    {
+        try await withScratchStore(backend) { store, _ in
+            let base = try await store.loadDirectory()
+            let profile = try requireValue(base.profile(named: Profile.systemAdministratorName))
+            let alice = User(username: "alice", email: "alice@example.com", displayName: "Alice", profile: profile.id)
+            let hash = SecretHasher(masterKey: testMasterKey).hash(secret)
+            func app(_ name: String, format: AccessTokenFormat) -> ConnectedApp {
+                ConnectedApp(
+                    name: name, clientID: name, secrets: [ClientSecret(hash: hash, createdAt: Date())],
+                    callbackURLs: ["https://client.example/cb"],
+                    scopes: ["openid", "profile", "email", "offline_access", "api"],
+                    grantTypes: [.authorizationCode, .refreshToken, .clientCredentials], runAsUser: alice.id,
+                    accessTokenFormat: format)
+            }
+            let publicApp = ConnectedApp(
+                name: "public-app", clientID: "public-app", isPublic: true, callbackURLs: ["http://127.0.0.1:9/cb"])
+            try await store.commit(
+                [
+                    .createUser(alice), .createApp(app("jwt-app", format: .jwt)),
+                    .createApp(app("opaque-app", format: .opaque)),
+                    .createApp(publicApp),
+                ],
+                basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(directoryPollInterval: .milliseconds(50)), store: store,
+                masterKey: testMasterKey, logger: Logger(label: "test"))
+            try await app.test(.live) { client in try await body(ServerFixture(client: client, store: store)) }
+        }
+    }
+
+    /// POSTs a form; returns status, headers and the parsed JSON body.
+    func post(
+        _ path: String, _ form: [String: String], basic: (String, String)? = nil,
+        contentType: String = "application/x-www-form-urlencoded"
+    ) async throws -> (status: Int, headers: HTTPFields, json: [String: Any]) {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let (id, secret) = basic {
+            headers[.authorization] = "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
+        }
+        let body = form.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
+        return try await raw(path, method: .post, body: body, headers: headers)
+    }
+
+    func raw(_ path: String, method: HTTPRequest.Method, body: String = "", headers: HTTPFields = [:]) async throws
+        -> (status: Int, headers: HTTPFields, json: [String: Any])
+    {
+        try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) {
+            response in
+            let data = Data(buffer: response.body)
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return (Int(response.status.code), response.headers, json)
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
+    }
+}
+
+/// Unwraps or throws, for fixtures.
+func requireValue<Value>(_ value: Value?) throws -> Value {
+    guard let value else { throw StorageError.notFound("fixture value missing") }
+    return value
+}

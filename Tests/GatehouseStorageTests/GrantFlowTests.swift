@@ -1,0 +1,233 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import GatehouseTestSupport
+import Testing
+
+/// The code exchange and refresh grants against real storage, with an injected clock.
+@Suite struct GrantFlowTests {
+    static let verifier = "dBjftJeZ4CVP-mJ0K1zbDmKUVCCoPwq5Wkf4jkQ1BmM"
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    struct Fixture {
+        var store: GatehouseStore
+        var tokens: SQLTokenStore
+        var directory: Directory
+        var keys: KeyRing
+        var app: ConnectedApp
+        var alice: User
+
+        func context(at time: Date) -> GrantContext {
+            GrantContext(
+                directory: directory, keys: keys, now: time, issuer: TokenIssuer(issuer: "https://gatehouse.test"),
+                store: tokens, clientIP: "127.0.0.1")
+        }
+
+        /// A code as the authorize endpoint would store it; returns the code value.
+        func issueCode(at time: Date = GrantFlowTests.start, scopes: String = "openid offline_access") async throws
+            -> String
+        {
+            let code = TokenValue.generate(prefix: "ghc_")
+            try await tokens.saveCode(
+                AuthorizationCodeRecord(
+                    codeHash: TokenValue.hash(code), app: app.id, user: alice.id, redirectURI: "https://d.example/cb",
+                    scopes: Scopes(parameter: scopes) ?? Scopes([]),
+                    codeChallenge: PKCE.challenge(for: GrantFlowTests.verifier),
+                    nonce: "n-0S6_WzA2Mj", authTime: time, createdAt: time,
+                    expiresAt: time.addingTimeInterval(AuthorizationCodeRecord.lifetime)))
+            return code
+        }
+
+        func exchange(_ code: String, verifier: String? = GrantFlowTests.verifier, at time: Date = GrantFlowTests.start)
+            async throws -> JSONObject
+        {
+            var parameters = ["grant_type": "authorization_code", "code": code, "redirect_uri": "https://d.example/cb"]
+            parameters["code_verifier"] = verifier
+            return try await AuthorizationCodeGrant().handle(
+                TokenRequest(parameters), app: app, context: context(at: time))
+        }
+
+        func refresh(_ token: String, scope: String? = nil, at time: Date) async throws -> JSONObject {
+            var parameters = ["grant_type": "refresh_token", "refresh_token": token]
+            parameters["scope"] = scope
+            return try await RefreshTokenGrant().handle(TokenRequest(parameters), app: app, context: context(at: time))
+        }
+
+        func with(policy: RefreshTokenPolicy, rotation: Bool = true) -> Fixture {
+            var copy = self
+            copy.app.refreshTokenPolicy = policy
+            copy.app.isRefreshTokenRotationEnabled = rotation
+            return copy
+        }
+    }
+
+    func withFixture(_ backend: TestBackend, _ body: (Fixture) async throws -> Void) async throws {
+        try await withScratchStore(backend) { store, _ in
+            let base = try await store.loadDirectory()
+            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+            let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
+            let app = ConnectedApp(
+                name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"],
+                scopes: ["openid", "profile", "email", "offline_access", "api"])
+            try await store.commit(
+                [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Self.start)
+            let keys = try await SigningKeyStore(store: store, masterKey: testMasterKey).ensureKeys(at: Self.start)
+            try await body(
+                Fixture(
+                    store: store, tokens: SQLTokenStore(store: store), directory: try await store.loadDirectory(),
+                    keys: keys, app: app, alice: alice))
+        }
+    }
+
+    func string(_ value: JSONValue?) throws -> String {
+        guard case .string(let text) = value else { throw OAuthError.invalidRequest("missing") }
+        return text
+    }
+
+    func refusal(_ body: () async throws -> Void) async -> OAuthError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as OAuthError {
+            return error
+        } catch {
+            return OAuthError(.serverError, "\(error)")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aCodeBuysTokensOnceAndAReplayRevokesThem(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let code = try await fixture.issueCode()
+            let response = try await fixture.exchange(code)
+            #expect(response["token_type"] == .string("Bearer"))
+            #expect(response["scope"] == .string("openid offline_access"))
+            let refreshToken = try string(response["refresh_token"])
+            let idToken = try string(response["id_token"])
+            let verified = try JWT.verify(idToken) { fixture.keys.verificationKey(kid: $0, at: Self.start) }
+            #expect(verified.string("aud") == "deduper")
+            #expect(verified.string("nonce") == "n-0S6_WzA2Mj")
+            #expect(verified.string("sub") == fixture.alice.id.rawValue)
+            #expect(verified.string("at_hash") != nil)
+
+            let replay = await refusal { _ = try await fixture.exchange(code) }
+            #expect(replay?.code == .invalidGrant)
+            #expect(replay?.reason == "code_reused")
+            let afterReplay = await refusal { _ = try await fixture.refresh(refreshToken, at: Self.start) }
+            #expect(afterReplay?.reason == "refresh_token_revoked")
+            #expect(afterReplay?.message == "refresh token was revoked")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func pkceRedirectURIAndExpiryAreEnforced(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let wrong = await refusal {
+                _ = try await fixture.exchange(
+                    try await fixture.issueCode(), verifier: String(repeating: "x", count: 43))
+            }
+            #expect(wrong?.reason == "pkce_failed")
+            let missing = await refusal { _ = try await fixture.exchange(try await fixture.issueCode(), verifier: nil) }
+            #expect(missing?.reason == "pkce_failed")
+            let late = await refusal {
+                _ = try await fixture.exchange(try await fixture.issueCode(), at: Self.start.addingTimeInterval(61))
+            }
+            #expect(late?.reason == "code_expired")
+            let unknown = await refusal { _ = try await fixture.exchange("ghc_nope") }
+            #expect(unknown?.reason == "code_invalid")
+            let code = try await fixture.issueCode()
+            let mismatch = await refusal {
+                _ = try await AuthorizationCodeGrant().handle(
+                    TokenRequest([
+                        "code": code, "redirect_uri": "https://d.example/other", "code_verifier": Self.verifier,
+                    ]), app: fixture.app, context: fixture.context(at: Self.start))
+            }
+            #expect(mismatch?.reason == "redirect_uri_mismatch")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func rotationRetiresTheOldTokenAndReuseRevokesTheFamily(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let first = try string(try await fixture.exchange(try await fixture.issueCode())["refresh_token"])
+            let refreshed = try await fixture.refresh(first, at: Self.start.addingTimeInterval(10))
+            let second = try string(refreshed["refresh_token"])
+            #expect(second != first)
+            #expect(refreshed["id_token"] != nil, "openid was granted, so a refresh carries a fresh ID token")
+
+            let reuse = await refusal { _ = try await fixture.refresh(first, at: Self.start.addingTimeInterval(20)) }
+            #expect(reuse?.code == .invalidGrant)
+            #expect(reuse?.reason == "refresh_token_reused")
+            #expect(reuse?.message == "refresh token was already used; its grant has been revoked")
+            let family = await refusal { _ = try await fixture.refresh(second, at: Self.start.addingTimeInterval(30)) }
+            #expect(family?.reason == "refresh_token_revoked", "the newer token of the reused family is revoked too")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aRefreshMayNarrowScopesButNeverWiden(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let token = try string(try await fixture.exchange(try await fixture.issueCode())["refresh_token"])
+            let narrowed = try await fixture.refresh(token, scope: "offline_access", at: Self.start)
+            #expect(narrowed["scope"] == .string("offline_access"))
+            let next = try string(narrowed["refresh_token"])
+            let widened = await refusal {
+                _ = try await fixture.refresh(next, scope: "offline_access api", at: Self.start)
+            }
+            #expect(widened?.code == .invalidScope)
+            // A refused request leaves the token usable: nothing was retired.
+            #expect(try await fixture.refresh(next, at: Self.start)["access_token"] != nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func refreshTokenPoliciesAreCheckedOnEveryUse(backend: TestBackend) async throws {
+        try await withFixture(backend) { base in
+            let unused = base.with(policy: .expireIfUnused(PolicyDuration(seconds: 3_600)))
+            let token = try string(try await unused.exchange(try await unused.issueCode())["refresh_token"])
+            let kept = try string(
+                try await unused.refresh(token, at: Self.start.addingTimeInterval(3_000))["refresh_token"])
+            let idle = await refusal { _ = try await unused.refresh(kept, at: Self.start.addingTimeInterval(6_700)) }
+            #expect(idle?.reason == "refresh_token_expired")
+            #expect(idle?.message == "expired refresh token")
+
+            let fixed = base.with(policy: .expireAfter(PolicyDuration(seconds: 86_400)))
+            let daily = try string(try await fixed.exchange(try await fixed.issueCode())["refresh_token"])
+            #expect(try await fixed.refresh(daily, at: Self.start.addingTimeInterval(80_000))["access_token"] != nil)
+            let old = try string(try await fixed.exchange(try await fixed.issueCode())["refresh_token"])
+            let expired = await refusal { _ = try await fixed.refresh(old, at: Self.start.addingTimeInterval(86_400)) }
+            #expect(expired?.reason == "refresh_token_expired")
+
+            let immediate = base.with(policy: .immediatelyExpire)
+            let response = try await immediate.exchange(try await immediate.issueCode())
+            #expect(response["refresh_token"] == nil, "immediately-expire issues no usable refresh token")
+            #expect(response["access_token"] != nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func withoutRotationTheSameRefreshTokenKeepsWorking(backend: TestBackend) async throws {
+        try await withFixture(backend) { base in
+            let fixture = base.with(policy: .validUntilRevoked, rotation: false)
+            let token = try string(try await fixture.exchange(try await fixture.issueCode())["refresh_token"])
+            let first = try await fixture.refresh(token, at: Self.start.addingTimeInterval(1))
+            #expect(first["refresh_token"] == nil)
+            #expect(try await fixture.refresh(token, at: Self.start.addingTimeInterval(2))["access_token"] != nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anInactiveUserGetsNoTokens(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let token = try string(try await fixture.exchange(try await fixture.issueCode())["refresh_token"])
+            var inactive = fixture
+            var alice = fixture.alice
+            alice.isActive = false
+            inactive.directory.upsert(alice)
+            let refused = await refusal { _ = try await inactive.refresh(token, at: Self.start) }
+            #expect(refused?.code == .invalidGrant)
+            #expect(refused?.reason == "user_inactive")
+            #expect(refused?.message == "user is inactive")
+        }
+    }
+}
