@@ -3,6 +3,7 @@ import GatehouseCore
 import GatehouseStorage
 import Hummingbird
 import Logging
+import NIOCore
 
 /// How `gatehouse serve` listens and names itself.
 public struct ServerConfiguration: Sendable {
@@ -14,6 +15,12 @@ public struct ServerConfiguration: Sendable {
     public var directoryPollInterval: Duration
     /// How often expired rows are purged.
     public var housekeepingInterval: Duration
+    /// A browser session ends after this long without use…
+    public var sessionIdleTimeout: TimeInterval = 30 * 60
+    /// …and after this long in any case.
+    public var sessionAbsoluteTimeout: TimeInterval = 12 * 3_600
+    /// The password KDF's parameters for new hashes (stored hashes carry their own).
+    public var passwordHasher = PasswordHasher.standard
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -41,13 +48,26 @@ public func buildApplication(
         directory: live, keys: keys, tokens: tokens, issuer: TokenIssuer(issuer: configuration.issuer),
         authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), now: now)
 
-    let router = Router(context: BasicRequestContext.self)
+    let web = WebServices(
+        oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottleState(),
+        passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
+        idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout)
+
+    let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     HealthController(store: store, live: live).addRoutes(to: router)
     TokenController(services: services).addRoutes(to: router)
     IntrospectionController(services: services).addRoutes(to: router)
-    DiscoveryController(services: services, endpoints: SupportedEndpoints()).addRoutes(to: router)
+    UserinfoController(services: services).addRoutes(to: router)
+    AuthorizeController(
+        web: web, dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: ""))
+    )
+    .addRoutes(to: router)
+    LogoutController(web: web).addRoutes(to: router)
+    DiscoveryController(
+        services: services, endpoints: SupportedEndpoints(hasAuthorization: true, hasUserinfo: true, hasLogout: true)
+    ).addRoutes(to: router)
 
     let watcher = DirectoryWatcher(
         store: store, live: live, pollInterval: configuration.directoryPollInterval, logger: logger,
@@ -60,4 +80,15 @@ public func buildApplication(
         logger: logger)
     app.addServices(watcher, housekeeping)
     return app
+}
+
+/// The request context: Hummingbird's basics plus the peer address (login history, throttling).
+struct GatehouseRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
 }

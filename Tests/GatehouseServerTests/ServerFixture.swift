@@ -42,8 +42,11 @@ struct ServerFixture: Sendable {
                     .createApp(publicApp),
                 ],
                 basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            try await TestKeys.seed(store)
+            var configuration = ServerConfiguration(directoryPollInterval: .milliseconds(50))
+            configuration.passwordHasher = .forTesting
             let app = try await buildApplication(
-                configuration: ServerConfiguration(directoryPollInterval: .milliseconds(50)), store: store,
+                configuration: configuration, store: store,
                 masterKey: testMasterKey, logger: Logger(label: "test"))
             try await app.test(.live) { client in try await body(ServerFixture(client: client, store: store)) }
         }

@@ -71,7 +71,7 @@ import Testing
                 scopes: ["openid", "profile", "email", "offline_access", "api"])
             try await store.commit(
                 [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Self.start)
-            let keys = try await SigningKeyStore(store: store, masterKey: testMasterKey).ensureKeys(at: Self.start)
+            let keys = try await TestKeys.seed(store)
             try await body(
                 Fixture(
                     store: store, tokens: SQLTokenStore(store: store), directory: try await store.loadDirectory(),

@@ -96,3 +96,24 @@ public let testMasterKey: MasterKey = {
 
 /// The base64 form of ``testMasterKey``, for `GATEHOUSE_MASTER_KEY`.
 public let testMasterKeyBase64 = Data([UInt8](repeating: 7, count: 32)).base64EncodedString()
+
+/// One RS256 and one ES256 key, generated once per test process (RSA generation is slow), for seeding stores.
+public enum TestKeys {
+    public static let shared: [SigningKey] = {
+        guard let rsa = try? SigningKey.generate(.rs256), let ec = try? SigningKey.generate(.es256) else {
+            preconditionFailure("cannot generate test keys")
+        }
+        return [rsa, ec]
+    }()
+
+    /// Stores the shared keys, active from `time`, so that the server finds keys and generates none.
+    @discardableResult
+    public static func seed(_ store: GatehouseStore, at time: Date = Date(timeIntervalSince1970: 0)) async throws
+        -> KeyRing
+    {
+        let keyStore = SigningKeyStore(store: store, masterKey: testMasterKey)
+        try await keyStore.save(
+            shared.map { ScheduledSigningKey(key: $0, createdAt: time, activatesAt: time) }, updating: [])
+        return try await keyStore.load()
+    }
+}

@@ -4,9 +4,6 @@ import Hummingbird
 /// Echoes the request id (also in every log line of the request) as `X-Request-Id`, so a client's report can be
 /// matched with the server's logs.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// A valid token, so the name always exists; optional only because the initializer validates.
-    static var headerName: HTTPField.Name? { HTTPField.Name("X-Request-Id") }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -16,7 +13,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        if let name = Self.headerName { response.headers[name] = context.id }
+        response.headers[.requestID] = context.id
         return response
     }
 }

@@ -22,6 +22,20 @@ enum FormBody {
         return try decode(String(buffer: buffer))
     }
 
+    /// Every value of every parameter, for requests where repetition must be reported by redirect rather
+    /// than refused outright (the authorization endpoint); nil if the encoding is invalid.
+    static func decodeAll(_ text: String) -> [String: [String]]? {
+        var parameters: [String: [String]] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = unescape(parts[0]), let value = unescape(parts.count > 1 ? parts[1] : "") else {
+                return nil
+            }
+            parameters[name, default: []].append(value)
+        }
+        return parameters
+    }
+
     static func decode(_ text: String) throws(OAuthError) -> [String: String] {
         var parameters: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {

@@ -48,7 +48,7 @@ extension Migrations {
             CREATE TABLE browser_sessions (
                 id_hash TEXT PRIMARY KEY,
                 user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-                csrf_token TEXT NOT NULL, auth_time BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                auth_time BIGINT NOT NULL, created_at BIGINT NOT NULL,
                 last_seen_at BIGINT NOT NULL)
             """,
             "CREATE INDEX browser_sessions_by_user ON browser_sessions (user_id)",

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A signed-in browser: the server-side record behind the session cookie, keyed by the hash of the cookie value.
+public struct BrowserSession: Sendable, Hashable {
+    public var idHash: String
+    public var user: UserID
+    /// When the user typed their password (OIDC `auth_time`).
+    public var authTime: Date
+    public var createdAt: Date
+    public var lastSeenAt: Date
+
+    public init(idHash: String, user: UserID, authTime: Date, createdAt: Date, lastSeenAt: Date) {
+        self.idHash = idHash
+        self.user = user
+        self.authTime = authTime
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+    }
+
+    /// Whether the session is still good: used within the idle timeout and younger than the absolute one.
+    public func isValid(at now: Date, idleTimeout: TimeInterval, absoluteTimeout: TimeInterval) -> Bool {
+        now.timeIntervalSince(lastSeenAt) < idleTimeout && now.timeIntervalSince(createdAt) < absoluteTimeout
+    }
+}
+
+/// A user's recorded "Allow" for a self-authorize app and a set of scopes.
+public struct Approval: Sendable, Hashable {
+    public var user: UserID
+    public var app: ConnectedAppID
+    public var scopes: Scopes
+    public var approvedAt: Date
+
+    public init(user: UserID, app: ConnectedAppID, scopes: Scopes, approvedAt: Date) {
+        self.user = user
+        self.app = app
+        self.scopes = scopes
+        self.approvedAt = approvedAt
+    }
+
+    /// Whether this approval covers `requested`: the consent page is not shown again for the same or fewer scopes.
+    public func covers(_ requested: Scopes) -> Bool { requested.isSubset(of: scopes) }
+}
+
+/// Storage of browser sessions and approvals.
+public protocol SessionStore: Sendable {
+    func saveSession(_ session: BrowserSession) async throws
+    func session(idHash: String) async throws -> BrowserSession?
+    func touchSession(idHash: String, at time: Date) async throws
+    func deleteSession(idHash: String) async throws
+
+    func approval(user: UserID, app: ConnectedAppID) async throws -> Approval?
+    /// Records an approval, widening an existing one to the union of scopes.
+    func recordApproval(_ approval: Approval) async throws
+}

@@ -1,0 +1,167 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// `GET|POST /authorize`, `POST /login`, `POST /consent`.
+struct AuthorizeController: Sendable {
+    let web: WebServices
+    let dummyPasswordHash: String
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        let flow = AuthorizationFlow(web: web)
+        router.get("authorize") { request, context in
+            await page(context) {
+                let parameters = FormBody.decodeAll(request.uri.query ?? "")
+                switch flow.validate(parameters, context: context, method: .get) {
+                case .respond(let response): return response
+                case .valid(let authorization):
+                    return try await flow.proceed(
+                        authorization, signedIn: try await web.currentSession(request), freshLogin: false,
+                        request: request,
+                        context: context)
+                }
+            }
+        }
+        router.post("authorize") { request, context in
+            await page(context) {
+                let body = try await request.body.collect(upTo: FormBody.limit)
+                switch flow.validate(FormBody.decodeAll(String(buffer: body)), context: context, method: .post) {
+                case .respond(let response): return response
+                case .valid(let authorization):
+                    return try await flow.proceed(
+                        authorization, signedIn: try await web.currentSession(request), freshLogin: false,
+                        request: request,
+                        context: context)
+                }
+            }
+        }
+        router.post("login") { request, context in
+            await page(context) { try await login(request, context, flow: flow) }
+        }
+        router.post("consent") { request, context in
+            await page(context) { try await consent(request, context, flow: flow) }
+        }
+    }
+
+    private func login(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
+        -> Response
+    {
+        let form = try await FormBody.parse(request)
+        guard web.isCSRFValid(request, form: form) else { return expiredForm(context) }
+        let authorization: AuthorizationRequest
+        switch flow.validate(carried(form), context: context, method: .post) {
+        case .respond(let response): return response
+        case .valid(let valid): authorization = valid
+        }
+        let username = form["username"] ?? ""
+        let password = form["password"] ?? ""
+        let now = web.oauth.now()
+        let address = clientAddress(request, context)
+        func retry(_ message: String, status: HTTPResponse.Status) -> Response {
+            var page = Pages.login(
+                appName: authorization.app.name, username: username, error: message, csrf: form["csrf"] ?? "",
+                request: authorization.parameters)
+            page.status = status
+            return page
+        }
+        if let until = web.throttle.state.withLock({ $0.retryAfter(account: username, address: address, now: now) }) {
+            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+            return retry(
+                "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                status: .tooManyRequests)
+        }
+        let user = web.oauth.directory.current.user(named: username)
+        let isValid: Bool
+        if let user, let hash = user.passwordHash {
+            isValid = await web.verifyPassword(password, againstHash: hash)
+        } else {
+            // Hash anyway, so the response time does not reveal which usernames exist.
+            _ = await web.verifyPassword(password, againstHash: dummyPasswordHash)
+            isValid = false
+        }
+        guard let user, isValid else {
+            web.throttle.state.withLock { $0.recordFailure(account: username, address: address, now: now) }
+            return retry("Incorrect username or password.", status: .unauthorized)
+        }
+        web.throttle.state.withLock { $0.recordSuccess(account: username) }
+        guard user.isActive else {
+            // No session for an inactive user; the app learns why through the standard redirect.
+            return flow.errorRedirect(
+                OAuthError(
+                    .accessDenied, AccessRefusal.userInactive.description, reason: AccessRefusal.userInactive.reason),
+                to: authorization.redirectURI, state: authorization.state, traceID: context.id, method: .post)
+        }
+        let (session, cookie) = try await web.startSession(for: user)
+        var response = try await flow.proceed(
+            authorization, signedIn: (session, user), freshLogin: true, request: request, context: context)
+        response.setCookie(cookie)
+        return response
+    }
+
+    private func consent(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
+        -> Response
+    {
+        let form = try await FormBody.parse(request)
+        guard web.isCSRFValid(request, form: form) else { return expiredForm(context) }
+        let authorization: AuthorizationRequest
+        switch flow.validate(carried(form), context: context, method: .post) {
+        case .respond(let response): return response
+        case .valid(let valid): authorization = valid
+        }
+        guard let signedIn = try await web.currentSession(request) else {
+            return try await flow.proceed(
+                authorization, signedIn: nil, freshLogin: false, request: request, context: context)
+        }
+        guard form["decision"] == "allow" else {
+            return flow.errorRedirect(
+                OAuthError(.accessDenied, "end-user denied authorization", reason: "consent_denied"),
+                to: authorization.redirectURI, state: authorization.state, traceID: context.id, method: .post)
+        }
+        let decision = AccessPolicy.decide(
+            user: signedIn.user, app: authorization.app,
+            context: AccessContext(flow: .authorize, time: web.oauth.now(), clientIP: clientAddress(request, context)))
+        if let refusal = decision.refusal {
+            return flow.errorRedirect(
+                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), to: authorization.redirectURI,
+                state: authorization.state, traceID: context.id, method: .post)
+        }
+        try await web.sessions.recordApproval(
+            Approval(
+                user: signedIn.user.id, app: authorization.app.id, scopes: authorization.scopes,
+                approvedAt: web.oauth.now()))
+        return try await flow.issueCode(authorization, user: signedIn.user, session: signedIn.session, method: .post)
+    }
+
+    /// The authorization request carried through a form as `authz.*` fields.
+    private func carried(_ form: [String: String]) -> [String: [String]] {
+        var parameters: [String: [String]] = [:]
+        for (name, value) in form where name.hasPrefix("authz.") { parameters[String(name.dropFirst(6))] = [value] }
+        return parameters
+    }
+
+    private func expiredForm(_ context: some RequestContext) -> Response {
+        Pages.error(
+            title: "This form has expired",
+            message: "Go back to the app and start signing in again. (The form's security token did not match.)",
+            traceID: context.id, status: .forbidden)
+    }
+
+    /// Runs a page handler; failures become an error page, never a stack trace.
+    private func page(_ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as OAuthError {
+            return Pages.error(title: "Invalid request", message: error.message, traceID: context.id)
+        } catch {
+            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
+            return Pages.error(
+                title: "Something went wrong", message: "The server could not complete the request.",
+                traceID: context.id,
+                status: .internalServerError)
+        }
+    }
+}

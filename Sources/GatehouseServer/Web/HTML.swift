@@ -1,0 +1,85 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Server-rendered pages: plain HTML that works without JavaScript, every value escaped.
+enum HTML {
+    /// Escapes text for element content and quoted attribute values.
+    static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// A whole page. Pages are never cached and never framed (clickjacking on the consent page).
+    static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+        let document = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title)) · Gatehouse</title>
+            <style>
+            body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b; }
+            h1 { font-size: 1.4rem; }
+            label { display: block; margin-top: 1rem; font-weight: 600; }
+            input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }
+            button { margin-top: 1.2rem; padding: .6rem 1.2rem; font-size: 1rem; margin-right: .5rem; }
+            .error { background: #fde8e8; border: 1px solid #c81e1e; padding: .6rem; margin-top: 1rem; }
+            .muted { color: #555; font-size: .9rem; }
+            ul.scopes li { margin: .3rem 0; }
+            </style>
+            </head>
+            <body>
+            <main>
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// Hidden inputs that carry the authorization request through a form.
+    static func hiddenFields(_ parameters: [String: String]) -> String {
+        parameters.sorted { $0.key < $1.key }.map {
+            #"<input type="hidden" name="\#(escape("authz." + $0.key))" value="\#(escape($0.value))">"#
+        }.joined(separator: "\n")
+    }
+}
+
+extension HTTPField.Name {
+    static let xFrameOptions = known("X-Frame-Options")
+    static let referrerPolicy = known("Referrer-Policy")
+    static let pragma = known("Pragma")
+    static let requestID = known("X-Request-Id")
+
+    /// A header name spelled in this source; the initializer fails only for names with invalid characters.
+    static func known(_ name: String) -> Self {
+        guard let field = Self(name) else { preconditionFailure("invalid header name \(name)") }
+        return field
+    }
+}

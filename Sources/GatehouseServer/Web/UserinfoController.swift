@@ -1,0 +1,76 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// `GET|POST /userinfo` (OIDC Core §5.3): claims by scope, for a bearer access token that carries `openid`.
+/// Errors follow RFC 6750 §3: 401 with `WWW-Authenticate: Bearer …`.
+struct UserinfoController: Sendable {
+    let services: OAuthServices
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        let inspector = TokenInspector(services: services)
+        router.get("userinfo") { request, context in
+            await respond(request, context, inspector: inspector, form: [:])
+        }
+        router.post("userinfo") { request, context in
+            var form: [String: String] = [:]
+            if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                do throws(OAuthError) {
+                    form = try await FormBody.parse(request)
+                } catch {
+                    return challenge(error, context: context)
+                }
+            }
+            return await respond(request, context, inspector: inspector, form: form)
+        }
+    }
+
+    private func respond(
+        _ request: Request, _ context: some RequestContext, inspector: TokenInspector, form: [String: String]
+    ) async -> Response {
+        let header = request.headers[.authorization]
+        let fromHeader = header.flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        // RFC 6750 §2: one method at a time; the query string is not accepted (tokens leak from URLs).
+        if fromHeader != nil && form["access_token"] != nil {
+            return challenge(.invalidRequest("send the access token in one place only"), context: context)
+        }
+        guard let token = fromHeader ?? form["access_token"] else {
+            var response = Response(status: .unauthorized, headers: [.cacheControl: "no-store"])
+            response.headers[.wwwAuthenticate] = #"Bearer realm="gatehouse""#
+            return response
+        }
+        do {
+            guard let active = try await inspector.inspect(token, hint: "access_token", flow: .userinfo),
+                active.kind == .access, let user = active.user
+            else {
+                return challenge(
+                    OAuthError(
+                        .invalidToken, "the access token is invalid, expired or revoked", reason: "token_inactive"),
+                    context: context)
+            }
+            guard active.scopes.contains("openid") else {
+                return challenge(
+                    OAuthError(.insufficientScope, "the access token lacks the openid scope"), context: context)
+            }
+            var claims: JSONObject = ["sub": .string(user.id.rawValue)]
+            for (name, value) in UserClaims.claims(of: user, scopes: active.scopes).members { claims[name] = value }
+            return OAuthResponse.json(claims)
+        } catch {
+            context.logger.error("userinfo failed", metadata: ["error": "\(String(reflecting: error))"])
+            return challenge(OAuthError(.serverError, "the server could not complete the request"), context: context)
+        }
+    }
+
+    /// RFC 6750 §3: the error in a `WWW-Authenticate: Bearer` challenge and in the JSON body.
+    private func challenge(_ error: OAuthError, context: some RequestContext) -> Response {
+        var response = OAuthResponse.json(
+            OAuthResponse.body(error, traceID: context.id), status: .init(code: error.resourceStatus))
+        response.headers[.wwwAuthenticate] =
+            #"Bearer realm="gatehouse", error="\#(error.code.rawValue)", error_description="\#(error.message)""#
+        return response
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOPosix
+import Synchronization
+
+/// What the browser-facing endpoints share: sessions, approvals, the login throttle, cookie settings.
+struct WebServices: Sendable {
+    let oauth: OAuthServices
+    let sessions: any SessionStore
+    let throttle: LoginThrottleState
+    let passwordHasher: PasswordHasher
+    /// Cookies get `Secure` when the issuer is https.
+    let secureCookies: Bool
+    let idleTimeout: TimeInterval
+    let absoluteTimeout: TimeInterval
+
+    static let sessionCookie = "gh_session"
+    static let csrfCookie = "gh_csrf"
+
+    /// The signed-in user of this browser, if the session is valid and the user still exists.
+    func currentSession(_ request: Request) async throws -> (session: BrowserSession, user: User)? {
+        guard let value = request.cookies[Self.sessionCookie]?.value, !value.isEmpty else { return nil }
+        let idHash = TokenValue.hash(value)
+        guard let session = try await sessions.session(idHash: idHash) else { return nil }
+        let now = oauth.now()
+        guard session.isValid(at: now, idleTimeout: idleTimeout, absoluteTimeout: absoluteTimeout),
+            let user = oauth.directory.current.users[session.user]
+        else {
+            try await sessions.deleteSession(idHash: idHash)
+            return nil
+        }
+        try await sessions.touchSession(idHash: idHash, at: now)
+        return (session, user)
+    }
+
+    /// Starts a session for `user`; returns the cookie to set.
+    func startSession(for user: User) async throws -> (BrowserSession, Cookie) {
+        let value = TokenValue.generate(prefix: "")
+        let now = oauth.now()
+        let session = BrowserSession(
+            idHash: TokenValue.hash(value), user: user.id, authTime: now, createdAt: now, lastSeenAt: now)
+        try await sessions.saveSession(session)
+        return (session, cookie(Self.sessionCookie, value))
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The CSRF token for forms (double-submit cookie): the existing cookie's value, or a new one to set.
+    func csrfToken(_ request: Request) -> (token: String, newCookie: Cookie?) {
+        if let existing = request.cookies[Self.csrfCookie]?.value, existing.count >= 32 { return (existing, nil) }
+        let token = TokenValue.generate(prefix: "")
+        return (token, cookie(Self.csrfCookie, token))
+    }
+
+    /// Whether the form's token matches the cookie's, in constant time. A cross-site form cannot read the cookie.
+    func isCSRFValid(_ request: Request, form: [String: String]) -> Bool {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, let field = form["csrf"], !cookie.isEmpty else {
+            return false
+        }
+        return constantTimeEquals(Array(cookie.utf8), Array(field.utf8))
+    }
+
+    /// Verifies a password off the event loop (scrypt takes tens of milliseconds by design).
+    func verifyPassword(_ password: String, againstHash hash: String) async -> Bool {
+        let hasher = passwordHasher
+        return (try? await NIOThreadPool.singleton.runIfActive { hasher.verify(password, against: hash) }) ?? false
+    }
+}
+
+/// The login throttle of this node.
+final class LoginThrottleState: Sendable {
+    let state = Mutex(LoginThrottle())
+}
+
+extension Response {
+    /// Sets each cookie that is not nil.
+    mutating func setCookies(_ cookies: Cookie?...) {
+        for cookie in cookies.compactMap({ $0 }) { setCookie(cookie) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// ``SessionStore`` on SQLite and PostgreSQL.
+public struct SQLSessionStore: SessionStore {
+    let sql: any SQLStore
+
+    public init(store: GatehouseStore) { sql = store.sql }
+
+    public func saveSession(_ session: BrowserSession) async throws {
+        try await sql.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO browser_sessions (id_hash, user_id, auth_time, created_at, last_seen_at)
+                VALUES (\(bind: session.idHash), \(bind: session.user.rawValue),
+                \(bind: Timestamp.milliseconds(session.authTime)), \(bind: Timestamp.milliseconds(session.createdAt)),
+                \(bind: Timestamp.milliseconds(session.lastSeenAt)))
+                """
+            ).run()
+        }
+    }
+
+    public func session(idHash: String) async throws -> BrowserSession? {
+        try await sql.read { db in
+            try await db.raw("SELECT * FROM browser_sessions WHERE id_hash = \(bind: idHash)").first().map { row in
+                BrowserSession(
+                    idHash: try row.value("id_hash"), user: UserID(rawValue: try row.value("user_id")),
+                    authTime: try row.date("auth_time"), createdAt: try row.date("created_at"),
+                    lastSeenAt: try row.date("last_seen_at"))
+            }
+        }
+    }
+
+    public func touchSession(idHash: String, at time: Date) async throws {
+        try await sql.transaction { db in
+            try await db.raw(
+                "UPDATE browser_sessions SET last_seen_at = \(bind: Timestamp.milliseconds(time)) WHERE id_hash = \(bind: idHash)"
+            ).run()
+        }
+    }
+
+    public func deleteSession(idHash: String) async throws {
+        try await sql.transaction { db in
+            try await db.raw("DELETE FROM browser_sessions WHERE id_hash = \(bind: idHash)").run()
+        }
+    }
+
+    public func approval(user: UserID, app: ConnectedAppID) async throws -> Approval? {
+        try await sql.read { db in
+            try await db.raw(
+                "SELECT * FROM approvals WHERE user_id = \(bind: user.rawValue) AND app_id = \(bind: app.rawValue)"
+            ).first().map { row in
+                Approval(
+                    user: user, app: app, scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                    approvedAt: try row.date("approved_at"))
+            }
+        }
+    }
+
+    public func recordApproval(_ approval: Approval) async throws {
+        let existing = try await self.approval(user: approval.user, app: approval.app)
+        let scopes = Scopes((existing?.scopes.values ?? []) + approval.scopes.values)
+        try await sql.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO approvals (user_id, app_id, scopes, approved_at)
+                VALUES (\(bind: approval.user.rawValue), \(bind: approval.app.rawValue), \(bind: scopes.description),
+                \(bind: Timestamp.milliseconds(approval.approvedAt)))
+                ON CONFLICT (user_id, app_id) DO UPDATE SET scopes = excluded.scopes, approved_at = excluded.approved_at
+                """
+            ).run()
+        }
+    }
+}

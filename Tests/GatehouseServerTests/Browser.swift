@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+/// A minimal browser over the test client: keeps cookies, reads forms out of pages, does not follow redirects.
+final class Browser: @unchecked Sendable {
+    // @unchecked: used by one test task at a time.
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+
+    init(client: any TestClientProtocol) { self.client = client }
+
+    struct Page {
+        var status: Int
+        var headers: HTTPFields
+        var body: String
+
+        var location: String? { headers[.location] }
+
+        /// The query parameters of the redirect target.
+        var redirectParameters: [String: String] {
+            guard let location, let components = URLComponents(string: location) else { return [:] }
+            var result: [String: String] = [:]
+            for item in components.queryItems ?? [] { result[item.name] = item.value ?? "" }
+            return result
+        }
+
+        /// Every `<input type="hidden">` of the page's form, name → value (HTML entities decoded).
+        var hiddenFields: [String: String] {
+            var result: [String: String] = [:]
+            let pattern = #"<input type="hidden" name="([^"]*)" value="([^"]*)">"#
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return [:] }
+            let range = NSRange(body.startIndex..., in: body)
+            for match in regex.matches(in: body, range: range) {
+                guard let name = Range(match.range(at: 1), in: body), let value = Range(match.range(at: 2), in: body)
+                else { continue }
+                result[Self.unescape(String(body[name]))] = Self.unescape(String(body[value]))
+            }
+            return result
+        }
+
+        static func unescape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&amp;", with: "&")
+        }
+    }
+
+    func get(_ path: String) async throws -> Page {
+        try await send(path, method: .get, body: nil)
+    }
+
+    func post(_ path: String, form: [String: String]) async throws -> Page {
+        let body = form.map { "\(ServerFixture.escape($0.key))=\(ServerFixture.escape($0.value))" }.joined(
+            separator: "&")
+        return try await send(path, method: .post, body: body)
+    }
+
+    private func send(_ path: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
+        var headers = HTTPFields()
+        if !cookies.isEmpty {
+            headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
+        }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let page = try await client.execute(
+            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { response in
+            Page(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
+        }
+        for header in page.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            if header.contains("Max-Age=0") {
+                cookies[String(pair[0])] = nil
+            } else {
+                cookies[String(pair[0])] = String(pair[1])
+            }
+        }
+        return page
+    }
+}
