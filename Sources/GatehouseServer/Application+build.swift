@@ -51,7 +51,8 @@ public func buildApplication(
     let web = WebServices(
         oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottleState(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
-        idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout)
+        idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
+        passwordThreads: PasswordThreads())
 
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())

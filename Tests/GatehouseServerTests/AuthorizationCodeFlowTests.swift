@@ -26,13 +26,13 @@ import Testing
 
     /// Sets alice's password (the fixture creates her without one).
     static func setPassword(_ server: ServerFixture, _ password: String) async throws {
-        let directory = try await server.store.loadDirectory()
-        let alice = try requireValue(directory.user(named: "alice"))
-        var updated = alice
-        updated.passwordHash = try PasswordHasher.forTesting.hash(password)
-        try await server.store.commit(
-            [.updateUser(before: alice, after: updated)], basedOn: directory, actor: AuditActor(name: "t"), at: Date())
-        try await Task.sleep(for: .milliseconds(200))
+        let hash = try PasswordHasher.forTesting.hash(password)
+        try await server.commit { directory in
+            let alice = try requireValue(directory.user(named: "alice"))
+            var updated = alice
+            updated.passwordHash = hash
+            return [.updateUser(before: alice, after: updated)]
+        }
     }
 
     /// Signs in through the login page and allows on the consent page; returns the redirect to the client.

@@ -151,19 +151,15 @@ import Testing
     @Test(arguments: TestBackend.available)
     func blockedAppsAndInactiveRunAsUsersAreRefusedWithTheirReason(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            var directory = try await server.store.loadDirectory()
-            let app = try #require(directory.app(clientID: "jwt-app"))
-            var blocked = app
-            blocked.isBlocked = true
-            let alice = try #require(directory.user(named: "alice"))
-            var inactive = alice
-            inactive.isActive = false
-            try await server.store.commit(
-                [.updateApp(before: app, after: blocked), .updateUser(before: alice, after: inactive)],
-                basedOn: directory,
-                actor: AuditActor(name: "t"), at: Date())
-            directory = try await server.store.loadDirectory()
-            try await Task.sleep(for: .milliseconds(300))  // the server's watcher polls every 50 ms here
+            try await server.commit { directory in
+                let app = try requireValue(directory.app(clientID: "jwt-app"))
+                var blocked = app
+                blocked.isBlocked = true
+                let alice = try requireValue(directory.user(named: "alice"))
+                var inactive = alice
+                inactive.isActive = false
+                return [.updateApp(before: app, after: blocked), .updateUser(before: alice, after: inactive)]
+            }
 
             let blockedResponse = try await server.post(
                 "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))

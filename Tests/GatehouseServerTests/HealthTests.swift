@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
-    func readyzReportsTheDatabaseAndTheDirectoryVersionInMemory(backend: TestBackend) async throws {
+    func readyzReportsTheDirectoryVersionAndSeesChangesWithinOneSecond(backend: TestBackend) async throws {
         try await withApp(backend) { client, store in
             let base = try await store.loadDirectory()
             try await client.execute(uri: "/readyz", method: .get) { response in

@@ -52,6 +52,25 @@ struct ServerFixture: Sendable {
         }
     }
 
+    /// Commits directory changes and waits until the running server has loaded them (or fails after 3 s).
+    func commit(_ change: (Directory) throws -> [DirectoryChange]) async throws {
+        let directory = try await store.loadDirectory()
+        let version = try await store.commit(
+            try change(directory), basedOn: directory, actor: AuditActor(name: "t"), at: Date())
+        try await waitForVersion(version)
+    }
+
+    /// Waits until /readyz reports at least `version`.
+    func waitForVersion(_ version: Int64) async throws {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
+            let ready = try await raw("/readyz", method: .get).json
+            if let text = ready["directoryVersion"] as? String, let seen = Int64(text), seen >= version { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw StorageError.conflict("the server did not load directory version \(version) within 3 seconds")
+    }
+
     /// POSTs a form; returns status, headers and the parsed JSON body.
     func post(
         _ path: String, _ form: [String: String], basic: (String, String)? = nil,

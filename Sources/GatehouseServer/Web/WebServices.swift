@@ -17,6 +17,7 @@ struct WebServices: Sendable {
     let secureCookies: Bool
     let idleTimeout: TimeInterval
     let absoluteTimeout: TimeInterval
+    let passwordThreads: PasswordThreads
 
     static let sessionCookie = "gh_session"
     static let csrfCookie = "gh_csrf"
@@ -67,11 +68,24 @@ struct WebServices: Sendable {
         return constantTimeEquals(Array(cookie.utf8), Array(field.utf8))
     }
 
-    /// Verifies a password off the event loop (scrypt takes tens of milliseconds by design).
+    /// Verifies a password off the event loop and off the cooperative pool (scrypt takes tens of milliseconds by
+    /// design), on threads of its own so that a burst of logins never delays database work.
     func verifyPassword(_ password: String, againstHash hash: String) async -> Bool {
         let hasher = passwordHasher
-        return (try? await NIOThreadPool.singleton.runIfActive { hasher.verify(password, against: hash) }) ?? false
+        return (try? await passwordThreads.pool.runIfActive { hasher.verify(password, against: hash) }) ?? false
     }
+}
+
+/// Threads for password hashing, apart from the NIO singleton pool that SQLite's I/O runs on.
+final class PasswordThreads: Sendable {
+    let pool: NIOThreadPool
+
+    init(count: Int = 2) {
+        pool = NIOThreadPool(numberOfThreads: count)
+        pool.start()
+    }
+
+    deinit { pool.shutdownGracefully { _ in } }
 }
 
 /// The login throttle of this node.
