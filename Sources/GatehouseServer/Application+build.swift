@@ -56,7 +56,7 @@ public func buildApplication(
 
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(store: store, live: live).addRoutes(to: router)
     TokenController(services: services).addRoutes(to: router)
     IntrospectionController(services: services).addRoutes(to: router)

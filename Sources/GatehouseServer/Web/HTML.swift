@@ -56,8 +56,8 @@ enum HTML {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                // No form-action: browsers apply it to the redirect after a form post, which goes to the app.
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
                 .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(string: document)))
