@@ -115,3 +115,16 @@ import Testing
         #expect(none.method == .none)
     }
 }
+
+@Suite struct ByteEncodingTests {
+    @Test(arguments: 0..<70)
+    func base64URLAndHexMatchFoundationForEveryLength(length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let reference = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        #expect(ByteEncoding.base64URL(bytes) == reference)
+        #expect(ByteEncoding.hex(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Data(base64URLEncoded: ByteEncoding.base64URL(bytes)) == Data(bytes))
+    }
+}

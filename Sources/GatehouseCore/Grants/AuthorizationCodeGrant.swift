@@ -42,10 +42,10 @@ public struct AuthorizationCodeGrant: GrantHandler {
         let grant = Grant(
             app: app.id, user: user.id, scopes: record.scopes, flow: .authorizationCode, createdAt: context.now,
             authTime: record.authTime)
-        try await context.store.createGrant(grant)
-        try await context.store.attachGrant(grant.id, toCode: codeHash)
-        return try await TokenMinting.tokens(
+        let minted = try TokenMinting.tokens(
             for: grant, app: app, user: user, nonce: record.nonce, context: context, issueRefreshToken: true)
+        try await context.store.completeCodeExchange(grant: grant, codeHash: codeHash, issued: minted.records)
+        return minted.response
     }
 
     /// RFC 7636 §4.6, and RFC 9700 §4.8.2: a verifier for a code issued without a challenge is refused too.
@@ -65,17 +65,18 @@ public struct AuthorizationCodeGrant: GrantHandler {
     }
 }
 
-/// The tokens issued for a user grant, shared by the code exchange and refresh.
+/// The tokens issued for a user grant, shared by the code exchange and refresh: the response, and the rows the
+/// caller stores in the same transaction as the rest of its change.
 enum TokenMinting {
     static func tokens(
         for grant: Grant, app: ConnectedApp, user: User, scopes: Scopes? = nil, nonce: String?, context: GrantContext,
         issueRefreshToken: Bool, refreshExpiresAt: Date?? = nil
-    ) async throws -> JSONObject {
+    ) throws -> (response: JSONObject, records: IssuedTokenRecords) {
         let scopes = scopes ?? grant.scopes
         let token = try context.issuer.accessToken(
             app: app, user: user, scopes: scopes, grant: grant.id, authTime: grant.authTime, at: context.now,
             keys: context.keys)
-        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
+        var records = IssuedTokenRecords(accessToken: token.opaqueRecord)
         var response = TokenResponse.members(token, scopes: scopes)
         // DESIGN.md: immediately-expire issues no usable refresh token; the access token lives until it expires.
         if issueRefreshToken, app.grantTypes.contains(.refreshToken), app.refreshTokenPolicy != .immediatelyExpire {
@@ -90,10 +91,9 @@ enum TokenMinting {
                         nil
                     }
                 }
-            try await context.store.saveRefreshToken(
-                RefreshTokenRecord(
-                    tokenHash: TokenValue.hash(value), grant: grant.id, createdAt: context.now, expiresAt: expiresAt,
-                    lastUsedAt: context.now))
+            records.refreshToken = RefreshTokenRecord(
+                tokenHash: TokenValue.hash(value), grant: grant.id, createdAt: context.now, expiresAt: expiresAt,
+                lastUsedAt: context.now)
             response["refresh_token"] = .string(value)
         }
         if grant.scopes.contains("openid") {
@@ -102,6 +102,6 @@ enum TokenMinting {
                     app: app, user: user, scopes: scopes, nonce: nonce, authTime: grant.authTime,
                     accessToken: token.value, at: context.now, keys: context.keys))
         }
-        return response
+        return (response, records)
     }
 }

@@ -26,11 +26,11 @@ public struct PresentedClientCredentials: Sendable, Equatable {
     {
         let formID = form["client_id"]
         let formSecret = form["client_secret"]
-        if let authorization, authorization.lowercased().hasPrefix("basic ") {
+        if let authorization, authorization.utf8.count > 6, authorization.prefix(6).lowercased() == "basic " {
             if formSecret != nil {
                 throw .invalidRequest("use one client authentication method: HTTP Basic or client_secret, not both")
             }
-            let encoded = authorization.dropFirst("basic ".count).trimmingCharacters(in: .whitespaces)
+            let encoded = String(authorization.dropFirst("basic ".count).drop { $0 == " " })
             guard let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8),
                 let colon = decoded.firstIndex(of: ":")
             else { throw .invalidClient("the Authorization header is not valid HTTP Basic credentials") }
@@ -51,7 +51,8 @@ public struct PresentedClientCredentials: Sendable, Equatable {
     }
 
     private static func formDecode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
+        return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
 

@@ -9,10 +9,7 @@ public struct RefreshTokenGrant: GrantHandler {
 
     public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
         let hash = TokenValue.hash(try request.required("refresh_token"))
-        guard let record = try await context.store.refreshToken(hash: hash) else {
-            throw OAuthError.invalidGrant("refresh token is invalid", reason: "refresh_token_invalid")
-        }
-        guard let grant = try await context.store.grant(record.grant), grant.app == app.id else {
+        guard let (record, grant) = try await context.store.refreshToken(hash: hash), grant.app == app.id else {
             throw OAuthError.invalidGrant("refresh token is invalid", reason: "refresh_token_invalid")
         }
         if grant.revokedAt != nil {
@@ -29,16 +26,15 @@ public struct RefreshTokenGrant: GrantHandler {
         }
         try context.requireAccess(user: user, app: app, flow: .refresh)
 
-        // Every check passed: only now use (and with rotation, retire) the token, atomically.
+        // Every check passed: use (with rotation, retire) the token and store the new ones, atomically.
         let rotate = app.isRefreshTokenRotationEnabled
-        if case .reused = try await context.store.useRefreshToken(hash: hash, retire: rotate, at: context.now) {
-            throw try await reuse(of: grant, context: context)
-        }
-        var response = try await TokenMinting.tokens(
+        let minted = try TokenMinting.tokens(
             for: grant, app: app, user: user, scopes: scopes, nonce: nil, context: context, issueRefreshToken: rotate,
             refreshExpiresAt: .some(record.expiresAt))
-        if !rotate { response["refresh_token"] = nil }
-        return response
+        let outcome = try await context.store.completeRefresh(
+            hash: hash, retire: rotate, issued: minted.records, at: context.now)
+        if case .reused = outcome { throw try await reuse(of: grant, context: context) }
+        return minted.response
     }
 
     private func reuse(of grant: Grant, context: GrantContext) async throws -> OAuthError {
@@ -59,7 +55,7 @@ public struct RefreshTokenGrant: GrantHandler {
     }
 
     private func narrowedScopes(_ parameter: String?, grant: Grant) throws(OAuthError) -> Scopes {
-        guard let parameter, !parameter.trimmingCharacters(in: .whitespaces).isEmpty else { return grant.scopes }
+        guard let parameter, parameter.contains(where: { $0 != " " }) else { return grant.scopes }
         guard let requested = Scopes(parameter: parameter) else { throw .invalidRequest("scope is malformed") }
         guard requested.isSubset(of: grant.scopes) else {
             throw .invalidScope("a refresh may narrow the granted scopes, never widen them")

@@ -8,7 +8,7 @@ public enum ScopeResolution {
         throws(OAuthError)
         -> Scopes
     {
-        guard let parameter, !parameter.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let parameter, parameter.contains(where: { $0 != " " }) else {
             return defaults ?? Scopes(app.scopes)
         }
         guard let requested = Scopes(parameter: parameter) else {

@@ -59,13 +59,58 @@ public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
 
 extension Data {
     /// Lowercase hexadecimal.
-    public var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    public var hexString: String { ByteEncoding.hex(self) }
 
     /// RFC 4648 §5 base64url without padding.
-    public func base64URLEncodedString() -> String {
-        base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    public func base64URLEncodedString() -> String { ByteEncoding.base64URL(self) }
+}
+
+/// Hex and base64url encoders over raw bytes: these run several times per token request, where Foundation's
+/// `String(format:)` and `replacingOccurrences` cost more than the signature itself.
+public enum ByteEncoding {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let base64URLAlphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var index = 0
+            for byte in bytes {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+
+    public static func base64URL(_ bytes: some Collection<UInt8>) -> String {
+        let input = Array(bytes)
+        let capacity = (input.count * 4 + 2) / 3
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var out = 0
+            var index = 0
+            while index + 3 <= input.count {
+                let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                buffer[out] = base64URLAlphabet[Int(chunk >> 18 & 63)]
+                buffer[out + 1] = base64URLAlphabet[Int(chunk >> 12 & 63)]
+                buffer[out + 2] = base64URLAlphabet[Int(chunk >> 6 & 63)]
+                buffer[out + 3] = base64URLAlphabet[Int(chunk & 63)]
+                out += 4
+                index += 3
+            }
+            let remaining = input.count - index
+            if remaining > 0 {
+                let chunk = UInt32(input[index]) << 16 | (remaining == 2 ? UInt32(input[index + 1]) << 8 : 0)
+                buffer[out] = base64URLAlphabet[Int(chunk >> 18 & 63)]
+                buffer[out + 1] = base64URLAlphabet[Int(chunk >> 12 & 63)]
+                out += 2
+                if remaining == 2 {
+                    buffer[out] = base64URLAlphabet[Int(chunk >> 6 & 63)]
+                    out += 1
+                }
+            }
+            return out
+        }
     }
 }

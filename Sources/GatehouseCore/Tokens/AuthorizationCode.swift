@@ -83,18 +83,28 @@ public enum RefreshRotation: Sendable, Equatable {
     case notFound
 }
 
-/// Storage of grants and of the tokens that hang from them, keyed by hash (narrow, as in fosite).
+/// The rows one token response adds: an opaque access token and a refresh token, either or both absent.
+public struct IssuedTokenRecords: Sendable, Equatable {
+    public var accessToken: OpaqueAccessToken?
+    public var refreshToken: RefreshTokenRecord?
+
+    public init(accessToken: OpaqueAccessToken? = nil, refreshToken: RefreshTokenRecord? = nil) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+    }
+}
+
+/// Storage of grants and of the tokens that hang from them, keyed by hash (narrow, as in fosite). Each token
+/// response costs one write transaction.
 public protocol TokenStore: Sendable {
-    /// Stores a grant.
-    func createGrant(_ grant: Grant) async throws
     /// A grant by id, revoked or not.
     func grant(_ id: GrantID) async throws -> Grant?
     /// Revokes a grant: its access tokens are deleted, its refresh tokens stay (refused as revoked).
     func revokeGrant(_ id: GrantID, at time: Date) async throws
 
-    /// Stores an opaque access token.
+    /// Stores an opaque access token that hangs from no grant (client credentials).
     func saveAccessToken(_ token: OpaqueAccessToken) async throws
-    /// An opaque access token by hash, with whether its grant was revoked.
+    /// An opaque access token by hash, unless its grant was revoked.
     func accessToken(hash: String) async throws -> OpaqueAccessToken?
     /// Deletes one opaque access token.
     func deleteAccessToken(hash: String) async throws
@@ -103,16 +113,16 @@ public protocol TokenStore: Sendable {
     func saveCode(_ code: AuthorizationCodeRecord) async throws
     /// Marks a code consumed, atomically: exactly one caller ever gets `.consumed`.
     func consumeCode(hash: String, at time: Date) async throws -> CodeConsumption
-    /// Records the grant a consumed code produced.
-    func attachGrant(_ grant: GrantID, toCode hash: String) async throws
+    /// Stores the grant a consumed code produced, links it to the code, and stores the issued tokens.
+    func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws
 
-    /// Stores a refresh token.
-    func saveRefreshToken(_ token: RefreshTokenRecord) async throws
-    /// Marks a refresh token used; with `retire`, retires it atomically (exactly one caller gets `.current`).
-    func useRefreshToken(hash: String, retire: Bool, at time: Date) async throws -> RefreshRotation
-    /// A refresh token by hash (for introspection and revocation).
-    func refreshToken(hash: String) async throws -> RefreshTokenRecord?
+    /// A refresh token with its grant, in one read.
+    func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)?
+    /// Uses a refresh token (with `retire`, retires it) and stores what the refresh issued, atomically: if the
+    /// token was retired meanwhile, nothing is stored and the answer is `.reused`.
+    func completeRefresh(hash: String, retire: Bool, issued: IssuedTokenRecords, at time: Date) async throws
+        -> RefreshRotation
 
-    /// Deletes expired codes and access tokens, and refresh tokens of revoked grants; returns rows removed.
+    /// Deletes expired codes and access tokens, long-revoked grants and expired refresh tokens; returns rows removed.
     func purgeExpired(before time: Date) async throws -> Int
 }

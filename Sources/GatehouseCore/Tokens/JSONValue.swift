@@ -83,21 +83,23 @@ extension JSONValue {
         }
     }
 
-    /// RFC 8259 §7 string escaping.
+    /// RFC 8259 §7 string escaping; strings with nothing to escape (nearly all) are appended whole.
     static func writeString(_ text: String, to output: inout String) {
         output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let control where control.value < 0x20:
-                output +=
-                    "\\u" + String(repeating: "0", count: 4 - String(control.value, radix: 16).count)
-                    + String(control.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": output += "\\\""
+                case "\\": output += "\\\\"
+                case "\n": output += "\\n"
+                case "\r": output += "\\r"
+                case "\t": output += "\\t"
+                case let control where control.value < 0x20:
+                    output += "\\u00" + (control.value < 0x10 ? "0" : "") + String(control.value, radix: 16)
+                default: output.unicodeScalars.append(scalar)
+                }
             }
         }
         output += "\""

@@ -53,9 +53,7 @@ struct IntrospectionController: Sendable {
     private func revoke(_ token: String, by caller: ConnectedApp) async throws {
         let hash = TokenValue.hash(token)
         let now = services.now()
-        if let refresh = try await services.tokens.refreshToken(hash: hash),
-            let grant = try await services.tokens.grant(refresh.grant)
-        {
+        if let (_, grant) = try await services.tokens.refreshToken(hash: hash) {
             if grant.app == caller.id { try await services.tokens.revokeGrant(grant.id, at: now) }
             return
         }

@@ -68,9 +68,8 @@ struct TokenInspector: Sendable {
     }
 
     private func refreshToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
-        guard let record = try await services.tokens.refreshToken(hash: TokenValue.hash(token)),
-            record.retiredAt == nil,
-            let grant = try await services.tokens.grant(record.grant), grant.revokedAt == nil,
+        guard let (record, grant) = try await services.tokens.refreshToken(hash: TokenValue.hash(token)),
+            record.retiredAt == nil, grant.revokedAt == nil,
             let app = directory.apps[grant.app], let userID = grant.user, let user = directory.users[userID],
             !RefreshTokenGrant().isExpired(record, grant: grant, policy: app.refreshTokenPolicy, at: now)
         else { return nil }

@@ -13,31 +13,59 @@ public struct SQLTokenStore: TokenStore {
 
     // MARK: Grants
 
-    public func createGrant(_ grant: Grant) async throws {
-        try await sql.transaction { db in
+    private static func insert(_ grant: Grant, in db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO grants (id, app_id, user_id, scopes, flow, created_at, auth_time, revoked_at)
+            VALUES (\(bind: grant.id.rawValue), \(bind: grant.app.rawValue), \(bind: grant.user?.rawValue),
+            \(bind: grant.scopes.description), \(bind: grant.flow.rawValue), \(bind: Timestamp.milliseconds(grant.createdAt)),
+            \(bind: grant.authTime.map(Timestamp.milliseconds)), \(bind: grant.revokedAt.map(Timestamp.milliseconds)))
+            """
+        ).run()
+    }
+
+    /// Stores what a token response issued, inside the caller's transaction.
+    private static func insert(_ issued: IssuedTokenRecords, in db: any SQLDatabase) async throws {
+        if let token = issued.accessToken { try await insert(token, in: db) }
+        if let token = issued.refreshToken {
             try await db.raw(
                 """
-                INSERT INTO grants (id, app_id, user_id, scopes, flow, created_at, auth_time, revoked_at)
-                VALUES (\(bind: grant.id.rawValue), \(bind: grant.app.rawValue), \(bind: grant.user?.rawValue),
-                \(bind: grant.scopes.description), \(bind: grant.flow.rawValue), \(bind: ms(grant.createdAt)),
-                \(bind: grant.authTime.map(ms)), \(bind: grant.revokedAt.map(ms)))
+                INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, last_used_at, retired_at)
+                VALUES (\(bind: token.tokenHash), \(bind: token.grant.rawValue), \(bind: Timestamp.milliseconds(token.createdAt)),
+                \(bind: token.expiresAt.map(Timestamp.milliseconds)), \(bind: Timestamp.milliseconds(token.lastUsedAt)),
+                \(bind: token.retiredAt.map(Timestamp.milliseconds)))
                 """
             ).run()
         }
     }
 
+    private static func insert(_ token: OpaqueAccessToken, in db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO access_tokens (token_hash, grant_id, jti, app_id, user_id, scopes, issued_at, expires_at)
+            VALUES (\(bind: token.tokenHash), \(bind: token.grant?.rawValue), \(bind: token.jti),
+            \(bind: token.app.rawValue), \(bind: token.user?.rawValue), \(bind: token.scopes.description),
+            \(bind: Timestamp.milliseconds(token.issuedAt)), \(bind: Timestamp.milliseconds(token.expiresAt)))
+            """
+        ).run()
+    }
+
     public func grant(_ id: GrantID) async throws -> Grant? {
         try await sql.read { db in
-            try await db.raw("SELECT * FROM grants WHERE id = \(bind: id.rawValue)").first().map { row in
-                Grant(
-                    id: GrantID(rawValue: try row.value("id")), app: ConnectedAppID(rawValue: try row.value("app_id")),
-                    user: try row.value("user_id", as: String?.self).map(UserID.init),
-                    scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
-                    flow: try storedEnum(try row.value("flow"), column: "flow"), createdAt: try row.date("created_at"),
-                    authTime: try row.value("auth_time", as: Int64?.self).map(Timestamp.date),
-                    revokedAt: try row.value("revoked_at", as: Int64?.self).map(Timestamp.date))
-            }
+            try await db.raw("SELECT * FROM grants WHERE id = \(bind: id.rawValue)").first().map { try Self.grant($0) }
         }
+    }
+
+    private static func grant(_ row: any SQLRow, prefix: String = "") throws -> Grant {
+        Grant(
+            id: GrantID(rawValue: try row.value(prefix + "id")),
+            app: ConnectedAppID(rawValue: try row.value(prefix + "app_id")),
+            user: try row.value(prefix + "user_id", as: String?.self).map(UserID.init),
+            scopes: Scopes(parameter: try row.value(prefix + "scopes")) ?? Scopes([]),
+            flow: try storedEnum(try row.value(prefix + "flow"), column: "flow"),
+            createdAt: try row.date(prefix + "created_at"),
+            authTime: try row.value(prefix + "auth_time", as: Int64?.self).map(Timestamp.date),
+            revokedAt: try row.value(prefix + "revoked_at", as: Int64?.self).map(Timestamp.date))
     }
 
     public func revokeGrant(_ id: GrantID, at time: Date) async throws {
@@ -52,16 +80,7 @@ public struct SQLTokenStore: TokenStore {
     // MARK: Opaque access tokens
 
     public func saveAccessToken(_ token: OpaqueAccessToken) async throws {
-        try await sql.transaction { db in
-            try await db.raw(
-                """
-                INSERT INTO access_tokens (token_hash, grant_id, jti, app_id, user_id, scopes, issued_at, expires_at)
-                VALUES (\(bind: token.tokenHash), \(bind: token.grant?.rawValue), \(bind: token.jti),
-                \(bind: token.app.rawValue), \(bind: token.user?.rawValue), \(bind: token.scopes.description),
-                \(bind: ms(token.issuedAt)), \(bind: ms(token.expiresAt)))
-                """
-            ).run()
-        }
+        try await sql.transaction { db in try await Self.insert(token, in: db) }
     }
 
     public func accessToken(hash: String) async throws -> OpaqueAccessToken? {
@@ -123,11 +142,13 @@ public struct SQLTokenStore: TokenStore {
         }
     }
 
-    public func attachGrant(_ grant: GrantID, toCode hash: String) async throws {
+    public func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws {
         try await sql.transaction { db in
+            try await Self.insert(grant, in: db)
             try await db.raw(
-                "UPDATE authorization_codes SET grant_id = \(bind: grant.rawValue) WHERE code_hash = \(bind: hash)"
+                "UPDATE authorization_codes SET grant_id = \(bind: grant.id.rawValue) WHERE code_hash = \(bind: codeHash)"
             ).run()
+            try await Self.insert(issued, in: db)
         }
     }
 
@@ -145,46 +166,48 @@ public struct SQLTokenStore: TokenStore {
 
     // MARK: Refresh tokens
 
-    public func saveRefreshToken(_ token: RefreshTokenRecord) async throws {
-        try await sql.transaction { db in
+    public func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)? {
+        try await sql.read { db in
             try await db.raw(
                 """
-                INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, last_used_at, retired_at)
-                VALUES (\(bind: token.tokenHash), \(bind: token.grant.rawValue), \(bind: ms(token.createdAt)),
-                \(bind: token.expiresAt.map(ms)), \(bind: ms(token.lastUsedAt)), \(bind: token.retiredAt.map(ms)))
+                SELECT r.token_hash, r.grant_id, r.created_at AS r_created_at, r.expires_at, r.last_used_at, r.retired_at,
+                g.id AS g_id, g.app_id AS g_app_id, g.user_id AS g_user_id, g.scopes AS g_scopes, g.flow AS g_flow,
+                g.created_at AS g_created_at, g.auth_time AS g_auth_time, g.revoked_at AS g_revoked_at
+                FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = \(bind: hash)
                 """
-            ).run()
+            ).first().map { row in (try Self.refresh(row, createdAt: "r_created_at"), try Self.grant(row, prefix: "g_"))
+            }
         }
     }
 
-    public func useRefreshToken(hash: String, retire: Bool, at time: Date) async throws -> RefreshRotation {
-        try await sql.transaction { db in
-            // Returns the row as it was before this use, so the caller can apply expire-if-unused to the old
-            // last-use time.
-            guard let before = try await db.raw("SELECT * FROM refresh_tokens WHERE token_hash = \(bind: hash)").first()
-            else { return .notFound }
-            let record = try Self.refresh(before)
-            let retiredAt: SQLQueryString = retire ? "\(bind: ms(time))" : "NULL"
-            let updated = try await db.raw(
+    public func completeRefresh(hash: String, retire: Bool, issued: IssuedTokenRecords, at time: Date) async throws
+        -> RefreshRotation
+    {
+        let now = ms(time)
+        return try await sql.transaction { db in
+            let retiredAt: SQLQueryString = retire ? "\(bind: now)" : "NULL"
+            let used = try await db.raw(
                 """
-                UPDATE refresh_tokens SET last_used_at = \(bind: ms(time)), retired_at = \(retiredAt)
-                WHERE token_hash = \(bind: hash) AND retired_at IS NULL RETURNING token_hash
+                UPDATE refresh_tokens SET last_used_at = \(bind: now), retired_at = \(retiredAt)
+                WHERE token_hash = \(bind: hash) AND retired_at IS NULL RETURNING *
                 """
             ).first()
-            return updated == nil ? .reused(record) : .current(record)
+            guard let used else {
+                guard
+                    let existing = try await db.raw("SELECT * FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+                        .first()
+                else { return .notFound }
+                return .reused(try Self.refresh(existing))
+            }
+            try await Self.insert(issued, in: db)
+            return .current(try Self.refresh(used))
         }
     }
 
-    public func refreshToken(hash: String) async throws -> RefreshTokenRecord? {
-        try await sql.read { db in
-            try await db.raw("SELECT * FROM refresh_tokens WHERE token_hash = \(bind: hash)").first().map(Self.refresh)
-        }
-    }
-
-    private static func refresh(_ row: any SQLRow) throws -> RefreshTokenRecord {
+    private static func refresh(_ row: any SQLRow, createdAt: String = "created_at") throws -> RefreshTokenRecord {
         RefreshTokenRecord(
             tokenHash: try row.value("token_hash"), grant: GrantID(rawValue: try row.value("grant_id")),
-            createdAt: try row.date("created_at"),
+            createdAt: try row.date(createdAt),
             expiresAt: try row.value("expires_at", as: Int64?.self).map(Timestamp.date),
             lastUsedAt: try row.date("last_used_at"),
             retiredAt: try row.value("retired_at", as: Int64?.self).map(Timestamp.date))
