@@ -131,6 +131,8 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure every case this many times, interleaved; report medians")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as directory:
@@ -155,37 +157,48 @@ def main():
                     time.sleep(0.1)
             opaque = requests.post(base + "/token", data={"grant_type": "client_credentials"},
                                    auth=("bench-opaque", SECRET)).json()["access_token"]
-            refresh_tokens = seed_refresh_tokens(base, max(arguments.connections * 2, 64))
             shared = {"BENCH_THREADS": str(arguments.threads)}
-            cases = [
-                ("GET /healthz (ceiling)", base + "/healthz", None, {}),
-                ("client_credentials, JWT", base + "/token", "token.lua",
-                 {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-jwt")}),
-                ("client_credentials, opaque (stored)", base + "/token", "token.lua",
-                 {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-opaque")}),
-                ("introspection (opaque token)", base + "/introspect", "token.lua",
-                 {"BENCH_BODY": f"token={opaque}", "BENCH_BASIC": basic("bench-opaque")}),
-                ("refresh_token with rotation (durable)", base + "/token", "refresh.lua",
-                 {"BENCH_BASIC": basic("bench-refresh"), "BENCH_REFRESH_TOKENS": ",".join(refresh_tokens)}),
-            ]
-            results = []
-            for name, url, script, extra in cases:
-                results.append((name, wrk(url, script, dict(shared, **extra), arguments.duration,
-                                          arguments.connections, arguments.threads)))
+            rounds = []
+            for _ in range(arguments.rounds):
+                # Each round needs fresh refresh tokens: the previous round's were rotated away.
+                refresh_tokens = seed_refresh_tokens(base, max(arguments.connections * 2, 64))
+                cases = [
+                    ("GET /healthz (ceiling)", base + "/healthz", None, {}),
+                    ("client_credentials, JWT", base + "/token", "token.lua",
+                     {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-jwt")}),
+                    ("client_credentials, opaque (stored)", base + "/token", "token.lua",
+                     {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-opaque")}),
+                    ("introspection (opaque token)", base + "/introspect", "token.lua",
+                     {"BENCH_BODY": f"token={opaque}", "BENCH_BASIC": basic("bench-opaque")}),
+                    ("refresh_token with rotation (durable)", base + "/token", "refresh.lua",
+                     {"BENCH_BASIC": basic("bench-refresh"), "BENCH_REFRESH_TOKENS": ",".join(refresh_tokens)}),
+                ]
+                rounds.append([(name, wrk(url, script, dict(shared, **extra), arguments.duration,
+                                          arguments.connections, arguments.threads))
+                               for name, url, script, extra in cases])
         finally:
             server.terminate()
             server.wait(timeout=10)
 
-    ceiling = results[0][1]["rate"]
+    def median(values):
+        ordered = sorted(values)
+        return ordered[len(ordered) // 2]
+
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
     print(f"wrk -t{arguments.threads} -c{arguments.connections} -d{arguments.duration}s on the same machine; "
-          f"release build; SQLite (WAL, synchronous=NORMAL)\n")
+          f"release build; SQLite (WAL, synchronous=FULL: every commit reaches the disk); "
+          f"{arguments.rounds} interleaved rounds, medians (each ratio against its own round's ceiling)\n")
     print("| case | requests/s | p50 ms | p99 ms | ratio of ceiling | errors |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, result in results:
-        print(f"| {name} | {result['rate']:,.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-              f"{result['rate'] / ceiling:.2f} | {result['errors']} |")
-    if any(result["errors"] for _, result in results):
+    errors = 0
+    for index, (name, _) in enumerate(rounds[0]):
+        results = [round_results[index][1] for round_results in rounds]
+        ratios = [round_results[index][1]["rate"] / round_results[0][1]["rate"] for round_results in rounds]
+        errors += sum(result["errors"] for result in results)
+        print(f"| {name} | {median([r['rate'] for r in results]):,.0f} | {median([r['p50'] for r in results]):.2f} | "
+              f"{median([r['p99'] for r in results]):.2f} | {median(ratios):.2f} "
+              f"({min(ratios):.2f}–{max(ratios):.2f}) | {sum(r['errors'] for r in results)} |")
+    if errors:
         sys.exit("some requests failed: the figures above are not valid")
 
 

@@ -104,7 +104,7 @@ public protocol TokenStore: Sendable {
 
     /// Stores an opaque access token that hangs from no grant (client credentials).
     func saveAccessToken(_ token: OpaqueAccessToken) async throws
-    /// An opaque access token by hash, unless its grant was revoked.
+    /// An opaque access token by hash (revoking a grant deletes its access tokens).
     func accessToken(hash: String) async throws -> OpaqueAccessToken?
     /// Deletes one opaque access token.
     func deleteAccessToken(hash: String) async throws

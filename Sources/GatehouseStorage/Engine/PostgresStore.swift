@@ -59,7 +59,8 @@ public final class PostgresStore: SQLStore {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
-    public func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws
         -> Result
     {
         try await client.withConnection { connection in

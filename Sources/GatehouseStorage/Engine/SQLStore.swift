@@ -14,9 +14,11 @@ public protocol SQLStore: Sendable {
     /// Runs `body` with a connection for reads that need no transaction.
     func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
 
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
-        -> Result
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. On SQLite the
+    /// transaction may share its `BEGIN` and `COMMIT` with others (``GroupCommit``), so `body` must touch nothing
+    /// but the database it is given.
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
 
     /// Closes every connection. The store is unusable afterwards.
     func close() async

@@ -2,35 +2,42 @@ import Foundation
 import Logging
 import SQLKit
 import SQLiteKit
+import Synchronization
 
-/// The embedded default: one SQLite file in WAL mode. One connection writes (serialized by a lock, each
-/// transaction `BEGIN IMMEDIATE` so that another process waits on `busy_timeout` instead of failing), another reads.
+/// The embedded default: one SQLite file in WAL mode. One connection writes, its transactions grouped into
+/// batches (``GroupCommit``; each batch `BEGIN IMMEDIATE`, so another process waits on `busy_timeout` instead of
+/// failing); a few more read, in turn, alongside it.
 public final class SQLiteStore: SQLStore {
     public let kind = DatabaseKind.sqlite
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
-    private let writeLock = AsyncLock()
+    private let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+    private let writes: GroupCommit
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.writer = writer
-        self.reader = reader
+        self.readers = readers
+        self.writes = GroupCommit { writer.sql() }
     }
+
+    /// Readers: WAL lets them read while the writer writes.
+    static let readerCount = 4
 
     public static func open(path: String) async throws -> SQLiteStore {
         var logger = Logger(label: "gatehouse.sqlite")
         logger.logLevel = .warning
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        var readers: [SQLiteConnection] = []
         do {
             try await configure(writer, isWriter: true)
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            do {
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                readers.append(reader)
                 try await configure(reader, isWriter: false)
-            } catch {
-                try? await reader.close()
-                throw error
             }
-            return SQLiteStore(writer: writer, reader: reader)
+            return SQLiteStore(writer: writer, readers: readers)
         } catch {
+            for reader in readers { try? await reader.close() }
             try? await writer.close()
             throw error
         }
@@ -40,35 +47,25 @@ public final class SQLiteStore: SQLStore {
         let sql = connection.sql()
         try await sql.raw("PRAGMA busy_timeout = 10000").run()
         if isWriter { try await sql.raw("PRAGMA journal_mode = WAL").run() }
-        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA synchronous = FULL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
     }
 
     public func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
-        try await body(reader.sql())
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try await body(readers[index % readers.count].sql())
     }
 
-    public func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
-        -> Result
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
     {
-        try await writeLock.withLock {
-            let sql = writer.sql()
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        try await writes.transaction(body)
     }
 
     public func close() async {
-        try? await reader.close()
+        for reader in readers { try? await reader.close() }
         try? await writer.close()
     }
 }

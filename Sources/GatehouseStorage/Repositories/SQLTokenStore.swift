@@ -85,13 +85,9 @@ public struct SQLTokenStore: TokenStore {
 
     public func accessToken(hash: String) async throws -> OpaqueAccessToken? {
         try await sql.read { db in
-            // A token whose grant was revoked is gone already (revokeGrant deletes it); the join is a backstop.
-            try await db.raw(
-                """
-                SELECT t.* FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id
-                WHERE t.token_hash = \(bind: hash) AND g.revoked_at IS NULL
-                """
-            ).first().map { row in
+            // A primary-key lookup and nothing more: revoking a grant deletes its access tokens in the same
+            // transaction, so a token that is still here belongs to a live grant.
+            try await db.raw("SELECT * FROM access_tokens WHERE token_hash = \(bind: hash)").first().map { row in
                 OpaqueAccessToken(
                     tokenHash: try row.value("token_hash"),
                     grant: try row.value("grant_id", as: String?.self).map(GrantID.init),
