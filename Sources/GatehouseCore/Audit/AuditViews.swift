@@ -1,42 +1,7 @@
 import Foundation
 
-/// Audit trail views of entities: references by name instead of id, and no secrets or hashes.
+/// Audit trail records of entities: the admin summaries as compact JSON with sorted keys.
 enum AuditView {
-    struct UserView: Encodable {
-        var username: String
-        var email: String
-        var displayName: String
-        var active: Bool
-        var hasPassword: Bool
-        var profile: String
-        var permissionSets: [String]
-    }
-
-    struct BundleView: Encodable {
-        var name: String
-        var adminPermissions: [String]
-        var connectedApps: [String]
-    }
-
-    struct AppView: Encodable {
-        var name: String
-        var clientId: String
-        var secretIds: [String]
-        var `public`: Bool
-        var callbackUrls: [String]
-        var scopes: [String]
-        var grantTypes: [String]
-        var permittedUsers: String
-        var refreshTokenPolicy: String
-        var refreshTokenRotation: Bool
-        var runAsUser: String?
-        var accessTokenFormat: String
-        var accessTokenLifetime: String
-        var idTokenLifetime: String
-        var requirePkce: Bool
-        var blocked: Bool
-    }
-
     static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -44,39 +9,15 @@ enum AuditView {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func user(_ user: User, in directory: Directory) -> String {
-        json(
-            UserView(
-                username: user.username, email: user.email, displayName: user.displayName, active: user.isActive,
-                hasPassword: user.passwordHash != nil,
-                profile: directory.profiles[user.profile]?.name ?? user.profile.rawValue,
-                permissionSets: user.permissionSets.map { directory.permissionSets[$0]?.name ?? $0.rawValue }.sorted()))
-    }
+    static func user(_ user: User, in directory: Directory) -> String { json(UserSummary(user, in: directory)) }
 
     static func bundle(
         name: String, permissions: Set<AdminPermission>, apps: Set<ConnectedAppID>, in directory: Directory
-    )
-        -> String
-    {
-        json(
-            BundleView(
-                name: name, adminPermissions: permissions.map(\.rawValue).sorted(),
-                connectedApps: apps.map { directory.apps[$0]?.name ?? $0.rawValue }.sorted()))
+    ) -> String {
+        json(BundleSummary(name: name, permissions: permissions, apps: apps, in: directory))
     }
 
-    static func app(_ app: ConnectedApp, in directory: Directory) -> String {
-        json(
-            AppView(
-                name: app.name, clientId: app.clientID, secretIds: app.secrets.map(\.id.rawValue), public: app.isPublic,
-                callbackUrls: app.callbackURLs, scopes: app.scopes, grantTypes: app.grantTypes.sorted().map(\.rawValue),
-                permittedUsers: app.permittedUsers.rawValue, refreshTokenPolicy: app.refreshTokenPolicy.description,
-                refreshTokenRotation: app.isRefreshTokenRotationEnabled,
-                runAsUser: app.runAsUser.map { directory.users[$0]?.username ?? $0.rawValue },
-                accessTokenFormat: app.accessTokenFormat.rawValue,
-                accessTokenLifetime: app.accessTokenLifetime.description,
-                idTokenLifetime: app.idTokenLifetime.description, requirePkce: app.requiresPKCE, blocked: app.isBlocked)
-        )
-    }
+    static func app(_ app: ConnectedApp, in directory: Directory) -> String { json(AppSummary(app, in: directory)) }
 }
 
 extension DirectoryChange {

@@ -38,7 +38,7 @@ public struct GrantContext: Sendable {
     /// Runs the access decision; a refusal becomes the token endpoint's error (DESIGN.md "Refusals").
     func requireAccess(user: User?, app: ConnectedApp, flow: AccessFlow) throws(OAuthError) {
         let decision = AccessPolicy.decide(
-            user: user, app: app, context: AccessContext(flow: flow, time: now, clientIP: clientIP))
+            user: user, app: app, context: AccessContext(flow: flow, time: now, clientIP: clientIP), in: directory)
         if let refusal = decision.refusal {
             let code: OAuthErrorCode =
                 refusal.reason == AccessRefusal.appBlocked.reason ? .invalidClient : .invalidGrant

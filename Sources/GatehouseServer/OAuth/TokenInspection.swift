@@ -35,7 +35,7 @@ struct TokenInspector: Sendable {
         }
         guard let found else { return nil }
         let decision = AccessPolicy.decide(
-            user: found.user, app: found.app, context: AccessContext(flow: flow, time: now))
+            user: found.user, app: found.app, context: AccessContext(flow: flow, time: now), in: directory)
         return decision.isAllowed ? found : nil
     }
 

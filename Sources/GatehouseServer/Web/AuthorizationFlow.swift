@@ -68,9 +68,14 @@ struct AuthorizationFlow: Sendable {
         let (session, user) = signedIn
         let decision = AccessPolicy.decide(
             user: user, app: authorization.app,
-            context: AccessContext(flow: .authorize, time: now, clientIP: clientAddress(request, context)))
+            context: AccessContext(flow: .authorize, time: now, clientIP: clientAddress(request, context)),
+            in: web.oauth.directory.current)
         if let refusal = decision.refusal {
             return fail(OAuthError(.accessDenied, refusal.description, reason: refusal.reason))
+        }
+        // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
+        if authorization.app.permittedUsers == .adminApprovedPreauthorized {
+            return try await issueCode(authorization, user: user, session: session, method: method)
         }
         let approval = try await web.sessions.approval(user: user.id, app: authorization.app.id)
         let needsConsent = authorization.prompt.contains(.consent) || !(approval?.covers(authorization.scopes) ?? false)

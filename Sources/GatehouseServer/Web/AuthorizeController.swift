@@ -13,30 +13,16 @@ struct AuthorizeController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         let flow = AuthorizationFlow(web: web)
+        // OIDC Core §3.1.2.1: GET with a query, or POST with a form; the same request either way.
         router.get("authorize") { request, context in
             await page(context) {
-                let parameters = FormBody.decodeAll(request.uri.query ?? "")
-                switch flow.validate(parameters, context: context, method: .get) {
-                case .respond(let response): return response
-                case .valid(let authorization):
-                    return try await flow.proceed(
-                        authorization, signedIn: try await web.currentSession(request), freshLogin: false,
-                        request: request,
-                        context: context)
-                }
+                try await authorize(FormBody.decodeAll(request.uri.query ?? ""), request, context, flow: flow)
             }
         }
         router.post("authorize") { request, context in
             await page(context) {
                 let body = try await request.body.collect(upTo: FormBody.limit)
-                switch flow.validate(FormBody.decodeAll(String(buffer: body)), context: context, method: .post) {
-                case .respond(let response): return response
-                case .valid(let authorization):
-                    return try await flow.proceed(
-                        authorization, signedIn: try await web.currentSession(request), freshLogin: false,
-                        request: request,
-                        context: context)
-                }
+                return try await authorize(FormBody.decodeAll(String(buffer: body)), request, context, flow: flow)
             }
         }
         router.post("login") { request, context in
@@ -44,6 +30,18 @@ struct AuthorizeController: Sendable {
         }
         router.post("consent") { request, context in
             await page(context) { try await consent(request, context, flow: flow) }
+        }
+    }
+
+    private func authorize(
+        _ parameters: [String: [String]]?, _ request: Request, _ context: some RequestContext, flow: AuthorizationFlow
+    ) async throws -> Response {
+        switch flow.validate(parameters, context: context, method: request.method) {
+        case .respond(let response): return response
+        case .valid(let authorization):
+            return try await flow.proceed(
+                authorization, signedIn: try await web.currentSession(request), freshLogin: false, request: request,
+                context: context)
         }
     }
 
@@ -123,7 +121,8 @@ struct AuthorizeController: Sendable {
         }
         let decision = AccessPolicy.decide(
             user: signedIn.user, app: authorization.app,
-            context: AccessContext(flow: .authorize, time: web.oauth.now(), clientIP: clientAddress(request, context)))
+            context: AccessContext(flow: .authorize, time: web.oauth.now(), clientIP: clientAddress(request, context)),
+            in: web.oauth.directory.current)
         if let refusal = decision.refusal {
             return flow.errorRedirect(
                 OAuthError(.accessDenied, refusal.description, reason: refusal.reason), to: authorization.redirectURI,

@@ -21,50 +21,27 @@ extension PolicyDuration: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
 
-/// What `apps list --json` and `apps show --json` print: no secret hashes.
+/// What `apps list --json` and `apps show --json` print: the admin summary and who the app is granted to.
 struct AppView: Encodable {
-    var name: String
-    var clientId: String
-    var `public`: Bool
-    var secrets: [String]
-    var callbackUrls: [String]
-    var scopes: [String]
-    var grantTypes: [String]
-    var permittedUsers: String
-    var refreshTokenPolicy: String
-    var refreshTokenRotation: Bool
-    var runAsUser: String?
-    var accessTokenFormat: String
-    var accessTokenLifetime: String
-    var idTokenLifetime: String
-    var requirePkce: Bool
-    var blocked: Bool
+    var summary: AppSummary
     /// Profiles and permission sets that grant the app.
     var grantedBy: [String]
 
     init(_ app: ConnectedApp, in directory: Directory) {
-        let formatter = ISO8601DateFormatter()
-        name = app.name
-        clientId = app.clientID
-        `public` = app.isPublic
-        secrets = app.secrets.map { "\($0.id.rawValue.prefix(8)) created \(formatter.string(from: $0.createdAt))" }
-        callbackUrls = app.callbackURLs
-        scopes = app.scopes
-        grantTypes = app.grantTypes.sorted().map(\.rawValue)
-        permittedUsers = app.permittedUsers.rawValue
-        refreshTokenPolicy = app.refreshTokenPolicy.description
-        refreshTokenRotation = app.isRefreshTokenRotationEnabled
-        runAsUser = app.runAsUser.flatMap { directory.users[$0]?.username }
-        accessTokenFormat = app.accessTokenFormat.rawValue
-        accessTokenLifetime = app.accessTokenLifetime.description
-        idTokenLifetime = app.idTokenLifetime.description
-        requirePkce = app.requiresPKCE
-        blocked = app.isBlocked
+        summary = AppSummary(app, in: directory)
         grantedBy =
             directory.sortedProfiles.filter { $0.connectedApps.contains(app.id) }.map { "profile \($0.name)" }
             + directory.sortedPermissionSets.filter { $0.connectedApps.contains(app.id) }.map {
                 "permission set \($0.name)"
             }
+    }
+
+    private enum Extra: String, CodingKey { case grantedBy }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: Extra.self)
+        try container.encode(grantedBy, forKey: .grantedBy)
     }
 }
 
@@ -77,7 +54,7 @@ struct ListApps: AsyncParsableCommand {
         try await AdminSession.run(storage) { session in
             let views = session.directory.sortedApps.map { AppView($0, in: session.directory) }
             if json { return try printJSON(views) }
-            for view in views {
+            for view in views.map(\.summary) {
                 print("\(view.name)\t\(view.clientId)\t\(view.permittedUsers)\(view.blocked ? "\tBLOCKED" : "")")
             }
         }
@@ -93,19 +70,20 @@ struct ShowApp: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let view = AppView(try session.app(app), in: session.directory)
-            if json { return try printJSON(view) }
+            let full = AppView(try session.app(app), in: session.directory)
+            if json { return try printJSON(full) }
+            let view = full.summary
             print(
                 """
                 name:                   \(view.name)
                 client id:              \(view.clientId)
                 type:                   \(view.public ? "public" : "confidential")
-                secrets:                \(view.secrets.joined(separator: "; "))
+                secrets:                \(view.secretIds.count) (ids \(view.secretIds.map { String($0.prefix(8)) }.joined(separator: ", ")))
                 callback URLs:          \(view.callbackUrls.joined(separator: " "))
                 scopes:                 \(view.scopes.joined(separator: " "))
                 grant types:            \(view.grantTypes.joined(separator: " "))
                 permitted users:        \(view.permittedUsers)
-                granted by:             \(view.grantedBy.joined(separator: ", "))
+                granted by:             \(full.grantedBy.joined(separator: ", "))
                 refresh token policy:   \(view.refreshTokenPolicy)
                 refresh token rotation: \(view.refreshTokenRotation ? "on" : "off")
                 run-as user:            \(view.runAsUser ?? "none")

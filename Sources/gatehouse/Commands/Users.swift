@@ -11,26 +11,23 @@ struct Users: AsyncParsableCommand {
         ])
 }
 
-/// What `users list --json` and `users show --json` print: references by name, no password hash.
+/// What `users list --json` and `users show --json` print: the admin summary and the admin permissions the
+/// user holds through the profile and permission sets.
 struct UserView: Encodable {
-    var username: String
-    var email: String
-    var displayName: String
-    var active: Bool
-    var hasPassword: Bool
-    var profile: String
-    var permissionSets: [String]
+    var summary: UserSummary
     var adminPermissions: [String]
 
     init(_ user: User, in directory: Directory) {
-        username = user.username
-        email = user.email
-        displayName = user.displayName
-        active = user.isActive
-        hasPassword = user.passwordHash != nil
-        profile = directory.profiles[user.profile]?.name ?? ""
-        permissionSets = user.permissionSets.compactMap { directory.permissionSets[$0]?.name }.sorted()
+        summary = UserSummary(user, in: directory)
         adminPermissions = directory.adminPermissions(of: user).sorted().map(\.rawValue)
+    }
+
+    private enum Extra: String, CodingKey { case adminPermissions }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: Extra.self)
+        try container.encode(adminPermissions, forKey: .adminPermissions)
     }
 }
 
@@ -43,7 +40,7 @@ struct ListUsers: AsyncParsableCommand {
         try await AdminSession.run(storage) { session in
             let views = session.directory.sortedUsers.map { UserView($0, in: session.directory) }
             if json { return try printJSON(views) }
-            for view in views {
+            for view in views.map(\.summary) {
                 print("\(view.username)\t\(view.email)\t\(view.profile)\t\(view.active ? "active" : "inactive")")
             }
         }
@@ -58,8 +55,9 @@ struct ShowUser: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let view = UserView(try session.user(username), in: session.directory)
-            if json { return try printJSON(view) }
+            let full = UserView(try session.user(username), in: session.directory)
+            if json { return try printJSON(full) }
+            let view = full.summary
             print(
                 """
                 username:          \(view.username)
@@ -69,7 +67,7 @@ struct ShowUser: AsyncParsableCommand {
                 password:          \(view.hasPassword ? "set" : "none")
                 profile:           \(view.profile)
                 permission sets:   \(view.permissionSets.joined(separator: ", "))
-                admin permissions: \(view.adminPermissions.joined(separator: ", "))
+                admin permissions: \(full.adminPermissions.joined(separator: ", "))
                 """)
         }
     }

@@ -1,0 +1,73 @@
+/// What an admin sees of a user: references by name, no password hash. The audit trail records these, and the
+/// CLI and API print them.
+public struct UserSummary: Encodable, Sendable, Equatable {
+    public var username: String
+    public var email: String
+    public var displayName: String
+    public var active: Bool
+    public var hasPassword: Bool
+    public var profile: String
+    public var permissionSets: [String]
+
+    public init(_ user: User, in directory: Directory) {
+        username = user.username
+        email = user.email
+        displayName = user.displayName
+        active = user.isActive
+        hasPassword = user.passwordHash != nil
+        profile = directory.profiles[user.profile]?.name ?? user.profile.rawValue
+        permissionSets = user.permissionSets.map { directory.permissionSets[$0]?.name ?? $0.rawValue }.sorted()
+    }
+}
+
+/// What an admin sees of a profile or permission set.
+public struct BundleSummary: Encodable, Sendable, Equatable {
+    public var name: String
+    public var adminPermissions: [String]
+    public var connectedApps: [String]
+
+    public init(name: String, permissions: Set<AdminPermission>, apps: Set<ConnectedAppID>, in directory: Directory) {
+        self.name = name
+        adminPermissions = permissions.sorted().map(\.rawValue)
+        connectedApps = apps.map { directory.apps[$0]?.name ?? $0.rawValue }.sorted()
+    }
+}
+
+/// What an admin sees of a connected app: every policy, secret ids but never secrets or their hashes.
+public struct AppSummary: Encodable, Sendable, Equatable {
+    public var name: String
+    public var clientId: String
+    public var secretIds: [String]
+    public var `public`: Bool
+    public var callbackUrls: [String]
+    public var scopes: [String]
+    public var grantTypes: [String]
+    public var permittedUsers: String
+    public var refreshTokenPolicy: String
+    public var refreshTokenRotation: Bool
+    public var runAsUser: String?
+    public var accessTokenFormat: String
+    public var accessTokenLifetime: String
+    public var idTokenLifetime: String
+    public var requirePkce: Bool
+    public var blocked: Bool
+
+    public init(_ app: ConnectedApp, in directory: Directory) {
+        name = app.name
+        clientId = app.clientID
+        secretIds = app.secrets.map(\.id.rawValue)
+        `public` = app.isPublic
+        callbackUrls = app.callbackURLs
+        scopes = app.scopes
+        grantTypes = app.grantTypes.sorted().map(\.rawValue)
+        permittedUsers = app.permittedUsers.rawValue
+        refreshTokenPolicy = app.refreshTokenPolicy.description
+        refreshTokenRotation = app.isRefreshTokenRotationEnabled
+        runAsUser = app.runAsUser.map { directory.users[$0]?.username ?? $0.rawValue }
+        accessTokenFormat = app.accessTokenFormat.rawValue
+        accessTokenLifetime = app.accessTokenLifetime.description
+        idTokenLifetime = app.idTokenLifetime.description
+        requirePkce = app.requiresPKCE
+        blocked = app.isBlocked
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import GatehouseTestSupport
+import Testing
+
+/// The seed article's story over HTTP: an app flips to admin-approved, a connected user's next refresh and
+/// authorization are refused with the exact reason, the admin grants the profile, and access returns at once,
+/// with no consent page.
+@Suite struct PermittedUsersTests {
+    let secret = ServerFixture.secret
+
+    @Test(arguments: TestBackend.available)
+    func flippingToAdminApprovedRefusesAtOnceAndAProfileGrantRestoresAccessAtOnce(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let code = try #require(
+                try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
+            let tokens = try await server.post(
+                "/token",
+                [
+                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
+                    "code_verifier": AuthorizationCodeFlowTests.verifier,
+                ], basic: ("jwt-app", secret))
+            let refresh = try #require(tokens.json["refresh_token"] as? String)
+            let refreshed = try await server.post(
+                "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
+            let current = try #require(refreshed.json["refresh_token"] as? String)
+
+            // The admin switches the app to admin-approved: alice's profile does not grant it.
+            try await server.commit { directory in
+                let app = try requireValue(directory.app(clientID: "jwt-app"))
+                var approvedOnly = app
+                approvedOnly.permittedUsers = .adminApprovedPreauthorized
+                return [.updateApp(before: app, after: approvedOnly)]
+            }
+            let refused = try await server.post(
+                "/token", ["grant_type": "refresh_token", "refresh_token": current], basic: ("jwt-app", secret))
+            #expect(refused.status == 400)
+            #expect(refused.json["error"] as? String == "invalid_grant")
+            #expect(refused.json["reason"] as? String == "user_not_admin_approved")
+            #expect(refused.json["error_description"] as? String == "user is not admin approved to access this app")
+            let redirect = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(redirect.redirectParameters["error"] == "access_denied")
+            #expect(redirect.redirectParameters["reason"] == "user_not_admin_approved")
+            #expect(redirect.redirectParameters["error_description"] == "user is not admin approved to access this app")
+
+            // The admin enables alice's profile on the app: the same refresh token works again, at once.
+            try await server.commit { directory in
+                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+                var granting = profile
+                granting.connectedApps.insert(try requireValue(directory.app(clientID: "jwt-app")).id)
+                return [.updateProfile(before: profile, after: granting)]
+            }
+            let restored = try await server.post(
+                "/token", ["grant_type": "refresh_token", "refresh_token": current], basic: ("jwt-app", secret))
+            #expect(restored.status == 200, "\(restored.json)")
+            // She reconnects with no consent page: straight back to the app with a code.
+            let again = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "consent"]))
+            #expect(again.status == 302)
+            #expect(again.redirectParameters["code"] != nil)
+        }
+    }
+}
