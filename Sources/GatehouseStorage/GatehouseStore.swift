@@ -85,6 +85,35 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    // MARK: Grants
+
+    /// Revokes every live grant of `app` (of one user's, when `user` is given) and deletes the app's opaque
+    /// access tokens of those grants, with an audit event, in one transaction. Returns how many grants ended.
+    /// JWT access tokens already issued cannot be recalled and lapse at their expiry.
+    @discardableResult
+    public func revokeGrants(of app: ConnectedApp, user: User?, actor: AuditActor, at now: Date) async throws -> Int {
+        let time = Timestamp.milliseconds(now)
+        let appID = app.id.rawValue
+        let userID = user?.id.rawValue
+        let target = user.map { "\(app.name) for \($0.username)" } ?? app.name
+        return try await sql.transaction { db in
+            let userFilter: SQLQueryString = userID.map { "AND user_id = \(bind: $0)" } ?? ""
+            let revoked = try await db.raw(
+                """
+                UPDATE grants SET revoked_at = \(bind: time)
+                WHERE app_id = \(bind: appID) \(userFilter) AND revoked_at IS NULL RETURNING id
+                """
+            ).all().count
+            try await db.raw("DELETE FROM access_tokens WHERE app_id = \(bind: appID) \(userFilter)").run()
+            try await AuditRepository.append(
+                AuditEvent(
+                    occurredAt: now, actor: actor.name, action: "connected-app.grants-revoked",
+                    targetType: "connected-app", target: target, before: nil,
+                    after: #"{"grantsRevoked":\#(revoked)}"#, sourceIP: actor.sourceIP), to: db)
+            return revoked
+        }
+    }
+
     // MARK: Audit trail
 
     /// Audit events, newest first.

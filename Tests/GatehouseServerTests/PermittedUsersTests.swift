@@ -63,3 +63,35 @@ import Testing
         }
     }
 }
+
+/// Revoking an app's grants (what `gatehouse apps revoke-grants` does) ends refresh with `refresh_token_revoked`.
+@Suite struct RevokeGrantsTests {
+    @Test(arguments: TestBackend.available)
+    func revokedGrantsRefuseTheirRefreshTokens(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let code = try #require(
+                try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
+            let tokens = try await server.post(
+                "/token",
+                [
+                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
+                    "code_verifier": AuthorizationCodeFlowTests.verifier,
+                ], basic: ("jwt-app", ServerFixture.secret))
+            let refresh = try #require(tokens.json["refresh_token"] as? String)
+            let directory = try await server.store.loadDirectory()
+            let revoked = try await server.store.revokeGrants(
+                of: try #require(directory.app(clientID: "jwt-app")), user: directory.user(named: "alice"),
+                actor: AuditActor(name: "t"), at: Date())
+            #expect(revoked == 1)
+            let refused = try await server.post(
+                "/token", ["grant_type": "refresh_token", "refresh_token": refresh],
+                basic: ("jwt-app", ServerFixture.secret))
+            #expect(refused.json["reason"] as? String == "refresh_token_revoked")
+            #expect(refused.json["error_description"] as? String == "refresh token was revoked")
+            let events = try await server.store.auditEvents(AuditQuery(targetType: "connected-app"))
+            #expect(events.first?.action == "connected-app.grants-revoked")
+        }
+    }
+}

@@ -7,7 +7,8 @@ struct Apps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register connected apps (OAuth clients) and set their policies.",
         subcommands: [
-            CreateApp.self, ListApps.self, ShowApp.self, SetAppPolicy.self, RotateAppSecret.self, DeleteApp.self,
+            CreateApp.self, ListApps.self, ShowApp.self, SetAppPolicy.self, RotateAppSecret.self, RevokeAppGrants.self,
+            DeleteApp.self,
         ])
 }
 

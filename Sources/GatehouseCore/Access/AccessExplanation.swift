@@ -1,0 +1,77 @@
+import Foundation
+
+/// One change that would grant access, in words and as the command that makes it.
+public struct AccessRemedy: Sendable, Equatable, Codable {
+    public var description: String
+    public var command: String
+}
+
+/// The decision for a user and an app, every check made, and the exact changes that would grant access.
+public struct AccessExplanation: Sendable, Equatable {
+    public var user: String
+    public var app: String
+    public var decision: AccessDecision
+    /// Empty when access is allowed; otherwise alternatives, any one of which grants access.
+    public var remedies: [AccessRemedy]
+
+    /// Explains the decision `AccessPolicy.decide` makes for `user` and `app` now.
+    public static func explain(user: User, app: ConnectedApp, context: AccessContext, in directory: Directory)
+        -> AccessExplanation
+    {
+        let decision = AccessPolicy.decide(user: user, app: app, context: context, in: directory)
+        return AccessExplanation(
+            user: user.username, app: app.name, decision: decision,
+            remedies: remedies(for: decision.refusal, user: user, app: app, in: directory))
+    }
+
+    /// The sentence admins read: "enable profile Sales User on app Deduper, or assign permission set
+    /// Deduper Users to alice".
+    public var summary: String {
+        guard decision.refusal != nil else { return "\(user) may use \(app)" }
+        return remedies.map(\.description).joined(separator: ", or ")
+    }
+
+    static func remedies(for refusal: AccessRefusal?, user: User, app: ConnectedApp, in directory: Directory)
+        -> [AccessRemedy]
+    {
+        guard let refusal else { return [] }
+        let appArgument = quoted(app.name)
+        switch refusal.reason {
+        case AccessRefusal.appBlocked.reason:
+            return [
+                AccessRemedy(
+                    description: "unblock app \(app.name)",
+                    command: "gatehouse apps set-policy \(appArgument) --blocked off")
+            ]
+        case AccessRefusal.userInactive.reason:
+            return [
+                AccessRemedy(
+                    description: "activate \(user.username)",
+                    command: "gatehouse users activate \(quoted(user.username))")
+            ]
+        case AccessRefusal.userNotAdminApproved.reason:
+            var remedies: [AccessRemedy] = []
+            if let profile = directory.profiles[user.profile] {
+                remedies.append(
+                    AccessRemedy(
+                        description: "enable profile \(profile.name) on app \(app.name)",
+                        command: "gatehouse profiles grant-app \(quoted(profile.name)) \(appArgument)"))
+            }
+            for set in directory.sortedPermissionSets where set.connectedApps.contains(app.id) {
+                remedies.append(
+                    AccessRemedy(
+                        description: "assign permission set \(set.name) to \(user.username)",
+                        command: "gatehouse users assign \(quoted(user.username)) \(quoted(set.name))"))
+            }
+            return remedies
+        default:
+            return []
+        }
+    }
+
+    /// Quotes a CLI argument when it holds anything but letters, digits and `-_.@`.
+    static func quoted(_ argument: String) -> String {
+        let plain = argument.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@".contains($0)) }
+        return plain && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+
+/// `gatehouse access …`
+struct Access: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask why a user may or may not use an app.", subcommands: [ExplainAccess.self])
+}
+
+/// `gatehouse access explain --user alice --app Deduper`
+struct ExplainAccess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show the access decision for a user and an app, every check, and the change that would grant it.",
+        discussion: """
+            The same decision runs on every path that mints or honours a token. The exit status is 0 when access is
+            allowed and 3 when it is refused, so scripts can test it.
+            """)
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "The username.") var user: String
+    @Option(help: "The app (name or client id).") var app: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let explanation = try await AdminSession.run(storage) { session in
+            AccessExplanation.explain(
+                user: try session.user(user), app: try session.app(app),
+                context: AccessContext(flow: .authorize, time: Date()), in: session.directory)
+        }
+        if json {
+            try printJSON(ExplanationView(explanation))
+        } else {
+            let allowed = explanation.decision.isAllowed
+            print("\(explanation.user) → \(explanation.app): \(allowed ? "ALLOWED" : "REFUSED")")
+            if let refusal = explanation.decision.refusal {
+                print("reason: \(refusal.reason) (\(refusal.description))")
+            }
+            print("checks:")
+            for check in explanation.decision.checks {
+                print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)")
+            }
+            if !explanation.remedies.isEmpty {
+                print("to grant access: \(explanation.summary)")
+                for remedy in explanation.remedies { print("  \(remedy.command)") }
+            }
+        }
+        if !explanation.decision.isAllowed { throw ExitCode(3) }
+    }
+}
+
+/// The JSON form of an explanation.
+struct ExplanationView: Encodable {
+    var user: String
+    var app: String
+    var allowed: Bool
+    var reason: String?
+    var description: String?
+    var checks: [AccessCheck]
+    var remedies: [AccessRemedy]
+    var summary: String
+
+    init(_ explanation: AccessExplanation) {
+        user = explanation.user
+        app = explanation.app
+        allowed = explanation.decision.isAllowed
+        reason = explanation.decision.refusal?.reason
+        description = explanation.decision.refusal?.description
+        checks = explanation.decision.checks
+        remedies = explanation.remedies
+        summary = explanation.summary
+    }
+}

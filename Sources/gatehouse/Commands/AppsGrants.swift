@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// `gatehouse apps revoke-grants APP [--user USER]`
+struct RevokeAppGrants: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-grants",
+        abstract: "End every grant of an app, or one user's grants of it.",
+        discussion: """
+            Refresh tokens of the revoked grants are refused from now on (reason refresh_token_revoked), opaque
+            access tokens stop working at once, and the users must authorize again. JWT access tokens already issued
+            cannot be recalled: they lapse at their expiry (the app's accessTokenLifetime).
+            """)
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app (name or client id).") var app: String
+    @Option(help: "Only this user's grants.") var user: String?
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let app = try session.app(app)
+            let user = try user.map { try session.user($0) }
+            let count = try await session.store.revokeGrants(of: app, user: user, actor: session.actor, at: Date())
+            let whose = user.map { " of \($0.username)" } ?? ""
+            print("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(app.name).")
+        }
+    }
+}
