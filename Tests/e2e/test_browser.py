@@ -107,11 +107,12 @@ connectedApps:
     username.send_keys("alice")
     password.send_keys("wrong-password")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Incorrect username or password." in browser.page_source
+    # A click returns before the next page has loaded: wait for it.
+    assert wait_for(lambda: "Incorrect username or password." in browser.page_source)
 
     browser.find_element(By.ID, "password").send_keys("alice-password")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert browser.title == "Allow access · Gatehouse"
+    assert wait_for(lambda: browser.title == "Allow access · Gatehouse")
     assert "Allow Deduper to access your account?" in browser.page_source
     assert "See your email address" in browser.page_source
     screenshot(browser, "consent")
@@ -134,6 +135,7 @@ connectedApps:
     # Asked again (prompt=consent), the user denies.
     Callback.received.clear()
     browser.get(gatehouse.issuer + "/authorize?" + urlencode(dict(query, prompt="consent")))
+    assert wait_for(lambda: browser.title == "Allow access · Gatehouse")
     browser.find_element(By.CSS_SELECTOR, "button[value=deny]").click()
     assert wait_for(lambda: Callback.received)
     denied = Callback.received[-1]
