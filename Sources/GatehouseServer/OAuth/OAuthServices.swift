@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseStorage
 
-/// What the OAuth endpoints share, built once in ``buildApplication(configuration:store:logger:directoryPollInterval:)``.
+/// What the OAuth endpoints share, built once in ``buildApplication(configuration:store:masterKey:logger:now:)``.
 struct OAuthServices: Sendable {
     let directory: LiveDirectory
     let keys: Live<KeyRing>
