@@ -65,12 +65,7 @@ import Testing
             #expect(parameters["iss"] == "http://127.0.0.1:8080")
             let code = try #require(parameters["code"])
 
-            let tokens = try await server.post(
-                "/token",
-                [
-                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
-                    "code_verifier": Self.verifier,
-                ], basic: ("jwt-app", secret))
+            let tokens = try await server.exchange(code)
             #expect(tokens.status == 200, "\(tokens.json)")
             let access = try #require(tokens.json["access_token"] as? String)
             let refresh = try #require(tokens.json["refresh_token"] as? String)

@@ -17,12 +17,7 @@ import Testing
             let browser = Browser(client: server.client)
             let code = try #require(
                 try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
-            let tokens = try await server.post(
-                "/token",
-                [
-                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
-                    "code_verifier": AuthorizationCodeFlowTests.verifier,
-                ], basic: ("jwt-app", secret))
+            let tokens = try await server.exchange(code)
             let refresh = try #require(tokens.json["refresh_token"] as? String)
             let refreshed = try await server.post(
                 "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
@@ -73,12 +68,7 @@ import Testing
             let browser = Browser(client: server.client)
             let code = try #require(
                 try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
-            let tokens = try await server.post(
-                "/token",
-                [
-                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
-                    "code_verifier": AuthorizationCodeFlowTests.verifier,
-                ], basic: ("jwt-app", ServerFixture.secret))
+            let tokens = try await server.exchange(code)
             let refresh = try #require(tokens.json["refresh_token"] as? String)
             let directory = try await server.store.loadDirectory()
             let revoked = try await server.store.revokeGrants(

@@ -71,6 +71,18 @@ struct ServerFixture: Sendable {
         throw StorageError.conflict("the server did not load directory version \(version) within 3 seconds")
     }
 
+    /// Exchanges a code from the standard test authorization request (PKCE with the RFC 7636 verifier).
+    func exchange(_ code: String, client: String = "jwt-app") async throws -> (
+        status: Int, headers: HTTPFields, json: [String: Any]
+    ) {
+        try await post(
+            "/token",
+            [
+                "grant_type": "authorization_code", "code": code, "redirect_uri": "https://client.example/cb",
+                "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            ], basic: (client, Self.secret))
+    }
+
     /// POSTs a form; returns status, headers and the parsed JSON body.
     func post(
         _ path: String, _ form: [String: String], basic: (String, String)? = nil,

@@ -48,12 +48,10 @@ struct AuthorizeController: Sendable {
     private func login(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
         -> Response
     {
-        let form = try await FormBody.parse(request)
-        guard web.isCSRFValid(request, form: form) else { return expiredForm(context) }
-        let authorization: AuthorizationRequest
-        switch flow.validate(carried(form), context: context, method: .post) {
+        let (form, authorization): ([String: String], AuthorizationRequest)
+        switch try await submitted(request, context, flow: flow) {
         case .respond(let response): return response
-        case .valid(let valid): authorization = valid
+        case .valid(let validForm, let valid): (form, authorization) = (validForm, valid)
         }
         let username = form["username"] ?? ""
         let password = form["password"] ?? ""
@@ -103,12 +101,10 @@ struct AuthorizeController: Sendable {
     private func consent(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
         -> Response
     {
-        let form = try await FormBody.parse(request)
-        guard web.isCSRFValid(request, form: form) else { return expiredForm(context) }
-        let authorization: AuthorizationRequest
-        switch flow.validate(carried(form), context: context, method: .post) {
+        let (form, authorization): ([String: String], AuthorizationRequest)
+        switch try await submitted(request, context, flow: flow) {
         case .respond(let response): return response
-        case .valid(let valid): authorization = valid
+        case .valid(let validForm, let valid): (form, authorization) = (validForm, valid)
         }
         guard let signedIn = try await web.currentSession(request) else {
             return try await flow.proceed(
@@ -133,6 +129,23 @@ struct AuthorizeController: Sendable {
                 user: signedIn.user.id, app: authorization.app.id, scopes: authorization.scopes,
                 approvedAt: web.oauth.now()))
         return try await flow.issueCode(authorization, user: signedIn.user, session: signedIn.session, method: .post)
+    }
+
+    /// A posted login or consent form: its CSRF token checked, the authorization request it carries validated.
+    private enum Submission {
+        case valid([String: String], AuthorizationRequest)
+        case respond(Response)
+    }
+
+    private func submitted(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
+        -> Submission
+    {
+        let form = try await FormBody.parse(request)
+        guard web.isCSRFValid(request, form: form) else { return .respond(expiredForm(context)) }
+        switch flow.validate(carried(form), context: context, method: .post) {
+        case .respond(let response): return .respond(response)
+        case .valid(let authorization): return .valid(form, authorization)
+        }
     }
 
     /// The authorization request carried through a form as `authz.*` fields.
