@@ -35,15 +35,20 @@ import Testing
         }
     }
 
-    /// Signs in through the login page and allows on the consent page; returns the redirect to the client.
-    static func signInAndAllow(_ browser: Browser, path: String = authorizePath()) async throws -> Browser.Page {
+    /// The login page's form for `path`, filled in with alice's credentials.
+    static func loginForm(_ browser: Browser, path: String = authorizePath()) async throws -> [String: String] {
         let login = try await browser.get(path)
         #expect(login.status == 200)
         #expect(login.body.contains(#"<label for="username">Username</label>"#))
         var form = login.hiddenFields
         form["username"] = "alice"
         form["password"] = "alice-password"
-        let consent = try await browser.post("/login", form: form)
+        return form
+    }
+
+    /// Signs in through the login page and allows on the consent page; returns the redirect to the client.
+    static func signInAndAllow(_ browser: Browser, path: String = authorizePath()) async throws -> Browser.Page {
+        let consent = try await browser.post("/login", form: try await loginForm(browser, path: path))
         #expect(consent.status == 200, "\(consent.body)")
         #expect(consent.body.contains("Allow jwt-app to access your account?"))
         #expect(consent.body.contains("See your email address"))
@@ -140,9 +145,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await Self.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            var form = try await browser.get(Self.authorizePath()).hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
+            var form = try await Self.loginForm(browser)
             var decision = try await browser.post("/login", form: form).hiddenFields
             decision["decision"] = "deny"
             let denied = try await browser.post("/consent", form: decision)
@@ -159,9 +162,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await Self.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            var form = try await browser.get(Self.authorizePath()).hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
+            var form = try await Self.loginForm(browser)
             var forged = form
             forged["csrf"] = "forged-token-forged-token-forged-token-0"
             #expect(try await browser.post("/login", form: forged).status == 403)
@@ -184,9 +185,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await Self.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            var form = try await browser.get(Self.authorizePath()).hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
+            var form = try await Self.loginForm(browser)
             let consent = try await browser.post("/login", form: form)
             let session = try #require(consent.headers[values: .setCookie].first { $0.hasPrefix("gh_session=") })
             #expect(session.contains("HttpOnly"))

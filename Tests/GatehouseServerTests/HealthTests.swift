@@ -14,15 +14,7 @@ import Testing
         _ backend: TestBackend,
         _ body: @Sendable @escaping (any TestClientProtocol, GatehouseStore) async throws -> Void
     ) async throws {
-        try await withScratchStore(backend) { store, _ in
-            try await TestKeys.seed(store)
-            var configuration = ServerConfiguration(directoryPollInterval: .milliseconds(50))
-            configuration.passwordHasher = .forTesting
-            let app = try await buildApplication(
-                configuration: configuration, store: store,
-                masterKey: testMasterKey, logger: Logger(label: "test"))
-            try await app.test(.live) { client in try await body(client, store) }
-        }
+        try await ServerFixture.run(backend) { server in try await body(server.client, server.store) }
     }
 
     @Test(arguments: TestBackend.available)

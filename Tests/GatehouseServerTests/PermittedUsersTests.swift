@@ -13,12 +13,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func flippingToAdminApprovedRefusesAtOnceAndAProfileGrantRestoresAccessAtOnce(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            let code = try #require(
-                try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
-            let tokens = try await server.exchange(code)
-            let refresh = try #require(tokens.json["refresh_token"] as? String)
+            let refresh = try await connect(server, browser)
             let refreshed = try await server.post(
                 "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
             let current = try #require(refreshed.json["refresh_token"] as? String)
@@ -59,17 +55,20 @@ import Testing
     }
 }
 
+/// Alice signs in, allows jwt-app, and the app exchanges the code; returns her refresh token.
+func connect(_ server: ServerFixture, _ browser: Browser) async throws -> String {
+    try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+    let code = try requireValue(try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
+    return try requireValue(try await server.exchange(code).json["refresh_token"] as? String)
+}
+
 /// Revoking an app's grants (what `gatehouse apps revoke-grants` does) ends refresh with `refresh_token_revoked`.
 @Suite struct RevokeGrantsTests {
     @Test(arguments: TestBackend.available)
     func revokedGrantsRefuseTheirRefreshTokens(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            let code = try #require(
-                try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"])
-            let tokens = try await server.exchange(code)
-            let refresh = try #require(tokens.json["refresh_token"] as? String)
+            let refresh = try await connect(server, browser)
             let directory = try await server.store.loadDirectory()
             let revoked = try await server.store.revokeGrants(
                 of: try #require(directory.app(clientID: "jwt-app")), user: directory.user(named: "alice"),

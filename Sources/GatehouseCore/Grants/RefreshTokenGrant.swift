@@ -33,7 +33,12 @@ public struct RefreshTokenGrant: GrantHandler {
             refreshExpiresAt: .some(record.expiresAt))
         let outcome = try await context.store.completeRefresh(
             hash: hash, retire: rotate, issued: minted.records, at: context.now)
-        if case .reused = outcome { throw try await reuse(of: grant, context: context) }
+        switch outcome {
+        case .current: break
+        case .reused: throw try await reuse(of: grant, context: context)
+        case .notFound:  // purged or deleted between the read and the write: nothing was stored
+            throw OAuthError.invalidGrant("refresh token is invalid", reason: "refresh_token_invalid")
+        }
         return minted.response
     }
 
