@@ -66,4 +66,6 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var idTokenLifetime: PolicyDuration?
     public var requirePkce: Bool?
     public var blocked: Bool?
+    public var enforcement: AccessEnforcement?
+    public var assertionKeys: [String]?
 }

@@ -57,6 +57,8 @@ public enum ConfigExporter {
                 ("idTokenLifetime", scalar(app.idTokenLifetime.description)),
                 ("requirePkce", bool(app.requiresPKCE)),
                 ("blocked", bool(app.isBlocked)),
+                ("enforcement", scalar(app.enforcement.rawValue)),
+                ("assertionKeys", blockList(app.assertionKeys)),
             ])
         }
         let root = mapping([
@@ -84,6 +86,16 @@ public enum ConfigExporter {
 
     private static func list(_ values: [String]) -> Node {
         .sequence(.init(values.map(scalar), Tag(.seq), .flow))
+    }
+
+    /// A block sequence whose multi-line items (PEM keys) are literal blocks.
+    private static func blockList(_ values: [String]) -> Node {
+        .sequence(
+            .init(
+                values.map {
+                    Node($0, Tag(.str), $0.contains("\n") ? .literal : (needsQuoting($0) ? .doubleQuoted : .plain))
+                },
+                Tag(.seq), values.isEmpty ? .flow : .block))
     }
 
     private static func mapping(_ pairs: [(String, Node)]) -> Node {

@@ -162,6 +162,8 @@ public struct ConfigPlanner {
         if let value = spec.idTokenLifetime { app.idTokenLifetime = value }
         if let value = spec.requirePkce { app.requiresPKCE = value }
         if let value = spec.blocked { app.isBlocked = value }
+        if let value = spec.enforcement { app.enforcement = value }
+        if let value = spec.assertionKeys { app.assertionKeys = value }
         if isNew, app.isPublic, spec.requirePkce == nil { app.requiresPKCE = true }
         if let runAs = spec.runAsUser {
             app.runAsUser = runAs.flatMap { references.user($0, at: fieldPath(spec.path, "runAsUser"), into: &report) }

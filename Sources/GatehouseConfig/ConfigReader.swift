@@ -77,7 +77,7 @@ public enum ConfigReader {
     private static let appKeys = [
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
-        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked",
+        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked", "enforcement", "assertionKeys",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -104,6 +104,8 @@ public enum ConfigReader {
             case "accessTokenLifetime": spec.accessTokenLifetime = reader.duration(value, at: keyPath)
             case "idTokenLifetime": spec.idTokenLifetime = reader.duration(value, at: keyPath)
             case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
+            case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
+            case "assertionKeys": spec.assertionKeys = reader.stringList(value, at: keyPath)
             default: spec.blocked = reader.bool(value, at: keyPath)
             }
         }

@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var sessionAbsoluteTimeout: TimeInterval = 12 * 3_600
     /// The password KDF's parameters for new hashes (stored hashes carry their own).
     public var passwordHasher = PasswordHasher.standard
+    /// Login events are kept this long, then purged by housekeeping.
+    public var loginHistoryRetention: TimeInterval = 180 * 86_400
+    /// How often buffered login events are written.
+    public var loginHistoryFlushInterval: Duration = .milliseconds(100)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -43,10 +47,15 @@ public func buildApplication(
     // Keys first: creating them moves the directory version, which the snapshot below must include.
     let keys = Live(try await keyStore.ensureKeys(at: now()))
     let live = LiveDirectory(try await store.loadDirectory())
+    let (approvalBook, approvalsVersion) = try await store.loadApprovals()
+    let approvals = LiveApprovals(book: approvalBook, version: approvalsVersion)
     let tokens = SQLTokenStore(store: store)
+    let loginHistory = LoginRecorder()
     let services = OAuthServices(
-        directory: live, keys: keys, tokens: tokens, issuer: TokenIssuer(issuer: configuration.issuer),
-        authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), now: now)
+        directory: live, approvals: approvals, keys: keys, tokens: tokens,
+        issuer: TokenIssuer(issuer: configuration.issuer),
+        authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), loginHistory: loginHistory,
+        now: now)
 
     let web = WebServices(
         oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottleState(),
@@ -71,15 +80,18 @@ public func buildApplication(
     ).addRoutes(to: router)
 
     let watcher = DirectoryWatcher(
-        store: store, live: live, pollInterval: configuration.directoryPollInterval, logger: logger,
-        alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
+        store: store, live: live, approvals: approvals, pollInterval: configuration.directoryPollInterval,
+        logger: logger, alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
     let housekeeping = Housekeeping(
-        tokens: tokens, keys: keyStore, interval: configuration.housekeepingInterval, now: now, logger: logger)
+        tokens: tokens, keys: keyStore, store: store, loginHistoryRetention: configuration.loginHistoryRetention,
+        interval: configuration.housekeepingInterval, now: now, logger: logger)
+    let historyWriter = LoginHistoryWriter(
+        recorder: loginHistory, store: store, interval: configuration.loginHistoryFlushInterval, logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
         logger: logger)
-    app.addServices(watcher, housekeeping)
+    app.addServices(watcher, housekeeping, historyWriter)
     return app
 }
 

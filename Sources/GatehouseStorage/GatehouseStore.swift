@@ -87,15 +87,18 @@ public final class GatehouseStore: Sendable {
 
     // MARK: Grants
 
-    /// Revokes every live grant of `app` (of one user's, when `user` is given) and deletes the app's opaque
-    /// access tokens of those grants, with an audit event, in one transaction. Returns how many grants ended.
-    /// JWT access tokens already issued cannot be recalled and lapse at their expiry.
+    /// Revokes every live grant of `app` (of one user's, when `user` is given): the grants end, the app's opaque
+    /// access tokens for them are deleted, and the approvals go too, so a self-authorize app asks again. Revoking every
+    /// grant also sets the app's `tokensNotBefore`, so that its JWT access tokens issued until now are refused at
+    /// introspection (moving the directory version, so every node learns it). One transaction, one audit event.
+    /// Returns how many grants ended.
     @discardableResult
     public func revokeGrants(of app: ConnectedApp, user: User?, actor: AuditActor, at now: Date) async throws -> Int {
         let time = Timestamp.milliseconds(now)
         let appID = app.id.rawValue
         let userID = user?.id.rawValue
         let target = user.map { "\(app.name) for \($0.username)" } ?? app.name
+        let kind = sql.kind
         return try await sql.transaction { db in
             let userFilter: SQLQueryString = userID.map { "AND user_id = \(bind: $0)" } ?? ""
             let revoked = try await db.raw(
@@ -105,6 +108,21 @@ public final class GatehouseStore: Sendable {
                 """
             ).all().count
             try await db.raw("DELETE FROM access_tokens WHERE app_id = \(bind: appID) \(userFilter)").run()
+            try await ApprovalRepository.remove(app: app.id, user: user?.id, in: db, kind: kind)
+            if user == nil {
+                try await db.raw(
+                    "UPDATE connected_apps SET tokens_not_before = \(bind: time) WHERE id = \(bind: appID)"
+                ).run()
+                let version: Int64 =
+                    try await db.raw(
+                        "UPDATE directory_version SET version = version + 1 WHERE id = 1 RETURNING version"
+                    ).first()?.value("version") ?? 0
+                if kind == .postgres {
+                    try await db.raw(
+                        "SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))"
+                    ).run()
+                }
+            }
             try await AuditRepository.append(
                 AuditEvent(
                     occurredAt: now, actor: actor.name, action: "connected-app.grants-revoked",

@@ -15,6 +15,9 @@ public final class Live<Value: Sendable>: Sendable {
     public var current: Value { value.withLock { $0 } }
 
     public func replace(with newValue: Value) { value.withLock { $0 = newValue } }
+
+    /// Changes the value in place, under the lock.
+    public func modify(_ change: (inout Value) -> Void) { value.withLock { change(&$0) } }
 }
 
 /// The newest directory snapshot, held in memory so that request paths never query the database for it.
@@ -47,13 +50,17 @@ public struct DirectoryWatcher: Service {
     let logger: Logger
     /// Further reloads to run whenever the version moves (signing keys).
     let alsoReload: [@Sendable () async throws -> Void]
+    /// The approvals, reloaded whenever their own counter moves.
+    let approvals: LiveApprovals?
 
     public init(
-        store: GatehouseStore, live: LiveDirectory, pollInterval: Duration = .milliseconds(200), logger: Logger,
+        store: GatehouseStore, live: LiveDirectory, approvals: LiveApprovals? = nil,
+        pollInterval: Duration = .milliseconds(200), logger: Logger,
         alsoReload: [@Sendable () async throws -> Void] = []
     ) {
         self.store = store
         self.live = live
+        self.approvals = approvals
         self.pollInterval = pollInterval
         self.logger = logger
         self.alsoReload = alsoReload
@@ -86,6 +93,10 @@ public struct DirectoryWatcher: Service {
     /// Reloads the snapshot if the stored version moved. Errors are logged and retried on the next nudge.
     func refreshIfChanged() async {
         do {
+            if let approvals, try await store.approvalsVersion() != approvals.version {
+                let (book, version) = try await store.loadApprovals()
+                approvals.replace(with: book, version: version)
+            }
             let version = try await store.directoryVersion()
             guard version != live.current.version else { return }
             let directory = try await store.loadDirectory()

@@ -26,7 +26,7 @@ import Testing
         let (directory, alice, app) = directory(permitted: .allUsersSelfAuthorize)
         let decision = AccessPolicy.decide(user: alice, app: app, context: context, in: directory)
         #expect(decision.isAllowed)
-        #expect(decision.checks.map(\.name) == ["app_not_blocked", "user_active", "permitted_users"])
+        #expect(decision.checks.map(\.name) == ["app_not_blocked", "user_active", "permitted_users", "user_approval"])
     }
 
     @Test func adminApprovedAppsRefuseUsersWithoutAGrantWithTheExactDescription() {

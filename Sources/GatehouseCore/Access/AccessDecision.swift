@@ -23,6 +23,14 @@ public struct AccessDecision: Sendable, Equatable {
     public var checks: [AccessCheck]
     /// The refusal, or nil when access is allowed.
     public var refusal: AccessRefusal?
+    /// Under report-only enforcement: the refusal the decision would have made, though access is allowed.
+    public var wouldRefuse: AccessRefusal?
+
+    public init(checks: [AccessCheck], refusal: AccessRefusal?, wouldRefuse: AccessRefusal? = nil) {
+        self.checks = checks
+        self.refusal = refusal
+        self.wouldRefuse = wouldRefuse
+    }
 
     public var isAllowed: Bool { refusal == nil }
 }
@@ -36,6 +44,16 @@ public struct AccessRefusal: Sendable, Equatable {
     public static let userInactive = AccessRefusal(reason: "user_inactive", description: "user is inactive")
     public static let userNotAdminApproved = AccessRefusal(
         reason: "user_not_admin_approved", description: "user is not admin approved to access this app")
+    public static let userNotApproved = AccessRefusal(
+        reason: "user_not_approved", description: "user hasn't approved this app")
+    public static let consentDenied = AccessRefusal(
+        reason: "consent_denied", description: "end-user denied authorization")
+    public static let refreshTokenExpired = AccessRefusal(
+        reason: "refresh_token_expired", description: "expired refresh token")
+    public static let refreshTokenRevoked = AccessRefusal(
+        reason: "refresh_token_revoked", description: "refresh token was revoked")
+    public static let refreshTokenReused = AccessRefusal(
+        reason: "refresh_token_reused", description: "refresh token was already used; its grant has been revoked")
 }
 
 /// The context of one decision.
@@ -43,11 +61,20 @@ public struct AccessContext: Sendable {
     public var flow: AccessFlow
     public var time: Date
     public var clientIP: String?
+    /// The user's approval of the app on record, if any (from the in-memory ``ApprovalBook``).
+    public var approval: Approval?
+    /// On a refresh: the token being used, for the app's refresh-token policy.
+    public var refreshToken: RefreshTokenUse?
 
-    public init(flow: AccessFlow, time: Date, clientIP: String? = nil) {
+    public init(
+        flow: AccessFlow, time: Date, clientIP: String? = nil, approval: Approval? = nil,
+        refreshToken: RefreshTokenUse? = nil
+    ) {
         self.flow = flow
         self.time = time
         self.clientIP = clientIP
+        self.approval = approval
+        self.refreshToken = refreshToken
     }
 }
 
@@ -59,6 +86,7 @@ public enum AccessPolicy {
         -> AccessDecision
     {
         var checks: [AccessCheck] = []
+        var wouldRefuse: AccessRefusal?
         func refuse(_ refusal: AccessRefusal) -> AccessDecision { AccessDecision(checks: checks, refusal: refusal) }
 
         checks.append(
@@ -81,18 +109,48 @@ public enum AccessPolicy {
                 AccessCheck(
                     name: "permitted_users", passed: true,
                     detail: "app \(app.name) lets all users self-authorize (each approves it once)"))
+            let (passed, detail) = approvalCheck(user: user, app: app, context: context)
+            checks.append(AccessCheck(name: "user_approval", passed: passed, detail: detail))
+            if !passed { return refuse(.userNotApproved) }
         case .adminApprovedPreauthorized:
             let grants = grantsOfApp(app, to: user, in: directory)
+            let reportOnly = grants.isEmpty && app.enforcement == .reportOnly
+            var detail =
+                grants.isEmpty
+                ? "app \(app.name) admits only admin-approved users, and neither \(user.username)'s profile nor any of their permission sets grants it"
+                : "app \(app.name) admits only admin-approved users; \(user.username) is approved through \(grants.joined(separator: " and "))"
+            if reportOnly { detail += " (enforcement is report-only: allowed, and logged as would have refused)" }
+            checks.append(AccessCheck(name: "permitted_users", passed: !grants.isEmpty, detail: detail))
+            if reportOnly { wouldRefuse = .userNotAdminApproved }
+            if grants.isEmpty && !reportOnly { return refuse(.userNotAdminApproved) }
+        }
+        if let use = context.refreshToken {
+            let expired = app.refreshTokenPolicy.refuses(use, at: context.time)
             checks.append(
                 AccessCheck(
-                    name: "permitted_users", passed: !grants.isEmpty,
-                    detail: grants.isEmpty
-                        ? "app \(app.name) admits only admin-approved users, and neither \(user.username)'s profile nor any of their permission sets grants it"
-                        : "app \(app.name) admits only admin-approved users; \(user.username) is approved through \(grants.joined(separator: " and "))"
-                ))
-            if grants.isEmpty { return refuse(.userNotAdminApproved) }
+                    name: "refresh_token_policy", passed: !expired,
+                    detail: "app \(app.name)'s refresh-token policy is \(app.refreshTokenPolicy)"
+                        + (expired ? ", which refuses this refresh token now" : ", which allows this refresh token")))
+            if expired { return refuse(.refreshTokenExpired) }
         }
-        return AccessDecision(checks: checks, refusal: nil)
+        return AccessDecision(checks: checks, refusal: nil, wouldRefuse: wouldRefuse)
+    }
+
+    /// On a self-authorize app, the user's own approval. Only a grant that acts for the user without asking them
+    /// (the JWT bearer grant) needs one on record; the consent page asks for it at authorize, a grant made there
+    /// carries it, and a run-as user is the admin's choice.
+    static func approvalCheck(user: User, app: ConnectedApp, context: AccessContext) -> (Bool, String) {
+        let onRecord = context.approval.map { "\(user.username) approved \(app.name) for \($0.scopes)" }
+        switch context.flow {
+        case .jwtBearer:
+            return (onRecord != nil, onRecord ?? "\(user.username) has never approved \(app.name)")
+        case .authorize:
+            return (true, onRecord ?? "\(user.username) has not approved \(app.name) yet: the consent page asks")
+        case .clientCredentials:
+            return (true, "\(user.username) is the run-as user an admin chose for \(app.name)")
+        case .codeExchange, .refresh, .introspection, .userinfo:
+            return (true, onRecord ?? "the grant was made with \(user.username)'s approval")
+        }
     }
 
     /// The profile and permission sets through which `user` is pre-authorized for `app`, named for people.

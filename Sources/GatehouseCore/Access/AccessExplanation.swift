@@ -21,13 +21,13 @@ public struct AccessExplanation: Sendable, Equatable {
         let decision = AccessPolicy.decide(user: user, app: app, context: context, in: directory)
         return AccessExplanation(
             user: user.username, app: app.name, decision: decision,
-            remedies: remedies(for: decision.refusal, user: user, app: app, in: directory))
+            remedies: remedies(for: decision.refusal ?? decision.wouldRefuse, user: user, app: app, in: directory))
     }
 
     /// The sentence admins read: "enable profile Sales User on app Deduper, or assign permission set
     /// Deduper Users to alice".
     public var summary: String {
-        guard decision.refusal != nil else { return "\(user) may use \(app)" }
+        guard decision.refusal != nil || decision.wouldRefuse != nil else { return "\(user) may use \(app)" }
         return remedies.map(\.description).joined(separator: ", or ")
     }
 
@@ -41,7 +41,7 @@ public struct AccessExplanation: Sendable, Equatable {
             return [
                 AccessRemedy(
                     description: "unblock app \(app.name)",
-                    command: "gatehouse apps set-policy \(appArgument) --blocked off")
+                    command: "gatehouse apps unblock \(appArgument)")
             ]
         case AccessRefusal.userInactive.reason:
             return [
@@ -64,6 +64,22 @@ public struct AccessExplanation: Sendable, Equatable {
                         command: "gatehouse users assign \(quoted(user.username)) \(quoted(set.name))"))
             }
             return remedies
+        case AccessRefusal.userNotApproved.reason:
+            return [
+                AccessRemedy(
+                    description:
+                        "have \(user.username) connect \(app.name) once through its sign-in page and approve it",
+                    command: "(no admin command: the user approves the app on its consent page)"),
+                AccessRemedy(
+                    description: "make \(app.name) admin-approved and pre-authorize \(user.username)",
+                    command: "gatehouse apps set-policy \(appArgument) --permitted-users admin-approved-preauthorized"),
+            ]
+        case AccessRefusal.refreshTokenExpired.reason:
+            return [
+                AccessRemedy(
+                    description: "have \(user.username) authorize \(app.name) again, or relax its refresh-token policy",
+                    command: "gatehouse apps set-policy \(appArgument) --refresh-token-policy valid-until-revoked")
+            ]
         default:
             return []
         }

@@ -48,7 +48,6 @@ public protocol SessionStore: Sendable {
     func touchSession(idHash: String, at time: Date) async throws
     func deleteSession(idHash: String) async throws
 
-    func approval(user: UserID, app: ConnectedAppID) async throws -> Approval?
     /// Records an approval, widening an existing one to the union of scopes.
     func recordApproval(_ approval: Approval) async throws
 }

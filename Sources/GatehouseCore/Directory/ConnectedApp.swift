@@ -26,6 +26,13 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     public var requiresPKCE: Bool
     /// A blocked app gets no tokens for anyone, and every token it holds stops working.
     public var isBlocked: Bool
+    /// For admin-approved apps: refuse users without an assignment, or only log that it would.
+    public var enforcement: AccessEnforcement
+    /// Public keys (PEM or JWK) that sign this app's JWT bearer assertions (RFC 7523 §2.1).
+    public var assertionKeys: [String]
+    /// Tokens issued before this instant are dead: set when an admin revokes every grant of the app, so that even
+    /// JWT access tokens are refused at introspection.
+    public var tokensNotBefore: Date?
 
     public init(
         id: ConnectedAppID = .random(),
@@ -44,7 +51,10 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         accessTokenLifetime: PolicyDuration = ConnectedApp.defaultAccessTokenLifetime,
         idTokenLifetime: PolicyDuration = ConnectedApp.defaultIDTokenLifetime,
         requiresPKCE: Bool = true,
-        isBlocked: Bool = false
+        isBlocked: Bool = false,
+        enforcement: AccessEnforcement = .enforce,
+        assertionKeys: [String] = [],
+        tokensNotBefore: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -63,6 +73,16 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.idTokenLifetime = idTokenLifetime
         self.requiresPKCE = requiresPKCE
         self.isBlocked = isBlocked
+        self.enforcement = enforcement
+        self.assertionKeys = assertionKeys
+        self.tokensNotBefore = tokensNotBefore
+    }
+
+    /// Whether a token issued at `issuedAt` predates the app's last revoke-all.
+    public func predatesRevocation(_ issuedAt: Date?) -> Bool {
+        guard let tokensNotBefore else { return false }
+        guard let issuedAt else { return true }
+        return issuedAt < tokensNotBefore
     }
 
     /// Short by default: a JWT access token checked offline can only lapse at its expiry.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an admin sees of a user: references by name, no password hash. The audit trail records these, and the
 /// CLI and API print them.
 public struct UserSummary: Encodable, Sendable, Equatable {
@@ -51,6 +53,11 @@ public struct AppSummary: Encodable, Sendable, Equatable {
     public var idTokenLifetime: String
     public var requirePkce: Bool
     public var blocked: Bool
+    public var enforcement: String
+    /// How many assertion keys are registered (the keys are public, but long).
+    public var assertionKeys: Int
+    /// ISO 8601: tokens issued before it are dead (the last revoke-all).
+    public var tokensNotBefore: String?
 
     public init(_ app: ConnectedApp, in directory: Directory) {
         name = app.name
@@ -69,5 +76,8 @@ public struct AppSummary: Encodable, Sendable, Equatable {
         idTokenLifetime = app.idTokenLifetime.description
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
+        enforcement = app.enforcement.rawValue
+        assertionKeys = app.assertionKeys.count
+        tokensNotBefore = app.tokensNotBefore.map { $0.formatted(.iso8601) }
     }
 }

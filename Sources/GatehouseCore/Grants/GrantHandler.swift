@@ -18,32 +18,50 @@ public struct TokenRequest: Sendable {
 /// What a grant handler needs, passed in: the snapshot it decides on, the keys, the clock's reading, storage.
 public struct GrantContext: Sendable {
     public var directory: Directory
+    public var approvals: ApprovalBook
     public var keys: KeyRing
     public var now: Date
     public var issuer: TokenIssuer
     public var store: any TokenStore
     public var clientIP: String?
+    /// What the handler learns about the attempt (the user, the decision), for login history.
+    public let attempt: LoginAttempt
 
     public init(
-        directory: Directory, keys: KeyRing, now: Date, issuer: TokenIssuer, store: any TokenStore, clientIP: String?
+        directory: Directory, approvals: ApprovalBook = ApprovalBook(), keys: KeyRing, now: Date, issuer: TokenIssuer,
+        store: any TokenStore, clientIP: String?, attempt: LoginAttempt = LoginAttempt()
     ) {
         self.directory = directory
+        self.approvals = approvals
         self.keys = keys
         self.now = now
         self.issuer = issuer
         self.store = store
         self.clientIP = clientIP
+        self.attempt = attempt
     }
 
     /// Runs the access decision; a refusal becomes the token endpoint's error (DESIGN.md "Refusals").
-    func requireAccess(user: User?, app: ConnectedApp, flow: AccessFlow) throws(OAuthError) {
+    func requireAccess(
+        user: User?, app: ConnectedApp, flow: AccessFlow, refreshToken: RefreshTokenUse? = nil
+    ) throws(OAuthError) {
+        let approval = user.flatMap { approvals.approval(user: $0.id, app: app.id) }
         let decision = AccessPolicy.decide(
-            user: user, app: app, context: AccessContext(flow: flow, time: now, clientIP: clientIP), in: directory)
-        if let refusal = decision.refusal {
-            let code: OAuthErrorCode =
-                refusal.reason == AccessRefusal.appBlocked.reason ? .invalidClient : .invalidGrant
-            throw OAuthError(code, refusal.description, reason: refusal.reason)
-        }
+            user: user, app: app,
+            context: AccessContext(
+                flow: flow, time: now, clientIP: clientIP, approval: approval, refreshToken: refreshToken),
+            in: directory)
+        attempt.note(user: user, decision: decision)
+        if let refusal = decision.refusal { throw OAuthError.refusal(refusal) }
+    }
+}
+
+extension OAuthError {
+    /// The token endpoint's error for a refusal of the access decision: `invalid_client` for a blocked app (the
+    /// client itself may not be used), `invalid_grant` otherwise (RFC 6749 §5.2).
+    public static func refusal(_ refusal: AccessRefusal) -> OAuthError {
+        let code: OAuthErrorCode = refusal == .appBlocked ? .invalidClient : .invalidGrant
+        return OAuthError(code, refusal.description, reason: refusal.reason)
     }
 }
 

@@ -12,19 +12,15 @@ public struct RefreshTokenGrant: GrantHandler {
         guard let (record, grant) = try await context.store.refreshToken(hash: hash), grant.app == app.id else {
             throw OAuthError.invalidGrant("refresh token is invalid", reason: "refresh_token_invalid")
         }
-        if grant.revokedAt != nil {
-            throw OAuthError.invalidGrant("refresh token was revoked", reason: "refresh_token_revoked")
-        }
+        let user = grant.user.flatMap { context.directory.users[$0] }
+        if let user { context.attempt.note(attemptedUsername: user.username) }
+        if grant.revokedAt != nil { throw OAuthError.refusal(.refreshTokenRevoked) }
         if record.retiredAt != nil { throw try await reuse(of: grant, context: context) }
-        if isExpired(record, grant: grant, policy: app.refreshTokenPolicy, at: context.now) {
-            throw OAuthError.invalidGrant("expired refresh token", reason: "refresh_token_expired")
-        }
         // RFC 6749 §6: the scope may narrow, never widen.
         let scopes = try narrowedScopes(request["scope"], grant: grant)
-        guard let userID = grant.user, let user = context.directory.users[userID] else {
-            throw OAuthError.invalidGrant("the user no longer exists", reason: "user_missing")
-        }
-        try context.requireAccess(user: user, app: app, flow: .refresh)
+        guard let user else { throw OAuthError.invalidGrant("the user no longer exists", reason: "user_missing") }
+        // The decision includes the refresh-token policy as it is now, not as it was when the token was issued.
+        try context.requireAccess(user: user, app: app, flow: .refresh, refreshToken: record.use(of: grant))
 
         // Every check passed: use (with rotation, retire) the token and store the new ones, atomically.
         let rotate = app.isRefreshTokenRotationEnabled
@@ -44,19 +40,7 @@ public struct RefreshTokenGrant: GrantHandler {
 
     private func reuse(of grant: Grant, context: GrantContext) async throws -> OAuthError {
         try await context.store.revokeGrant(grant.id, at: context.now)
-        return OAuthError.invalidGrant(
-            "refresh token was already used; its grant has been revoked", reason: "refresh_token_reused")
-    }
-
-    /// The policy as it is now, not as it was when the token was issued (DESIGN.md: checked on every use).
-    public func isExpired(_ record: RefreshTokenRecord, grant: Grant, policy: RefreshTokenPolicy, at now: Date) -> Bool
-    {
-        switch policy {
-        case .validUntilRevoked: false
-        case .immediatelyExpire: true
-        case .expireAfter(let duration): grant.createdAt.addingTimeInterval(Double(duration.seconds)) <= now
-        case .expireIfUnused(let duration): record.lastUsedAt.addingTimeInterval(Double(duration.seconds)) <= now
-        }
+        return OAuthError.refusal(.refreshTokenReused)
     }
 
     private func narrowedScopes(_ parameter: String?, grant: Grant) throws(OAuthError) -> Scopes {

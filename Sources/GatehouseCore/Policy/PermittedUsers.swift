@@ -33,3 +33,12 @@ public enum AccessTokenFormat: String, CaseIterable, Sendable, Codable {
     /// A random handle stored as a hash; checked on every use, so revocation is immediate.
     case opaque
 }
+
+/// Whether an admin-approved app refuses users without an assignment, or only reports that it would.
+public enum AccessEnforcement: String, CaseIterable, Sendable, Codable {
+    /// Users the decision refuses are refused.
+    case enforce
+    /// Users without an assignment still get in; each such access is logged as "would have refused", so an admin
+    /// can fix assignments before enforcing.
+    case reportOnly = "report-only"
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long a refresh token stays usable. Checked every time a refresh token is used.
 public enum RefreshTokenPolicy: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Usable until revoked (the default).
@@ -51,5 +53,30 @@ public enum RefreshTokenPolicy: Sendable, Hashable, Codable, CustomStringConvert
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+/// A refresh token being used, as the refresh-token policy sees it.
+public struct RefreshTokenUse: Sendable, Equatable {
+    /// When the grant the token hangs from was made.
+    public var grantCreatedAt: Date
+    /// When the token (or the one it replaced) was last used, or issued.
+    public var lastUsedAt: Date
+
+    public init(grantCreatedAt: Date, lastUsedAt: Date) {
+        self.grantCreatedAt = grantCreatedAt
+        self.lastUsedAt = lastUsedAt
+    }
+}
+
+extension RefreshTokenPolicy {
+    /// Whether the policy as it is now (not as it was when the token was issued) refuses `use` at `now`.
+    public func refuses(_ use: RefreshTokenUse, at now: Date) -> Bool {
+        switch self {
+        case .validUntilRevoked: false
+        case .immediatelyExpire: true
+        case .expireAfter(let duration): use.grantCreatedAt.addingTimeInterval(Double(duration.seconds)) <= now
+        case .expireIfUnused(let duration): use.lastUsedAt.addingTimeInterval(Double(duration.seconds)) <= now
+        }
     }
 }

@@ -123,6 +123,17 @@ public protocol TokenStore: Sendable {
     func completeRefresh(hash: String, retire: Bool, issued: IssuedTokenRecords, at time: Date) async throws
         -> RefreshRotation
 
+    /// Records a JWT bearer assertion's `jti` until `expiresAt`, atomically: false when the app already presented it
+    /// (a replay).
+    func recordAssertion(app: ConnectedAppID, jti: String, expiresAt: Date) async throws -> Bool
+
     /// Deletes expired codes and access tokens, long-revoked grants and expired refresh tokens; returns rows removed.
     func purgeExpired(before time: Date) async throws -> Int
+}
+
+extension RefreshTokenRecord {
+    /// This token's use, as the refresh-token policy sees it.
+    public func use(of grant: Grant) -> RefreshTokenUse {
+        RefreshTokenUse(grantCreatedAt: grant.createdAt, lastUsedAt: lastUsedAt)
+    }
 }

@@ -40,16 +40,29 @@ public enum JWT {
     /// (never `none`, never chosen by the token).
     public static func verify(_ token: String, keys: (String) -> VerificationKey?) throws(VerificationError) -> Verified
     {
+        try verify(token) { kid in kid.flatMap(keys).map { [$0] } ?? [] }
+    }
+
+    /// Parses and checks the signature with any of the candidate keys for the header's `kid` (nil when the header
+    /// names none); a key is tried only for its own algorithm.
+    public static func verify(_ token: String, candidates: (String?) -> [VerificationKey]) throws(VerificationError)
+        -> Verified
+    {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URLEncoded: parts[0]),
             let payloadData = Data(base64URLEncoded: parts[1]), let signature = Data(base64URLEncoded: parts[2]),
             let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
             let claims = (try? JSONSerialization.jsonObject(with: payloadData)) as? [String: Any]
         else { throw .malformed }
-        guard let kid = header["kid"] as? String, let key = keys(kid) else { throw .unknownKey }
-        guard header["alg"] as? String == key.algorithm.rawValue else { throw .algorithmMismatch }
+        if header["kid"] != nil && !(header["kid"] is String) { throw .malformed }
+        let keys = candidates(header["kid"] as? String)
+        guard !keys.isEmpty else { throw .unknownKey }
+        let matching = keys.filter { header["alg"] as? String == $0.algorithm.rawValue }
+        guard !matching.isEmpty else { throw .algorithmMismatch }
         let signingInput = Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }
+        guard matching.contains(where: { $0.isValidSignature(signature, for: signingInput) }) else {
+            throw .badSignature
+        }
         return Verified(header: header, claims: claims)
     }
 }

@@ -96,6 +96,14 @@ public struct VerificationKey: Sendable {
         }
     }
 
+    /// The public key as a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo), as apps register assertion keys.
+    public var pemRepresentation: String {
+        switch key {
+        case .p256(let key): key.pemRepresentation
+        case .rsa(let key): key.pemRepresentation
+        }
+    }
+
     /// The public JWK (RFC 7517 §4, RFC 7518 §6).
     public var jwk: JSONObject {
         var object: JSONObject = ["kid": .string(kid), "use": .string("sig"), "alg": .string(algorithm.rawValue)]

@@ -29,6 +29,16 @@ extension ConnectedApp {
             if !secrets.isEmpty { report.add(fieldPath(path, "clientSecret"), "a public app has no client secret") }
             if !requiresPKCE { report.add(fieldPath(path, "requirePkce"), "a public app must use PKCE") }
         }
+        for (index, key) in assertionKeys.enumerated() {
+            if case .failure(let error) = AssertionKey.parse(key) {
+                report.add(fieldPath(path, "assertionKeys[\(index)]"), error.message)
+            }
+        }
+        if grantTypes.contains(.jwtBearer) && assertionKeys.isEmpty {
+            report.add(
+                fieldPath(path, "assertionKeys"),
+                "the JWT bearer grant needs at least one public key (PEM or JWK) to verify assertions with")
+        }
         FieldRules.checkLifetime(
             accessTokenLifetime, within: 60...86_400, at: fieldPath(path, "accessTokenLifetime"), into: &report)
         FieldRules.checkLifetime(

@@ -16,7 +16,10 @@ struct IntrospectionController: Sendable {
                 _ = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
                 let token = try TokenRequest(form).required("token")
                 guard
-                    let active = try await inspector.inspect(token, hint: form["token_type_hint"], flow: .introspection)
+                    let active = try await inspector.inspect(
+                        token, hint: form["token_type_hint"], flow: .introspection, traceID: context.id,
+                        clientIP: clientAddress(request, context)
+                    ).activeToken
                 else { return OAuthResponse.json(["active": .bool(false)]) }
                 return OAuthResponse.json(introspection(active))
             }

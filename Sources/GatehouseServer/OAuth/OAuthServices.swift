@@ -5,16 +5,19 @@ import GatehouseStorage
 /// What the OAuth endpoints share, built once in ``buildApplication(configuration:store:masterKey:logger:now:)``.
 struct OAuthServices: Sendable {
     let directory: LiveDirectory
+    let approvals: LiveApprovals
     let keys: Live<KeyRing>
     let tokens: any TokenStore
     let issuer: TokenIssuer
     let authenticator: ClientAuthenticator
+    /// Login history, buffered.
+    let loginHistory: LoginRecorder
     /// The clock, injected so tests can move it.
     let now: @Sendable () -> Date
 
     /// The grant handlers, keyed by `grant_type` (fosite's dispatch).
     let grantHandlers: [String: any GrantHandler] = OAuthServices.handlers([
-        AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant(),
+        AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant(), JWTBearerGrant(),
     ])
 
     private static func handlers(_ list: [any GrantHandler]) -> [String: any GrantHandler] {
@@ -23,10 +26,19 @@ struct OAuthServices: Sendable {
         return table
     }
 
-    func grantContext(clientIP: String?) -> GrantContext {
+    func grantContext(clientIP: String?, attempt: LoginAttempt) -> GrantContext {
         GrantContext(
-            directory: directory.current, keys: keys.current, now: now(), issuer: issuer, store: tokens,
-            clientIP: clientIP)
+            directory: directory.current, approvals: approvals.current, keys: keys.current, now: now(), issuer: issuer,
+            store: tokens, clientIP: clientIP, attempt: attempt)
+    }
+
+    /// The access decision for `user` and `app` as it stands now, with the user's approval from memory.
+    func decide(user: User?, app: ConnectedApp, flow: AccessFlow, clientIP: String?) -> AccessDecision {
+        let approval = user.flatMap { approvals.current.approval(user: $0.id, app: app.id) }
+        return AccessPolicy.decide(
+            user: user, app: app,
+            context: AccessContext(flow: flow, time: now(), clientIP: clientIP, approval: approval),
+            in: directory.current)
     }
 
     /// Authenticates the caller of the token, introspection or revocation endpoint.

@@ -10,25 +10,67 @@ struct TokenController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("token") { request, context in
-            await OAuthResponse.handling(context) {
-                let form = try await FormBody.parse(request)
-                let app = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
-                guard let grantType = form["grant_type"] else {
-                    throw OAuthError.invalidRequest("grant_type is required")
+            let attempt = LoginAttempt()
+            var flow: AccessFlow?
+            var app: ConnectedApp?
+            let clientIP = clientAddress(request, context)
+            let response = await OAuthResponse.handling(context) {
+                do {
+                    let form = try await FormBody.parse(request)
+                    flow = form["grant_type"].flatMap(GrantType.init).map(\.accessFlow)
+                    // Named in login history even when authentication fails (a wrong secret, a blocked app).
+                    let presented = try? PresentedClientCredentials.read(
+                        authorization: request.headers[.authorization], form: form)
+                    app = presented.flatMap { services.directory.current.app(clientID: $0.clientID) }
+                    let client = try services.authenticateClient(
+                        authorization: request.headers[.authorization], form: form)
+                    app = client
+                    return OAuthResponse.json(try await grant(form, app: client, attempt: attempt, clientIP: clientIP))
+                } catch let error as OAuthError {
+                    if let flow {
+                        services.loginHistory.record(
+                            .attempt(
+                                flow: flow, app: app, attempt: attempt, error: error, clientIP: clientIP,
+                                traceID: context.id, at: services.now()))
+                    }
+                    throw error
                 }
-                guard let handler = services.grantHandlers[grantType] else {
-                    throw OAuthError(.unsupportedGrantType, "grant_type \(grantType) is not supported")
-                }
-                guard app.grantTypes.contains(handler.grantType) else {
-                    throw OAuthError(
-                        .unauthorizedClient, "this app may not use the \(grantType) grant",
-                        reason: "grant_type_not_enabled")
-                }
-                let body = try await handler.handle(
-                    TokenRequest(form), app: app,
-                    context: services.grantContext(clientIP: clientAddress(request, context)))
-                return OAuthResponse.json(body)
             }
+            if let flow, response.status == .ok {
+                services.loginHistory.record(
+                    .attempt(
+                        flow: flow, app: app, attempt: attempt, error: nil, clientIP: clientIP, traceID: context.id,
+                        at: services.now()))
+            }
+            return response
+        }
+    }
+
+    /// Hands an authenticated request to its grant type's handler.
+    private func grant(_ form: [String: String], app: ConnectedApp, attempt: LoginAttempt, clientIP: String?)
+        async throws -> JSONObject
+    {
+        guard let grantType = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
+        guard let handler = services.grantHandlers[grantType] else {
+            throw OAuthError(.unsupportedGrantType, "grant_type \(grantType) is not supported")
+        }
+        guard app.grantTypes.contains(handler.grantType) else {
+            throw OAuthError(
+                .unauthorizedClient, "this app may not use the \(grantType) grant", reason: "grant_type_not_enabled")
+        }
+        return try await handler.handle(
+            TokenRequest(form), app: app, context: services.grantContext(clientIP: clientIP, attempt: attempt))
+    }
+}
+
+extension GrantType {
+    /// The flow login history and the access decision name this grant by.
+    var accessFlow: AccessFlow {
+        switch self {
+        case .authorizationCode: .codeExchange
+        case .refreshToken: .refresh
+        case .clientCredentials: .clientCredentials
+        case .jwtBearer: .jwtBearer
         }
     }
 }

@@ -17,12 +17,42 @@ struct ActiveToken: Sendable {
     var grant: GrantID?
 }
 
-/// Resolves tokens for introspection, revocation and userinfo. Anything unknown, expired, revoked, or whose
-/// user or app has lost access is nil: callers answer `active: false` or `invalid_token`.
+/// What inspecting a token found.
+enum TokenInspection: Sendable {
+    /// Valid, and the access decision allows it now.
+    case active(ActiveToken)
+    /// Unknown, malformed, expired or revoked.
+    case inactive
+    /// Valid as a token, but its user or app has lost access: the decision's refusal (logged in login history).
+    case refused(ActiveToken, AccessRefusal)
+
+    var activeToken: ActiveToken? {
+        if case .active(let token) = self { token } else { nil }
+    }
+}
+
+/// Resolves tokens for introspection, revocation and userinfo. Anything unknown, expired, revoked (one by one, or
+/// by an admin's revoke-all), or whose user or app has lost access is not active: callers answer `active: false` or
+/// `invalid_token`.
 struct TokenInspector: Sendable {
     let services: OAuthServices
 
-    func inspect(_ token: String, hint: String?, flow: AccessFlow) async throws -> ActiveToken? {
+    func inspect(_ token: String, hint: String?, flow: AccessFlow, traceID: String, clientIP: String?) async throws
+        -> TokenInspection
+    {
+        guard let found = try await find(token, hint: hint) else { return .inactive }
+        if found.app.predatesRevocation(found.issuedAt) { return .inactive }
+        let decision = services.decide(user: found.user, app: found.app, flow: flow, clientIP: clientIP)
+        guard let refusal = decision.refusal else { return .active(found) }
+        services.loginHistory.record(
+            LoginEvent(
+                occurredAt: services.now(), user: found.user?.id, username: found.user?.username, app: found.app.id,
+                appName: found.app.name, flow: flow, result: .refused, reason: refusal.reason,
+                description: refusal.description, clientIP: clientIP, traceID: traceID, checks: decision.checks))
+        return .refused(found, refusal)
+    }
+
+    private func find(_ token: String, hint: String?) async throws -> ActiveToken? {
         let now = services.now()
         let directory = services.directory.current
         var found: ActiveToken?
@@ -33,10 +63,7 @@ struct TokenInspector: Sendable {
             found = try await accessToken(token, directory: directory, now: now)
             if found == nil { found = try await refreshToken(token, directory: directory, now: now) }
         }
-        guard let found else { return nil }
-        let decision = AccessPolicy.decide(
-            user: found.user, app: found.app, context: AccessContext(flow: flow, time: now), in: directory)
-        return decision.isAllowed ? found : nil
+        return found
     }
 
     private func accessToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
@@ -71,7 +98,7 @@ struct TokenInspector: Sendable {
         guard let (record, grant) = try await services.tokens.refreshToken(hash: TokenValue.hash(token)),
             record.retiredAt == nil, grant.revokedAt == nil,
             let app = directory.apps[grant.app], let userID = grant.user, let user = directory.users[userID],
-            !RefreshTokenGrant().isExpired(record, grant: grant, policy: app.refreshTokenPolicy, at: now)
+            !app.refreshTokenPolicy.refuses(record.use(of: grant), at: now)
         else { return nil }
         return ActiveToken(
             kind: .refresh, app: app, user: user, scopes: grant.scopes, issuedAt: record.createdAt,

@@ -46,17 +46,16 @@ struct AuthorizationFlow: Sendable {
         request: Request, context: some RequestContext
     ) async throws -> Response {
         let now = web.oauth.now()
-        let method = request.method
-        let traceID = context.id
-        func fail(_ error: OAuthError) -> Response {
-            errorRedirect(
-                error, to: authorization.redirectURI, state: authorization.state, traceID: traceID, method: method)
+        func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) -> Response {
+            refuse(authorization, error, user: user, decision: decision, request: request, context: context)
         }
         guard let signedIn,
             freshLogin || !authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
         else {
             if authorization.prompt.contains(.none) {
-                return fail(OAuthError(.loginRequired, "the user is not signed in", reason: "login_required"))
+                return fail(
+                    OAuthError(.loginRequired, "the user is not signed in", reason: "login_required"),
+                    user: signedIn?.user)
             }
             let csrf = web.csrfToken(request)
             var page = Pages.login(
@@ -66,23 +65,24 @@ struct AuthorizationFlow: Sendable {
             return page
         }
         let (session, user) = signedIn
-        let decision = AccessPolicy.decide(
-            user: user, app: authorization.app,
-            context: AccessContext(flow: .authorize, time: now, clientIP: clientAddress(request, context)),
-            in: web.oauth.directory.current)
+        let decision = web.oauth.decide(
+            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            return fail(OAuthError(.accessDenied, refusal.description, reason: refusal.reason))
+            return fail(
+                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), user: user, decision: decision)
         }
         // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
         if authorization.app.permittedUsers == .adminApprovedPreauthorized {
-            return try await issueCode(authorization, user: user, session: session, method: method)
+            return try await issueCode(
+                authorization, user: user, session: session, decision: decision, request: request, context: context)
         }
-        let approval = try await web.sessions.approval(user: user.id, app: authorization.app.id)
+        let approval = web.oauth.approvals.current.approval(user: user.id, app: authorization.app.id)
         let needsConsent = authorization.prompt.contains(.consent) || !(approval?.covers(authorization.scopes) ?? false)
         if needsConsent {
             if authorization.prompt.contains(.none) {
                 return fail(
-                    OAuthError(.consentRequired, "the user has not approved this app", reason: "consent_required"))
+                    OAuthError(.consentRequired, "the user has not approved this app", reason: "consent_required"),
+                    user: user, decision: decision)
             }
             let csrf = web.csrfToken(request)
             var page = Pages.consent(
@@ -92,15 +92,15 @@ struct AuthorizationFlow: Sendable {
             page.setCookies(csrf.newCookie)
             return page
         }
-        return try await issueCode(authorization, user: user, session: session, method: method)
+        return try await issueCode(
+            authorization, user: user, session: session, decision: decision, request: request, context: context)
     }
 
-    /// Records the approval (if given now) and sends a code.
+    /// Sends a code, and records the successful attempt in login history.
     func issueCode(
-        _ authorization: AuthorizationRequest, user: User, session: BrowserSession, method: HTTPRequest.Method
-    )
-        async throws -> Response
-    {
+        _ authorization: AuthorizationRequest, user: User, session: BrowserSession, decision: AccessDecision,
+        request: Request, context: some RequestContext
+    ) async throws -> Response {
         let now = web.oauth.now()
         let code = TokenValue.generate(prefix: "ghc_")
         try await web.oauth.tokens.saveCode(
@@ -109,10 +109,40 @@ struct AuthorizationFlow: Sendable {
                 redirectURI: authorization.redirectURI, scopes: authorization.scopes,
                 codeChallenge: authorization.codeChallenge, nonce: authorization.nonce, authTime: session.authTime,
                 createdAt: now, expiresAt: now.addingTimeInterval(AuthorizationCodeRecord.lifetime)))
+        record(
+            authorization, user: user, username: user.username, error: nil, decision: decision, request: request,
+            context: context)
         var parameters = [("code", code)]
         if let state = authorization.state { parameters.append(("state", state)) }
         parameters.append(("iss", web.oauth.issuer.issuer))
-        return redirect(to: authorization.redirectURI, parameters, method: method)
+        return redirect(to: authorization.redirectURI, parameters, method: request.method)
+    }
+
+    /// Ends the attempt with an error redirect, recorded in login history.
+    func refuse(
+        _ authorization: AuthorizationRequest, _ error: OAuthError, user: User?, username: String? = nil,
+        decision: AccessDecision? = nil, request: Request, context: some RequestContext
+    ) -> Response {
+        record(
+            authorization, user: user, username: username ?? user?.username, error: error, decision: decision,
+            request: request, context: context)
+        return errorRedirect(
+            error, to: authorization.redirectURI, state: authorization.state, traceID: context.id,
+            method: request.method)
+    }
+
+    /// One login event for the authorize flow.
+    func record(
+        _ authorization: AuthorizationRequest, user: User?, username: String?, error: OAuthError?,
+        decision: AccessDecision?, request: Request, context: some RequestContext
+    ) {
+        let attempt = LoginAttempt()
+        if let decision { attempt.note(user: user, decision: decision) }
+        if let username { attempt.note(attemptedUsername: username) }
+        web.oauth.loginHistory.record(
+            .attempt(
+                flow: .authorize, app: authorization.app, attempt: attempt, error: error,
+                clientIP: clientAddress(request, context), traceID: context.id, at: web.oauth.now()))
     }
 
     /// RFC 6749 §4.1.2.1: `error`, `error_description`, `state`, and RFC 9207 `iss`; plus `reason` and `trace_id`.

@@ -66,6 +66,10 @@ struct AuthorizeController: Sendable {
         }
         if let until = web.throttle.state.withLock({ $0.retryAfter(account: username, address: address, now: now) }) {
             let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+            flow.record(
+                authorization, user: nil, username: username,
+                error: OAuthError(.accessDenied, "too many failed sign-in attempts", reason: "login_throttled"),
+                decision: nil, request: request, context: context)
             return retry(
                 "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                 status: .tooManyRequests)
@@ -81,15 +85,23 @@ struct AuthorizeController: Sendable {
         }
         guard let user, isValid else {
             web.throttle.state.withLock { $0.recordFailure(account: username, address: address, now: now) }
+            flow.record(
+                authorization, user: user, username: username,
+                error: OAuthError(.accessDenied, "incorrect username or password", reason: "invalid_credentials"),
+                decision: nil, request: request, context: context)
             return retry("Incorrect username or password.", status: .unauthorized)
         }
         web.throttle.state.withLock { $0.recordSuccess(account: username) }
         guard user.isActive else {
             // No session for an inactive user; the app learns why through the standard redirect.
-            return flow.errorRedirect(
+            let decision = web.oauth.decide(
+                user: user, app: authorization.app, flow: .authorize, clientIP: address)
+            return flow.refuse(
+                authorization,
                 OAuthError(
-                    .accessDenied, AccessRefusal.userInactive.description, reason: AccessRefusal.userInactive.reason),
-                to: authorization.redirectURI, state: authorization.state, traceID: context.id, method: .post)
+                    .accessDenied, AccessRefusal.userInactive.description,
+                    reason: AccessRefusal.userInactive.reason),
+                user: user, decision: decision, request: request, context: context)
         }
         let (session, cookie) = try await web.startSession(for: user)
         var response = try await flow.proceed(
@@ -111,24 +123,28 @@ struct AuthorizeController: Sendable {
                 authorization, signedIn: nil, freshLogin: false, request: request, context: context)
         }
         guard form["decision"] == "allow" else {
-            return flow.errorRedirect(
-                OAuthError(.accessDenied, "end-user denied authorization", reason: "consent_denied"),
-                to: authorization.redirectURI, state: authorization.state, traceID: context.id, method: .post)
+            return flow.refuse(
+                authorization,
+                OAuthError(
+                    .accessDenied, AccessRefusal.consentDenied.description,
+                    reason: AccessRefusal.consentDenied.reason),
+                user: signedIn.user, request: request, context: context)
         }
-        let decision = AccessPolicy.decide(
-            user: signedIn.user, app: authorization.app,
-            context: AccessContext(flow: .authorize, time: web.oauth.now(), clientIP: clientAddress(request, context)),
-            in: web.oauth.directory.current)
+        let decision = web.oauth.decide(
+            user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            return flow.errorRedirect(
-                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), to: authorization.redirectURI,
-                state: authorization.state, traceID: context.id, method: .post)
+            return flow.refuse(
+                authorization, OAuthError(.accessDenied, refusal.description, reason: refusal.reason),
+                user: signedIn.user, decision: decision, request: request, context: context)
         }
-        try await web.sessions.recordApproval(
-            Approval(
-                user: signedIn.user.id, app: authorization.app.id, scopes: authorization.scopes,
-                approvedAt: web.oauth.now()))
-        return try await flow.issueCode(authorization, user: signedIn.user, session: signedIn.session, method: .post)
+        let approval = Approval(
+            user: signedIn.user.id, app: authorization.app.id, scopes: authorization.scopes, approvedAt: web.oauth.now()
+        )
+        try await web.sessions.recordApproval(approval)
+        web.oauth.approvals.update { $0.record(approval) }  // at once on this node; others reload within a second
+        return try await flow.issueCode(
+            authorization, user: signedIn.user, session: signedIn.session, decision: decision, request: request,
+            context: context)
     }
 
     /// A posted login or consent form: its CSRF token checked, the authorization request it carries validated.

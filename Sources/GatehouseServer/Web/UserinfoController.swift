@@ -44,9 +44,15 @@ struct UserinfoController: Sendable {
             return response
         }
         do {
-            guard let active = try await inspector.inspect(token, hint: "access_token", flow: .userinfo),
-                active.kind == .access, let user = active.user
-            else {
+            let inspection = try await inspector.inspect(
+                token, hint: "access_token", flow: .userinfo, traceID: context.id,
+                clientIP: clientAddress(request, context))
+            if case .refused(let found, let refusal) = inspection, found.kind == .access {
+                // The token is genuine but its user or app lost access: say why (DESIGN.md "Refusals").
+                return challenge(
+                    OAuthError(.invalidToken, refusal.description, reason: refusal.reason), context: context)
+            }
+            guard let active = inspection.activeToken, active.kind == .access, let user = active.user else {
                 return challenge(
                     OAuthError(
                         .invalidToken, "the access token is invalid, expired or revoked", reason: "token_inactive"),

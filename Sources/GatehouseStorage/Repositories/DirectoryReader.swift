@@ -89,6 +89,9 @@ enum DirectoryReader {
             accessTokenFormat: try storedEnum(try row.value("access_token_format"), column: "access_token_format"),
             accessTokenLifetime: PolicyDuration(seconds: try row.value("access_token_lifetime")),
             idTokenLifetime: PolicyDuration(seconds: try row.value("id_token_lifetime")),
-            requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"))
+            requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"),
+            enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
+            assertionKeys: try row.list("assertion_keys"),
+            tokensNotBefore: try row.value("tokens_not_before", as: Int64?.self).map(Timestamp.date))
     }
 }

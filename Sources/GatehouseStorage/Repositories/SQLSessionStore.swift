@@ -46,30 +46,7 @@ public struct SQLSessionStore: SessionStore {
         }
     }
 
-    public func approval(user: UserID, app: ConnectedAppID) async throws -> Approval? {
-        try await sql.read { db in
-            try await db.raw(
-                "SELECT * FROM approvals WHERE user_id = \(bind: user.rawValue) AND app_id = \(bind: app.rawValue)"
-            ).first().map { row in
-                Approval(
-                    user: user, app: app, scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
-                    approvedAt: try row.date("approved_at"))
-            }
-        }
-    }
-
     public func recordApproval(_ approval: Approval) async throws {
-        let existing = try await self.approval(user: approval.user, app: approval.app)
-        let scopes = Scopes((existing?.scopes.values ?? []) + approval.scopes.values)
-        try await sql.transaction { db in
-            try await db.raw(
-                """
-                INSERT INTO approvals (user_id, app_id, scopes, approved_at)
-                VALUES (\(bind: approval.user.rawValue), \(bind: approval.app.rawValue), \(bind: scopes.description),
-                \(bind: Timestamp.milliseconds(approval.approvedAt)))
-                ON CONFLICT (user_id, app_id) DO UPDATE SET scopes = excluded.scopes, approved_at = excluded.approved_at
-                """
-            ).run()
-        }
+        try await ApprovalRepository.record(approval, in: sql)
     }
 }

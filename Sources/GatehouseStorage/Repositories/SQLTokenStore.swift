@@ -211,6 +211,18 @@ public struct SQLTokenStore: TokenStore {
 
     // MARK: Housekeeping
 
+    public func recordAssertion(app: ConnectedAppID, jti: String, expiresAt: Date) async throws -> Bool {
+        try await sql.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO jwt_assertions (app_id, jti, expires_at)
+                VALUES (\(bind: app.rawValue), \(bind: jti), \(bind: ms(expiresAt)))
+                ON CONFLICT (app_id, jti) DO NOTHING RETURNING jti
+                """
+            ).first() != nil
+        }
+    }
+
     public func purgeExpired(before time: Date) async throws -> Int {
         let cutoff = ms(time)
         return try await sql.transaction { db in
@@ -224,6 +236,8 @@ public struct SQLTokenStore: TokenStore {
                 // rather than unknown; deleting the grant deletes its tokens.
                 "DELETE FROM grants WHERE revoked_at < \(bind: cutoff - 30 * 86_400_000) RETURNING id",
                 "DELETE FROM browser_sessions WHERE last_seen_at < \(bind: cutoff - 86_400_000) RETURNING id_hash",
+                // A replay record outlives its assertion's expiry by the tolerated clock skew.
+                "DELETE FROM jwt_assertions WHERE expires_at < \(bind: cutoff - 120_000) RETURNING jti",
             ] {
                 removed += try await db.raw(statement).all().count
             }

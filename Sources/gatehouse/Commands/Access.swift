@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatehouseCore
+import GatehouseStorage
 
 /// `gatehouse access …`
 struct Access: AsyncParsableCommand {
@@ -24,28 +25,37 @@ struct ExplainAccess: AsyncParsableCommand {
 
     func run() async throws {
         let explanation = try await AdminSession.run(storage) { session in
-            AccessExplanation.explain(
-                user: try session.user(user), app: try session.app(app),
-                context: AccessContext(flow: .authorize, time: Date()), in: session.directory)
+            try await session.explain(user: try session.user(user), app: try session.app(app))
         }
-        if json {
-            try printJSON(ExplanationView(explanation))
-        } else {
-            let allowed = explanation.decision.isAllowed
-            print("\(explanation.user) → \(explanation.app): \(allowed ? "ALLOWED" : "REFUSED")")
-            if let refusal = explanation.decision.refusal {
-                print("reason: \(refusal.reason) (\(refusal.description))")
-            }
-            print("checks:")
-            for check in explanation.decision.checks {
-                print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)")
-            }
-            if !explanation.remedies.isEmpty {
-                print("to grant access: \(explanation.summary)")
-                for remedy in explanation.remedies { print("  \(remedy.command)") }
-            }
-        }
+        if json { try printJSON(ExplanationView(explanation)) } else { printExplanation(explanation) }
         if !explanation.decision.isAllowed { throw ExitCode(3) }
+    }
+}
+
+extension AdminSession {
+    /// The decision for `user` and `app` as it stands now, with the user's approval on record.
+    func explain(user: User, app: ConnectedApp) async throws -> AccessExplanation {
+        let approval = try await store.loadApprovals().book.approval(user: user.id, app: app.id)
+        return AccessExplanation.explain(
+            user: user, app: app, context: AccessContext(flow: .authorize, time: Date(), approval: approval),
+            in: directory)
+    }
+}
+
+/// Prints an explanation for people: the verdict, every check, and the commands that would grant access.
+func printExplanation(_ explanation: AccessExplanation) {
+    let decision = explanation.decision
+    let verdict = decision.isAllowed ? (decision.wouldRefuse == nil ? "ALLOWED" : "ALLOWED (report-only)") : "REFUSED"
+    print("\(explanation.user) → \(explanation.app): \(verdict)")
+    if let refusal = decision.refusal ?? decision.wouldRefuse {
+        let prefix = decision.refusal == nil ? "would refuse, but enforcement is report-only: " : ""
+        print("reason: \(prefix)\(refusal.reason) (\(refusal.description))")
+    }
+    print("checks:")
+    for check in decision.checks { print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
+    if !explanation.remedies.isEmpty {
+        print("to grant access: \(explanation.summary)")
+        for remedy in explanation.remedies { print("  \(remedy.command)") }
     }
 }
 
@@ -64,8 +74,8 @@ struct ExplanationView: Encodable {
         user = explanation.user
         app = explanation.app
         allowed = explanation.decision.isAllowed
-        reason = explanation.decision.refusal?.reason
-        description = explanation.decision.refusal?.description
+        reason = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.reason
+        description = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.description
         checks = explanation.decision.checks
         remedies = explanation.remedies
         summary = explanation.summary

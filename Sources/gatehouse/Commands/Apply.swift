@@ -8,7 +8,9 @@ struct Apply: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and update profiles, permission sets, users and apps from a YAML file.",
         discussion: """
-            The file's format is described in docs/configuration.md. apply creates what is missing and updates what
+            Before changing anything, apply prints who would lose access (and how many live grants would end); it never
+            asks for confirmation, since the file is the reviewed change. The file's format is described in
+            docs/configuration.md. apply creates what is missing and updates what
             differs; it never deletes. It runs in one transaction: a file with any error changes nothing, and every
             error names its path in the file (users[3].profile: no profile named "Sales"). Applying the same file
             twice reports no changes the second time. Secrets generated for new confidential apps are printed once.
@@ -35,6 +37,7 @@ struct Apply: AsyncParsableCommand {
             if dryRun {
                 print("Plan (dry run, nothing changed):")
                 for change in plan.changes { print(change.summary(before: session.directory, after: plan.result)) }
+                print(try await session.impact(of: plan.changes).summary())
                 return
             }
             try await session.commit(plan.changes)

@@ -7,13 +7,14 @@ struct Apps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Register connected apps (OAuth clients) and set their policies.",
         subcommands: [
-            CreateApp.self, ListApps.self, ShowApp.self, SetAppPolicy.self, RotateAppSecret.self, RevokeAppGrants.self,
-            DeleteApp.self,
+            CreateApp.self, ListApps.self, ShowApp.self, SetAppPolicy.self, BlockApp.self, UnblockApp.self,
+            RotateAppSecret.self, RevokeAppGrants.self, DeleteApp.self,
         ])
 }
 
 extension PermittedUsers: ExpressibleByArgument {}
 extension AccessTokenFormat: ExpressibleByArgument {}
+extension AccessEnforcement: ExpressibleByArgument {}
 extension GrantType: ExpressibleByArgument {}
 extension RefreshTokenPolicy: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
@@ -92,6 +93,9 @@ struct ShowApp: AsyncParsableCommand {
                 ID tokens:              \(view.idTokenLifetime)
                 PKCE required:          \(view.requirePkce)
                 blocked:                \(view.blocked)
+                enforcement:            \(view.enforcement)
+                assertion keys:         \(view.assertionKeys)
+                tokens not before:      \(view.tokensNotBefore ?? "-")
                 """)
         }
     }
@@ -102,8 +106,11 @@ struct DeleteApp: AsyncParsableCommand {
         commandName: "delete", abstract: "Delete a connected app, its secrets, its approvals and its profile grants.")
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The app (name or client id).") var app: String
+    @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in try await session.commit([.deleteApp(try session.app(app))]) }
+        try await AdminSession.run(storage) { session in
+            try await session.commit([.deleteApp(try session.app(app))], review: review.review)
+        }
     }
 }

@@ -64,6 +64,12 @@ struct SetAppPolicy: AsyncParsableCommand {
     @Option(help: ArgumentHelp(RefreshTokenPolicy.syntax)) var refreshTokenPolicy: RefreshTokenPolicy?
     @Option(help: "on or off.") var refreshTokenRotation: Toggle?
     @Option(help: "on or off: a blocked app gets no tokens for anyone.") var blocked: Toggle?
+    @Option(help: "enforce or report-only: report-only lets users without an assignment in, logging each access.")
+    var enforcement: AccessEnforcement?
+    @Option(
+        name: .customLong("assertion-key-file"),
+        help: "Replace the public keys (PEM or JWK files) for JWT bearer assertions (repeatable; \"none\" clears).")
+    var assertionKeyFiles: [String] = []
     @Option(help: "The user client-credentials tokens act for; \"none\" for the app itself.") var runAsUser: String?
     @Option(help: "jwt or opaque.") var accessTokenFormat: AccessTokenFormat?
     @Option(help: "e.g. 5m.") var accessTokenLifetime: PolicyDuration?
@@ -74,6 +80,7 @@ struct SetAppPolicy: AsyncParsableCommand {
     @Option(name: .customLong("scope"), help: "Replace the allowed scopes (repeatable).") var scopes: [String] = []
     @Option(name: .customLong("grant-type"), help: "Replace the grant types (repeatable).") var grantTypes:
         [GrantType] = []
+    @OptionGroup var review: ReviewOptions
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
@@ -83,6 +90,10 @@ struct SetAppPolicy: AsyncParsableCommand {
             if let refreshTokenPolicy { after.refreshTokenPolicy = refreshTokenPolicy }
             if let refreshTokenRotation { after.isRefreshTokenRotationEnabled = refreshTokenRotation.isOn }
             if let blocked { after.isBlocked = blocked.isOn }
+            if let enforcement { after.enforcement = enforcement }
+            if !assertionKeyFiles.isEmpty {
+                after.assertionKeys = try assertionKeyFiles.filter { $0 != "none" }.map(readKeyFile)
+            }
             if let runAsUser { after.runAsUser = runAsUser == "none" ? nil : try session.user(runAsUser).id }
             if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
             if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
@@ -92,8 +103,50 @@ struct SetAppPolicy: AsyncParsableCommand {
             if !scopes.isEmpty { after.scopes = scopes }
             if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
             try ValidationFailure.check { after.validate(at: "", into: &$0) }
-            try await session.commit(before == after ? [] : [.updateApp(before: before, after: after)])
+            try await session.commit(
+                before == after ? [] : [.updateApp(before: before, after: after)], review: review.review)
         }
+    }
+
+    private func readKeyFile(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("cannot read key file \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `gatehouse apps block` and `gatehouse apps unblock`
+struct BlockApp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "block",
+        abstract: "Block an app: it gets no tokens for anyone, and every token it holds stops working at once.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app (name or client id).") var app: String
+    @OptionGroup var review: ReviewOptions
+
+    func run() async throws { try await setBlocked(true, app: app, storage: storage, review: review.review) }
+}
+
+struct UnblockApp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unblock", abstract: "Unblock an app: its unexpired grants and tokens work again.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The app (name or client id).") var app: String
+
+    func run() async throws { try await setBlocked(false, app: app, storage: storage, review: .proceed) }
+}
+
+private func setBlocked(_ blocked: Bool, app name: String, storage: StorageOptions, review: ChangeReview) async throws {
+    try await AdminSession.run(storage) { session in
+        let before = try session.app(name)
+        guard before.isBlocked != blocked else {
+            print("\(before.name) is already \(blocked ? "blocked" : "unblocked").")
+            return
+        }
+        var after = before
+        after.isBlocked = blocked
+        try await session.commit([.updateApp(before: before, after: after)], review: review)
     }
 }
 

@@ -43,7 +43,10 @@ enum BundleKind: String {
     }
 
     /// Grants (`isGranted`) or revokes an app.
-    func setApp(_ appName: String, granted isGranted: Bool, on name: String, in session: AdminSession) async throws {
+    func setApp(
+        _ appName: String, granted isGranted: Bool, on name: String, in session: AdminSession,
+        review: ChangeReview = .proceed
+    ) async throws {
         let app = try session.app(appName)
         func edit(_ apps: inout Set<ConnectedAppID>) throws {
             if isGranted {
@@ -61,12 +64,12 @@ enum BundleKind: String {
             let before = try session.profile(name)
             var after = before
             try edit(&after.connectedApps)
-            try await session.commit([.updateProfile(before: before, after: after)])
+            try await session.commit([.updateProfile(before: before, after: after)], review: review)
         case .permissionSet:
             let before = try session.permissionSet(name)
             var after = before
             try edit(&after.connectedApps)
-            try await session.commit([.updatePermissionSet(before: before, after: after)])
+            try await session.commit([.updatePermissionSet(before: before, after: after)], review: review)
         }
     }
 
@@ -180,10 +183,11 @@ struct BundleRevokeApp<Kind: BundleKindProvider>: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The \(Kind.kind.rawValue).") var name: String
     @Argument(help: "The connected app (name or client id).") var app: String
+    @OptionGroup var review: ReviewOptions
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            try await Kind.kind.setApp(app, granted: false, on: name, in: session)
+            try await Kind.kind.setApp(app, granted: false, on: name, in: session, review: review.review)
         }
     }
 }

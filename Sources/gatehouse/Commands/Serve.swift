@@ -32,12 +32,29 @@ struct Serve: AsyncParsableCommand {
             valueName: "url"))
     var issuer: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long login history is kept (e.g. 180d, 30d). Defaults to $GATEHOUSE_LOGIN_HISTORY_RETENTION, then 180d.",
+            valueName: "duration"))
+    var loginHistoryRetention: PolicyDuration?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
         let port = port ?? environment["GATEHOUSE_PORT"].map { Int($0) ?? -1 } ?? 8080
         guard (1...65_535).contains(port) else { throw ValidationError("the port must be a number from 1 to 65535") }
         let issuer = issuer ?? environment["GATEHOUSE_ISSUER"] ?? "http://127.0.0.1:8080"
+        var configuration = ServerConfiguration(host: host, port: port, issuer: issuer)
+        if let retention = try loginHistoryRetention
+            ?? environment["GATEHOUSE_LOGIN_HISTORY_RETENTION"].map({
+                guard let parsed = PolicyDuration(parsing: $0) else {
+                    throw ValidationError("GATEHOUSE_LOGIN_HISTORY_RETENTION must be a duration such as 180d")
+                }
+                return parsed
+            })
+        {
+            configuration.loginHistoryRetention = TimeInterval(retention.seconds)
+        }
         var logger = Logger(label: "gatehouse")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -49,9 +66,7 @@ struct Serve: AsyncParsableCommand {
             try await AdminBootstrap(store: store, environment: environment).run()
             logger.info("storage ready", metadata: ["database": "\(location)"])
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, issuer: issuer), store: store,
-                masterKey: key,
-                logger: logger)
+                configuration: configuration, store: store, masterKey: key, logger: logger)
             try await app.runService()
         } catch {
             await store.close()

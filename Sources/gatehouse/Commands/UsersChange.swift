@@ -2,15 +2,16 @@ import ArgumentParser
 import GatehouseCore
 
 /// Commits one change to one user, computed by `change`.
-func changeUser(_ storage: StorageOptions, _ username: String, _ change: (inout User, AdminSession) throws -> Void)
-    async throws
-{
+func changeUser(
+    _ storage: StorageOptions, _ username: String, review: ChangeReview = .proceed,
+    _ change: (inout User, AdminSession) throws -> Void
+) async throws {
     try await AdminSession.run(storage) { session in
         let before = try session.user(username)
         var after = before
         try change(&after, session)
         try ValidationFailure.check { after.validate(at: "", into: &$0) }
-        try await session.commit(before == after ? [] : [.updateUser(before: before, after: after)])
+        try await session.commit(before == after ? [] : [.updateUser(before: before, after: after)], review: review)
     }
 }
 
@@ -20,9 +21,12 @@ struct SetUserProfile: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The username.") var username: String
     @Argument(help: "The profile.") var profile: String
+    @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await changeUser(storage, username) { user, session in user.profile = try session.profile(profile).id }
+        try await changeUser(storage, username, review: review.review) { user, session in
+            user.profile = try session.profile(profile).id
+        }
     }
 }
 
@@ -46,9 +50,10 @@ struct UnassignPermissionSet: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The username.") var username: String
     @Argument(help: "The permission set.") var permissionSet: String
+    @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await changeUser(storage, username) { user, session in
+        try await changeUser(storage, username, review: review.review) { user, session in
             let set = try session.permissionSet(permissionSet)
             guard user.permissionSets.remove(set.id) != nil else {
                 throw CommandFailure("\(user.username) does not hold permission set \"\(set.name)\"")
@@ -70,8 +75,11 @@ struct DeactivateUser: AsyncParsableCommand {
         commandName: "deactivate", abstract: "Stop a user from signing in and from using any app.")
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The username.") var username: String
+    @OptionGroup var review: ReviewOptions
 
-    func run() async throws { try await changeUser(storage, username) { user, _ in user.isActive = false } }
+    func run() async throws {
+        try await changeUser(storage, username, review: review.review) { user, _ in user.isActive = false }
+    }
 }
 
 struct SetUserPassword: AsyncParsableCommand {

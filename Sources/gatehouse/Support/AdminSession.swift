@@ -34,16 +34,36 @@ struct AdminSession {
 
     var secretHasher: SecretHasher { SecretHasher(masterKey: masterKey) }
 
-    /// Validates the directory the changes produce, stores them, and prints one line per change.
-    func commit(_ changes: [DirectoryChange]) async throws {
+    /// Validates the directory the changes produce, shows who would lose access, and (unless this is a dry run, or
+    /// the admin declines at the terminal prompt) stores them and prints one line per change.
+    func commit(_ changes: [DirectoryChange], review: ChangeReview = .proceed) async throws {
         guard !changes.isEmpty else {
             print("No changes.")
             return
         }
         let after = directory.applying(changes)
         try ValidationFailure.throwing(after.integrityIssues())
+        let impact = try await self.impact(of: changes)
+        if review == .dryRun {
+            for change in changes { print("would: " + change.summary(before: directory, after: after)) }
+            print(impact.summary())
+            print("Dry run: nothing was changed.")
+            return
+        }
+        if !impact.isEmpty {
+            print(impact.summary())
+            if review == .confirm && !Terminal.confirm("Proceed?") {
+                throw CommandFailure("cancelled; nothing was changed")
+            }
+        }
         try await store.commit(changes, basedOn: directory, actor: actor, at: Date())
         for change in changes { print(change.summary(before: directory, after: after)) }
+    }
+
+    /// Who would lose access through `changes`, and how many live grants would end.
+    func impact(of changes: [DirectoryChange]) async throws -> AccessImpact {
+        AccessImpact.of(
+            changes, before: directory, after: directory.applying(changes), usage: try await store.appUsage())
     }
 
     // MARK: Lookups that fail with a sentence naming what is missing

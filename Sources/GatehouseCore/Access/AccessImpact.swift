@@ -1,0 +1,132 @@
+import Foundation
+
+/// Which users use which apps now: approvals on record and live grants, counted per user and app. Loaded from the
+/// database for an impact preview.
+public struct AppUsage: Sendable {
+    public struct Pair: Hashable, Sendable {
+        public var user: UserID
+        public var app: ConnectedAppID
+        public init(user: UserID, app: ConnectedAppID) {
+            self.user = user
+            self.app = app
+        }
+    }
+
+    /// Live (unrevoked) grants per user and app.
+    public var liveGrants: [Pair: Int]
+    /// Users and apps with an approval on record.
+    public var approvals: Set<Pair>
+
+    public init(liveGrants: [Pair: Int] = [:], approvals: Set<Pair> = []) {
+        self.liveGrants = liveGrants
+        self.approvals = approvals
+    }
+
+    func isInUse(_ pair: Pair) -> Bool { liveGrants[pair, default: 0] > 0 || approvals.contains(pair) }
+}
+
+/// One user who would lose access to one app.
+public struct AccessLoss: Sendable, Equatable, Codable {
+    public var user: String
+    public var app: String
+    /// The reason code the decision would give after the change.
+    public var reason: String
+    public var liveGrants: Int
+
+    public init(user: String, app: String, reason: String, liveGrants: Int) {
+        self.user = user
+        self.app = app
+        self.reason = reason
+        self.liveGrants = liveGrants
+    }
+}
+
+/// Who would lose access through a change, and how many live grants would end: shown before a change is made.
+public struct AccessImpact: Sendable, Equatable, Codable {
+    public var losses: [AccessLoss]
+
+    public var isEmpty: Bool { losses.isEmpty }
+    public var liveGrants: Int { losses.reduce(0) { $0 + $1.liveGrants } }
+
+    /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
+    /// access" to an admin-approved app when pre-authorized; to a self-authorize app when they use it (an approval
+    /// or a live grant), since everyone could approve it.
+    public static func of(_ changes: [DirectoryChange], before: Directory, after: Directory, usage: AppUsage)
+        -> AccessImpact
+    {
+        var candidates: [ConnectedAppID: Set<UserID>] = [:]
+        let everyone = Set(before.users.keys)
+        let everyApp = Set(before.apps.keys)
+        func touch(users: Set<UserID>, apps: Set<ConnectedAppID>) {
+            for app in apps { candidates[app, default: []].formUnion(users) }
+        }
+        for change in changes {
+            switch change {
+            case .updateApp(let app, _), .deleteApp(let app): touch(users: everyone, apps: [app.id])
+            case .updateProfile(let profile, _), .deleteProfile(let profile):
+                touch(users: Set(before.users(withProfile: profile.id).map(\.id)), apps: profile.connectedApps)
+            case .updatePermissionSet(let set, _), .deletePermissionSet(let set):
+                touch(users: Set(before.users(withPermissionSet: set.id).map(\.id)), apps: set.connectedApps)
+            case .updateUser(let user, _), .deleteUser(let user): touch(users: [user.id], apps: everyApp)
+            case .createProfile, .createPermissionSet, .createUser, .createApp: break
+            }
+        }
+        var losses: [AccessLoss] = []
+        let context = AccessContext(flow: .introspection, time: Date())
+        for (appID, users) in candidates {
+            guard let appBefore = before.apps[appID] else { continue }
+            for userID in users {
+                guard let userBefore = before.users[userID] else { continue }
+                let pair = AppUsage.Pair(user: userID, app: appID)
+                let was = AccessPolicy.decide(user: userBefore, app: appBefore, context: context, in: before)
+                let hadAccess =
+                    was.isAllowed
+                    && (usage.isInUse(pair)
+                        || (appBefore.permittedUsers == .adminApprovedPreauthorized && was.wouldRefuse == nil))
+                guard hadAccess else { continue }
+                let reason: String?
+                if let appAfter = after.apps[appID], let userAfter = after.users[userID] {
+                    reason =
+                        AccessPolicy.decide(user: userAfter, app: appAfter, context: context, in: after).refusal?
+                        .reason
+                } else {
+                    reason = after.apps[appID] == nil ? "app_deleted" : "user_deleted"
+                }
+                if let reason {
+                    losses.append(
+                        AccessLoss(
+                            user: userBefore.username, app: appBefore.name, reason: reason,
+                            liveGrants: usage.liveGrants[pair, default: 0]))
+                }
+            }
+        }
+        return AccessImpact(
+            losses: losses.sorted {
+                ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased())
+            })
+    }
+
+    /// What an admin reads before the change: one line per app, then the users (at most `limit` per app).
+    public func summary(limit: Int = 20) -> String {
+        guard !isEmpty else { return "Impact: no user loses access." }
+        let users = Set(losses.map(\.user)).count
+        var lines = [
+            "Impact: \(users) user\(users == 1 ? "" : "s") would lose access; \(liveGrants) live grant\(liveGrants == 1 ? "" : "s") would end."
+        ]
+        let byApp = Dictionary(grouping: losses, by: \.app)
+        for app in byApp.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            let appLosses = byApp[app] ?? []
+            let grants = appLosses.reduce(0) { $0 + $1.liveGrants }
+            lines.append(
+                "  \(app): \(appLosses.count) user\(appLosses.count == 1 ? "" : "s"), \(grants) live grant\(grants == 1 ? "" : "s")"
+            )
+            for loss in appLosses.prefix(limit) {
+                lines.append(
+                    "    \(loss.user) (\(loss.reason)): \(loss.liveGrants) live grant\(loss.liveGrants == 1 ? "" : "s")"
+                )
+            }
+            if appLosses.count > limit { lines.append("    … and \(appLosses.count - limit) more") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

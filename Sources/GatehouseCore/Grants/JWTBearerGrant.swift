@@ -1,0 +1,100 @@
+import Foundation
+
+/// RFC 7523 §2.1: an app that holds a registered public key asserts, in a signed JWT, the user it acts for; the
+/// usual way a server-to-server integration connects as a user. The assertion's `iss` is the client id, `sub` the
+/// username, `aud` the issuer (or its token endpoint), `exp` short, `jti` single-use.
+public struct JWTBearerGrant: GrantHandler {
+    public let grantType = GrantType.jwtBearer
+    /// The longest an assertion may live: a captured assertion is worthless soon after.
+    public static let maximumLifetime: TimeInterval = 600
+    /// Clock difference tolerated between the app and Gatehouse.
+    public static let clockSkew: TimeInterval = 60
+
+    public init() {}
+
+    public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
+        let assertion = try request.required("assertion")
+        let claims = try verifiedClaims(assertion, app: app, context: context)
+        guard let username = claims.string("sub"), !username.isEmpty else {
+            throw Self.invalid("the assertion's sub must name a user")
+        }
+        context.attempt.note(attemptedUsername: username)
+        guard let user = context.directory.user(named: username) else {
+            throw OAuthError.invalidGrant("the assertion's sub names no user", reason: "user_missing")
+        }
+        let defaults = Scopes(app.scopes.filter { $0 != "openid" && $0 != "offline_access" })
+        let scopes = try ScopeResolution.resolve(requested: request["scope"], for: app, defaults: defaults)
+        try context.requireAccess(user: user, app: app, flow: .jwtBearer)
+
+        // Replay last: only an assertion that would succeed uses up its jti.
+        guard let jti = claims.string("jti"), !jti.isEmpty, jti.utf8.count <= 256 else {
+            throw Self.invalid("the assertion must carry a jti (at most 256 bytes) so that it can be used only once")
+        }
+        let expiresAt = Date(timeIntervalSince1970: Double(claims.integer("exp") ?? 0))
+        guard try await context.store.recordAssertion(app: app.id, jti: jti, expiresAt: expiresAt) else {
+            throw OAuthError.invalidGrant("the assertion was already used (jti replay)", reason: "assertion_replayed")
+        }
+        let token = try context.issuer.accessToken(
+            app: app, user: user, scopes: scopes, grant: nil, authTime: nil, at: context.now, keys: context.keys)
+        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
+        // RFC 7523 §2.1 and RFC 6749 §4.4.3 alike: the app can assert again, so no refresh token.
+        return TokenResponse.members(token, scopes: scopes)
+    }
+
+    /// The assertion's claims after the signature, issuer, audience and time checks of RFC 7523 §3.
+    func verifiedClaims(_ assertion: String, app: ConnectedApp, context: GrantContext) throws(OAuthError)
+        -> JWT.Verified
+    {
+        let keys = app.assertionKeys.compactMap { try? AssertionKey.parse($0).get() }
+        if keys.isEmpty {
+            throw OAuthError(
+                .unauthorizedClient, "this app has no registered public key for JWT bearer assertions",
+                reason: "assertion_key_missing")
+        }
+        let verified: JWT.Verified
+        do {
+            verified = try JWT.verify(assertion) { kid in
+                let named = keys.filter { $0.kid == kid }
+                return named.isEmpty ? keys : named
+            }
+        } catch {
+            switch error {
+            case .malformed: throw Self.invalid("the assertion is not a well-formed signed JWT")
+            case .unknownKey: throw Self.invalid("the assertion's kid names no key registered for this app")
+            case .algorithmMismatch: throw Self.invalid("the assertion's alg does not match the app's registered key")
+            case .badSignature:
+                throw Self.invalid("the assertion's signature does not verify with the app's registered key")
+            }
+        }
+        guard verified.string("iss") == app.clientID else {
+            throw Self.invalid("the assertion's iss must be the client id \(app.clientID)")
+        }
+        let audiences: [String] =
+            if let single = verified.claims["aud"] as? String { [single] } else {
+                verified.claims["aud"] as? [String] ?? []
+            }
+        let accepted = [context.issuer.issuer, context.issuer.issuer + "/token"]
+        guard audiences.contains(where: accepted.contains) else {
+            throw Self.invalid("the assertion's aud must be the issuer \(context.issuer.issuer)")
+        }
+        let now = context.now.timeIntervalSince1970
+        guard let exp = verified.integer("exp") else { throw Self.invalid("the assertion must carry exp") }
+        guard Double(exp) + Self.clockSkew > now else {
+            throw OAuthError.invalidGrant("the assertion has expired", reason: "assertion_expired")
+        }
+        guard Double(exp) - now <= Self.maximumLifetime + Self.clockSkew else {
+            throw Self.invalid("the assertion's exp is too far ahead (at most \(Int(Self.maximumLifetime)) s)")
+        }
+        if let nbf = verified.integer("nbf"), Double(nbf) - Self.clockSkew > now {
+            throw Self.invalid("the assertion is not valid yet (nbf)")
+        }
+        if let iat = verified.integer("iat"), Double(iat) - Self.clockSkew > now {
+            throw Self.invalid("the assertion was issued in the future (iat)")
+        }
+        return verified
+    }
+
+    private static func invalid(_ message: String) -> OAuthError {
+        OAuthError.invalidGrant(message, reason: "assertion_invalid")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// Approvals in the database. Every write moves the `approvals` change counter in the same transaction (and
+/// notifies on PostgreSQL), so that every node reloads its in-memory ``ApprovalBook``.
+enum ApprovalRepository {
+    static let counter = "approvals"
+
+    static func record(_ approval: Approval, in sql: any SQLStore) async throws {
+        let kind = sql.kind
+        try await sql.transaction { db in
+            let existing = try await db.raw(
+                """
+                SELECT scopes FROM approvals
+                WHERE user_id = \(bind: approval.user.rawValue) AND app_id = \(bind: approval.app.rawValue)
+                """
+            ).first().map { Scopes(parameter: try $0.value("scopes")) ?? Scopes([]) }
+            let scopes = Scopes((existing?.values ?? []) + approval.scopes.values)
+            try await db.raw(
+                """
+                INSERT INTO approvals (user_id, app_id, scopes, approved_at)
+                VALUES (\(bind: approval.user.rawValue), \(bind: approval.app.rawValue), \(bind: scopes.description),
+                \(bind: Timestamp.milliseconds(approval.approvedAt)))
+                ON CONFLICT (user_id, app_id) DO UPDATE SET scopes = excluded.scopes, approved_at = excluded.approved_at
+                """
+            ).run()
+            try await bump(in: db, kind: kind)
+        }
+    }
+
+    /// Deletes the approvals of an app (of one user's, when given), inside the caller's transaction.
+    static func remove(app: ConnectedAppID, user: UserID?, in db: any SQLDatabase, kind: DatabaseKind) async throws {
+        let userFilter: SQLQueryString = user.map { "AND user_id = \(bind: $0.rawValue)" } ?? ""
+        try await db.raw("DELETE FROM approvals WHERE app_id = \(bind: app.rawValue) \(userFilter)").run()
+        try await bump(in: db, kind: kind)
+    }
+
+    static func loadAll(in db: any SQLDatabase) async throws -> (book: ApprovalBook, version: Int64) {
+        let version = try await self.version(in: db)
+        let approvals = try await db.raw("SELECT user_id, app_id, scopes, approved_at FROM approvals").all().map {
+            row in
+            Approval(
+                user: UserID(rawValue: try row.value("user_id")),
+                app: ConnectedAppID(rawValue: try row.value("app_id")),
+                scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                approvedAt: try row.date("approved_at"))
+        }
+        return (ApprovalBook(approvals), version)
+    }
+
+    static func version(in db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT value FROM change_counters WHERE name = \(bind: counter)").first()?.value("value")
+            ?? 0
+    }
+
+    private static func bump(in db: any SQLDatabase, kind: DatabaseKind) async throws {
+        try await db.raw("UPDATE change_counters SET value = value + 1 WHERE name = \(bind: counter)").run()
+        if kind == .postgres {
+            try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: counter))").run()
+        }
+    }
+}
+
+/// Every node's in-memory approvals, with the counter value they were loaded at.
+public final class LiveApprovals: Sendable {
+    private let state: Live<(book: ApprovalBook, version: Int64)>
+
+    public init(book: ApprovalBook = ApprovalBook(), version: Int64 = -1) { state = Live((book, version)) }
+
+    public var current: ApprovalBook { state.current.book }
+    public var version: Int64 { state.current.version }
+
+    /// Applies a change made on this node at once, ahead of the reload that the counter will cause.
+    public func update(_ change: (inout ApprovalBook) -> Void) {
+        state.modify { change(&$0.book) }
+    }
+
+    public func replace(with book: ApprovalBook, version: Int64) { state.replace(with: (book, version)) }
+}
+
+extension GatehouseStore {
+    /// Every approval, and the counter value they are current for.
+    public func loadApprovals() async throws -> (book: ApprovalBook, version: Int64) {
+        try await sql.transaction { db in try await ApprovalRepository.loadAll(in: db) }
+    }
+
+    /// The approvals counter: it moves with every approval written or removed.
+    public func approvalsVersion() async throws -> Int64 {
+        try await sql.read { db in try await ApprovalRepository.version(in: db) }
+    }
+}
+
+extension GatehouseStore {
+    /// Live grants and approvals per user and app, for an impact preview. Grants whose user is gone are skipped.
+    public func appUsage() async throws -> AppUsage {
+        try await sql.read { db in
+            var usage = AppUsage()
+            for row in try await db.raw(
+                """
+                SELECT app_id, user_id, COUNT(*) AS live FROM grants
+                WHERE revoked_at IS NULL AND user_id IS NOT NULL GROUP BY app_id, user_id
+                """
+            ).all() {
+                let pair = AppUsage.Pair(
+                    user: UserID(rawValue: try row.value("user_id")),
+                    app: ConnectedAppID(rawValue: try row.value("app_id")))
+                usage.liveGrants[pair] = Int(try row.value("live", as: Int64.self))
+            }
+            for row in try await db.raw("SELECT user_id, app_id FROM approvals").all() {
+                usage.approvals.insert(
+                    AppUsage.Pair(
+                        user: UserID(rawValue: try row.value("user_id")),
+                        app: ConnectedAppID(rawValue: try row.value("app_id"))))
+            }
+            return usage
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// `gatehouse login-history …`
+struct LoginHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login-history",
+        abstract: "Show authorization attempts on every flow: successes, refusals and report-only would-refuse.",
+        discussion: """
+            One event per attempt: authorize (sign-in, consent), code exchange, refresh, client credentials and the
+            JWT bearer grant; introspection and userinfo add an event when they refuse a token whose user or app lost
+            access. Every refusal's trace_id finds its event: gatehouse login-history show TRACE_ID --explain.
+            Events are kept for the retention period of gatehouse serve (--login-history-retention, default 180d).
+            """,
+        subcommands: [ListLoginHistory.self, ShowLoginEvent.self], defaultSubcommand: ListLoginHistory.self)
+}
+
+extension LoginResult: ExpressibleByArgument {}
+extension AccessFlow: ExpressibleByArgument {}
+
+/// `gatehouse login-history [list]`
+struct ListLoginHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List login events, newest first.")
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Only this user (or attempted username).") var user: String?
+    @Option(help: "Only this app (name or client id).") var app: String?
+    @Option(help: "allowed, refused or would_refuse.") var result: LoginResult?
+    @Option(help: "Only this reason code (docs/errors.md).") var reason: String?
+    @Option(help: "authorize, code_exchange, refresh, client_credentials, jwt_bearer, introspection or userinfo.")
+    var flow: AccessFlow?
+    @Option(help: "From this time: ISO 8601 (2026-11-30T10:00:00Z) or an age (90m, 24h, 7d).") var since: String?
+    @Option(help: "Before this time: ISO 8601 or an age.") var until: String?
+    @Option(help: "At most this many events.") var limit = 100
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            var query = LoginEventQuery(
+                result: result, reason: reason, flow: flow, since: try since.map(parseTime),
+                until: try until.map(parseTime), limit: limit)
+            if let user {
+                if let known = session.directory.user(named: user) {
+                    query.user = known.id
+                } else {
+                    query.username = user
+                }
+            }
+            if let app { query.app = try session.app(app).id }
+            let events = try await session.store.loginEvents(query)
+            if json { return try printJSON(events.map(LoginEventView.init)) }
+            for event in events { print(LoginEventView(event).line) }
+        }
+    }
+}
+
+/// `gatehouse login-history show TRACE_ID [--explain]`
+struct ShowLoginEvent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the login event of a trace id, with the checks made at the time.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The trace_id of a refusal (or the X-Request-Id of a request).") var traceID: String
+    @Flag(help: "Also explain the decision as it stands now, with the change that would grant access.") var explain =
+        false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let events = try await session.store.loginEvents(LoginEventQuery(traceID: traceID, limit: 10))
+            guard let event = events.first else {
+                throw CommandFailure(
+                    "no login event has trace id \(traceID) (events are written within a fraction of a second, and kept for the retention period)"
+                )
+            }
+            let user = event.user.flatMap { session.directory.users[$0] }
+            let app = event.app.flatMap { session.directory.apps[$0] }
+            var explanation: AccessExplanation?
+            if explain, let user, let app { explanation = try await session.explain(user: user, app: app) }
+            if json {
+                return try printJSON(
+                    ShownEvent(event: LoginEventView(event), now: explanation.map(ExplanationView.init)))
+            }
+            let view = LoginEventView(event)
+            print(
+                """
+                time:        \(view.time)
+                trace id:    \(event.traceID)
+                user:        \(event.username ?? "-")
+                app:         \(event.appName ?? "-")
+                flow:        \(event.flow.rawValue)
+                result:      \(event.result.rawValue)
+                reason:      \(event.reason.map { "\($0) (\(event.description ?? ""))" } ?? "-")
+                client IP:   \(event.clientIP ?? "-")
+                """)
+            if let checks = event.checks {
+                print("checks at the time:")
+                for check in checks { print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
+            }
+            if explain {
+                print("")
+                if let explanation {
+                    print("now:")
+                    printExplanation(explanation)
+                } else {
+                    print("now: the event names no user or app that still exists, so there is nothing to explain.")
+                }
+            }
+        }
+    }
+
+    private struct ShownEvent: Encodable {
+        var event: LoginEventView
+        var now: ExplanationView?
+    }
+}
+
+/// A login event for printing.
+struct LoginEventView: Encodable {
+    var time: String
+    var traceId: String
+    var user: String?
+    var app: String?
+    var flow: String
+    var result: String
+    var reason: String?
+    var description: String?
+    var clientIp: String?
+    var checks: [AccessCheck]?
+
+    init(_ event: LoginEvent) {
+        time = event.occurredAt.formatted(.iso8601)
+        traceId = event.traceID
+        user = event.username
+        app = event.appName
+        flow = event.flow.rawValue
+        result = event.result.rawValue
+        reason = event.reason
+        description = event.description
+        clientIp = event.clientIP
+        checks = event.checks
+    }
+
+    var line: String {
+        [time, result, flow, user ?? "-", app ?? "-", reason ?? "-", clientIp ?? "-", traceId].joined(separator: "\t")
+    }
+}
+
+/// An ISO 8601 time, or an age before now (`90m`, `24h`, `7d`).
+func parseTime(_ text: String) throws -> Date {
+    if let duration = PolicyDuration(parsing: text) { return Date().addingTimeInterval(-Double(duration.seconds)) }
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    throw CommandFailure("\"\(text)\" is neither an ISO 8601 time (2026-11-30T10:00:00Z) nor an age (90m, 24h, 7d)")
+}
