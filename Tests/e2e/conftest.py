@@ -53,12 +53,16 @@ class Gatehouse:
         self.environment = environment
 
     def cli(self, *arguments, stdin=None):
-        result = subprocess.run(
+        result = self.cli_result(*arguments, stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def cli_result(self, *arguments, stdin=None):
+        """Runs the CLI and returns the completed process, whatever its exit status."""
+        return subprocess.run(
             [str(BINARY), *arguments, "--database", self.database],
             input=stdin, capture_output=True, text=True, env=self.environment, timeout=60,
         )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
 
 
 @pytest.fixture(params=backends())

@@ -16,6 +16,12 @@ public struct AccessCheck: Sendable, Equatable, Codable {
     public var name: String
     public var passed: Bool
     public var detail: String
+
+    public init(name: String, passed: Bool, detail: String) {
+        self.name = name
+        self.passed = passed
+        self.detail = detail
+    }
 }
 
 /// The outcome of the access decision: allowed or refused with a reason, and every check made.

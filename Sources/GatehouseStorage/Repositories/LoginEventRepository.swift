@@ -4,19 +4,29 @@ import SQLKit
 
 /// Login history in the database: appended in batches, listed with filters, purged after the retention period.
 enum LoginEventRepository {
+    /// Rows per INSERT: one statement for many events (a busy server records thousands a second), well inside
+    /// both databases' limits on bound parameters.
+    static let rowsPerStatement = 200
+
     static func append(_ events: [LoginEvent], to db: any SQLDatabase) async throws {
-        for event in events {
+        var start = events.startIndex
+        while start < events.endIndex {
+            let end = min(start + rowsPerStatement, events.endIndex)
+            let rows = events[start..<end].map { event -> SQLQueryString in
+                """
+                (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.user?.rawValue), \(bind: event.username),
+                \(bind: event.app?.rawValue), \(bind: event.appName), \(bind: event.flow.rawValue),
+                \(bind: event.result.rawValue), \(bind: event.reason), \(bind: event.description), \(bind: event.clientIP),
+                \(bind: event.traceID), \(bind: event.checks.map(encodeChecks)))
+                """
+            }
             try await db.raw(
                 """
                 INSERT INTO login_events (occurred_at, user_id, username, app_id, app_name, flow, result, reason,
-                description, client_ip, trace_id, checks)
-                VALUES (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.user?.rawValue),
-                \(bind: event.username), \(bind: event.app?.rawValue), \(bind: event.appName),
-                \(bind: event.flow.rawValue), \(bind: event.result.rawValue), \(bind: event.reason),
-                \(bind: event.description), \(bind: event.clientIP), \(bind: event.traceID),
-                \(bind: event.checks.map(encodeChecks)))
+                description, client_ip, trace_id, checks) VALUES \(rows.joined(separator: ", "))
                 """
             ).run()
+            start = end
         }
     }
 
