@@ -85,6 +85,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The in-process benchmark of the access decision (scripts/bench-decision): no I/O, so core only.
+        .executableTarget(
+            name: "gatehouse-decision-bench",
+            dependencies: ["GatehouseCore"],
+            path: "Benchmarks/Decision",
+            swiftSettings: swiftSettings
+        ),
         // Fixtures shared by the test targets: throwaway databases on both backends.
         .target(
             name: "GatehouseTestSupport",

@@ -11,19 +11,6 @@ public enum AccessFlow: String, Sendable, Codable, CaseIterable {
     case userinfo
 }
 
-/// One check the decision made, in order, with its outcome: the explanation shown to admins.
-public struct AccessCheck: Sendable, Equatable, Codable {
-    public var name: String
-    public var passed: Bool
-    public var detail: String
-
-    public init(name: String, passed: Bool, detail: String) {
-        self.name = name
-        self.passed = passed
-        self.detail = detail
-    }
-}
-
 /// The outcome of the access decision: allowed or refused with a reason, and every check made.
 public struct AccessDecision: Sendable, Equatable {
     public var checks: [AccessCheck]
@@ -91,52 +78,47 @@ public enum AccessPolicy {
     public static func decide(user: User?, app: ConnectedApp, context: AccessContext, in directory: Directory)
         -> AccessDecision
     {
+        // Hot path (every token request): the checks carry facts, and their sentences are written only when read.
         var checks: [AccessCheck] = []
+        checks.reserveCapacity(5)
         var wouldRefuse: AccessRefusal?
         func refuse(_ refusal: AccessRefusal) -> AccessDecision { AccessDecision(checks: checks, refusal: refusal) }
 
         checks.append(
-            AccessCheck(
-                name: "app_not_blocked", passed: !app.isBlocked,
-                detail: app.isBlocked ? "app \(app.name) is blocked" : "app \(app.name) is not blocked"))
+            AccessCheck("app_not_blocked", passed: !app.isBlocked, .appBlocked(app: app.name, blocked: app.isBlocked)))
         if app.isBlocked { return refuse(.appBlocked) }
         // An app acting for itself (client credentials without a run-as user) has no user to check.
         guard let user else { return AccessDecision(checks: checks, refusal: nil) }
 
         checks.append(
-            AccessCheck(
-                name: "user_active", passed: user.isActive,
-                detail: user.isActive ? "user \(user.username) is active" : "user \(user.username) is inactive"))
+            AccessCheck("user_active", passed: user.isActive, .userActive(user: user.username, active: user.isActive)))
         if !user.isActive { return refuse(.userInactive) }
 
         switch app.permittedUsers {
         case .allUsersSelfAuthorize:
+            checks.append(AccessCheck("permitted_users", passed: true, .selfAuthorize(app: app.name)))
+            let approval = approvalCheck(user: user, app: app, context: context)
+            checks.append(approval)
+            if !approval.passed { return refuse(.userNotApproved) }
+        case .adminApprovedPreauthorized:
+            let (profile, permissionSets) = sources(of: app.id, for: user, in: directory)
+            let granted = profile != nil || !permissionSets.isEmpty
+            let reportOnly = !granted && app.enforcement == .reportOnly
             checks.append(
                 AccessCheck(
-                    name: "permitted_users", passed: true,
-                    detail: "app \(app.name) lets all users self-authorize (each approves it once)"))
-            let (passed, detail) = approvalCheck(user: user, app: app, context: context)
-            checks.append(AccessCheck(name: "user_approval", passed: passed, detail: detail))
-            if !passed { return refuse(.userNotApproved) }
-        case .adminApprovedPreauthorized:
-            let grants = grantsOfApp(app, to: user, in: directory)
-            let reportOnly = grants.isEmpty && app.enforcement == .reportOnly
-            var detail =
-                grants.isEmpty
-                ? "app \(app.name) admits only admin-approved users, and neither \(user.username)'s profile nor any of their permission sets grants it"
-                : "app \(app.name) admits only admin-approved users; \(user.username) is approved through \(grants.joined(separator: " and "))"
-            if reportOnly { detail += " (enforcement is report-only: allowed, and logged as would have refused)" }
-            checks.append(AccessCheck(name: "permitted_users", passed: !grants.isEmpty, detail: detail))
+                    "permitted_users", passed: granted,
+                    .preauthorization(
+                        app: app.name, user: user.username, profile: profile, permissionSets: permissionSets,
+                        reportOnly: reportOnly)))
             if reportOnly { wouldRefuse = .userNotAdminApproved }
-            if grants.isEmpty && !reportOnly { return refuse(.userNotAdminApproved) }
+            if !granted && !reportOnly { return refuse(.userNotAdminApproved) }
         }
         if let use = context.refreshToken {
             let expired = app.refreshTokenPolicy.refuses(use, at: context.time)
             checks.append(
                 AccessCheck(
-                    name: "refresh_token_policy", passed: !expired,
-                    detail: "app \(app.name)'s refresh-token policy is \(app.refreshTokenPolicy)"
-                        + (expired ? ", which refuses this refresh token now" : ", which allows this refresh token")))
+                    "refresh_token_policy", passed: !expired,
+                    .refreshTokenPolicy(app: app.name, policy: app.refreshTokenPolicy, refused: expired)))
             if expired { return refuse(.refreshTokenExpired) }
         }
         return AccessDecision(checks: checks, refusal: nil, wouldRefuse: wouldRefuse)
@@ -145,31 +127,33 @@ public enum AccessPolicy {
     /// On a self-authorize app, the user's own approval. Only a grant that acts for the user without asking them
     /// (the JWT bearer grant) needs one on record; the consent page asks for it at authorize, a grant made there
     /// carries it, and a run-as user is the admin's choice.
-    static func approvalCheck(user: User, app: ConnectedApp, context: AccessContext) -> (Bool, String) {
-        let onRecord = context.approval.map { "\(user.username) approved \(app.name) for \($0.scopes)" }
-        switch context.flow {
-        case .jwtBearer:
-            return (onRecord != nil, onRecord ?? "\(user.username) has never approved \(app.name)")
-        case .authorize:
-            return (true, onRecord ?? "\(user.username) has not approved \(app.name) yet: the consent page asks")
-        case .clientCredentials:
-            return (true, "\(user.username) is the run-as user an admin chose for \(app.name)")
-        case .codeExchange, .refresh, .introspection, .userinfo:
-            return (true, onRecord ?? "the grant was made with \(user.username)'s approval")
+    static func approvalCheck(user: User, app: ConnectedApp, context: AccessContext) -> AccessCheck {
+        let onRecord = context.approval.map {
+            AccessFact.approvalOnRecord(user: user.username, app: app.name, scopes: $0.scopes)
         }
+        let (passed, fact): (Bool, AccessFact) =
+            switch context.flow {
+            case .jwtBearer: (onRecord != nil, onRecord ?? .neverApproved(user: user.username, app: app.name))
+            case .authorize: (true, onRecord ?? .consentWillAsk(user: user.username, app: app.name))
+            case .clientCredentials: (true, .runAsUser(user: user.username, app: app.name))
+            case .codeExchange, .refresh, .introspection, .userinfo:
+                (true, onRecord ?? .grantCarriesApproval(user: user.username))
+            }
+        return AccessCheck("user_approval", passed: passed, fact)
     }
 
-    /// The profile and permission sets through which `user` is pre-authorized for `app`, named for people.
-    public static func grantsOfApp(_ app: ConnectedApp, to user: User, in directory: Directory) -> [String] {
-        var grants: [String] = []
-        if let profile = directory.profiles[user.profile], profile.connectedApps.contains(app.id) {
-            grants.append("profile \(profile.name)")
+    /// The names of the profile and permission sets that grant `app` to `user` (unsorted; nil and empty when none).
+    static func sources(of app: ConnectedAppID, for user: User, in directory: Directory) -> (String?, [String]) {
+        var profile: String?
+        if let candidate = directory.profiles[user.profile], candidate.connectedApps.contains(app) {
+            profile = candidate.name
         }
-        for id in user.permissionSets.sorted() {
-            if let set = directory.permissionSets[id], set.connectedApps.contains(app.id) {
-                grants.append("permission set \(set.name)")
+        var permissionSets: [String] = []
+        for id in user.permissionSets {
+            if let set = directory.permissionSets[id], set.connectedApps.contains(app) {
+                permissionSets.append(set.name)
             }
         }
-        return grants
+        return (profile, permissionSets)
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import GatehouseCore
+
+/// The access decision measured in process, on a directory of the size issue 4 names: 100,000 users, 1,000 apps,
+/// 1,000 permission sets. Prints the decision's latency percentiles, the snapshot's memory per user, and token
+/// minting throughput with and without the decision, measured in interleaved rounds of the same run.
+struct Arguments {
+    var users = 100_000
+    var apps = 1_000
+    var permissionSets = 1_000
+    var profiles = 100
+    var decisions = 1_000_000
+    var rounds = 5
+
+    init() {
+        var iterator = CommandLine.arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next().flatMap(Int.init) else { break }
+            switch flag {
+            case "--users": users = value
+            case "--apps": apps = value
+            case "--permission-sets": permissionSets = value
+            case "--decisions": decisions = value
+            case "--rounds": rounds = value
+            default: break
+            }
+        }
+    }
+}
+
+/// A fixed-seed generator, so that every run builds the same directory.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Resident memory of this process, from /proc/self/statm (Linux).
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func nanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+func percentile(_ sorted: [UInt64], _ fraction: Double) -> Double {
+    Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))])
+}
+
+func benchmark() throws {
+    let arguments = Arguments()
+    var random = SplitMix64(state: 42)
+
+    // MARK: The directory
+
+    let before = residentBytes()
+    let apps = (0..<arguments.apps).map { index in
+        ConnectedApp(
+            name: "App \(index)", clientID: "app-\(index)", callbackURLs: ["https://app\(index).example/cb"],
+            scopes: ["openid", "api"], grantTypes: [.authorizationCode, .refreshToken, .clientCredentials],
+            permittedUsers: index % 2 == 0 ? .adminApprovedPreauthorized : .allUsersSelfAuthorize)
+    }
+    func someApps(_ count: Int) -> Set<ConnectedAppID> {
+        Set((0..<count).map { _ in apps[Int.random(in: 0..<apps.count, using: &random)].id })
+    }
+    let profiles = (0..<arguments.profiles).map { Profile(name: "Profile \($0)", connectedApps: someApps(20)) }
+    let permissionSets = (0..<arguments.permissionSets).map {
+        PermissionSet(name: "Permission Set \($0)", connectedApps: someApps(5))
+    }
+    let users = (0..<arguments.users).map { index in
+        User(
+            username: "user\(index)", email: "user\(index)@example.com", displayName: "User \(index)",
+            profile: profiles[Int.random(in: 0..<profiles.count, using: &random)].id,
+            permissionSets: Set(
+                (0..<Int.random(in: 0...4, using: &random)).map { _ in
+                    permissionSets[Int.random(in: 0..<permissionSets.count, using: &random)].id
+                }))
+    }
+    let directory = Directory(users: users, profiles: profiles, permissionSets: permissionSets, apps: apps)
+    let after = residentBytes()
+    let perUser = Double(after - before) / Double(arguments.users)
+
+    // MARK: Decision latency
+
+    let userIDs = Array(directory.users.keys)
+    let appIDs = Array(directory.apps.keys)
+    let pairs = (0..<arguments.decisions).map { _ in
+        (
+            userIDs[Int.random(in: 0..<userIDs.count, using: &random)],
+            appIDs[Int.random(in: 0..<appIDs.count, using: &random)]
+        )
+    }
+    let now = Date()
+    var latencies = [UInt64](repeating: 0, count: pairs.count)
+    var allowed = 0
+    // Warm up, then time each decision on its own, with the lookups a request makes.
+    for (user, app) in pairs.prefix(10_000) {
+        if let user = directory.users[user], let app = directory.apps[app] {
+            _ = AccessPolicy.decide(
+                user: user, app: app, context: AccessContext(flow: .refresh, time: now), in: directory)
+        }
+    }
+    let started = nanoseconds()
+    for (index, (userID, appID)) in pairs.enumerated() {
+        let start = nanoseconds()
+        guard let user = directory.users[userID], let app = directory.apps[appID] else { continue }
+        let decision = AccessPolicy.decide(
+            user: user, app: app, context: AccessContext(flow: .refresh, time: now), in: directory)
+        latencies[index] = nanoseconds() - start
+        if decision.isAllowed { allowed += 1 }
+    }
+    let elapsed = Double(nanoseconds() - started) / 1e9
+    latencies.sort()
+
+    // MARK: Token minting with and without the decision
+
+    let key = try SigningKey.generate(.es256)
+    let keys = KeyRing([ScheduledSigningKey(key: key, createdAt: now, activatesAt: now.addingTimeInterval(-60))])
+    let issuer = TokenIssuer(issuer: "https://gatehouse.example")
+    let scopes = Scopes(["api"])
+    func mint(count: Int, decide: Bool) throws -> Double {
+        let start = nanoseconds()
+        for index in 0..<count {
+            let (userID, appID) = pairs[index % pairs.count]
+            guard let user = directory.users[userID], let app = directory.apps[appID] else { continue }
+            if decide {
+                let decision = AccessPolicy.decide(
+                    user: user, app: app, context: AccessContext(flow: .clientCredentials, time: now), in: directory)
+                if !decision.isAllowed { _ = decision.refusal?.reason }
+            }
+            _ = try issuer.accessToken(
+                app: app, user: user, scopes: scopes, grant: nil, authTime: nil, at: now, keys: keys)
+        }
+        return Double(count) / (Double(nanoseconds() - start) / 1e9)
+    }
+    var ratios: [Double] = []
+    var withRates: [Double] = []
+    var withoutRates: [Double] = []
+    for _ in 0..<arguments.rounds {
+        let without = try mint(count: 20_000, decide: false)
+        let with = try mint(count: 20_000, decide: true)
+        withoutRates.append(without)
+        withRates.append(with)
+        ratios.append(with / without)
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    print(
+        """
+        directory: \(arguments.users) users, \(arguments.apps) apps, \(arguments.permissionSets) permission sets, \(arguments.profiles) profiles
+        snapshot memory: \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident, \(Int(perUser)) bytes per user
+        decisions: \(pairs.count) (\(allowed) allowed), \(String(format: "%.0f", Double(pairs.count) / elapsed)) per second on one core
+        decision latency (ns): p50 \(Int(percentile(latencies, 0.5))), p99 \(Int(percentile(latencies, 0.99))), p99.9 \(Int(percentile(latencies, 0.999))), max \(latencies.last ?? 0)
+        token minting (ES256 JWT), \(arguments.rounds) interleaved rounds of 20,000: without decision \(Int(median(withoutRates)))/s, with \(Int(median(withRates)))/s
+        ratio with/without: median \(String(format: "%.3f", median(ratios))) (range \(String(format: "%.3f", ratios.min() ?? 0))–\(String(format: "%.3f", ratios.max() ?? 0)))
+        """)
+}
+
+try benchmark()
