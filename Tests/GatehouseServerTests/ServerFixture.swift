@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Synchronization
 
 /// A running Gatehouse on a scratch database, driven over real HTTP, with apps and a user to act with.
 struct ServerFixture: Sendable {
@@ -17,9 +18,10 @@ struct ServerFixture: Sendable {
 
     /// Apps: `jwt-app` (JWT access tokens) and `opaque-app` (opaque), both confidential with every grant and
     /// run-as user alice; `public-app` (public, code flow).
-    static func run(_ backend: TestBackend, _ body: @Sendable @escaping (ServerFixture) async throws -> Void)
-        async throws
-    {
+    static func run(
+        _ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() },
+        _ body: @Sendable @escaping (ServerFixture) async throws -> Void
+    ) async throws {
         try await withScratchStore(backend) { store, _ in
             let base = try await store.loadDirectory()
             let profile = try requireValue(base.profile(named: Profile.systemAdministratorName))
@@ -47,7 +49,7 @@ struct ServerFixture: Sendable {
             configuration.passwordHasher = .forTesting
             let app = try await buildApplication(
                 configuration: configuration, store: store,
-                masterKey: testMasterKey, logger: Logger(label: "test"))
+                masterKey: testMasterKey, logger: Logger(label: "test"), now: now)
             try await app.test(.live) { client in try await body(ServerFixture(client: client, store: store)) }
         }
     }
@@ -111,6 +113,17 @@ struct ServerFixture: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
             ?? text
     }
+}
+
+/// A clock tests move by hand, injected into the server.
+final class TestClock: Sendable {
+    private let time: Mutex<Date>
+
+    init(_ start: Date = Date()) { time = Mutex(start) }
+
+    var now: Date { time.withLock { $0 } }
+
+    func advance(by interval: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(interval) } }
 }
 
 /// Unwraps or throws, for fixtures.

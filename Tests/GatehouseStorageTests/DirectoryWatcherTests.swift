@@ -33,3 +33,46 @@ import Testing
         }
     }
 }
+
+/// Approvals are user data outside the versioned directory: every node reloads its in-memory copy when the
+/// approvals counter moves, and revoking an app's grants removes the approvals with them.
+@Suite struct ApprovalPropagationTests {
+    @Test(arguments: TestBackend.available)
+    func anApprovalRecordedOnAnotherNodeReachesThisOneAndRevokingRemovesIt(backend: TestBackend) async throws {
+        try await withScratchStore(backend) { store, database in
+            let base = try await store.loadDirectory()
+            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+            let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
+            let app = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
+            try await store.commit(
+                [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+
+            let (book, version) = try await store.loadApprovals()
+            let approvals = LiveApprovals(book: book, version: version)
+            let live = LiveDirectory(try await store.loadDirectory())
+            let watcher = DirectoryWatcher(
+                store: store, live: live, approvals: approvals, pollInterval: .milliseconds(50),
+                logger: Logger(label: "test"))
+            let task = Task { try await watcher.run() }
+            defer { task.cancel() }
+
+            let other = try await GatehouseStore.open(database.location)
+            try await SQLSessionStore(store: other).recordApproval(
+                Approval(user: alice.id, app: app.id, scopes: Scopes(["openid"]), approvedAt: Date()))
+            try await SQLSessionStore(store: other).recordApproval(
+                Approval(user: alice.id, app: app.id, scopes: Scopes(["api"]), approvedAt: Date()))
+            try await waitFor { approvals.current.approval(user: alice.id, app: app.id)?.scopes.values.count == 2 }
+            #expect(approvals.current.approval(user: alice.id, app: app.id)?.scopes == Scopes(["openid", "api"]))
+
+            try await other.revokeGrants(of: app, user: alice, actor: AuditActor(name: "t"), at: Date())
+            await other.close()
+            try await waitFor { approvals.current.approval(user: alice.id, app: app.id) == nil }
+        }
+    }
+
+    private func waitFor(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+}

@@ -55,17 +55,21 @@ public struct LoginEvent: Sendable, Equatable, Codable {
     ) -> LoginEvent {
         let decision = attempt.decision
         let user = attempt.user
+        // The checks are kept for refusals and would-refuse only: they explain an outcome someone will ask about,
+        // and writing them for every success would cost the hot path a JSON encoding per request.
         var event = LoginEvent(
             occurredAt: time, user: user?.id, username: attempt.attemptedUsername, app: app?.id, appName: app?.name,
-            flow: flow, result: .allowed, clientIP: clientIP, traceID: traceID, checks: decision?.checks)
+            flow: flow, result: .allowed, clientIP: clientIP, traceID: traceID)
         if let error {
             event.result = .refused
             event.reason = error.reason ?? error.code.rawValue
             event.description = error.message
+            event.checks = decision?.checks
         } else if let wouldRefuse = decision?.wouldRefuse {
             event.result = .wouldRefuse
             event.reason = wouldRefuse.reason
             event.description = wouldRefuse.description
+            event.checks = decision?.checks
         }
         return event
     }
