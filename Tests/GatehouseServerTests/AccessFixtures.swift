@@ -20,6 +20,16 @@ extension ServerFixture {
         }
     }
 
+    /// Makes alice's profile (System Administrator) grant `clientID`, pre-authorizing her for it.
+    func grantAdminProfile(_ clientID: String) async throws {
+        try await commit { directory in
+            let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+            var granting = profile
+            granting.connectedApps.insert(try requireValue(directory.app(clientID: clientID)).id)
+            return [.updateProfile(before: profile, after: granting)]
+        }
+    }
+
     /// Enables the JWT bearer grant on `clientID` with a new key's public half; returns the key to sign with.
     func enableAssertions(_ clientID: String, algorithm: SigningAlgorithm = .es256) async throws -> SigningKey {
         let key = try SigningKey.generate(algorithm)

@@ -50,12 +50,7 @@ import Testing
             let refused = try await server.jwtBearer(try ServerFixture.assertion(key))
             #expect(refused.json["reason"] as? String == "user_not_admin_approved")
             #expect(refused.json["error_description"] as? String == "user is not admin approved to access this app")
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var granting = profile
-                granting.connectedApps.insert(try requireValue(directory.app(clientID: "jwt-app")).id)
-                return [.updateProfile(before: profile, after: granting)]
-            }
+            try await server.grantAdminProfile("jwt-app")
             let granted = try await server.jwtBearer(try ServerFixture.assertion(key))
             #expect(granted.status == 200, "\(granted.json)")
         }
@@ -113,12 +108,7 @@ import Testing
                 #expect(response.json["error_description"] as? String == description)
             }
             // The profile grants the app, but an assertion without a jti cannot be checked for replay.
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var granting = profile
-                granting.connectedApps.insert(try requireValue(directory.app(clientID: "jwt-app")).id)
-                return [.updateProfile(before: profile, after: granting)]
-            }
+            try await server.grantAdminProfile("jwt-app")
             let noJTI = try await server.jwtBearer(try ServerFixture.assertion(key) { $0["jti"] = nil })
             #expect(noJTI.json["reason"] as? String == "assertion_invalid")
             let missing = try await server.post(

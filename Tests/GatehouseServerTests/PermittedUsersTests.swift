@@ -38,12 +38,7 @@ import Testing
             #expect(redirect.redirectParameters["error_description"] == "user is not admin approved to access this app")
 
             // The admin enables alice's profile on the app: the same refresh token works again, at once.
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var granting = profile
-                granting.connectedApps.insert(try requireValue(directory.app(clientID: "jwt-app")).id)
-                return [.updateProfile(before: profile, after: granting)]
-            }
+            try await server.grantAdminProfile("jwt-app")
             let restored = try await server.post(
                 "/token", ["grant_type": "refresh_token", "refresh_token": current], basic: ("jwt-app", secret))
             #expect(restored.status == 200, "\(restored.json)")

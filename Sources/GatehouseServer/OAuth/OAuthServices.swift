@@ -43,7 +43,7 @@ struct OAuthServices: Sendable {
 
     /// Authenticates the caller of the token, introspection or revocation endpoint.
     func authenticateClient(authorization: String?, form: [String: String]) throws(OAuthError) -> ConnectedApp {
-        let presented = try PresentedClientCredentials.read(authorization: authorization, form: form)
-        return try authenticator.authenticate(presented, in: directory.current)
+        try authenticator.authenticate(
+            try PresentedClientCredentials.read(authorization: authorization, form: form), in: directory.current)
     }
 }

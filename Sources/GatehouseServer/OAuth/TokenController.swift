@@ -18,12 +18,12 @@ struct TokenController: Sendable {
                 do {
                     let form = try await FormBody.parse(request)
                     flow = form["grant_type"].flatMap(GrantType.init).map(\.accessFlow)
+                    let presented = try PresentedClientCredentials.read(
+                        authorization: request.headers[.authorization], form: form)
+                    let directory = services.directory.current
                     // Named in login history even when authentication fails (a wrong secret, a blocked app).
-                    let presented = try? PresentedClientCredentials.read(
-                        authorization: request.headers[.authorization], form: form)
-                    app = presented.flatMap { services.directory.current.app(clientID: $0.clientID) }
-                    let client = try services.authenticateClient(
-                        authorization: request.headers[.authorization], form: form)
+                    app = directory.app(clientID: presented.clientID)
+                    let client = try services.authenticator.authenticate(presented, in: directory)
                     app = client
                     return OAuthResponse.json(try await grant(form, app: client, attempt: attempt, clientIP: clientIP))
                 } catch let error as OAuthError {
