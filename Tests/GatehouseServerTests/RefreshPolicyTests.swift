@@ -16,7 +16,8 @@ import Testing
         _ body: @escaping @Sendable (ServerFixture, TestClock, String?) async throws -> Void
     ) async throws {
         let clock = TestClock()
-        try await ServerFixture.run(backend, now: { clock.now }) { server in
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
             try await server.updateApp("jwt-app") { $0.refreshTokenPolicy = policy }
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)

@@ -20,6 +20,7 @@ struct ServerFixture: Sendable {
     /// run-as user alice; `public-app` (public, code flow).
     static func run(
         _ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() },
+        housekeepingInterval: Duration = .seconds(60),
         _ body: @Sendable @escaping (ServerFixture) async throws -> Void
     ) async throws {
         try await withScratchStore(backend) { store, _ in
@@ -45,7 +46,8 @@ struct ServerFixture: Sendable {
                 ],
                 basedOn: base, actor: AuditActor(name: "t"), at: Date())
             try await TestKeys.seed(store)
-            var configuration = ServerConfiguration(directoryPollInterval: .milliseconds(50))
+            var configuration = ServerConfiguration(
+                directoryPollInterval: .milliseconds(50), housekeepingInterval: housekeepingInterval)
             configuration.passwordHasher = .forTesting
             let app = try await buildApplication(
                 configuration: configuration, store: store,

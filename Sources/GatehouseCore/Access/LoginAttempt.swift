@@ -21,6 +21,9 @@ public final class LoginAttempt: Sendable {
         }
     }
 
+    /// The user the attempt is for, known before any decision (e.g. from an authorization code).
+    public func note(user: User) { state.withLock { $0.user = user } }
+
     /// A username named by the attempt that matched no user (e.g. an assertion's `sub`).
     public func note(attemptedUsername: String) { state.withLock { $0.attemptedUsername = attemptedUsername } }
 

@@ -23,6 +23,7 @@ public struct AuthorizationCodeGrant: GrantHandler {
         case .consumed(let consumed):
             record = consumed
         }
+        if let user = context.directory.users[record.user] { context.attempt.note(user: user) }
         guard record.app == app.id else {
             throw OAuthError.invalidGrant("authorization code was issued to another client", reason: "code_invalid")
         }

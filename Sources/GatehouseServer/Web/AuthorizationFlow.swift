@@ -49,6 +49,14 @@ struct AuthorizationFlow: Sendable {
         func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) -> Response {
             refuse(authorization, error, user: user, decision: decision, request: request, context: context)
         }
+        // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.
+        let appDecision = web.oauth.decide(
+            user: nil, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+        if let refusal = appDecision.refusal {
+            return fail(
+                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), user: signedIn?.user,
+                decision: appDecision)
+        }
         guard let signedIn,
             freshLogin || !authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
         else {
