@@ -109,25 +109,32 @@ import Testing
     func loginHistoryFiltersAndExplainsATraceID(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
             #expect(try cli.run(["apply", "-"], input: Self.config).status == 0)
+            // Events as the server records them; the store is closed whatever happens (SQLite insists).
             let store = try await GatehouseStore.open(cli.database.location)
-            let directory = try await store.loadDirectory()
-            let alice = try #require(directory.user(named: "alice"))
-            let app = try #require(directory.app(named: "Deduper"))
-            let decision = AccessPolicy.decide(
-                user: alice, app: app, context: AccessContext(flow: .refresh, time: Date()), in: directory)
-            try await store.appendLoginEvents([
-                LoginEvent(
-                    occurredAt: Date().addingTimeInterval(-3_600), user: alice.id, username: "alice", app: app.id,
-                    appName: app.name, flow: .authorize, result: .allowed, clientIP: "10.0.0.1", traceID: "trace-old"),
-                LoginEvent(
-                    occurredAt: Date(), user: alice.id, username: "alice", app: app.id, appName: app.name,
-                    flow: .refresh, result: .refused, reason: "user_not_admin_approved",
-                    description: "user is not admin approved to access this app", clientIP: "10.0.0.1",
-                    traceID: "trace-refused", checks: decision.checks),
-                LoginEvent(
-                    occurredAt: Date(), username: "mallory", app: app.id, appName: app.name, flow: .authorize,
-                    result: .refused, reason: "invalid_credentials", traceID: "trace-mallory"),
-            ])
+            do {
+                let directory = try await store.loadDirectory()
+                let alice = try #require(directory.user(named: "alice"))
+                let app = try #require(directory.app(named: "Deduper"))
+                let decision = AccessPolicy.decide(
+                    user: alice, app: app, context: AccessContext(flow: .refresh, time: Date()), in: directory)
+                try await store.appendLoginEvents([
+                    LoginEvent(
+                        occurredAt: Date().addingTimeInterval(-3_600), user: alice.id, username: "alice", app: app.id,
+                        appName: app.name, flow: .authorize, result: .allowed, clientIP: "10.0.0.1",
+                        traceID: "trace-old"),
+                    LoginEvent(
+                        occurredAt: Date(), user: alice.id, username: "alice", app: app.id, appName: app.name,
+                        flow: .refresh, result: .refused, reason: "user_not_admin_approved",
+                        description: "user is not admin approved to access this app", clientIP: "10.0.0.1",
+                        traceID: "trace-refused", checks: decision.checks),
+                    LoginEvent(
+                        occurredAt: Date(), username: "mallory", app: app.id, appName: app.name, flow: .authorize,
+                        result: .refused, reason: "invalid_credentials", traceID: "trace-mallory"),
+                ])
+            } catch {
+                await store.close()
+                throw error
+            }
             await store.close()
 
             let all = try cli.run(["login-history"])

@@ -11,17 +11,17 @@ import Testing
         try await withScratchStore(backend) { store, _ in
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             let checks = [AccessCheck(name: "user_active", passed: false, detail: "user alice is inactive")]
-            let old = (0..<450).map { index in
+            let old = (0..<1_050).map { index in
                 LoginEvent(
                     occurredAt: now.addingTimeInterval(-200 * 86_400 + Double(index)), username: "alice",
-                    flow: .refresh, result: .allowed, traceID: "old-\(index)")
+                    appName: "Dédupe \"Pro\"\n\u{1}", flow: .refresh, result: .allowed, traceID: "old-\(index)")
             }
             let recent = LoginEvent(
                 occurredAt: now, username: "alice", flow: .refresh, result: .refused, reason: "user_inactive",
                 description: "user is inactive", clientIP: "192.0.2.7", traceID: "recent", checks: checks)
             try await store.appendLoginEvents(old + [recent])
 
-            #expect(try await store.loginEvents(LoginEventQuery(limit: 1_000)).count == 451)
+            #expect(try await store.loginEvents(LoginEventQuery(limit: 2_000)).count == 1_051)
             let refused = try await store.loginEvents(LoginEventQuery(result: .refused))
             #expect(
                 refused == [
@@ -32,12 +32,16 @@ import Testing
                         traceID: "recent", checks: checks)
                 ])
             #expect(try await store.loginEvents(LoginEventQuery(since: now.addingTimeInterval(-60))).count == 1)
+            let first = try await store.loginEvents(LoginEventQuery(traceID: "old-0")).first
+            #expect(first?.appName == "Dédupe \"Pro\"\n\u{1}")
+            #expect(first?.user == nil)
+            #expect(first?.occurredAt == now.addingTimeInterval(-200 * 86_400))
             #expect(try await store.loginEvents(LoginEventQuery(reason: "user_inactive", flow: .authorize)).isEmpty)
 
-            // The default retention, 180 days, removes the 450 old events and keeps the recent one.
+            // The default retention, 180 days, removes the 1,050 old events and keeps the recent one.
             let purged = try await store.purgeLoginEvents(before: now.addingTimeInterval(-180 * 86_400))
-            #expect(purged == 450)
-            #expect(try await store.loginEvents(LoginEventQuery(limit: 1_000)).map(\.traceID) == ["recent"])
+            #expect(purged == 1_050)
+            #expect(try await store.loginEvents(LoginEventQuery(limit: 2_000)).map(\.traceID) == ["recent"])
         }
     }
 }

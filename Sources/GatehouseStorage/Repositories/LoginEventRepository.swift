@@ -4,30 +4,58 @@ import SQLKit
 
 /// Login history in the database: appended in batches, listed with filters, purged after the retention period.
 enum LoginEventRepository {
-    /// Rows per INSERT: one statement for many events (a busy server records thousands a second), well inside
-    /// both databases' limits on bound parameters.
-    static let rowsPerStatement = 200
+    /// Events per INSERT. A busy server records thousands a second, so each batch travels as one JSON document
+    /// in one bound parameter, which the database unpacks (`json_each` on SQLite, `json_array_elements` on
+    /// PostgreSQL): one short statement to parse and one value to bind, however many events.
+    static let rowsPerStatement = 1_000
 
-    static func append(_ events: [LoginEvent], to db: any SQLDatabase) async throws {
+    private static let columns: [(column: String, key: String, isInteger: Bool)] = [
+        ("occurred_at", "t", true), ("user_id", "u", false), ("username", "n", false), ("app_id", "a", false),
+        ("app_name", "an", false), ("flow", "f", false), ("result", "r", false), ("reason", "re", false),
+        ("description", "d", false), ("client_ip", "ip", false), ("trace_id", "id", false), ("checks", "c", false),
+    ]
+
+    static func append(_ events: [LoginEvent], to db: any SQLDatabase, kind: DatabaseKind) async throws {
+        let names = columns.map(\.column).joined(separator: ", ")
+        let values = columns.map { column -> String in
+            switch kind {
+            case .sqlite: "json_extract(value, '$.\(column.key)')"
+            case .postgres: column.isInteger ? "(e->>'\(column.key)')::bigint" : "e->>'\(column.key)'"
+            }
+        }.joined(separator: ", ")
         var start = events.startIndex
         while start < events.endIndex {
             let end = min(start + rowsPerStatement, events.endIndex)
-            let rows = events[start..<end].map { event -> SQLQueryString in
-                """
-                (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.user?.rawValue), \(bind: event.username),
-                \(bind: event.app?.rawValue), \(bind: event.appName), \(bind: event.flow.rawValue),
-                \(bind: event.result.rawValue), \(bind: event.reason), \(bind: event.description), \(bind: event.clientIP),
-                \(bind: event.traceID), \(bind: event.checks.map(encodeChecks)))
-                """
-            }
-            try await db.raw(
-                """
-                INSERT INTO login_events (occurred_at, user_id, username, app_id, app_name, flow, result, reason,
-                description, client_ip, trace_id, checks) VALUES \(rows.joined(separator: ", "))
-                """
-            ).run()
+            var batch = JSONObject()
+            batch["r"] = .objects(events[start..<end].map(row))
+            let document = batch.serialized
+            let insert = "INSERT INTO login_events (\(names)) SELECT \(values) FROM "
+            let query: SQLQueryString =
+                switch kind {
+                case .sqlite: "\(unsafeRaw: insert)json_each(\(bind: document), '$.r')"
+                case .postgres: "\(unsafeRaw: insert)json_array_elements((\(bind: document)::json)->'r') AS e"
+                }
+            try await db.raw(query).run()
             start = end
         }
+    }
+
+    /// One event as a JSON object; absent members read back as NULL.
+    private static func row(_ event: LoginEvent) -> JSONObject {
+        var object = JSONObject()
+        object["t"] = .integer(Timestamp.milliseconds(event.occurredAt))
+        object["u"] = event.user.map { .string($0.rawValue) }
+        object["n"] = event.username.map(JSONValue.string)
+        object["a"] = event.app.map { .string($0.rawValue) }
+        object["an"] = event.appName.map(JSONValue.string)
+        object["f"] = .string(event.flow.rawValue)
+        object["r"] = .string(event.result.rawValue)
+        object["re"] = event.reason.map(JSONValue.string)
+        object["d"] = event.description.map(JSONValue.string)
+        object["ip"] = event.clientIP.map(JSONValue.string)
+        object["id"] = .string(event.traceID)
+        object["c"] = event.checks.map { .string(encodeChecks($0)) }
+        return object
     }
 
     static func list(_ query: LoginEventQuery, in db: any SQLDatabase) async throws -> [LoginEvent] {
@@ -78,7 +106,8 @@ extension GatehouseStore {
     /// Appends login events, all in one transaction.
     public func appendLoginEvents(_ events: [LoginEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await sql.transaction { db in try await LoginEventRepository.append(events, to: db) }
+        let kind = sql.kind
+        try await sql.transaction { db in try await LoginEventRepository.append(events, to: db, kind: kind) }
     }
 
     /// Login events, newest first.
