@@ -88,3 +88,29 @@ import Testing
         }
     }
 }
+
+/// Report-only enforcement on the browser flow: an unassigned user signs in and gets a code with no consent page,
+/// and login history says the attempt would have been refused.
+@Suite struct ReportOnlyAuthorizeTests {
+    @Test(arguments: TestBackend.available)
+    func anUnassignedUserGetsInAndEveryStepIsLoggedAsWouldRefuse(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await server.updateApp("jwt-app") { app in
+                app.permittedUsers = .adminApprovedPreauthorized
+                app.enforcement = .reportOnly
+            }
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let redirect = try await browser.post(
+                "/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
+            let code = try #require(redirect.redirectParameters["code"], "no consent page, straight to a code")
+            let tokens = try await server.exchange(code)
+            #expect(tokens.status == 200)
+            try await waitUntil {
+                let events = try await server.store.loginEvents(LoginEventQuery(result: .wouldRefuse))
+                return Set(events.map(\.flow)) == [.authorize, .codeExchange]
+                    && events.allSatisfy { $0.reason == "user_not_admin_approved" }
+            }
+        }
+    }
+}
