@@ -55,6 +55,19 @@ extension ServerFixture {
         return try JWT.sign(claims, type: "JWT", with: key)
     }
 
+    /// Uses a refresh token of `client` (RFC 6749 §6).
+    func refresh(_ token: String, client: String = "jwt-app") async throws -> (
+        status: Int, headers: HTTPFields, json: [String: Any]
+    ) {
+        try await post(
+            "/token", ["grant_type": "refresh_token", "refresh_token": token], basic: (client, Self.secret))
+    }
+
+    /// A client-credentials token request of `client` (RFC 6749 §4.4).
+    func clientCredentials(_ client: String) async throws -> (status: Int, headers: HTTPFields, json: [String: Any]) {
+        try await post("/token", ["grant_type": "client_credentials"], basic: (client, Self.secret))
+    }
+
     /// POSTs a JWT bearer token request.
     func jwtBearer(_ assertion: String, client: String = "jwt-app") async throws -> (
         status: Int, headers: HTTPFields, json: [String: Any]

@@ -9,7 +9,6 @@ import Testing
 /// refresh token, an unexchanged code, a JWT and an opaque access token; then both apps turn admin-approved and
 /// her profile grants neither. Every path refuses her with the reason, and each refusal is in login history.
 @Suite struct AccessPathsTests {
-    let secret = ServerFixture.secret
 
     @Test(arguments: TestBackend.available)
     func everyPathRefusesAUserWhoIsNotAdminApproved(backend: TestBackend) async throws {
@@ -17,12 +16,10 @@ import Testing
             let key = try await server.enableAssertions("jwt-app")
             let browser = Browser(client: server.client)
             let refresh = try await connect(server, browser)
-            let refreshed = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
+            let refreshed = try await server.refresh(refresh)
             let jwtAccess = try #require(refreshed.json["access_token"] as? String)
             let currentRefresh = try #require(refreshed.json["refresh_token"] as? String)
-            let opaque = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let opaque = try await server.clientCredentials("opaque-app")
             let opaqueAccess = try #require(opaque.json["access_token"] as? String)
             // A code issued over the existing session (consent already given), left unexchanged.
             let code = try #require(
@@ -57,11 +54,9 @@ import Testing
             // code exchange, refresh, client credentials for the run-as user, the JWT bearer grant.
             try expectTokenRefusal(try await server.exchange(code))
             try expectTokenRefusal(
-                try await server.post(
-                    "/token", ["grant_type": "refresh_token", "refresh_token": currentRefresh],
-                    basic: ("jwt-app", secret)))
+                try await server.refresh(currentRefresh))
             try expectTokenRefusal(
-                try await server.post("/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret)))
+                try await server.clientCredentials("opaque-app"))
             try expectTokenRefusal(try await server.jwtBearer(try ServerFixture.assertion(key)))
             // introspection: inactive, JWT and opaque alike.
             #expect(try await server.isActive(jwtAccess) == false)
@@ -97,8 +92,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             let browser = Browser(client: server.client)
             let refresh = try await connect(server, browser)
-            let refreshed = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
+            let refreshed = try await server.refresh(refresh)
             let traceID = try #require(refreshed.headers[ServerFixture.requestID])
             let event = try await server.loginEvent(traceID: traceID)
             #expect(event.result == .allowed)
@@ -122,8 +116,7 @@ import Testing
                 app.permittedUsers = .adminApprovedPreauthorized
                 app.enforcement = .reportOnly
             }
-            let response = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let response = try await server.clientCredentials("opaque-app")
             #expect(response.status == 200)
             let token = try #require(response.json["access_token"] as? String)
             #expect(try await server.isActive(token))
@@ -135,8 +128,7 @@ import Testing
 
             // Enforcing turns the same request into a refusal at once.
             try await server.updateApp("opaque-app") { $0.enforcement = .enforce }
-            let refused = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let refused = try await server.clientCredentials("opaque-app")
             #expect(refused.json["reason"] as? String == "user_not_admin_approved")
             #expect(try await server.isActive(token) == false)
         }
@@ -145,13 +137,11 @@ import Testing
     @Test(arguments: TestBackend.available)
     func blockingStopsEveryTokenAndUnblockingRestoresThem(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            let response = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let response = try await server.clientCredentials("opaque-app")
             let token = try #require(response.json["access_token"] as? String)
             try await server.updateApp("opaque-app") { $0.isBlocked = true }
             #expect(try await server.isActive(token) == false)
-            let refused = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let refused = try await server.clientCredentials("opaque-app")
             #expect(refused.status == 401)
             #expect(refused.json["error"] as? String == "invalid_client")
             #expect(refused.json["reason"] as? String == "app_blocked")
@@ -166,8 +156,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func revokingEveryGrantOfAnAppKillsItsJWTsAtIntrospection(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            let response = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))
+            let response = try await server.clientCredentials("jwt-app")
             let jwt = try #require(response.json["access_token"] as? String)
             #expect(try await server.isActive(jwt))
             // iat has whole seconds: let the second pass, so the revocation is strictly after the token.
@@ -179,8 +168,7 @@ import Testing
             try await server.waitForVersion(directory.version + 1)
             #expect(try await server.isActive(jwt) == false)
             try await Task.sleep(for: .milliseconds(1_100))
-            let fresh = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))
+            let fresh = try await server.clientCredentials("jwt-app")
             #expect(try await server.isActive(try #require(fresh.json["access_token"] as? String)))
         }
     }

@@ -84,8 +84,7 @@ import Testing
             #expect(userinfo.json["email"] as? String == "alice@example.com")
             #expect(userinfo.json["preferred_username"] as? String == "alice")
 
-            let refreshed = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
+            let refreshed = try await server.refresh(refresh)
             #expect(refreshed.status == 200)
             #expect(refreshed.json["id_token"] != nil)
 
@@ -145,7 +144,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await Self.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            var form = try await Self.loginForm(browser)
+            let form = try await Self.loginForm(browser)
             var decision = try await browser.post("/login", form: form).hiddenFields
             decision["decision"] = "deny"
             let denied = try await browser.post("/consent", form: decision)
@@ -185,7 +184,7 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await Self.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            var form = try await Self.loginForm(browser)
+            let form = try await Self.loginForm(browser)
             let consent = try await browser.post("/login", form: form)
             let session = try #require(consent.headers[values: .setCookie].first { $0.hasPrefix("gh_session=") })
             #expect(session.contains("HttpOnly"))
@@ -204,8 +203,7 @@ import Testing
             let invalid = try await server.raw("/userinfo", method: .get, headers: [.authorization: "Bearer nope"])
             #expect(invalid.status == 401)
             #expect(invalid.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
-            let machine = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))
+            let machine = try await server.clientCredentials("jwt-app")
             let token = try #require(machine.json["access_token"] as? String)
             let noOpenID = try await server.raw("/userinfo", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect(noOpenID.status == 403)

@@ -11,8 +11,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aJWTAccessTokenFollowsRFC9068AndVerifiesAgainstJWKS(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            let response = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))
+            let response = try await server.clientCredentials("jwt-app")
             #expect(response.status == 200)
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.json["token_type"] as? String == "Bearer")
@@ -161,14 +160,12 @@ import Testing
                 return [.updateApp(before: app, after: blocked), .updateUser(before: alice, after: inactive)]
             }
 
-            let blockedResponse = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("jwt-app", secret))
+            let blockedResponse = try await server.clientCredentials("jwt-app")
             #expect(blockedResponse.status == 401)
             #expect(blockedResponse.json["reason"] as? String == "app_blocked")
             #expect(blockedResponse.json["error_description"] as? String == "this app is blocked by admin")
 
-            let inactiveResponse = try await server.post(
-                "/token", ["grant_type": "client_credentials"], basic: ("opaque-app", secret))
+            let inactiveResponse = try await server.clientCredentials("opaque-app")
             #expect(inactiveResponse.status == 400)
             #expect(inactiveResponse.json["error"] as? String == "invalid_grant")
             #expect(inactiveResponse.json["reason"] as? String == "user_inactive")

@@ -8,15 +8,13 @@ import Testing
 /// authorization are refused with the exact reason, the admin grants the profile, and access returns at once,
 /// with no consent page.
 @Suite struct PermittedUsersTests {
-    let secret = ServerFixture.secret
 
     @Test(arguments: TestBackend.available)
     func flippingToAdminApprovedRefusesAtOnceAndAProfileGrantRestoresAccessAtOnce(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
             let browser = Browser(client: server.client)
             let refresh = try await connect(server, browser)
-            let refreshed = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("jwt-app", secret))
+            let refreshed = try await server.refresh(refresh)
             let current = try #require(refreshed.json["refresh_token"] as? String)
 
             // The admin switches the app to admin-approved: alice's profile does not grant it.
@@ -26,8 +24,7 @@ import Testing
                 approvedOnly.permittedUsers = .adminApprovedPreauthorized
                 return [.updateApp(before: app, after: approvedOnly)]
             }
-            let refused = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": current], basic: ("jwt-app", secret))
+            let refused = try await server.refresh(current)
             #expect(refused.status == 400)
             #expect(refused.json["error"] as? String == "invalid_grant")
             #expect(refused.json["reason"] as? String == "user_not_admin_approved")
@@ -39,8 +36,7 @@ import Testing
 
             // The admin enables alice's profile on the app: the same refresh token works again, at once.
             try await server.grantAdminProfile("jwt-app")
-            let restored = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": current], basic: ("jwt-app", secret))
+            let restored = try await server.refresh(current)
             #expect(restored.status == 200, "\(restored.json)")
             // She reconnects with no consent page: straight back to the app with a code.
             let again = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "consent"]))
@@ -69,9 +65,7 @@ func connect(_ server: ServerFixture, _ browser: Browser) async throws -> String
                 of: try #require(directory.app(clientID: "jwt-app")), user: directory.user(named: "alice"),
                 actor: AuditActor(name: "t"), at: Date())
             #expect(revoked == 1)
-            let refused = try await server.post(
-                "/token", ["grant_type": "refresh_token", "refresh_token": refresh],
-                basic: ("jwt-app", ServerFixture.secret))
+            let refused = try await server.refresh(refresh)
             #expect(refused.json["reason"] as? String == "refresh_token_revoked")
             #expect(refused.json["error_description"] as? String == "refresh token was revoked")
             let events = try await server.store.auditEvents(AuditQuery(targetType: "connected-app"))

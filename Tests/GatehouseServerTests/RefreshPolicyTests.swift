@@ -7,7 +7,6 @@ import Testing
 /// The refresh-token policies over HTTP, with the server's clock moved by hand: each is checked on every use, as
 /// it stands then.
 @Suite struct RefreshPolicyTests {
-    let secret = ServerFixture.secret
     static let hour: TimeInterval = 3_600
 
     /// Runs a server on a hand-moved clock, sets jwt-app's policy, and connects alice; returns her refresh token.
@@ -30,21 +29,15 @@ import Testing
         }
     }
 
-    func refresh(_ server: ServerFixture, _ token: String) async throws -> (status: Int, json: [String: Any]) {
-        let response = try await server.post(
-            "/token", ["grant_type": "refresh_token", "refresh_token": token], basic: ("jwt-app", secret))
-        return (response.status, response.json)
-    }
-
     @Test(arguments: TestBackend.available)
     func expireAfterEndsTheGrantAFixedTimeAfterItWasMade(backend: TestBackend) async throws {
         try await withConnectedAlice(backend, policy: .expireAfter(PolicyDuration(seconds: 3_600))) {
             server, clock, refreshToken in
             clock.advance(by: 59 * 60)
-            let fine = try await refresh(server, try #require(refreshToken))
+            let fine = try await server.refresh(try #require(refreshToken))
             #expect(fine.status == 200)
             clock.advance(by: 2 * 60)
-            let expired = try await refresh(server, try #require(fine.json["refresh_token"] as? String))
+            let expired = try await server.refresh(try #require(fine.json["refresh_token"] as? String))
             #expect(expired.status == 400)
             #expect(expired.json["reason"] as? String == "refresh_token_expired")
             #expect(expired.json["error_description"] as? String == "expired refresh token")
@@ -58,12 +51,12 @@ import Testing
             var token = try #require(refreshToken)
             for _ in 0..<3 {  // 75 minutes in all, never 30 without use
                 clock.advance(by: 25 * 60)
-                let used = try await refresh(server, token)
+                let used = try await server.refresh(token)
                 #expect(used.status == 200, "\(used.json)")
                 token = try #require(used.json["refresh_token"] as? String)
             }
             clock.advance(by: 31 * 60)
-            #expect(try await refresh(server, token).json["reason"] as? String == "refresh_token_expired")
+            #expect(try await server.refresh(token).json["reason"] as? String == "refresh_token_expired")
         }
     }
 
@@ -80,7 +73,7 @@ import Testing
     {
         try await withConnectedAlice(backend, policy: .validUntilRevoked) { server, clock, refreshToken in
             clock.advance(by: 400 * 24 * Self.hour)
-            let later = try await refresh(server, try #require(refreshToken))
+            let later = try await server.refresh(try #require(refreshToken))
             #expect(later.status == 200, "\(later.json)")
             // The admin tightens the policy: the token issued under the old one is held to the new one.
             try await server.updateApp("jwt-app") {
@@ -88,7 +81,7 @@ import Testing
             }
             clock.advance(by: 11 * 60)
             let token = try #require(later.json["refresh_token"] as? String)
-            #expect(try await refresh(server, token).json["reason"] as? String == "refresh_token_expired")
+            #expect(try await server.refresh(token).json["reason"] as? String == "refresh_token_expired")
         }
     }
 
@@ -97,15 +90,15 @@ import Testing
         try await withConnectedAlice(backend, policy: .validUntilRevoked) { server, clock, refreshToken in
             let first = try #require(refreshToken)
             clock.advance(by: 60)
-            let rotated = try await refresh(server, first)
+            let rotated = try await server.refresh(first)
             let second = try #require(rotated.json["refresh_token"] as? String)
             #expect(second != first)
-            let reused = try await refresh(server, first)
+            let reused = try await server.refresh(first)
             #expect(reused.json["reason"] as? String == "refresh_token_reused")
             #expect(
                 reused.json["error_description"] as? String
                     == "refresh token was already used; its grant has been revoked")
-            let afterReuse = try await refresh(server, second)
+            let afterReuse = try await server.refresh(second)
             #expect(afterReuse.json["reason"] as? String == "refresh_token_revoked")
             #expect(afterReuse.json["error_description"] as? String == "refresh token was revoked")
         }
