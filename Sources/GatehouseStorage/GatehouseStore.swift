@@ -88,9 +88,10 @@ public final class GatehouseStore: Sendable {
     // MARK: Grants
 
     /// Revokes every live grant of `app` (of one user's, when `user` is given): the grants end, the app's opaque
-    /// access tokens for them are deleted, and the approvals go too, so a self-authorize app asks again. Revoking every
-    /// grant also sets the app's `tokensNotBefore`, so that its JWT access tokens issued until now are refused at
-    /// introspection (moving the directory version, so every node learns it). One transaction, one audit event.
+    /// access tokens for them are deleted, and the approvals go too, so a self-authorize app asks again. So that JWT
+    /// access tokens issued until now are refused at introspection too, revoking every grant sets the app's
+    /// `tokensNotBefore` (moving the directory version), and revoking one user's records the time with the approvals
+    /// (moving their counter); every node learns either. One transaction, one audit event.
     /// Returns how many grants ended.
     @discardableResult
     public func revokeGrants(of app: ConnectedApp, user: User?, actor: AuditActor, at now: Date) async throws -> Int {
@@ -108,7 +109,7 @@ public final class GatehouseStore: Sendable {
                 """
             ).all().count
             try await db.raw("DELETE FROM access_tokens WHERE app_id = \(bind: appID) \(userFilter)").run()
-            try await ApprovalRepository.remove(app: app.id, user: user?.id, in: db, kind: kind)
+            try await ApprovalRepository.remove(app: app.id, user: user?.id, at: now, in: db, kind: kind)
             if user == nil {
                 try await db.raw(
                     "UPDATE connected_apps SET tokens_not_before = \(bind: time) WHERE id = \(bind: appID)"

@@ -173,3 +173,27 @@ import Testing
         }
     }
 }
+
+/// Revoking one user's grants of an app reaches that user's JWT access tokens too: introspection refuses the ones
+/// issued before the revocation, on every node (the revocation travels with the approvals).
+@Suite struct RevokeUserGrantsTests {
+    @Test(arguments: TestBackend.available)
+    func revokingOneUsersGrantsKillsTheirJWTsAtIntrospection(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let jwt = try #require(try await server.clientCredentials("jwt-app").json["access_token"] as? String)
+            let appOwn = try await server.clientCredentials("opaque-app")
+            #expect(try await server.isActive(jwt))
+            try await Task.sleep(for: .milliseconds(1_100))  // iat has whole seconds
+            let directory = try await server.store.loadDirectory()
+            try await server.store.revokeGrants(
+                of: try #require(directory.app(clientID: "jwt-app")), user: directory.user(named: "alice"),
+                actor: AuditActor(name: "t"), at: Date())
+            try await waitUntil { try await server.isActive(jwt) == false }
+            // Another app's tokens for alice are untouched; a token issued after the revocation is good.
+            #expect(try await server.isActive(try #require(appOwn.json["access_token"] as? String)))
+            try await Task.sleep(for: .milliseconds(1_100))
+            let fresh = try #require(try await server.clientCredentials("jwt-app").json["access_token"] as? String)
+            #expect(try await server.isActive(fresh))
+        }
+    }
+}

@@ -67,6 +67,7 @@ import Testing
             try await other.revokeGrants(of: app, user: alice, actor: AuditActor(name: "t"), at: Date())
             await other.close()
             try await waitFor { approvals.current.approval(user: alice.id, app: app.id) == nil }
+            #expect(approvals.current.grantsRevoked(user: alice.id, app: app.id) != nil)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Every user's approvals of self-authorize apps, held in memory so that the access decision reads them without a
-/// database query.
+/// Every user's approvals of self-authorize apps, and when an admin last revoked a user's grants of an app, held in
+/// memory so that request paths read them without a database query.
 public struct ApprovalBook: Sendable, Equatable {
     private struct Key: Hashable {
         var user: UserID
@@ -9,10 +9,18 @@ public struct ApprovalBook: Sendable, Equatable {
     }
 
     private var approvals: [Key: Approval] = [:]
+    private var revocations: [Key: Date] = [:]
 
-    public init(_ approvals: [Approval] = []) {
+    public init(_ approvals: [Approval] = [], revocations: [(user: UserID, app: ConnectedAppID, at: Date)] = []) {
         for approval in approvals { self.approvals[Key(user: approval.user, app: approval.app)] = approval }
+        for revocation in revocations {
+            self.revocations[Key(user: revocation.user, app: revocation.app)] = revocation.at
+        }
     }
+
+    /// When an admin last revoked `user`'s grants of `app`: tokens of that user for that app issued before it are
+    /// dead, JWT access tokens included.
+    public func grantsRevoked(user: UserID, app: ConnectedAppID) -> Date? { revocations[Key(user: user, app: app)] }
 
     public var count: Int { approvals.count }
 
@@ -32,8 +40,13 @@ public struct ApprovalBook: Sendable, Equatable {
         return merged
     }
 
-    /// Forgets the approvals of `app`, by `user` only when given.
-    public mutating func remove(app: ConnectedAppID, user: UserID? = nil) {
+    /// Forgets the approvals of `app`, by `user` only when given; with a user, records when their grants ended.
+    public mutating func remove(app: ConnectedAppID, user: UserID? = nil, at time: Date? = nil) {
         approvals = approvals.filter { key, _ in key.app != app || (user != nil && key.user != user) }
+        if let user, let time { revocations[Key(user: user, app: app)] = time }
+    }
+
+    public static func == (lhs: ApprovalBook, rhs: ApprovalBook) -> Bool {
+        lhs.approvals == rhs.approvals && lhs.revocations == rhs.revocations
     }
 }

@@ -41,7 +41,13 @@ struct TokenInspector: Sendable {
         -> TokenInspection
     {
         guard let found = try await find(token, hint: hint) else { return .inactive }
-        if found.app.predatesRevocation(found.issuedAt) { return .inactive }
+        if found.app.predatesRevocation(found.issuedAt) { return .inactive }  // revoke-all
+        if let user = found.user,
+            let revoked = services.approvals.current.grantsRevoked(user: user.id, app: found.app.id),
+            (found.issuedAt ?? .distantPast) < revoked
+        {
+            return .inactive  // this user's grants of the app were revoked after the token was issued
+        }
         let decision = services.decide(user: found.user, app: found.app, flow: flow, clientIP: clientIP)
         guard let refusal = decision.refusal else { return .active(found) }
         services.loginHistory.record(

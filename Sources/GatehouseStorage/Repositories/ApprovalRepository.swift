@@ -30,9 +30,21 @@ enum ApprovalRepository {
     }
 
     /// Deletes the approvals of an app (of one user's, when given), inside the caller's transaction.
-    static func remove(app: ConnectedAppID, user: UserID?, in db: any SQLDatabase, kind: DatabaseKind) async throws {
+    /// With a user, also records when their grants of the app ended (their JWTs issued before are then refused).
+    static func remove(
+        app: ConnectedAppID, user: UserID?, at time: Date, in db: any SQLDatabase, kind: DatabaseKind
+    ) async throws {
         let userFilter: SQLQueryString = user.map { "AND user_id = \(bind: $0.rawValue)" } ?? ""
         try await db.raw("DELETE FROM approvals WHERE app_id = \(bind: app.rawValue) \(userFilter)").run()
+        if let user {
+            try await db.raw(
+                """
+                INSERT INTO grant_revocations (user_id, app_id, revoked_at)
+                VALUES (\(bind: user.rawValue), \(bind: app.rawValue), \(bind: Timestamp.milliseconds(time)))
+                ON CONFLICT (user_id, app_id) DO UPDATE SET revoked_at = excluded.revoked_at
+                """
+            ).run()
+        }
         try await bump(in: db, kind: kind)
     }
 
@@ -46,7 +58,15 @@ enum ApprovalRepository {
                 scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
                 approvedAt: try row.date("approved_at"))
         }
-        return (ApprovalBook(approvals), version)
+        let revocations = try await db.raw("SELECT user_id, app_id, revoked_at FROM grant_revocations").all().map {
+            row in
+            (
+                user: UserID(rawValue: try row.value("user_id")),
+                app: ConnectedAppID(rawValue: try row.value("app_id")),
+                at: try row.date("revoked_at")
+            )
+        }
+        return (ApprovalBook(approvals, revocations: revocations), version)
     }
 
     static func version(in db: any SQLDatabase) async throws -> Int64 {

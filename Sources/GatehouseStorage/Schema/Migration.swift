@@ -44,7 +44,9 @@ struct SchemaDialect: Sendable {
 /// Applies pending migrations in order, each in its own transaction. Safe to run from several processes at
 /// once: PostgreSQL serializes on an advisory lock, SQLite on its write lock.
 public enum Migrator {
-    static let all: [Migration] = [Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema]
+    static let all: [Migration] = [
+        Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema, Migrations.revocationSchema,
+    ]
 
     /// The newest schema version this build knows.
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

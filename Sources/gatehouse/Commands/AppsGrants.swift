@@ -10,8 +10,10 @@ struct RevokeAppGrants: AsyncParsableCommand {
         abstract: "End every grant of an app, or one user's grants of it.",
         discussion: """
             Refresh tokens of the revoked grants are refused from now on (reason refresh_token_revoked), opaque
-            access tokens stop working at once, and the users must authorize again. JWT access tokens already issued
-            cannot be recalled: they lapse at their expiry (the app's accessTokenLifetime).
+            access tokens stop working at once, approvals are withdrawn (a self-authorize app asks again), and the
+            users must authorize again. JWT access tokens issued until now are refused by introspection on every
+            node; a resource server that checks them offline accepts them until they expire (the app's
+            accessTokenLifetime, 5 minutes by default).
             """)
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The app (name or client id).") var app: String
