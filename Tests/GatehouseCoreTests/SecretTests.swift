@@ -20,6 +20,11 @@ import Testing
         #expect(hasher.verify("deduper-secret-0123456789", against: hash))
         #expect(!hasher.verify("deduper-secret-0123456788", against: hash))
         #expect(hasher.isOwnHash(hash))
+        // Truncated, extended or altered stored hashes never match.
+        let flipped = String(hash.dropLast()) + (hash.hasSuffix("0") ? "1" : "0")
+        for stored in [String(hash.dropLast()), hash + "0", flipped, "", "hmac-sha256:x:y"] {
+            #expect(!hasher.verify("deduper-secret-0123456789", against: stored))
+        }
     }
 
     @Test func hashesFromAnotherMasterKeyNeverMatch() throws {

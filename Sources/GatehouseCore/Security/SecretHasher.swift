@@ -10,11 +10,15 @@ import Foundation
 public struct SecretHasher: Sendable {
     private let key: SymmetricKey
     public let keyID: String
+    /// `hmac-sha256:<key id>:`, the part of every own hash before the digest.
+    private let prefix: [UInt8]
     private static let scheme = "hmac-sha256"
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public init(masterKey: MasterKey) {
         self.key = masterKey.derivedKey(purpose: "client-secret-hash")
         self.keyID = masterKey.keyID
+        self.prefix = Array("\(Self.scheme):\(masterKey.keyID):".utf8)
     }
 
     /// `hmac-sha256:<key id>:<hex digest>`.
@@ -23,9 +27,21 @@ public struct SecretHasher: Sendable {
         return "\(Self.scheme):\(keyID):\(Data(mac).hexString)"
     }
 
-    /// Whether `secret` matches `storedHash`, compared in constant time.
+    /// Whether `secret` matches `storedHash`. The digest is compared in constant time, hex digit by hex digit as
+    /// stored, without building the hash string (this runs on every token request).
     public func verify(_ secret: String, against storedHash: String) -> Bool {
-        constantTimeEquals(Array(hash(secret).utf8), Array(storedHash.utf8))
+        let stored = Array(storedHash.utf8)
+        // The prefix names the scheme and the (public) key id: a mismatch may return early.
+        guard stored.count == prefix.count + 64, stored.starts(with: prefix) else { return false }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key)
+        var difference: UInt8 = 0
+        var index = prefix.count
+        for byte in mac {
+            difference |= stored[index] ^ Self.hexDigits[Int(byte >> 4)]
+            difference |= stored[index + 1] ^ Self.hexDigits[Int(byte & 0x0F)]
+            index += 2
+        }
+        return difference == 0
     }
 
     /// Whether a stored hash was made under this instance's key (a hash from another instance never matches).
