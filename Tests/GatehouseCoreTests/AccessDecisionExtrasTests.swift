@@ -95,6 +95,7 @@ import Testing
 
 /// Who would lose access through a change, before it is made.
 @Suite struct AccessImpactTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
     let sales = Profile(name: "Sales User")
     let ops = Profile(name: "Ops")
 
@@ -118,7 +119,8 @@ import Testing
         // alice has two live grants; bob never used the app; carol uses it but her profile grants it.
         let usage = AppUsage(
             liveGrants: [.init(user: alice.id, app: app.id): 2, .init(user: carol.id, app: app.id): 1])
-        let impact = AccessImpact.of(changes, before: directory, after: directory.applying(changes), usage: usage)
+        let impact = AccessImpact.of(
+            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
         #expect(
             impact.losses == [
                 AccessLoss(user: "alice", app: "Deduper", reason: "user_not_admin_approved", liveGrants: 2)
@@ -136,7 +138,8 @@ import Testing
         var revoked = profile
         revoked.connectedApps = []
         let changes: [DirectoryChange] = [.updateProfile(before: profile, after: revoked)]
-        let impact = AccessImpact.of(changes, before: directory, after: directory.applying(changes), usage: AppUsage())
+        let impact = AccessImpact.of(
+            changes, before: directory, after: directory.applying(changes), usage: AppUsage(), at: now)
         #expect(impact.losses.map(\.user) == [carol.username])
     }
 
@@ -146,7 +149,8 @@ import Testing
         inactive.isActive = false
         let changes: [DirectoryChange] = [.updateUser(before: alice, after: inactive)]
         let usage = AppUsage(approvals: [.init(user: alice.id, app: app.id)])
-        let impact = AccessImpact.of(changes, before: directory, after: directory.applying(changes), usage: usage)
+        let impact = AccessImpact.of(
+            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
         #expect(impact.losses == [AccessLoss(user: "alice", app: "Deduper", reason: "user_inactive", liveGrants: 0)])
     }
 
@@ -157,7 +161,8 @@ import Testing
         ops.connectedApps = [app.id]
         let changes: [DirectoryChange] = [.updateProfile(before: before, after: ops)]
         let usage = AppUsage(approvals: [.init(user: alice.id, app: app.id)])
-        let impact = AccessImpact.of(changes, before: directory, after: directory.applying(changes), usage: usage)
+        let impact = AccessImpact.of(
+            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
         #expect(impact.isEmpty)
         #expect(impact.summary() == "Impact: no user loses access.")
     }

@@ -51,7 +51,9 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
     /// access" to an admin-approved app when pre-authorized; to a self-authorize app when they use it (an approval
     /// or a live grant), since everyone could approve it.
-    public static func of(_ changes: [DirectoryChange], before: Directory, after: Directory, usage: AppUsage)
+    public static func of(
+        _ changes: [DirectoryChange], before: Directory, after: Directory, usage: AppUsage, at time: Date
+    )
         -> AccessImpact
     {
         var candidates: [ConnectedAppID: Set<UserID>] = [:]
@@ -72,7 +74,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
             }
         }
         var losses: [AccessLoss] = []
-        let context = AccessContext(flow: .introspection, time: Date())
+        let context = AccessContext(flow: .introspection, time: time)
         for (appID, users) in candidates {
             guard let appBefore = before.apps[appID] else { continue }
             for userID in users {
