@@ -22,10 +22,6 @@ public struct ApprovalBook: Sendable, Equatable {
     /// dead, JWT access tokens included.
     public func grantsRevoked(user: UserID, app: ConnectedAppID) -> Date? { revocations[Key(user: user, app: app)] }
 
-    public var count: Int { approvals.count }
-
-    public var all: [Approval] { Array(approvals.values) }
-
     public func approval(user: UserID, app: ConnectedAppID) -> Approval? {
         approvals[Key(user: user, app: app)]
     }
@@ -38,15 +34,5 @@ public struct ApprovalBook: Sendable, Equatable {
         if let existing = approvals[key] { merged.scopes = Scopes(existing.scopes.values + approval.scopes.values) }
         approvals[key] = merged
         return merged
-    }
-
-    /// Forgets the approvals of `app`, by `user` only when given; with a user, records when their grants ended.
-    public mutating func remove(app: ConnectedAppID, user: UserID? = nil, at time: Date? = nil) {
-        approvals = approvals.filter { key, _ in key.app != app || (user != nil && key.user != user) }
-        if let user, let time { revocations[Key(user: user, app: app)] = time }
-    }
-
-    public static func == (lhs: ApprovalBook, rhs: ApprovalBook) -> Bool {
-        lhs.approvals == rhs.approvals && lhs.revocations == rhs.revocations
     }
 }
