@@ -57,6 +57,11 @@ public struct GrantContext: Sendable {
 }
 
 extension OAuthError {
+    /// The authorization endpoint's error for a refusal: `access_denied` (RFC 6749 §4.1.2.1), with the reason.
+    public static func accessDenied(_ refusal: AccessRefusal) -> OAuthError {
+        OAuthError(.accessDenied, refusal.description, reason: refusal.reason)
+    }
+
     /// The token endpoint's error for a refusal of the access decision: `invalid_client` for a blocked app (the
     /// client itself may not be used), `invalid_grant` otherwise (RFC 6749 §5.2).
     public static func refusal(_ refusal: AccessRefusal) -> OAuthError {

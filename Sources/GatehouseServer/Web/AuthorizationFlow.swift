@@ -54,7 +54,7 @@ struct AuthorizationFlow: Sendable {
             user: nil, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = appDecision.refusal {
             return fail(
-                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), user: signedIn?.user,
+                .accessDenied(refusal), user: signedIn?.user,
                 decision: appDecision)
         }
         guard let signedIn,
@@ -77,7 +77,7 @@ struct AuthorizationFlow: Sendable {
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
             return fail(
-                OAuthError(.accessDenied, refusal.description, reason: refusal.reason), user: user, decision: decision)
+                .accessDenied(refusal), user: user, decision: decision)
         }
         // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
         if authorization.app.permittedUsers == .adminApprovedPreauthorized {

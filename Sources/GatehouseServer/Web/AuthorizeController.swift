@@ -94,14 +94,10 @@ struct AuthorizeController: Sendable {
         web.throttle.state.withLock { $0.recordSuccess(account: username) }
         guard user.isActive else {
             // No session for an inactive user; the app learns why through the standard redirect.
-            let decision = web.oauth.decide(
-                user: user, app: authorization.app, flow: .authorize, clientIP: address)
+            let decision = web.oauth.decide(user: user, app: authorization.app, flow: .authorize, clientIP: address)
             return flow.refuse(
-                authorization,
-                OAuthError(
-                    .accessDenied, AccessRefusal.userInactive.description,
-                    reason: AccessRefusal.userInactive.reason),
-                user: user, decision: decision, request: request, context: context)
+                authorization, .accessDenied(decision.refusal ?? .userInactive), user: user, decision: decision,
+                request: request, context: context)
         }
         let (session, cookie) = try await web.startSession(for: user)
         var response = try await flow.proceed(
@@ -124,17 +120,13 @@ struct AuthorizeController: Sendable {
         }
         guard form["decision"] == "allow" else {
             return flow.refuse(
-                authorization,
-                OAuthError(
-                    .accessDenied, AccessRefusal.consentDenied.description,
-                    reason: AccessRefusal.consentDenied.reason),
-                user: signedIn.user, request: request, context: context)
+                authorization, .accessDenied(.consentDenied), user: signedIn.user, request: request, context: context)
         }
         let decision = web.oauth.decide(
             user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
             return flow.refuse(
-                authorization, OAuthError(.accessDenied, refusal.description, reason: refusal.reason),
+                authorization, .accessDenied(refusal),
                 user: signedIn.user, decision: decision, request: request, context: context)
         }
         let approval = Approval(
