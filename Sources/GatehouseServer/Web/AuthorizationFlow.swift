@@ -49,17 +49,15 @@ struct AuthorizationFlow: Sendable {
         func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) -> Response {
             refuse(authorization, error, user: user, decision: decision, request: request, context: context)
         }
-        // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.
-        let appDecision = web.oauth.decide(
-            user: nil, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
-        if let refusal = appDecision.refusal {
-            return fail(
-                .accessDenied(refusal), user: signedIn?.user,
-                decision: appDecision)
-        }
         guard let signedIn,
             freshLogin || !authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
         else {
+            // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.
+            let appDecision = web.oauth.decide(
+                user: nil, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+            if let refusal = appDecision.refusal {
+                return fail(.accessDenied(refusal), user: signedIn?.user, decision: appDecision)
+            }
             if authorization.prompt.contains(.none) {
                 return fail(
                     OAuthError(.loginRequired, "the user is not signed in", reason: "login_required"),
@@ -76,8 +74,7 @@ struct AuthorizationFlow: Sendable {
         let decision = web.oauth.decide(
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            return fail(
-                .accessDenied(refusal), user: user, decision: decision)
+            return fail(.accessDenied(refusal), user: user, decision: decision)
         }
         // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
         if authorization.app.permittedUsers == .adminApprovedPreauthorized {
