@@ -165,3 +165,46 @@ import Testing
         }
     }
 }
+
+/// Admins list approvals and withdraw them with the user's grants.
+@Suite struct ApprovalsCommandTests {
+    @Test(arguments: TestBackend.available)
+    func approvalsAreListedAndWithdrawnWithTheGrants(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            let config = """
+                profiles:
+                  - {name: Sales User}
+                users:
+                  - {username: alice, email: alice@example.com, profile: Sales User}
+                connectedApps:
+                  - {name: Deduper, clientId: deduper, callbackUrls: ["https://d.example/cb"], scopes: [openid, api]}
+                """
+            #expect(try cli.run(["apply", "-"], input: config).status == 0)
+            #expect(try cli.run(["approvals"]).stdout == "No approvals.\n")
+            let store = try await GatehouseStore.open(cli.database.location)
+            do {
+                let directory = try await store.loadDirectory()
+                try await SQLSessionStore(store: store).recordApproval(
+                    Approval(
+                        user: try #require(directory.user(named: "alice")).id,
+                        app: try #require(directory.app(named: "Deduper")).id, scopes: Scopes(["openid", "api"]),
+                        approvedAt: Date()))
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+
+            let listed = try cli.run(["approvals", "--app", "deduper"])
+            #expect(listed.stdout.hasPrefix("Deduper\talice\topenid api\t"))
+            let json = try cli.run(["approvals", "--user", "alice", "--json"])
+            let views = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            #expect(views.first?["scopes"] as? String == "openid api")
+            let explained = try cli.run(["access", "explain", "--user", "alice", "--app", "Deduper"])
+            #expect(explained.stdout.contains("alice approved Deduper for openid api"))
+
+            #expect(try cli.run(["apps", "revoke-grants", "Deduper", "--user", "alice"]).status == 0)
+            #expect(try cli.run(["approvals", "--user", "alice"]).stdout == "No approvals.\n")
+        }
+    }
+}

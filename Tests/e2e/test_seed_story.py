@@ -102,6 +102,7 @@ def test_the_seed_story_end_to_end(gatehouse):
     refreshed = app.refresh(tokens["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     refresh_token = refreshed.json()["refresh_token"]
+    assert gatehouse.cli("approvals", "--app", "Deduper").startswith("Deduper\talice\topenid offline_access api\t")
 
     # 2. The admin previews, then flips the app to admin-approved: alice would lose access, and does.
     preview = gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized",

@@ -22,6 +22,9 @@ public struct ApprovalBook: Sendable, Equatable {
     /// dead, JWT access tokens included.
     public func grantsRevoked(user: UserID, app: ConnectedAppID) -> Date? { revocations[Key(user: user, app: app)] }
 
+    /// Every approval on record, in no particular order.
+    public var all: [Approval] { Array(approvals.values) }
+
     public func approval(user: UserID, app: ConnectedAppID) -> Approval? {
         approvals[Key(user: user, app: app)]
     }
