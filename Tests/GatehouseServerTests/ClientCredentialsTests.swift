@@ -14,6 +14,7 @@ import Testing
             let response = try await server.clientCredentials("jwt-app")
             #expect(response.status == 200)
             #expect(response.headers[.cacheControl] == "no-store")
+            #expect(response.headers[HTTPField.Name("Pragma") ?? .cacheControl] == "no-cache")
             #expect(response.json["token_type"] as? String == "Bearer")
             #expect(response.json["scope"] as? String == "profile email api", "no scope asked: the app's defaults")
             #expect(response.json["refresh_token"] == nil)

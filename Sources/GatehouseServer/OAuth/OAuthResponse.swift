@@ -9,8 +9,10 @@ import Logging
 /// §5.2's shape plus Gatehouse's `reason` and `trace_id`.
 enum OAuthResponse {
     static func json(_ object: JSONObject, status: HTTPResponse.Status = .ok) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8", .cacheControl: "no-store"]
-        if let pragma = HTTPField.Name("Pragma") { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
+        // Pragma for HTTP/1.0 caches; the header name is validated once (HTML.swift), not per response.
+        let headers: HTTPFields = [
+            .contentType: "application/json;charset=UTF-8", .cacheControl: "no-store", .pragma: "no-cache",
+        ]
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: object.serialized)))
     }
