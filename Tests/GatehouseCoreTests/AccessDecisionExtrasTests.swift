@@ -34,6 +34,17 @@ import Testing
             in: directory)
         #expect(allowed.isAllowed)
         #expect(allowed.checks.last?.detail == "alice approved Deduper for api")
+
+        let explanation = AccessExplanation.explain(
+            user: alice, app: app, context: AccessContext(flow: .jwtBearer, time: start), in: directory)
+        #expect(
+            explanation.summary
+                == "have alice connect Deduper once through its sign-in page and approve it, or make Deduper admin-approved and pre-authorize alice"
+        )
+        #expect(
+            explanation.remedies.compactMap(\.command) == [
+                "gatehouse apps set-policy Deduper --permitted-users admin-approved-preauthorized"
+            ])
     }
 
     @Test(arguments: [AccessFlow.authorize, .clientCredentials, .codeExchange, .refresh, .introspection, .userinfo])

@@ -3,7 +3,8 @@ import Foundation
 /// One change that would grant access, in words and as the command that makes it.
 public struct AccessRemedy: Sendable, Equatable, Codable {
     public var description: String
-    public var command: String
+    /// The admin command that makes the change; nil when only the user can (approving on the consent page).
+    public var command: String?
 }
 
 /// The decision for a user and an app, every check made, and the exact changes that would grant access.
@@ -69,7 +70,7 @@ public struct AccessExplanation: Sendable, Equatable {
                 AccessRemedy(
                     description:
                         "have \(user.username) connect \(app.name) once through its sign-in page and approve it",
-                    command: "(no admin command: the user approves the app on its consent page)"),
+                    command: nil),
                 AccessRemedy(
                     description: "make \(app.name) admin-approved and pre-authorize \(user.username)",
                     command: "gatehouse apps set-policy \(appArgument) --permitted-users admin-approved-preauthorized"),

@@ -55,7 +55,7 @@ func printExplanation(_ explanation: AccessExplanation) {
     for check in decision.checks { print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
     if !explanation.remedies.isEmpty {
         print("to grant access: \(explanation.summary)")
-        for remedy in explanation.remedies { print("  \(remedy.command)") }
+        for command in explanation.remedies.compactMap(\.command) { print("  \(command)") }
     }
 }
 
