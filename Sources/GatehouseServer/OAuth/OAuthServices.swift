@@ -26,15 +26,19 @@ struct OAuthServices: Sendable {
         return table
     }
 
-    func grantContext(clientIP: String?, attempt: LoginAttempt) -> GrantContext {
+    /// The context a grant handler decides in: the same directory snapshot the client was authenticated against.
+    func grantContext(directory: Directory, clientIP: String?, attempt: LoginAttempt) -> GrantContext {
         GrantContext(
-            directory: directory.current, approvals: approvals.current, keys: keys.current, now: now(), issuer: issuer,
+            directory: directory, approvals: approvals.current, keys: keys.current, now: now(), issuer: issuer,
             store: tokens, clientIP: clientIP, attempt: attempt)
     }
 
-    /// The access decision for `user` and `app` as it stands now, with the user's approval from memory.
-    func decide(user: User?, app: ConnectedApp, flow: AccessFlow, clientIP: String?) -> AccessDecision {
-        let approval = user.flatMap { approvals.current.approval(user: $0.id, app: app.id) }
+    /// The access decision for `user` and `app` as it stands now, with the user's approval from memory (from
+    /// `book` when the caller already holds the approvals).
+    func decide(
+        user: User?, app: ConnectedApp, flow: AccessFlow, clientIP: String?, approvals book: ApprovalBook? = nil
+    ) -> AccessDecision {
+        let approval = user.flatMap { (book ?? approvals.current).approval(user: $0.id, app: app.id) }
         return AccessPolicy.decide(
             user: user, app: app,
             context: AccessContext(flow: flow, time: now(), clientIP: clientIP, approval: approval),

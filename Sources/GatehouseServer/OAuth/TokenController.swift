@@ -25,7 +25,8 @@ struct TokenController: Sendable {
                     app = directory.app(clientID: presented.clientID)
                     let client = try services.authenticator.authenticate(presented, in: directory)
                     app = client
-                    return OAuthResponse.json(try await grant(form, app: client, attempt: attempt, clientIP: clientIP))
+                    return OAuthResponse.json(
+                        try await grant(form, app: client, directory: directory, attempt: attempt, clientIP: clientIP))
                 } catch let error as OAuthError {
                     if let flow {
                         services.loginHistory.record(
@@ -47,9 +48,9 @@ struct TokenController: Sendable {
     }
 
     /// Hands an authenticated request to its grant type's handler.
-    private func grant(_ form: [String: String], app: ConnectedApp, attempt: LoginAttempt, clientIP: String?)
-        async throws -> JSONObject
-    {
+    private func grant(
+        _ form: [String: String], app: ConnectedApp, directory: Directory, attempt: LoginAttempt, clientIP: String?
+    ) async throws -> JSONObject {
         guard let grantType = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
         guard let handler = services.grantHandlers[grantType] else {
             throw OAuthError(.unsupportedGrantType, "grant_type \(grantType) is not supported")
@@ -59,7 +60,8 @@ struct TokenController: Sendable {
                 .unauthorizedClient, "this app may not use the \(grantType) grant", reason: "grant_type_not_enabled")
         }
         return try await handler.handle(
-            TokenRequest(form), app: app, context: services.grantContext(clientIP: clientIP, attempt: attempt))
+            TokenRequest(form), app: app,
+            context: services.grantContext(directory: directory, clientIP: clientIP, attempt: attempt))
     }
 }
 

@@ -42,19 +42,21 @@ struct TokenInspector: Sendable {
     {
         guard let found = try await find(token, hint: hint) else { return .inactive }
         if found.app.predatesRevocation(found.issuedAt) { return .inactive }  // revoke-all
-        if let user = found.user,
-            let revoked = services.approvals.current.grantsRevoked(user: user.id, app: found.app.id),
+        let approvals = services.approvals.current
+        if let user = found.user, let revoked = approvals.grantsRevoked(user: user.id, app: found.app.id),
             (found.issuedAt ?? .distantPast) < revoked
         {
             return .inactive  // this user's grants of the app were revoked after the token was issued
         }
-        let decision = services.decide(user: found.user, app: found.app, flow: flow, clientIP: clientIP)
+        let decision = services.decide(
+            user: found.user, app: found.app, flow: flow, clientIP: clientIP, approvals: approvals)
         guard let refusal = decision.refusal else { return .active(found) }
+        let attempt = LoginAttempt()
+        attempt.note(user: found.user, decision: decision)
         services.loginHistory.record(
-            LoginEvent(
-                occurredAt: services.now(), user: found.user?.id, username: found.user?.username, app: found.app.id,
-                appName: found.app.name, flow: flow, result: .refused, reason: refusal.reason,
-                description: refusal.description, clientIP: clientIP, traceID: traceID, checks: decision.checks))
+            .attempt(
+                flow: flow, app: found.app, attempt: attempt, error: .refusal(refusal), clientIP: clientIP,
+                traceID: traceID, at: services.now()))
         return .refused(found, refusal)
     }
 
