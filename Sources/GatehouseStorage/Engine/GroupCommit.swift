@@ -2,9 +2,8 @@ import SQLKit
 import Synchronization
 
 /// Runs SQLite write transactions in batches ("group commit"): while one batch runs, new transactions queue;
-/// the next batch runs them all between one `BEGIN IMMEDIATE` and one `COMMIT`. Every statement of SQLite
-/// costs a hop to the I/O thread pool, so sharing `BEGIN` and `COMMIT` among many transactions is most of
-/// the write throughput.
+/// the next batch runs them all between one `BEGIN IMMEDIATE` and one `COMMIT`. With `synchronous = FULL` every
+/// `COMMIT` waits for the disk, so sharing it among many transactions is most of the write throughput.
 ///
 /// If any transaction in a batch throws, the batch rolls back and each of its transactions runs again alone,
 /// so one failure never affects another caller: every caller sees exactly the outcome of its own transaction.
@@ -20,11 +19,17 @@ final class GroupCommit: Sendable {
     }
 
     private let state = Mutex(State())
-    private let database: @Sendable () -> any SQLDatabase
+    private let database: any SQLDatabase
+    /// Runs `BEGIN IMMEDIATE`, `COMMIT` or `ROLLBACK`: the statements that may wait (for another process's write
+    /// lock, for the disk), which the store runs where waiting blocks no one.
+    private let control: @Sendable (String) async throws -> Void
     /// The most transactions one batch holds, so a batch's commit never waits too long.
     private let maximumBatch = 64
 
-    init(database: @escaping @Sendable () -> any SQLDatabase) { self.database = database }
+    init(database: any SQLDatabase, control: @escaping @Sendable (String) async throws -> Void) {
+        self.database = database
+        self.control = control
+    }
 
     func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
         async throws
@@ -58,28 +63,28 @@ final class GroupCommit: Sendable {
     }
 
     private func run(_ batch: [Job]) async {
-        let db = database()
+        let db = database
         if batch.count > 1 {
             var results: [any Sendable] = []
             do {
-                try await db.raw("BEGIN IMMEDIATE").run()
+                try await control("BEGIN IMMEDIATE")
                 for job in batch { results.append(try await job.body(db)) }
-                try await db.raw("COMMIT").run()
+                try await control("COMMIT")
                 for (job, result) in zip(batch, results) { job.continuation.resume(returning: result) }
                 return
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? await control("ROLLBACK")
             }
         }
         // One job, or a batch that failed: each alone, with its own outcome.
         for job in batch {
             do {
-                try await db.raw("BEGIN IMMEDIATE").run()
+                try await control("BEGIN IMMEDIATE")
                 let result = try await job.body(db)
-                try await db.raw("COMMIT").run()
+                try await control("COMMIT")
                 job.continuation.resume(returning: result)
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? await control("ROLLBACK")
                 job.continuation.resume(throwing: error)
             }
         }

@@ -1,23 +1,27 @@
 import Foundation
 import Logging
+import NIOPosix
 import SQLKit
-import SQLiteKit
 import Synchronization
 
-/// The embedded default: one SQLite file in WAL mode. One connection writes, its transactions grouped into
-/// batches (``GroupCommit``; each batch `BEGIN IMMEDIATE`, so another process waits on `busy_timeout` instead of
-/// failing); a few more read, in turn, alongside it.
+/// The embedded default: one SQLite file in WAL mode, on connections of Gatehouse's own (``SQLiteHandle``:
+/// statements stay prepared and run on the caller's thread). One connection writes, its transactions grouped into
+/// batches (``GroupCommit``); only taking the write lock (`BEGIN IMMEDIATE`, which waits on `busy_timeout` while
+/// another process writes) and `COMMIT` (which waits for the disk) go to the I/O thread pool. A few more
+/// connections read, in turn, alongside it; they are query-only, so a write can never slip past the writer.
 public final class SQLiteStore: SQLStore {
     public let kind = DatabaseKind.sqlite
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    private let writer: SQLiteHandle
+    private let readers: [SQLiteHandleDatabase]
     private let nextReader = Atomic<Int>(0)
     private let writes: GroupCommit
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
         self.writer = writer
-        self.readers = readers
-        self.writes = GroupCommit { writer.sql() }
+        self.readers = readers.map { SQLiteHandleDatabase(handle: $0, logger: logger) }
+        self.writes = GroupCommit(database: SQLiteHandleDatabase(handle: writer, logger: logger)) { statement in
+            try await NIOThreadPool.singleton.runIfActive { try writer.run(statement, []) { _ in } }
+        }
     }
 
     /// Readers: WAL lets them read while the writer writes.
@@ -26,36 +30,31 @@ public final class SQLiteStore: SQLStore {
     public static func open(path: String) async throws -> SQLiteStore {
         var logger = Logger(label: "gatehouse.sqlite")
         logger.logLevel = .warning
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        var readers: [SQLiteConnection] = []
-        do {
-            try await configure(writer, isWriter: true)
+        let handles = try await NIOThreadPool.singleton.runIfActive {
+            let writer = try SQLiteHandle(path: path)
+            try configure(writer, isWriter: true)
+            var readers: [SQLiteHandle] = []
             for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let reader = try SQLiteHandle(path: path)
+                try configure(reader, isWriter: false)
                 readers.append(reader)
-                try await configure(reader, isWriter: false)
             }
-            return SQLiteStore(writer: writer, readers: readers)
-        } catch {
-            for reader in readers { try? await reader.close() }
-            try? await writer.close()
-            throw error
+            return (writer, readers)
         }
+        return SQLiteStore(writer: handles.0, readers: handles.1, logger: logger)
     }
 
-    private static func configure(_ connection: SQLiteConnection, isWriter: Bool) async throws {
-        let sql = connection.sql()
-        try await sql.raw("PRAGMA busy_timeout = 10000").run()
-        if isWriter { try await sql.raw("PRAGMA journal_mode = WAL").run() }
-        try await sql.raw("PRAGMA synchronous = FULL").run()
-        try await sql.raw("PRAGMA foreign_keys = ON").run()
+    private static func configure(_ handle: SQLiteHandle, isWriter: Bool) throws {
+        var pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
+        pragmas.insert(isWriter ? "PRAGMA journal_mode = WAL" : "PRAGMA query_only = ON", at: 1)
+        for pragma in pragmas { try handle.run(pragma, []) { _ in } }
     }
 
     public func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try await body(readers[index % readers.count].sql())
+        return try await body(readers[index % readers.count])
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
@@ -65,7 +64,7 @@ public final class SQLiteStore: SQLStore {
     }
 
     public func close() async {
-        for reader in readers { try? await reader.close() }
-        try? await writer.close()
+        for reader in readers { reader.handle.close() }
+        writer.close()
     }
 }

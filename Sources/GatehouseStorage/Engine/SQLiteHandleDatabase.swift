@@ -1,0 +1,62 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+
+/// SQLKit's view of a ``SQLiteHandle``: the repositories' SQL runs through it unchanged, on the caller's thread,
+/// with statements kept prepared. Parameters and rows use SQLiteKit's encoder and decoder, as sqlite-nio's
+/// connection did.
+struct SQLiteHandleDatabase: SQLDatabase {
+    let handle: SQLiteHandle
+    let logger: Logger
+
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    /// Statements are not logged: their parameters are token and secret hashes.
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let (sql, binds) = serialize(query)
+        let encoder = SQLiteDataEncoder()
+        try handle.run(sql, try binds.map { try encoder.encode($0) }) { onRow($0) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>
+    {
+        let eventLoop = eventLoop
+        let (sql, binds) = serialize(query)
+        let encoder = SQLiteDataEncoder()
+        return eventLoop.makeCompletedFuture {
+            try handle.run(sql, try binds.map { try encoder.encode($0) }) { onRow($0) }
+        }
+    }
+}
+
+/// One row read by a ``SQLiteHandle``.
+struct SQLiteCells: SQLRow {
+    let columns: [String]
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns }
+
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool { self.value(column) ?? .null == .null }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let value = self.value(column) else { throw MissingColumn(column: column) }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
+    }
+
+    private func value(_ column: String) -> SQLiteData? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+}
+
+/// A row was asked for a column its statement does not return.
+struct MissingColumn: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "no column \(column) in the row" }
+}
