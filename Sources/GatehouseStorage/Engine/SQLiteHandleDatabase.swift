@@ -47,6 +47,12 @@ struct SQLiteCells: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let value = self.value(column) else { throw MissingColumn(column: column) }
+        // Text and integers as themselves (optional or not) skip the Codable decoder: these are nearly all reads.
+        switch value {
+        case .text(let text): if let text = text as? D { return text }
+        case .integer(let integer): if let integer = (Int64(integer) as? D) ?? (Int(integer) as? D) { return integer }
+        default: break
+        }
         return try SQLiteDataDecoder().decode(D.self, from: value)
     }
 
