@@ -61,7 +61,8 @@ public func buildApplication(
         oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottleState(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
-        passwordThreads: PasswordThreads())
+        passwordThreads: PasswordThreads(),
+        dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")))
 
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -70,10 +71,8 @@ public func buildApplication(
     TokenController(services: services).addRoutes(to: router)
     IntrospectionController(services: services).addRoutes(to: router)
     UserinfoController(services: services).addRoutes(to: router)
-    AuthorizeController(
-        web: web, dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: ""))
-    )
-    .addRoutes(to: router)
+    AuthorizeController(web: web).addRoutes(to: router)
+    AccountController(web: web, store: store).addRoutes(to: router)
     LogoutController(web: web).addRoutes(to: router)
     DiscoveryController(
         services: services, endpoints: SupportedEndpoints(hasAuthorization: true, hasUserinfo: true, hasLogout: true)

@@ -149,3 +149,49 @@ def test_an_unverified_callback_gets_an_error_page_not_a_redirect(gatehouse, bro
     browser.get(gatehouse.issuer + "/authorize?" + urlencode(query))
     assert urlparse(browser.current_url).hostname == "127.0.0.1"
     assert "This sign-in link is not valid" in browser.page_source
+
+
+def test_a_user_removes_an_app_on_the_account_page(gatehouse, callback_url, browser):
+    """The consent page's promise: the user can remove the access later, from the account page it links to."""
+    from selenium.webdriver.common.by import By
+
+    gatehouse.cli("apply", "-", stdin=f"""
+users:
+  - {{username: bob, email: bob@example.com, password: bob-password, profile: System Administrator}}
+connectedApps:
+  - name: Deduper
+    clientId: deduper
+    clientSecret: deduper-secret-0123456789
+    callbackUrls: [{callback_url}]
+    scopes: [openid, email, offline_access]
+    requirePkce: false
+""")
+    time.sleep(0.5)
+    query = {"response_type": "code", "client_id": "deduper", "redirect_uri": callback_url,
+             "scope": "openid email offline_access", "state": "s"}
+    browser.get(gatehouse.issuer + "/authorize?" + urlencode(query))
+    browser.find_element(By.ID, "username").send_keys("bob")
+    browser.find_element(By.ID, "password").send_keys("bob-password")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert wait_for(lambda: browser.title == "Allow access · Gatehouse")
+    account_link = browser.find_element(By.LINK_TEXT, "your account page").get_attribute("href")
+    browser.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+    assert wait_for(lambda: Callback.received)
+    tokens = requests.post(gatehouse.issuer + "/token", data={
+        "grant_type": "authorization_code", "code": Callback.received[-1]["code"][0], "redirect_uri": callback_url,
+    }, auth=("deduper", "deduper-secret-0123456789")).json()
+
+    browser.get(account_link)
+    assert wait_for(lambda: browser.title == "Connected apps · Gatehouse")
+    assert "Signed in as bob" in browser.find_element(By.TAG_NAME, "body").text
+    section = browser.find_element(By.XPATH, "//section[h2='Deduper']")
+    assert "See your email address" in section.text
+    screenshot(browser, "account")
+    section.find_element(By.CSS_SELECTOR, "button[aria-label='Remove access for Deduper']").click()
+    assert wait_for(lambda: "Deduper no longer has access to your account." in browser.page_source)
+    assert "No apps have access to your account." in browser.page_source
+
+    refused = requests.post(gatehouse.issuer + "/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+    }, auth=("deduper", "deduper-secret-0123456789"))
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"

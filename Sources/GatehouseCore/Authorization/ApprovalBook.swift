@@ -38,4 +38,12 @@ public struct ApprovalBook: Sendable, Equatable {
         approvals[key] = merged
         return merged
     }
+
+    /// Removes `user`'s approval of `app` and records that their grants of it ended at `time`, as
+    /// revoking their grants in the database does.
+    public mutating func revoke(user: UserID, app: ConnectedAppID, at time: Date) {
+        let key = Key(user: user, app: app)
+        approvals[key] = nil
+        revocations[key] = time
+    }
 }

@@ -9,27 +9,26 @@ import Synchronization
 /// `GET|POST /authorize`, `POST /login`, `POST /consent`.
 struct AuthorizeController: Sendable {
     let web: WebServices
-    let dummyPasswordHash: String
 
     func addRoutes(to router: Router<some RequestContext>) {
         let flow = AuthorizationFlow(web: web)
         // OIDC Core §3.1.2.1: GET with a query, or POST with a form; the same request either way.
         router.get("authorize") { request, context in
-            await page(context) {
+            await Pages.handling(context) {
                 try await authorize(FormBody.decodeAll(request.uri.query ?? ""), request, context, flow: flow)
             }
         }
         router.post("authorize") { request, context in
-            await page(context) {
+            await Pages.handling(context) {
                 let body = try await request.body.collect(upTo: FormBody.limit)
                 return try await authorize(FormBody.decodeAll(String(buffer: body)), request, context, flow: flow)
             }
         }
         router.post("login") { request, context in
-            await page(context) { try await login(request, context, flow: flow) }
+            await Pages.handling(context) { try await login(request, context, flow: flow) }
         }
         router.post("consent") { request, context in
-            await page(context) { try await consent(request, context, flow: flow) }
+            await Pages.handling(context) { try await consent(request, context, flow: flow) }
         }
     }
 
@@ -64,34 +63,22 @@ struct AuthorizeController: Sendable {
             page.status = status
             return page
         }
-        if let until = web.throttle.state.withLock({ $0.retryAfter(account: username, address: address, now: now) }) {
-            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        let user: User
+        switch await web.checkSignIn(username: username, password: password, address: address) {
+        case .throttled(let until):
             flow.record(
                 authorization, user: nil, username: username,
                 error: OAuthError(.accessDenied, "too many failed sign-in attempts", reason: "login_throttled"),
                 decision: nil, request: request, context: context)
-            return retry(
-                "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
-                status: .tooManyRequests)
-        }
-        let user = web.oauth.directory.current.user(named: username)
-        let isValid: Bool
-        if let user, let hash = user.passwordHash {
-            isValid = await web.verifyPassword(password, againstHash: hash)
-        } else {
-            // Hash anyway, so the response time does not reveal which usernames exist.
-            _ = await web.verifyPassword(password, againstHash: dummyPasswordHash)
-            isValid = false
-        }
-        guard let user, isValid else {
-            web.throttle.state.withLock { $0.recordFailure(account: username, address: address, now: now) }
+            return retry(WebServices.retryMessage(until: until, now: now), status: .tooManyRequests)
+        case .incorrect(let known):
             flow.record(
-                authorization, user: user, username: username,
+                authorization, user: known, username: username,
                 error: OAuthError(.accessDenied, "incorrect username or password", reason: "invalid_credentials"),
                 decision: nil, request: request, context: context)
             return retry("Incorrect username or password.", status: .unauthorized)
+        case .correct(let signedIn): user = signedIn
         }
-        web.throttle.state.withLock { $0.recordSuccess(account: username) }
         guard user.isActive else {
             // No session for an inactive user; the app learns why through the standard redirect.
             let decision = web.oauth.decide(user: user, app: authorization.app, flow: .authorize, clientIP: address)
@@ -149,7 +136,7 @@ struct AuthorizeController: Sendable {
         -> Submission
     {
         let form = try await FormBody.parse(request)
-        guard web.isCSRFValid(request, form: form) else { return .respond(expiredForm(context)) }
+        guard web.isCSRFValid(request, form: form) else { return .respond(Pages.expiredForm(traceID: context.id)) }
         switch flow.validate(carried(form), context: context, method: .post) {
         case .respond(let response): return .respond(response)
         case .valid(let authorization): return .valid(form, authorization)
@@ -161,27 +148,5 @@ struct AuthorizeController: Sendable {
         var parameters: [String: [String]] = [:]
         for (name, value) in form where name.hasPrefix("authz.") { parameters[String(name.dropFirst(6))] = [value] }
         return parameters
-    }
-
-    private func expiredForm(_ context: some RequestContext) -> Response {
-        Pages.error(
-            title: "This form has expired",
-            message: "Go back to the app and start signing in again. (The form's security token did not match.)",
-            traceID: context.id, status: .forbidden)
-    }
-
-    /// Runs a page handler; failures become an error page, never a stack trace.
-    private func page(_ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
-        do {
-            return try await body()
-        } catch let error as OAuthError {
-            return Pages.error(title: "Invalid request", message: error.message, traceID: context.id)
-        } catch {
-            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Pages.error(
-                title: "Something went wrong", message: "The server could not complete the request.",
-                traceID: context.id,
-                status: .internalServerError)
-        }
     }
 }

@@ -43,6 +43,9 @@ enum HTML {
             .error { background: #fde8e8; border: 1px solid #c81e1e; padding: .6rem; margin-top: 1rem; }
             .muted { color: #555; font-size: .9rem; }
             ul.scopes li { margin: .3rem 0; }
+            .notice { background: #e8f5e9; border: 1px solid #2e7d32; padding: .6rem; }
+            section.app { border-top: 1px solid #ddd; margin-top: 1.2rem; }
+            h2 { font-size: 1.15rem; margin-bottom: .3rem; }
             </style>
             </head>
             <body>

@@ -11,15 +11,24 @@ enum Pages {
     static func login(appName: String, username: String, error: String?, csrf: String, request: [String: String])
         -> Response
     {
+        signIn(
+            heading: "Sign in to continue to \(HTML.escape(appName))", action: "/login",
+            hidden: HTML.hiddenFields(request), username: username, error: error, csrf: csrf)
+    }
+
+    /// The sign-in form; `heading` and `hidden` are HTML already escaped.
+    static func signIn(heading: String, action: String, hidden: String, username: String, error: String?, csrf: String)
+        -> Response
+    {
         let message = error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? ""
         return HTML.page(
             title: "Sign in",
             body: """
-                <h1>Sign in to continue to \(HTML.escape(appName))</h1>
+                <h1>\(heading)</h1>
                 \(message)
-                <form method="post" action="/login">
+                <form method="post" action="\(action)">
                 <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-                \(HTML.hiddenFields(request))
+                \(hidden)
                 <label for="username">Username</label>
                 <input type="text" id="username" name="username" value="\(HTML.escape(username))" autocomplete="username" autocapitalize="none" required autofocus>
                 <label for="password">Password</label>
@@ -47,7 +56,7 @@ enum Pages {
                 <button type="submit" name="decision" value="allow">Allow</button>
                 <button type="submit" name="decision" value="deny">Deny</button>
                 </form>
-                <p class="muted">You can revoke this later. Deny sends you back to the app without access.</p>
+                <p class="muted">You can remove this access at any time on <a href="/account">your account page</a>. Deny sends you back to the app without access.</p>
                 """)
     }
 
@@ -62,6 +71,28 @@ enum Pages {
                 <p class="muted">Trace id: <code>\(HTML.escape(traceID))</code></p>
                 """,
             status: status)
+    }
+
+    /// A form whose CSRF token did not match its cookie (stale, or posted from another site).
+    static func expiredForm(traceID: String) -> Response {
+        error(
+            title: "This form has expired",
+            message: "Go back to the app and start signing in again. (The form's security token did not match.)",
+            traceID: traceID, status: .forbidden)
+    }
+
+    /// Runs a page handler; failures become an error page, never a stack trace.
+    static func handling(_ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as OAuthError {
+            return Pages.error(title: "Invalid request", message: error.message, traceID: context.id)
+        } catch {
+            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
+            return Pages.error(
+                title: "Something went wrong", message: "The server could not complete the request.",
+                traceID: context.id, status: .internalServerError)
+        }
     }
 
     static func signedOut() -> Response {

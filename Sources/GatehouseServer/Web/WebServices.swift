@@ -18,6 +18,8 @@ struct WebServices: Sendable {
     let idleTimeout: TimeInterval
     let absoluteTimeout: TimeInterval
     let passwordThreads: PasswordThreads
+    /// Verified against when the username is unknown, so response times do not reveal which usernames exist.
+    let dummyPasswordHash: String
 
     static let sessionCookie = "gh_session"
     static let csrfCookie = "gh_csrf"
@@ -66,6 +68,44 @@ struct WebServices: Sendable {
             return false
         }
         return constantTimeEquals(Array(cookie.utf8), Array(field.utf8))
+    }
+
+    /// What a sign-in form's username and password amount to.
+    enum SignInCheck {
+        /// Too many failures for this account or address: try again after the date.
+        case throttled(until: Date)
+        /// Wrong username or password; the user when the username exists.
+        case incorrect(User?)
+        /// The right password (the caller still checks that the user is active).
+        case correct(User)
+    }
+
+    /// Checks a sign-in form against the throttle and the directory, and counts the failure or success.
+    func checkSignIn(username: String, password: String, address: String?) async -> SignInCheck {
+        let now = oauth.now()
+        if let until = throttle.state.withLock({ $0.retryAfter(account: username, address: address, now: now) }) {
+            return .throttled(until: until)
+        }
+        let user = oauth.directory.current.user(named: username)
+        let isValid: Bool
+        if let user, let hash = user.passwordHash {
+            isValid = await verifyPassword(password, againstHash: hash)
+        } else {
+            _ = await verifyPassword(password, againstHash: dummyPasswordHash)
+            isValid = false
+        }
+        guard let user, isValid else {
+            throttle.state.withLock { $0.recordFailure(account: username, address: address, now: now) }
+            return .incorrect(user)
+        }
+        throttle.state.withLock { $0.recordSuccess(account: username) }
+        return .correct(user)
+    }
+
+    /// "Try again in N minutes" for a throttled sign-in.
+    static func retryMessage(until: Date, now: Date) -> String {
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        return "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
     }
 
     /// Verifies a password off the event loop and off the cooperative pool (scrypt takes tens of milliseconds by

@@ -137,3 +137,39 @@ extension GatehouseStore {
         }
     }
 }
+
+extension GatehouseStore {
+    /// The apps `user` has approved or holds unrevoked grants of, for their account page; one entry per app.
+    public func accountAccess(of user: UserID) async throws -> [AccountAccess] {
+        try await sql.read { db in
+            var byApp: [ConnectedAppID: AccountAccess] = [:]
+            for row in try await db.raw(
+                "SELECT app_id, scopes, approved_at FROM approvals WHERE user_id = \(bind: user.rawValue)"
+            ).all() {
+                let app = ConnectedAppID(rawValue: try row.value("app_id"))
+                let approval = Approval(
+                    user: user, app: app, scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                    approvedAt: try row.date("approved_at"))
+                byApp[app] = AccountAccess(
+                    app: app, approval: approval, liveGrants: 0, scopes: approval.scopes, since: approval.approvedAt)
+            }
+            for row in try await db.raw(
+                """
+                SELECT app_id, scopes, created_at FROM grants
+                WHERE user_id = \(bind: user.rawValue) AND revoked_at IS NULL
+                """
+            ).all() {
+                let app = ConnectedAppID(rawValue: try row.value("app_id"))
+                let scopes = Scopes(parameter: try row.value("scopes")) ?? Scopes([])
+                let created = try row.date("created_at")
+                var access =
+                    byApp[app] ?? AccountAccess(app: app, approval: nil, liveGrants: 0, scopes: scopes, since: created)
+                access.liveGrants += 1
+                access.scopes = Scopes(access.scopes.values + scopes.values)
+                access.since = min(access.since, created)
+                byApp[app] = access
+            }
+            return Array(byApp.values)
+        }
+    }
+}
