@@ -20,6 +20,16 @@ extension ServerFixture {
         }
     }
 
+    /// Changes one user and waits until the server has the change.
+    func updateUser(_ username: String, _ change: @escaping @Sendable (inout User) -> Void) async throws {
+        try await commit { directory in
+            let user = try requireValue(directory.user(named: username))
+            var after = user
+            change(&after)
+            return [.updateUser(before: user, after: after)]
+        }
+    }
+
     /// Makes alice's profile (System Administrator) grant `clientID`, pre-authorizing her for it.
     func grantAdminProfile(_ clientID: String) async throws {
         try await commit { directory in

@@ -130,12 +130,7 @@ import Testing
     func aDeactivatedUserCannotSignInToTheAccountPage(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
             try await Flow.setPassword(server, "alice-password")
-            try await server.commit { directory in
-                let alice = try requireValue(directory.user(named: "alice"))
-                var inactive = alice
-                inactive.isActive = false
-                return [.updateUser(before: alice, after: inactive)]
-            }
+            try await server.updateUser("alice") { $0.isActive = false }
             let browser = Browser(client: server.client)
             let token = try csrf(try await browser.get("/account"))
             let refused = try await browser.post(

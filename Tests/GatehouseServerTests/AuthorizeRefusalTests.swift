@@ -30,12 +30,7 @@ import Testing
     func anInactiveUserIsRefusedAfterSigningIn(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            try await server.commit { directory in
-                let alice = try requireValue(directory.user(named: "alice"))
-                var inactive = alice
-                inactive.isActive = false
-                return [.updateUser(before: alice, after: inactive)]
-            }
+            try await server.updateUser("alice") { $0.isActive = false }
             let browser = Browser(client: server.client)
             let refused = try await browser.post(
                 "/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
