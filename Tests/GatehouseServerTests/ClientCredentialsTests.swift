@@ -69,6 +69,15 @@ import Testing
             #expect(after.json["active"] as? Bool == false)
             let unknown = try await server.post("/revoke", ["token": "never-issued"], basic: ("opaque-app", secret))
             #expect(unknown.status == 200, "RFC 7009: unknown tokens answer 200")
+
+            // A public client's id is no credential: it cannot introspect (not even to learn `active: false`).
+            let fresh = try await server.clientCredentials("opaque-app")
+            let publicCaller = try await server.post(
+                "/introspect",
+                ["token": try #require(fresh.json["access_token"] as? String), "client_id": "public-app"])
+            #expect(publicCaller.status == 401)
+            #expect(publicCaller.json["error"] as? String == "invalid_client")
+            #expect(publicCaller.json["active"] == nil)
         }
     }
 
@@ -183,6 +192,9 @@ import Testing
                 #expect(document["introspection_endpoint"] as? String == "http://127.0.0.1:8080/introspect")
                 #expect(document["revocation_endpoint"] as? String == "http://127.0.0.1:8080/revoke")
                 #expect(document["code_challenge_methods_supported"] as? [String] == ["S256"])
+                #expect(
+                    document["introspection_endpoint_auth_methods_supported"] as? [String]
+                        == ["client_secret_basic", "client_secret_post"])
                 let grants = try #require(document["grant_types_supported"] as? [String])
                 #expect(grants.contains("client_credentials"))
             }

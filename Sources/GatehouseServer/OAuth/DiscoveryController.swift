@@ -47,7 +47,9 @@ struct DiscoveryController: Sendable {
         let authMethods = ["client_secret_basic", "client_secret_post", "none"]
         document["token_endpoint_auth_methods_supported"] = .strings(authMethods)
         document["revocation_endpoint_auth_methods_supported"] = .strings(authMethods)
-        document["introspection_endpoint_auth_methods_supported"] = .strings(authMethods)
+        // Introspection is for confidential clients only (resource servers): no `none`.
+        document["introspection_endpoint_auth_methods_supported"] = .strings(
+            authMethods.filter { $0 != "none" })
         document["code_challenge_methods_supported"] = .strings(["S256"])
         document["scopes_supported"] = .strings(["openid", "profile", "email", "offline_access"])
         document["claims_supported"] = .strings([

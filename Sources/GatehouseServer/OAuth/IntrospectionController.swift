@@ -13,7 +13,12 @@ struct IntrospectionController: Sendable {
         router.post("introspect") { request, context in
             await OAuthResponse.handling(context) {
                 let form = try await FormBody.parse(request)
-                _ = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
+                let caller = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
+                // RFC 7662 §2.1 asks for authorization; a public client's id is no secret, so it would make the
+                // endpoint an oracle for anyone's tokens.
+                guard !caller.isPublic else {
+                    throw OAuthError.invalidClient("introspection requires a confidential client with its secret")
+                }
                 let token = try TokenRequest(form).required("token")
                 guard
                     let active = try await inspector.inspect(
