@@ -71,6 +71,7 @@ public func buildApplication(
     TokenController(services: services).addRoutes(to: router)
     IntrospectionController(services: services).addRoutes(to: router)
     UserinfoController(services: services).addRoutes(to: router)
+    OAuthResponse.allowOnlyPost(["token", "introspect", "revoke"], on: router)
     AuthorizeController(web: web).addRoutes(to: router)
     AccountController(web: web, store: store).addRoutes(to: router)
     LogoutController(web: web).addRoutes(to: router)

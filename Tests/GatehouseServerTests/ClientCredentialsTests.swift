@@ -70,6 +70,14 @@ import Testing
             let unknown = try await server.post("/revoke", ["token": "never-issued"], basic: ("opaque-app", secret))
             #expect(unknown.status == 200, "RFC 7009: unknown tokens answer 200")
 
+            for path in ["/token", "/introspect", "/revoke"] {
+                let wrongMethod = try await server.raw(path, method: .get)
+                #expect(wrongMethod.status == 405, "\(path)")
+                #expect(wrongMethod.headers[.allow] == "POST")
+                #expect(wrongMethod.headers[.cacheControl] == "no-store")
+                #expect(wrongMethod.json["error"] as? String == "invalid_request")
+            }
+
             // A public client's id is no credential: it cannot introspect (not even to learn `active: false`).
             let fresh = try await server.clientCredentials("opaque-app")
             let publicCaller = try await server.post(

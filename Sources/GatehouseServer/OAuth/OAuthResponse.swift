@@ -49,4 +49,21 @@ enum OAuthResponse {
                 OAuthError(.serverError, "the server could not complete the request"), traceID: context.id)
         }
     }
+
+    /// Answers every method but POST on the POST-only endpoints with 405 and `Allow: POST` (RFC 9110 §15.5.6), in
+    /// the endpoints' JSON error shape, instead of a bare 404.
+    static func allowOnlyPost(_ paths: [RouterPath], on router: Router<some RequestContext>) {
+        for path in paths {
+            for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch] {
+                router.on(path, method: method) { _, context in
+                    var response = error(
+                        OAuthError(.invalidRequest, "use POST: this endpoint accepts form posts only"),
+                        traceID: context.id)
+                    response.status = .methodNotAllowed
+                    response.headers[.allow] = "POST"
+                    return response
+                }
+            }
+        }
+    }
 }
