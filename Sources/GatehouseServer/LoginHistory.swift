@@ -46,11 +46,12 @@ struct LoginHistoryWriter: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                await flush()
-            }
+        // Only the wait is cut short by a shutdown, never a write in flight: a cancelled write would be retried,
+        // but would log a failure on every ordinary shutdown.
+        while !Task.isCancelled {
+            await cancelWhenGracefulShutdown { try? await Task.sleep(for: interval) }
+            await flush()
+            if Task.isShuttingDownGracefully { break }
         }
         await flush()  // what was recorded while shutting down
     }
