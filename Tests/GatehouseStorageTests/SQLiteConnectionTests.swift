@@ -116,6 +116,35 @@ import Testing
         }
     }
 
+    /// A long read (a directory reload, a CLI listing) keeps one reader busy; short reads meanwhile go to the
+    /// others instead of queueing behind it.
+    @Test func aLongReadDoesNotHoldUpShortOnes() async throws {
+        try await withStore { store, _ in
+            let long = Task.detached {
+                let count = try await store.read { db in
+                    try await db.raw(
+                        """
+                        WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000)
+                        SELECT count(*) AS n FROM c
+                        """
+                    ).first()?.decode(column: "n", as: Int.self)
+                }
+                return (count, ContinuousClock.now)
+            }
+            try await Task.sleep(for: .milliseconds(200))  // the long read has its reader by now
+            for _ in 0..<40 {
+                let one = try await store.read { db in
+                    try await db.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self)
+                }
+                #expect(one == 1)
+            }
+            let shortsDone = ContinuousClock.now
+            let (count, longDone) = try await long.value
+            #expect(count == 5_000_000)
+            #expect(shortsDone < longDone, "the short reads waited for the long one")
+        }
+    }
+
     /// Another process holds the write lock: this store's write waits for it (busy_timeout) without failing, and
     /// meanwhile its reads go on and its callers' threads stay free.
     @Test func aWriteWaitsForAnotherWriterWhileReadsGoOn() async throws {

@@ -10,7 +10,7 @@ import VaporCSQLite
 /// microseconds, less than a hop to a thread pool and back, so only what can wait — taking the write lock while
 /// another process holds it, and `COMMIT`, which waits for the disk — is worth moving off the caller's thread
 /// (``SQLiteStore``). One caller at a time: the connection is behind a lock.
-final class SQLiteHandle: Sendable {
+final class SQLiteHandle: SQLiteStatementRunner {
     private struct Prepared {
         let statement: OpaquePointer
         let columns: [String]
@@ -45,30 +45,40 @@ final class SQLiteHandle: Sendable {
 
     deinit { close() }
 
-    /// Runs one statement with its parameters, handing each row to `onRow` as it is read.
-    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteCells) throws -> Void) throws {
-        try state.withLock { state in
-            guard !state.isClosed else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection closed") }
-            let prepared = try Self.prepared(sql, in: &state)
-            let statement = prepared.statement
-            defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
+    /// Runs one statement with its parameters, handing each row to `onRow` as it is read. Waits while another
+    /// caller uses the connection.
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: @Sendable (SQLiteCells) throws -> Void) throws {
+        try state.withLock { state in try Self.execute(sql, binds, onRow: onRow, in: &state) }
+    }
+
+    /// Runs the statement only if no other caller is using the connection; returns whether it ran.
+    func runIfFree(_ sql: String, _ binds: [SQLiteData], onRow: @Sendable (SQLiteCells) throws -> Void) throws -> Bool {
+        try state.withLockIfAvailable { state in try Self.execute(sql, binds, onRow: onRow, in: &state) } != nil
+    }
+
+    private static func execute(
+        _ sql: String, _ binds: [SQLiteData], onRow: @Sendable (SQLiteCells) throws -> Void, in state: inout State
+    ) throws {
+        guard !state.isClosed else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection closed") }
+        let prepared = try Self.prepared(sql, in: &state)
+        let statement = prepared.statement
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() {
+            try Self.check(Self.bind(value, at: Int32(index + 1), to: statement), state.connection)
+        }
+        while true {
+            let step = sqlite_nio_sqlite3_step(statement)
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else { throw SQLiteFailure(step, state.connection) }
+            var values: [SQLiteData] = []
+            values.reserveCapacity(prepared.columns.count)
+            for column in 0..<Int32(prepared.columns.count) {
+                values.append(Self.value(of: statement, at: column))
             }
-            for (index, value) in binds.enumerated() {
-                try Self.check(Self.bind(value, at: Int32(index + 1), to: statement), state.connection)
-            }
-            while true {
-                let step = sqlite_nio_sqlite3_step(statement)
-                if step == SQLITE_DONE { return }
-                guard step == SQLITE_ROW else { throw SQLiteFailure(step, state.connection) }
-                var values: [SQLiteData] = []
-                values.reserveCapacity(prepared.columns.count)
-                for column in 0..<Int32(prepared.columns.count) {
-                    values.append(Self.value(of: statement, at: column))
-                }
-                try onRow(SQLiteCells(columns: prepared.columns, values: values))
-            }
+            try onRow(SQLiteCells(columns: prepared.columns, values: values))
         }
     }
 
@@ -137,6 +147,32 @@ final class SQLiteHandle: Sendable {
 
     private static func check(_ result: Int32, _ connection: OpaquePointer) throws {
         guard result == SQLITE_OK else { throw SQLiteFailure(result, connection) }
+    }
+}
+
+/// Runs SQLite statements: one connection, or a pool of them (``SQLiteReaders``).
+protocol SQLiteStatementRunner: Sendable {
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: @Sendable (SQLiteCells) throws -> Void) throws
+}
+
+/// The reader connections as one: each statement runs on a reader that is free, so a long read (a directory
+/// reload, a CLI listing) never holds up a short one; only when every reader is busy does it wait, for the next
+/// one in turn. (Reads outside a transaction see each statement's own snapshot either way.)
+final class SQLiteReaders: SQLiteStatementRunner {
+    let handles: [SQLiteHandle]
+    private let next = Atomic<UInt>(0)
+
+    init(_ handles: [SQLiteHandle]) {
+        precondition(!handles.isEmpty, "at least one reader")
+        self.handles = handles
+    }
+
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: @Sendable (SQLiteCells) throws -> Void) throws {
+        let start = Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(handles.count))
+        for offset in 0..<handles.count {
+            if try handles[(start + offset) % handles.count].runIfFree(sql, binds, onRow: onRow) { return }
+        }
+        try handles[start].run(sql, binds, onRow: onRow)
     }
 }
 

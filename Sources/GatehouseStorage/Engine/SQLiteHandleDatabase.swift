@@ -4,11 +4,11 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 
-/// SQLKit's view of a ``SQLiteHandle``: the repositories' SQL runs through it unchanged, on the caller's thread,
-/// with statements kept prepared. Parameters and rows use SQLiteKit's encoder and decoder, as sqlite-nio's
+/// SQLKit's view of a ``SQLiteHandle`` (or of the ``SQLiteReaders``): the repositories' SQL runs through it
+/// unchanged, on the caller's thread, with statements kept prepared. Parameters and rows use SQLiteKit's encoder and decoder, as sqlite-nio's
 /// connection did.
 struct SQLiteHandleDatabase: SQLDatabase {
-    let handle: SQLiteHandle
+    let handle: any SQLiteStatementRunner
     let logger: Logger
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }

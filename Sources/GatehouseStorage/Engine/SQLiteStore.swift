@@ -8,17 +8,19 @@ import Synchronization
 /// statements stay prepared and run on the caller's thread). One connection writes, its transactions grouped into
 /// batches (``GroupCommit``); only taking the write lock (`BEGIN IMMEDIATE`, which waits on `busy_timeout` while
 /// another process writes) and `COMMIT` (which waits for the disk) go to the I/O thread pool. A few more
-/// connections read, in turn, alongside it; they are query-only, so a write can never slip past the writer.
+/// connections read alongside it, each statement on one that is free (``SQLiteReaders``); they are query-only,
+/// so a write can never slip past the writer.
 public final class SQLiteStore: SQLStore {
     public let kind = DatabaseKind.sqlite
     private let writer: SQLiteHandle
-    private let readers: [SQLiteHandleDatabase]
-    private let nextReader = Atomic<Int>(0)
+    private let readers: SQLiteReaders
+    private let reading: SQLiteHandleDatabase
     private let writes: GroupCommit
 
     private init(writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
         self.writer = writer
-        self.readers = readers.map { SQLiteHandleDatabase(handle: $0, logger: logger) }
+        self.readers = SQLiteReaders(readers)
+        self.reading = SQLiteHandleDatabase(handle: self.readers, logger: logger)
         self.writes = GroupCommit(database: SQLiteHandleDatabase(handle: writer, logger: logger)) { statement in
             try await NIOThreadPool.singleton.runIfActive { try writer.run(statement, []) { _ in } }
         }
@@ -53,8 +55,7 @@ public final class SQLiteStore: SQLStore {
     public func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
-        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try await body(readers[index % readers.count])
+        try await body(reading)
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
@@ -64,7 +65,7 @@ public final class SQLiteStore: SQLStore {
     }
 
     public func close() async {
-        for reader in readers { reader.handle.close() }
+        for reader in readers.handles { reader.close() }
         writer.close()
     }
 }
