@@ -104,7 +104,8 @@ let package = Package(
             ],
             path: "Tests/GatehouseTestSupport"
         ),
-        .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore", "GatehouseConfig"]),
+        .testTarget(
+            name: "GatehouseCoreTests", dependencies: ["GatehouseCore", "GatehouseConfig", "GatehouseTestSupport"]),
         .testTarget(
             name: "GatehouseStorageTests",
             dependencies: ["GatehouseCore", "GatehouseConfig", "GatehouseStorage", "GatehouseTestSupport"]

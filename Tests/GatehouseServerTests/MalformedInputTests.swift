@@ -10,52 +10,6 @@ import Testing
 /// a client error or a success, never a 5xx, and the server (one process for the whole run) never traps. The
 /// endpoints' JSON stays JSON.
 @Suite struct MalformedInputTests {
-    /// SplitMix64: small, fast and the same on every machine.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    /// Bytes that parsers trip on: separators, escapes, quotes, dots of a JWT, NUL, and invalid UTF-8.
-    static let awkward: [UInt8] = Array("%&=+.:;,\"\\'{}[]<> \t\r\n-_/?#".utf8) + [0, 0x80, 0xC3, 0xFF, 0xE2]
-
-    static let escapes = ["00", "zz", "C3", "FF", "2", "E2%82", "26", "3D"]
-
-    static func mutate(_ seed: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
-        var bytes = seed
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            switch Int.random(in: 0..<6, using: &random) {
-            case 0 where !bytes.isEmpty:  // replace one byte
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] =
-                    awkward[Int.random(in: 0..<awkward.count, using: &random)]
-            case 1:  // insert one
-                bytes.insert(
-                    awkward[Int.random(in: 0..<awkward.count, using: &random)],
-                    at: Int.random(in: 0...bytes.count, using: &random))
-            case 2 where !bytes.isEmpty:  // truncate
-                bytes.removeLast(Int.random(in: 0...bytes.count, using: &random))
-            case 3 where !bytes.isEmpty:  // repeat a slice
-                let start = Int.random(in: 0..<bytes.count, using: &random)
-                let end = Int.random(in: start...bytes.count, using: &random)
-                bytes.insert(contentsOf: bytes[start..<end], at: end)
-            case 4:  // a percent-escape, valid or not
-                let escape = Array(
-                    "%\(escapes[Int.random(in: 0..<escapes.count, using: &random)])".utf8)
-                bytes.insert(contentsOf: escape, at: Int.random(in: 0...bytes.count, using: &random))
-            default:  // random bytes
-                bytes.insert(
-                    UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
-            }
-        }
-        return bytes
-    }
-
     private func getStatus(_ uri: String, _ server: ServerFixture) async throws -> Int {
         try await server.client.execute(uri: uri, method: .get) { Int($0.status.code) }
     }
@@ -85,16 +39,16 @@ import Testing
                 AuthorizationCodeFlowTests.authorizePath(), "/logout?post_logout_redirect_uri=x&id_token_hint=\(jwt)",
                 "/account?removed=jwt-app",
             ]
-            var random = SeededGenerator(state: 20_261_130)
+            var mutator = Mutator(seed: 20_261_130)
             var failures: [String] = []
             var unsendable = 0
             for round in 0..<250 {
                 for (path, body) in posts {
-                    let mutated = Self.mutate(Array(body.utf8), using: &random)
+                    let mutated = mutator.mutate(Array(body.utf8))
                     var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
                     if round % 3 != 0 {
                         // A header value must stay printable ASCII to be sent at all: mutate within that.
-                        let header = Self.mutate(Array(basic.utf8), using: &random).filter { $0 >= 0x20 && $0 < 0x7F }
+                        let header = mutator.mutate(Array(basic.utf8)).filter { $0 >= 0x20 && $0 < 0x7F }
                         headers[.authorization] = String(
                             decoding: round % 3 == 1 ? Array(basic.utf8) : header, as: UTF8.self)
                     }
@@ -106,7 +60,7 @@ import Testing
                     }
                 }
                 let path = gets[round % gets.count]
-                let query = Self.mutate(Array(path.utf8), using: &random)
+                let query = mutator.mutate(Array(path.utf8))
                     .filter { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }
                 let uri = String(decoding: query, as: UTF8.self)
                 guard uri.hasPrefix("/") else { continue }
