@@ -60,7 +60,7 @@ public func buildApplication(
         now: now)
 
     let web = WebServices(
-        oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottleState(),
+        oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottle(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
         passwordThreads: PasswordThreads(),

@@ -50,4 +50,11 @@ public protocol SessionStore: Sendable {
 
     /// Records an approval, widening an existing one to the union of scopes.
     func recordApproval(_ approval: Approval) async throws
+
+    /// Failed sign-ins per throttle key (``LoginThrottle/Key/value``) since `cutoff`; keys without any are absent.
+    func signInFailures(keys: [String], since cutoff: Date) async throws -> [String: SignInFailures]
+    /// Records one failed sign-in under each key.
+    func recordSignInFailure(keys: [String], at time: Date) async throws
+    /// Forgets a key's failures (an account's, after a successful sign-in).
+    func clearSignInFailures(key: String) async throws
 }

@@ -1,12 +1,12 @@
 import Foundation
 
-/// Limits failed logins per account and per client address, so that passwords cannot be guessed at speed.
-/// A value type with an injected clock; the server keeps one per node behind a lock.
+/// Limits failed sign-ins per account and per client address, so that passwords cannot be guessed at speed.
+/// The failures are kept in the database (``SessionStore``), so every node counts the same ones: behind a load
+/// balancer, an attacker gets no more tries than against one node.
 public struct LoginThrottle: Sendable {
     public var window: TimeInterval
     public var maximumFailuresPerAccount: Int
     public var maximumFailuresPerAddress: Int
-    private var failures: [String: [Date]] = [:]
 
     public init(window: TimeInterval = 900, maximumFailuresPerAccount: Int = 5, maximumFailuresPerAddress: Int = 20) {
         self.window = window
@@ -14,40 +14,40 @@ public struct LoginThrottle: Sendable {
         self.maximumFailuresPerAddress = maximumFailuresPerAddress
     }
 
-    /// When the next attempt may be made, or nil if it may be made now.
-    public mutating func retryAfter(account: String, address: String?, now: Date) -> Date? {
-        let keys =
-            [("account:" + uniquenessKey(account), maximumFailuresPerAccount)]
-            + (address.map { [("address:" + $0, maximumFailuresPerAddress)] } ?? [])
-        for (key, _) in keys { prune(key, now: now) }
-        return keys.compactMap { key, limit -> Date? in
-            guard let times = failures[key], times.count >= limit, let oldest = times.first else { return nil }
-            return oldest.addingTimeInterval(window)
+    /// The key a sign-in's failures count under, with its limit.
+    public struct Key: Sendable, Hashable {
+        /// SHA-256 of `account:<username, case-folded>` or `address:<client IP>`: the database never holds what
+        /// people typed as a username (sometimes their password).
+        public var value: String
+        public var limit: Int
+    }
+
+    /// The account's key, then the address's when there is one.
+    public func keys(account: String, address: String?) -> [Key] {
+        [Key(value: TokenValue.hash("account:" + uniquenessKey(account)), limit: maximumFailuresPerAccount)]
+            + (address.map { [Key(value: TokenValue.hash("address:" + $0), limit: maximumFailuresPerAddress)] } ?? [])
+    }
+
+    /// Failures older than this no longer count.
+    public func cutoff(at now: Date) -> Date { now.addingTimeInterval(-window) }
+
+    /// When the next attempt may be made, given the failures recorded under each key since ``cutoff(at:)``;
+    /// nil when it may be made now. A key at its limit waits until its oldest counted failure leaves the window.
+    public func retryAfter(_ failures: [String: SignInFailures], keys: [Key]) -> Date? {
+        keys.compactMap { key -> Date? in
+            guard let recent = failures[key.value], recent.count >= key.limit else { return nil }
+            return recent.oldest.addingTimeInterval(window)
         }.max()
     }
+}
 
-    public mutating func recordFailure(account: String, address: String?, now: Date) {
-        failures["account:" + uniquenessKey(account), default: []].append(now)
-        if let address { failures["address:" + address, default: []].append(now) }
-    }
+/// The failed sign-ins recorded under one throttle key within the window.
+public struct SignInFailures: Sendable, Equatable {
+    public var count: Int
+    public var oldest: Date
 
-    /// A successful login clears the account's failures (not the address's).
-    public mutating func recordSuccess(account: String) {
-        failures["account:" + uniquenessKey(account)] = nil
-    }
-
-    /// Forgets failures older than the window: for the keys being checked, and for all keys once the table
-    /// grows, so memory stays bounded under a spray of attempts.
-    private mutating func prune(_ key: String, now: Date) {
-        let cutoff = now.addingTimeInterval(-window)
-        if failures.count > 10_000 {
-            failures = failures.compactMapValues { times in
-                let recent = times.filter { $0 > cutoff }
-                return recent.isEmpty ? nil : recent
-            }
-        } else if let times = failures[key] {
-            let recent = times.filter { $0 > cutoff }
-            failures[key] = recent.isEmpty ? nil : recent
-        }
+    public init(count: Int, oldest: Date) {
+        self.count = count
+        self.oldest = oldest
     }
 }

@@ -52,7 +52,7 @@ struct AccountController: Sendable {
             return page
         }
         let now = web.oauth.now()
-        switch await web.checkSignIn(
+        switch try await web.checkSignIn(
             username: username, password: form["password"] ?? "", address: clientAddress(request, context))
         {
         case .throttled(let until):

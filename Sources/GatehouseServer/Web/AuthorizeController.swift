@@ -64,7 +64,7 @@ struct AuthorizeController: Sendable {
             return page
         }
         let user: User
-        switch await web.checkSignIn(username: username, password: password, address: address) {
+        switch try await web.checkSignIn(username: username, password: password, address: address) {
         case .throttled(let until):
             flow.record(
                 authorization, user: nil, username: username,

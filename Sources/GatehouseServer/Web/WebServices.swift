@@ -5,13 +5,13 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOPosix
-import Synchronization
 
 /// What the browser-facing endpoints share: sessions, approvals, the login throttle, cookie settings.
 struct WebServices: Sendable {
     let oauth: OAuthServices
     let sessions: any SessionStore
-    let throttle: LoginThrottleState
+    /// The limits on failed sign-ins; the failures are counted in the database, by every node.
+    let throttle: LoginThrottle
     let passwordHasher: PasswordHasher
     /// Cookies get `Secure` when the issuer is https.
     let secureCookies: Bool
@@ -81,11 +81,11 @@ struct WebServices: Sendable {
     }
 
     /// Checks a sign-in form against the throttle and the directory, and counts the failure or success.
-    func checkSignIn(username: String, password: String, address: String?) async -> SignInCheck {
+    func checkSignIn(username: String, password: String, address: String?) async throws -> SignInCheck {
         let now = oauth.now()
-        if let until = throttle.state.withLock({ $0.retryAfter(account: username, address: address, now: now) }) {
-            return .throttled(until: until)
-        }
+        let keys = throttle.keys(account: username, address: address)
+        let failures = try await sessions.signInFailures(keys: keys.map(\.value), since: throttle.cutoff(at: now))
+        if let until = throttle.retryAfter(failures, keys: keys) { return .throttled(until: until) }
         let user = oauth.directory.current.user(named: username)
         let isValid: Bool
         if let user, let hash = user.passwordHash {
@@ -95,10 +95,10 @@ struct WebServices: Sendable {
             isValid = false
         }
         guard let user, isValid else {
-            throttle.state.withLock { $0.recordFailure(account: username, address: address, now: now) }
+            try await sessions.recordSignInFailure(keys: keys.map(\.value), at: now)
             return .incorrect(user)
         }
-        throttle.state.withLock { $0.recordSuccess(account: username) }
+        try await sessions.clearSignInFailures(key: keys[0].value)  // the account's; the address's still count
         return .correct(user)
     }
 
@@ -126,11 +126,6 @@ final class PasswordThreads: Sendable {
     }
 
     deinit { pool.shutdownGracefully { _ in } }
-}
-
-/// The login throttle of this node.
-final class LoginThrottleState: Sendable {
-    let state = Mutex(LoginThrottle())
 }
 
 extension Response {

@@ -49,4 +49,43 @@ public struct SQLSessionStore: SessionStore {
     public func recordApproval(_ approval: Approval) async throws {
         try await ApprovalRepository.record(approval, in: sql)
     }
+
+    // MARK: Sign-in failures (the login throttle, shared by every node)
+
+    public func signInFailures(keys: [String], since cutoff: Date) async throws -> [String: SignInFailures] {
+        guard !keys.isEmpty else { return [:] }
+        return try await sql.read { db in
+            var failures: [String: SignInFailures] = [:]
+            for row in try await db.raw(
+                """
+                SELECT throttle_key, COUNT(*) AS failures, MIN(failed_at) AS oldest FROM sign_in_failures
+                WHERE throttle_key IN (\(binds: keys)) AND failed_at > \(bind: Timestamp.milliseconds(cutoff))
+                GROUP BY throttle_key
+                """
+            ).all() {
+                failures[try row.value("throttle_key")] = SignInFailures(
+                    count: Int(try row.value("failures", as: Int64.self)), oldest: try row.date("oldest"))
+            }
+            return failures
+        }
+    }
+
+    public func recordSignInFailure(keys: [String], at time: Date) async throws {
+        try await sql.transaction { db in
+            for key in keys {
+                try await db.raw(
+                    """
+                    INSERT INTO sign_in_failures (throttle_key, failed_at)
+                    VALUES (\(bind: key), \(bind: Timestamp.milliseconds(time)))
+                    """
+                ).run()
+            }
+        }
+    }
+
+    public func clearSignInFailures(key: String) async throws {
+        try await sql.transaction { db in
+            try await db.raw("DELETE FROM sign_in_failures WHERE throttle_key = \(bind: key)").run()
+        }
+    }
 }

@@ -236,6 +236,8 @@ public struct SQLTokenStore: TokenStore {
                 // rather than unknown; deleting the grant deletes its tokens.
                 "DELETE FROM grants WHERE revoked_at < \(bind: cutoff - 30 * 86_400_000) RETURNING id",
                 "DELETE FROM browser_sessions WHERE last_seen_at < \(bind: cutoff - 86_400_000) RETURNING id_hash",
+                // Failed sign-ins count for the throttle's window (15 minutes); a day is ample.
+                "DELETE FROM sign_in_failures WHERE failed_at < \(bind: cutoff - 86_400_000) RETURNING failed_at",
                 // A replay record outlives its assertion's expiry by the tolerated clock skew.
                 "DELETE FROM jwt_assertions WHERE expires_at < \(bind: cutoff - 120_000) RETURNING jti",
             ] {
