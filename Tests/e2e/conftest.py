@@ -44,6 +44,26 @@ def scratch_database(backend, directory):
     )
 
 
+def start_node(database, environment, issuer="http://gatehouse.test"):
+    """Starts `gatehouse serve` on a free port and waits until it is ready; returns the process and its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BINARY), "serve", "--port", str(port), "--issuer", issuer, "--database", database],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if requests.get(base + "/readyz", timeout=1).status_code == 200:
+                return process, base
+        except requests.RequestException:
+            pass
+        assert process.poll() is None, "gatehouse exited"
+        assert time.time() < deadline, "gatehouse did not become ready"
+        time.sleep(0.1)
+
+
 class Gatehouse:
     """A running server and the CLI pointed at the same database."""
 

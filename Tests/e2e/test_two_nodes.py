@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from conftest import BINARY, MASTER_KEY, Gatehouse, free_port, scratch_database
+from conftest import BINARY, MASTER_KEY, Gatehouse, scratch_database, start_node
 
 SECRET = "sync-secret-0123456789abcdef"
 CONFIG = f"""
@@ -32,25 +32,6 @@ connectedApps:
     runAsUser: sync-bot
     accessTokenFormat: opaque
 """
-
-
-def start_node(database, environment):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BINARY), "serve", "--port", str(port), "--issuer", "http://gatehouse.test", "--database", database],
-        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                return process, base
-        except requests.RequestException:
-            pass
-        assert process.poll() is None, "gatehouse exited"
-        assert time.time() < deadline, "gatehouse did not become ready"
-        time.sleep(0.1)
 
 
 @pytest.mark.skipif(not os.environ.get("GATEHOUSE_TEST_POSTGRES_URL"),
