@@ -27,7 +27,6 @@ final class SQLiteHandle: SQLiteStatementRunner {
     private static let cacheLimit = 128
 
     private let state: Mutex<State>
-    let path: String
 
     init(path: String) throws(SQLiteFailure) {
         _ = sqliteInitialized
@@ -39,7 +38,6 @@ final class SQLiteHandle: SQLiteStatementRunner {
             if let connection { sqlite_nio_sqlite3_close_v2(connection) }
             throw failure
         }
-        self.path = path
         self.state = Mutex(State(connection: connection))
     }
 
