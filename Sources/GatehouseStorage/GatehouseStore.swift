@@ -133,6 +133,25 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// Clears the failed sign-ins counted against `user`'s account, so the throttle lets them try again at once
+    /// (failures counted against a client address stay). One transaction, one audit event; returns how many
+    /// failures were cleared.
+    @discardableResult
+    public func unlockSignIn(of user: User, actor: AuditActor, at now: Date) async throws -> Int {
+        let key = LoginThrottle().keys(account: user.username, address: nil)[0].value
+        return try await sql.transaction { db in
+            let cleared = try await db.raw(
+                "DELETE FROM sign_in_failures WHERE throttle_key = \(bind: key) RETURNING failed_at"
+            ).all().count
+            try await AuditRepository.append(
+                AuditEvent(
+                    occurredAt: now, actor: actor.name, action: "user.sign-in-unlocked", targetType: "user",
+                    target: user.username, before: #"{"failedSignIns":\#(cleared)}"#, after: #"{"failedSignIns":0}"#,
+                    sourceIP: actor.sourceIP), to: db)
+            return cleared
+        }
+    }
+
     // MARK: Audit trail
 
     /// Audit events, newest first.

@@ -207,4 +207,34 @@ import Testing
             #expect(try cli.run(["approvals", "--user", "alice"]).stdout == "No approvals.\n")
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func unlockClearsAnAccountsFailedSignInsOnly(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            #expect(try cli.run(["apply", "-"], input: AccessAdminCommandTests.config).status == 0)
+            let throttle = LoginThrottle()
+            let keys = throttle.keys(account: "alice", address: "203.0.113.7").map(\.value)
+            let store = try await GatehouseStore.open(cli.database.location)
+            do {
+                for _ in 0..<5 { try await SQLSessionStore(store: store).recordSignInFailure(keys: keys, at: Date()) }
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+
+            let unlocked = try cli.run(["users", "unlock", "ALICE"])
+            #expect(unlocked.status == 0, "\(unlocked.stderr)")
+            #expect(unlocked.stdout.contains("Cleared 5 failed sign-ins of alice: they can sign in now."))
+            #expect(try cli.run(["users", "unlock", "alice"]).stdout.contains("nothing to unlock"))
+            #expect(try cli.run(["users", "unlock", "nobody"]).status != 0)
+            #expect(try cli.run(["audit"]).stdout.contains("user.sign-in-unlocked"))
+
+            let after = try await GatehouseStore.open(cli.database.location)
+            let remaining = try await SQLSessionStore(store: after).signInFailures(keys: keys, since: .distantPast)
+            await after.close()
+            #expect(remaining[keys[0]] == nil, "the account's failures are gone")
+            #expect(remaining[keys[1]]?.count == 5, "the address's still count")
+        }
+    }
 }

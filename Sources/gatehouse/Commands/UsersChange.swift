@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import GatehouseCore
+import GatehouseStorage
 
 /// Commits one change to one user, computed by `change`.
 func changeUser(
@@ -93,5 +95,29 @@ struct SetUserPassword: AsyncParsableCommand {
         try ValidationFailure.check { PasswordRules.check(password, at: "password", into: &$0) }
         let hash = try PasswordHasher.standard.hash(password)
         try await changeUser(storage, username) { user, _ in user.passwordHash = hash }
+    }
+}
+
+struct UnlockUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Let a user whose sign-ins are throttled (too many wrong passwords) try again now.",
+        discussion: """
+            Clears the failed sign-ins counted against the account, on every node. Failures counted against a \
+            client address (20 in 15 minutes) still hold for that address.
+            """)
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+
+    func run() async throws {
+        try await AdminSession.run(storage) { session in
+            let user = try session.user(username)
+            let cleared = try await session.store.unlockSignIn(of: user, actor: session.actor, at: Date())
+            print(
+                cleared == 0
+                    ? "\(user.username) has no failed sign-ins on record; nothing to unlock."
+                    : "Cleared \(cleared) failed sign-in\(cleared == 1 ? "" : "s") of \(user.username): they can sign in now."
+            )
+        }
     }
 }
