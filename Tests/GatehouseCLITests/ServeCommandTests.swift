@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatehouseTestSupport
+import Glibc
 import NIOCore
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aRunningServerSeesACLIChangeWithinOneSecond(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let port = Int.random(in: 20_000...60_000)
+            let port = try freePort()
             let server = Process()
             server.executableURL = CLIRunner.executable
             server.arguments = ["serve", "--port", String(port), "--database", cli.database.argument]
@@ -19,7 +20,10 @@ import Testing
             server.environment = environment
             let output = Pipe()
             server.standardOutput = output
-            server.standardError = FileHandle.nullDevice
+            let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(port).log")
+            FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+            server.standardError = try FileHandle(forWritingTo: errorLog)
+            defer { try? FileManager.default.removeItem(at: errorLog) }
             try server.run()
             defer { if server.isRunning { server.terminate() } }
 
@@ -27,17 +31,26 @@ import Testing
             func get(_ path: String) async -> (status: Int, body: String)? {
                 guard
                     let response = try? await client.execute(
-                        HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(2))
+                        HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(1))
                 else { return nil }
                 let body = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
                 return (Int(response.status.code), body)
             }
             var ready: (status: Int, body: String)?
-            for _ in 0..<200 where ready == nil {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ready == nil, ContinuousClock.now < deadline, server.isRunning {
                 ready = await get("/readyz")
                 if ready == nil { try await Task.sleep(for: .milliseconds(50)) }
             }
-            let readyBody = try #require(ready).body
+            guard let readyBody = ready?.body else {
+                // What a hung server was doing, then make sure it is gone.
+                let threads = server.isRunning ? threadDump(server.processIdentifier) : "(it had exited)"
+                if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+                server.waitUntilExit()
+                let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                Issue.record("the server never answered /readyz; its stderr:\n\(log)\nits threads:\n\(threads)")
+                return
+            }
             #expect(await get("/healthz")?.status == 200)
             #expect(try cli.run(["users", "show", "admin"]).stdout.contains("System Administrator"))
 
@@ -67,4 +80,40 @@ import Testing
             #expect(printed.contains(#"Created user "admin" with the password from GATEHOUSE_ADMIN_PASSWORD."#))
         }
     }
+}
+
+private struct NoFreePort: Error {}
+
+/// Every thread's stack of a running process, by gdb when it is installed: what a hung server was doing.
+private func threadDump(_ pid: Int32) -> String {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return "(gdb not installed)" }
+    let gdb = Process()
+    gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+    gdb.arguments = ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"]
+    let output = Pipe()
+    gdb.standardOutput = output
+    gdb.standardError = output
+    guard (try? gdb.run()) != nil else { return "(gdb did not start)" }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    gdb.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// A port nothing listens on now: bound to port 0, read back, released.
+private func freePort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw NoFreePort() }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+            bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
+        }
+    }
+    guard bound else { throw NoFreePort() }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
