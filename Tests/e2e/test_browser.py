@@ -81,12 +81,11 @@ def wait_for(predicate, timeout=10):
     return False
 
 
-def test_sign_in_allow_and_deny_in_a_real_browser(gatehouse, callback_url, browser):
-    from selenium.webdriver.common.by import By
-
+def set_up_deduper(gatehouse, callback_url, username):
+    """A user (password: USERNAME-password) and the Deduper app; returns Deduper's authorization query."""
     gatehouse.cli("apply", "-", stdin=f"""
 users:
-  - {{username: alice, email: alice@example.com, password: alice-password, profile: System Administrator}}
+  - {{username: {username}, email: {username}@example.com, password: {username}-password, profile: System Administrator}}
 connectedApps:
   - name: Deduper
     clientId: deduper
@@ -96,8 +95,20 @@ connectedApps:
     requirePkce: false
 """)
     time.sleep(0.5)
-    query = {"response_type": "code", "client_id": "deduper", "redirect_uri": callback_url,
-             "scope": "openid email offline_access", "state": "browser-state"}
+    return {"response_type": "code", "client_id": "deduper", "redirect_uri": callback_url,
+            "scope": "openid email offline_access", "state": "browser-state"}
+
+
+def exchange(gatehouse, code, callback_url):
+    return requests.post(gatehouse.issuer + "/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": callback_url,
+    }, auth=("deduper", "deduper-secret-0123456789")).json()
+
+
+def test_sign_in_allow_and_deny_in_a_real_browser(gatehouse, callback_url, browser):
+    from selenium.webdriver.common.by import By
+
+    query = set_up_deduper(gatehouse, callback_url, "alice")
     browser.get(gatehouse.issuer + "/authorize?" + urlencode(query))
     assert browser.title == "Sign in · Gatehouse"
     # Inputs are reachable through their labels.
@@ -121,9 +132,7 @@ connectedApps:
     result = Callback.received[-1]
     assert result["state"] == ["browser-state"]
     assert result["iss"] == [gatehouse.issuer]
-    tokens = requests.post(gatehouse.issuer + "/token", data={
-        "grant_type": "authorization_code", "code": result["code"][0], "redirect_uri": callback_url,
-    }, auth=("deduper", "deduper-secret-0123456789")).json()
+    tokens = exchange(gatehouse, result["code"][0], callback_url)
     assert "id_token" in tokens and "refresh_token" in tokens
 
     # Signed in and approved: the next authorization goes straight back to the app.
@@ -155,20 +164,7 @@ def test_a_user_removes_an_app_on_the_account_page(gatehouse, callback_url, brow
     """The consent page's promise: the user can remove the access later, from the account page it links to."""
     from selenium.webdriver.common.by import By
 
-    gatehouse.cli("apply", "-", stdin=f"""
-users:
-  - {{username: bob, email: bob@example.com, password: bob-password, profile: System Administrator}}
-connectedApps:
-  - name: Deduper
-    clientId: deduper
-    clientSecret: deduper-secret-0123456789
-    callbackUrls: [{callback_url}]
-    scopes: [openid, email, offline_access]
-    requirePkce: false
-""")
-    time.sleep(0.5)
-    query = {"response_type": "code", "client_id": "deduper", "redirect_uri": callback_url,
-             "scope": "openid email offline_access", "state": "s"}
+    query = set_up_deduper(gatehouse, callback_url, "bob")
     browser.get(gatehouse.issuer + "/authorize?" + urlencode(query))
     browser.find_element(By.ID, "username").send_keys("bob")
     browser.find_element(By.ID, "password").send_keys("bob-password")
@@ -177,9 +173,7 @@ connectedApps:
     account_link = browser.find_element(By.LINK_TEXT, "your account page").get_attribute("href")
     browser.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
     assert wait_for(lambda: Callback.received)
-    tokens = requests.post(gatehouse.issuer + "/token", data={
-        "grant_type": "authorization_code", "code": Callback.received[-1]["code"][0], "redirect_uri": callback_url,
-    }, auth=("deduper", "deduper-secret-0123456789")).json()
+    tokens = exchange(gatehouse, Callback.received[-1]["code"][0], callback_url)
 
     browser.get(account_link)
     assert wait_for(lambda: browser.title == "Connected apps · Gatehouse")
