@@ -68,4 +68,5 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var blocked: Bool?
     public var enforcement: AccessEnforcement?
     public var assertionKeys: [String]?
+    public var introspectAllTokens: Bool?
 }

@@ -59,6 +59,7 @@ public enum ConfigExporter {
                 ("blocked", bool(app.isBlocked)),
                 ("enforcement", scalar(app.enforcement.rawValue)),
                 ("assertionKeys", blockList(app.assertionKeys)),
+                ("introspectAllTokens", bool(app.introspectsAllTokens)),
             ])
         }
         let root = mapping([

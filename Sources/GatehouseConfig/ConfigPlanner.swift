@@ -164,6 +164,7 @@ public struct ConfigPlanner {
         if let value = spec.blocked { app.isBlocked = value }
         if let value = spec.enforcement { app.enforcement = value }
         if let value = spec.assertionKeys { app.assertionKeys = value }
+        if let value = spec.introspectAllTokens { app.introspectsAllTokens = value }
         if isNew, app.isPublic, spec.requirePkce == nil { app.requiresPKCE = true }
         if let runAs = spec.runAsUser {
             app.runAsUser = runAs.flatMap { references.user($0, at: fieldPath(spec.path, "runAsUser"), into: &report) }

@@ -78,6 +78,7 @@ public enum ConfigReader {
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
         "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked", "enforcement", "assertionKeys",
+        "introspectAllTokens",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -106,6 +107,7 @@ public enum ConfigReader {
             case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
             case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
             case "assertionKeys": spec.assertionKeys = reader.stringList(value, at: keyPath)
+            case "introspectAllTokens": spec.introspectAllTokens = reader.bool(value, at: keyPath)
             default: spec.blocked = reader.bool(value, at: keyPath)
             }
         }

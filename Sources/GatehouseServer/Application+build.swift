@@ -51,10 +51,13 @@ public func buildApplication(
     let live = LiveDirectory(try await store.loadDirectory())
     let (approvalBook, approvalsVersion) = try await store.loadApprovals()
     let approvals = LiveApprovals(book: approvalBook, version: approvalsVersion)
-    let tokens = SQLTokenStore(store: store)
+    let revocations = LiveRevocations()
+    let (revoked, revocationsVersion) = try await store.loadRevocations(after: revocations.version, at: now())
+    revocations.merge(revoked, version: revocationsVersion, at: now())
+    let tokens = SQLTokenStore(store: store, revocations: revocations)
     let loginHistory = LoginRecorder()
     let services = OAuthServices(
-        directory: live, approvals: approvals, keys: keys, tokens: tokens,
+        directory: live, approvals: approvals, revocations: revocations, keys: keys, tokens: tokens,
         issuer: TokenIssuer(issuer: configuration.issuer),
         authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), loginHistory: loginHistory,
         now: now)
@@ -63,7 +66,7 @@ public func buildApplication(
         oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottle(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
-        passwordThreads: PasswordThreads(),
+        passwordVerifications: PasswordVerifications(),
         dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")))
 
     let router = Router(context: GatehouseRequestContext.self)
@@ -82,10 +85,10 @@ public func buildApplication(
     ).addRoutes(to: router)
 
     let watcher = DirectoryWatcher(
-        store: store, live: live, approvals: approvals,
+        store: store, live: live, approvals: approvals, revocations: revocations,
         pollInterval: configuration.directoryPollInterval
             ?? (store.sql.kind == .sqlite ? .milliseconds(50) : .milliseconds(200)),
-        logger: logger, alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
+        logger: logger, now: now, alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
     let housekeeping = Housekeeping(
         tokens: tokens, keys: keyStore, store: store, loginHistoryRetention: configuration.loginHistoryRetention,
         interval: configuration.housekeepingInterval, now: now, logger: logger)

@@ -52,15 +52,20 @@ public struct DirectoryWatcher: Service {
     let alsoReload: [@Sendable () async throws -> Void]
     /// The approvals, reloaded whenever their own counter moves.
     let approvals: LiveApprovals?
+    /// The revocations, extended with the new rows whenever their counter moves.
+    let revocations: LiveRevocations?
+    let now: @Sendable () -> Date
 
     public init(
         store: GatehouseStore, live: LiveDirectory, approvals: LiveApprovals? = nil,
-        pollInterval: Duration = .milliseconds(200), logger: Logger,
-        alsoReload: [@Sendable () async throws -> Void] = []
+        revocations: LiveRevocations? = nil, pollInterval: Duration = .milliseconds(200), logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }, alsoReload: [@Sendable () async throws -> Void] = []
     ) {
         self.store = store
         self.live = live
         self.approvals = approvals
+        self.revocations = revocations
+        self.now = now
         self.pollInterval = pollInterval
         self.logger = logger
         self.alsoReload = alsoReload
@@ -93,9 +98,17 @@ public struct DirectoryWatcher: Service {
     /// Reloads the snapshot if the stored version moved. Errors are logged and retried on the next nudge.
     func refreshIfChanged() async {
         do {
-            if let approvals, try await store.approvalsVersion() != approvals.version {
-                let (book, version) = try await store.loadApprovals()
-                approvals.replace(with: book, version: version)
+            if approvals != nil || revocations != nil {
+                let counters = try await store.changeCounters()
+                if let approvals, counters[ApprovalRepository.counter] != approvals.version {
+                    let (book, version) = try await store.loadApprovals()
+                    approvals.replace(with: book, version: version)
+                }
+                if let revocations, counters[RevocationRepository.counter] != revocations.version {
+                    let time = now()
+                    let (found, version) = try await store.loadRevocations(after: revocations.version, at: time)
+                    revocations.merge(found, version: version, at: time)
+                }
             }
             let version = try await store.directoryVersion()
             guard version != live.current.version else { return }

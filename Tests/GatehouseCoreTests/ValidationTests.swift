@@ -9,11 +9,34 @@ import Testing
     }
 
     @Test(arguments: [
-        "https://app.example.com/cb", "http://127.0.0.1:9999/cb", "http://localhost/cb", "http://[::1]:8000/cb",
+        "https://app.example.com/cb", "http://127.0.0.1:9999/cb", "http://127.1.2.3/cb", "http://[::1]:8000/cb",
         "com.example.app:/oauth2redirect",
     ])
     func acceptableCallbackURLsPass(url: String) {
         #expect(issues { FieldRules.checkCallbackURL(url, at: "u", into: &$0) }.isEmpty)
+    }
+
+    /// RFC 8252 §8.3: only literal loopback IPs; a name that merely begins with `127.` is anyone's host.
+    @Test(arguments: [
+        "http://127.evil.example/cb", "http://127.0.0.1.evil.example/cb", "http://localhost/cb", "http://127.0.0/cb",
+        "http://127.0.0.256/cb", "http://0x7f.0.0.1/cb",
+    ])
+    func httpOnHostsThatOnlyLookLikeLoopbackIsRefused(url: String) {
+        #expect(issues { FieldRules.checkCallbackURL(url, at: "u", into: &$0) }.count == 1)
+    }
+
+    /// RFC 8252 §7.3: a native app's loopback callback may come on any port; nothing else may differ.
+    @Test func aLoopbackCallbackMatchesOnAnyPortButNothingElseDoes() {
+        let app = ConnectedApp(
+            name: "cli", clientID: "cli", isPublic: true,
+            callbackURLs: ["http://127.0.0.1/callback", "https://app.example/cb"])
+        #expect(app.acceptsCallback("http://127.0.0.1/callback"))
+        #expect(app.acceptsCallback("http://127.0.0.1:51004/callback"))
+        #expect(!app.acceptsCallback("http://127.0.0.1:51004/other"))
+        #expect(!app.acceptsCallback("http://127.0.0.2:51004/callback"))
+        #expect(!app.acceptsCallback("http://127.0.0.1:51004/callback?x=1"))
+        #expect(!app.acceptsCallback("https://app.example:8443/cb"))
+        #expect(!app.acceptsCallback("http://user@127.0.0.1:5/callback"))
     }
 
     @Test func plainHTTPIsRefusedForNonLoopbackHostsWithTheReason() {

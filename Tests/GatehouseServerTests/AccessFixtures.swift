@@ -97,10 +97,15 @@ extension ServerFixture {
         throw StorageError.notFound("no login event with trace id \(traceID) within 3 seconds")
     }
 
-    /// Introspects `token` as jwt-app; returns whether it is active.
+    /// Introspects `token` as each confidential fixture app; returns whether one (its own app: the others may not
+    /// see it, unless flagged to introspect all tokens) says it is active. A blocked app cannot introspect at all.
     func isActive(_ token: String) async throws -> Bool {
-        let response = try await post("/introspect", ["token": token], basic: ("jwt-app", Self.secret))
-        #expect(response.status == 200)
-        return response.json["active"] as? Bool == true
+        for client in ["jwt-app", "opaque-app"] {
+            let response = try await post("/introspect", ["token": token], basic: (client, Self.secret))
+            if response.status == 401 && response.json["reason"] as? String == "app_blocked" { continue }
+            #expect(response.status == 200)
+            if response.json["active"] as? Bool == true { return true }
+        }
+        return false
     }
 }

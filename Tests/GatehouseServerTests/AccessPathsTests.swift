@@ -137,6 +137,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func blockingStopsEveryTokenAndUnblockingRestoresThem(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
+            // A resource server sees the blocked app's tokens, so this shows the block, not who is asking.
+            try await server.updateApp("jwt-app") { $0.introspectsAllTokens = true }
             let response = try await server.clientCredentials("opaque-app")
             let token = try #require(response.json["access_token"] as? String)
             try await server.updateApp("opaque-app") { $0.isBlocked = true }

@@ -230,4 +230,130 @@ import Testing
             #expect(refused?.message == "user is inactive")
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aCodeCanOnlyBeSpentByTheAppItWasIssuedTo(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let base = try await fixture.store.loadDirectory()
+            let thief = ConnectedApp(
+                name: "Thief", clientID: "thief", isPublic: true, callbackURLs: ["https://d.example/cb"])
+            try await fixture.store.commit(
+                [.createApp(thief)], basedOn: base, actor: AuditActor(name: "t"), at: Self.start)
+            let code = try await fixture.issueCode()
+            #expect(
+                try await fixture.tokens.consumeCode(hash: TokenValue.hash(code), app: thief.id, at: Self.start)
+                    == .notFound)
+            // Presented again by the thief (a "replay" of a code it never held): still nothing, nothing revoked.
+            #expect(
+                try await fixture.tokens.consumeCode(hash: TokenValue.hash(code), app: thief.id, at: Self.start)
+                    == .notFound)
+            let response = try await fixture.exchange(code)
+            let refreshToken = try string(response["refresh_token"])
+            #expect(
+                try await fixture.tokens.consumeCode(hash: TokenValue.hash(code), app: thief.id, at: Self.start)
+                    == .notFound)
+            #expect(try await fixture.refresh(refreshToken, at: Self.start)["access_token"] != nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aReplaySeenBeforeTheFirstExchangeLinksItsGrantStopsThatExchange(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let code = try await fixture.issueCode()
+            let hash = TokenValue.hash(code)
+            guard
+                case .consumed(let record) = try await fixture.tokens.consumeCode(
+                    hash: hash, app: fixture.app.id, at: Self.start)
+            else {
+                Issue.record("the first consumption must win")
+                return
+            }
+            guard
+                case .replayed(let replayed) = try await fixture.tokens.consumeCode(
+                    hash: hash, app: fixture.app.id, at: Self.start)
+            else {
+                Issue.record("the second consumption is a replay")
+                return
+            }
+            #expect(replayed.grant == nil, "the first exchange has not linked its grant yet")
+            let grant = Grant(
+                app: fixture.app.id, user: record.user, scopes: record.scopes, flow: .authorizationCode,
+                createdAt: Self.start)
+            let refresh = RefreshTokenRecord(
+                tokenHash: TokenValue.hash("r1"), grant: grant.id, createdAt: Self.start, expiresAt: nil,
+                lastUsedAt: Self.start)
+            let stored = try await fixture.tokens.completeCodeExchange(
+                grant: grant, codeHash: hash, issued: IssuedTokenRecords(refreshToken: refresh))
+            #expect(!stored, "the exchange that finishes after a replay issues nothing")
+            #expect(try await fixture.tokens.grant(grant.id) == nil)
+            #expect(try await fixture.tokens.refreshToken(hash: refresh.tokenHash) == nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func revokingAGrantIsRecordedForEveryNodesJWTChecks(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let live = LiveRevocations()
+            let tokens = SQLTokenStore(store: fixture.store, revocations: live)
+            let grant = GrantID.random()
+            let other = SQLTokenStore(store: fixture.store)  // another node: learns only from the database
+            let response = try await fixture.exchange(try await fixture.issueCode())
+            let claims = try JWT.verify(try string(response["access_token"])) {
+                fixture.keys.verificationKey(kid: $0, at: Self.start)
+            }
+            let issued = try #require(claims.string("grant_id").map(GrantID.init))
+            try await tokens.revokeGrant(issued, at: Self.start)
+            try await other.revokeAccessToken(jti: "jti-1", expiresAt: Self.start.addingTimeInterval(300))
+            #expect(live.current.isRevoked(grant: issued, jti: nil), "at once on the node that revoked")
+            #expect(!live.current.isRevoked(grant: nil, jti: "jti-1"), "not yet: made elsewhere")
+
+            let (found, version) = try await fixture.store.loadRevocations(after: -1, at: Self.start)
+            let loaded = RevocationList(found)
+            #expect(loaded.isRevoked(grant: issued, jti: nil))
+            #expect(loaded.isRevoked(grant: nil, jti: "jti-1"))
+            #expect(!loaded.isRevoked(grant: grant, jti: "jti-2"))
+            #expect(version == 2)
+            // Only what is new is loaded next time, and only what has not expired.
+            #expect(try await fixture.store.loadRevocations(after: version, at: Self.start).revocations.isEmpty)
+            let late = try await fixture.store.loadRevocations(after: -1, at: Self.start.addingTimeInterval(301))
+            #expect(late.revocations.count == 1, "the JWT's revocation lapses with the JWT; the grant's stays")
+            // Revoking again records nothing new.
+            try await tokens.revokeGrant(issued, at: Self.start)
+            #expect(try await fixture.store.loadRevocations(after: version, at: Self.start).version == version)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aRefreshAfterItsGrantWasRevokedStoresNothing(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let token = try string(try await fixture.exchange(try await fixture.issueCode())["refresh_token"])
+            let hash = TokenValue.hash(token)
+            let (_, grant) = try #require(try await fixture.tokens.refreshToken(hash: hash))
+            // The refresh decided while the grant was live; the revocation commits before its write.
+            try await fixture.tokens.revokeGrant(grant.id, at: Self.start)
+            let late = OpaqueAccessToken(
+                tokenHash: TokenValue.hash("late"), grant: grant.id, app: fixture.app.id, user: fixture.alice.id,
+                scopes: grant.scopes, jti: "late", issuedAt: Self.start, expiresAt: Self.start.addingTimeInterval(300))
+            let outcome = try await fixture.tokens.completeRefresh(
+                hash: hash, retire: true, issued: IssuedTokenRecords(accessToken: late), at: Self.start)
+            #expect(outcome == .grantRevoked)
+            #expect(try await fixture.tokens.accessToken(hash: late.tokenHash) == nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aRefreshIssuesOnlyTheScopesTheAppStillAllows(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let response = try await fixture.exchange(try await fixture.issueCode(scopes: "openid offline_access api"))
+            let token = try string(response["refresh_token"])
+            var narrowed = fixture
+            narrowed.app.scopes = ["openid", "offline_access"]  // an admin removed "api"
+            let refreshed = try await narrowed.refresh(token, at: Self.start)
+            #expect(refreshed["scope"] == .string("openid offline_access"))
+            let next = try string(refreshed["refresh_token"])
+            let asked = await refusal { _ = try await narrowed.refresh(next, scope: "api", at: Self.start) }
+            #expect(asked?.code == .invalidScope)
+            #expect(asked?.message == #"scope "api" is no longer allowed for this app"#)
+        }
+    }
 }

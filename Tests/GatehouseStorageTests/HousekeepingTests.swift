@@ -35,7 +35,7 @@ import Testing
             #expect(removed == 2)
             #expect(try await tokens.accessToken(hash: TokenValue.hash("live")) != nil)
             #expect(try await tokens.accessToken(hash: TokenValue.hash("expired")) == nil)
-            #expect(try await tokens.consumeCode(hash: "old-code", at: now) == .notFound)
+            #expect(try await tokens.consumeCode(hash: "old-code", app: app.id, at: now) == .notFound)
         }
     }
 }

@@ -45,4 +45,37 @@ import Testing
             await other.close()
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func parallelReservationsOnTwoNodesNeverExceedTheLimit(backend: TestBackend) async throws {
+        try await withScratchStore(backend) { store, scratch in
+            let other = try await GatehouseStore.open(scratch.location)
+            let nodes = [SQLSessionStore(store: store), SQLSessionStore(store: other)]
+            let throttle = LoginThrottle()
+            let now = Date()
+            let reserved = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for attempt in 0..<24 {
+                    group.addTask {
+                        // Each from its own address, so only the account's limit applies.
+                        let keys = throttle.keys(account: "Alice", address: "198.51.100.\(attempt)")
+                        return try await nodes[attempt % 2].reserveSignIn(
+                            keys: keys, attempt: "attempt-\(attempt)", throttle: throttle, at: now) == nil
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(reserved == throttle.maximumFailuresPerAccount)
+
+            // A right password takes back its own reservation and clears the account, not the address's others.
+            let address = throttle.keys(account: "bob", address: "192.0.2.1")
+            try await nodes[0].recordSignInFailure(keys: [address[1].value], at: now)
+            #expect(
+                try await nodes[1].reserveSignIn(keys: address, attempt: "bob-1", throttle: throttle, at: now) == nil)
+            try await nodes[1].releaseSignIn(attempt: "bob-1", clearing: address[0].value)
+            let left = try await nodes[0].signInFailures(keys: address.map(\.value), since: .distantPast)
+            #expect(left[address[0].value] == nil)
+            #expect(left[address[1].value]?.count == 1)
+            await other.close()
+        }
+    }
 }

@@ -63,7 +63,7 @@ public enum AuthorizationRequestValidator {
             throw .unredirectable("The request has no redirect_uri.")
         }
         guard redirectURIs.count == 1 else { throw .unredirectable("redirect_uri is repeated.") }
-        guard app.callbackURLs.contains(redirectURI) else {
+        guard app.acceptsCallback(redirectURI) else {
             throw .unredirectable(
                 "The redirect_uri is not registered for \(app.name); callback URLs are matched exactly.")
         }

@@ -55,6 +55,15 @@ public protocol SessionStore: Sendable {
     func signInFailures(keys: [String], since cutoff: Date) async throws -> [String: SignInFailures]
     /// Records one failed sign-in under each key.
     func recordSignInFailure(keys: [String], at time: Date) async throws
-    /// Forgets a key's failures (an account's, after a successful sign-in).
+    /// Reserves a sign-in attempt before its password is checked, atomically across nodes: if `throttle` allows one
+    /// more attempt under every key, records a failure under each (marked `attempt`) and returns nil; otherwise
+    /// records nothing and returns when the next attempt may be made. Checking the password afterwards can then never
+    /// let more guesses through than the limit, however many arrive at once.
+    func reserveSignIn(keys: [LoginThrottle.Key], attempt: String, throttle: LoginThrottle, at time: Date)
+        async throws -> Date?
+    /// Takes back a reserved attempt that reached no wrong verdict: the right password (then, with `accountKey`, the
+    /// account's earlier failures are forgotten too; an address's still count), or turned away before its check.
+    func releaseSignIn(attempt: String, clearing accountKey: String?) async throws
+    /// Forgets a key's failures (an admin's unlock).
     func clearSignInFailures(key: String) async throws
 }

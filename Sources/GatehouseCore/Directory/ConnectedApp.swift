@@ -33,6 +33,9 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     /// Tokens issued before this instant are dead: set when an admin revokes every grant of the app, so that even
     /// JWT access tokens are refused at introspection.
     public var tokensNotBefore: Date?
+    /// A resource server's right to introspect every app's access tokens (never their refresh tokens); without it,
+    /// an app introspects only its own (RFC 7662 §2.2, §4).
+    public var introspectsAllTokens: Bool
 
     public init(
         id: ConnectedAppID = .random(),
@@ -54,7 +57,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         isBlocked: Bool = false,
         enforcement: AccessEnforcement = .enforce,
         assertionKeys: [String] = [],
-        tokensNotBefore: Date? = nil
+        tokensNotBefore: Date? = nil,
+        introspectsAllTokens: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -76,6 +80,25 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.enforcement = enforcement
         self.assertionKeys = assertionKeys
         self.tokensNotBefore = tokensNotBefore
+        self.introspectsAllTokens = introspectsAllTokens
+    }
+
+    /// Whether `redirectURI` is one of the app's callback URLs: matched exactly (RFC 9700 §2.1), except that a native
+    /// app's loopback callback (`http://127.0.0.1/…`, `http://[::1]/…`) may name any port (RFC 8252 §7.3).
+    public func acceptsCallback(_ redirectURI: String) -> Bool {
+        if callbackURLs.contains(redirectURI) { return true }
+        guard let requested = Self.loopbackWithoutPort(redirectURI) else { return false }
+        return callbackURLs.contains { Self.loopbackWithoutPort($0) == requested }
+    }
+
+    /// An `http` URL on a literal loopback address with its port removed; nil for any other URL.
+    private static func loopbackWithoutPort(_ text: String) -> String? {
+        guard var components = URLComponents(string: text), components.scheme == "http",
+            let host = components.host, FieldRules.isLoopback(host: host), components.user == nil,
+            components.password == nil
+        else { return nil }
+        components.port = nil
+        return components.string
     }
 
     /// Whether a token issued at `issuedAt` predates the app's last revoke-all.
@@ -88,6 +111,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     /// Short by default: a JWT access token checked offline can only lapse at its expiry.
     public static let defaultAccessTokenLifetime = PolicyDuration(seconds: 300)
     public static let defaultIDTokenLifetime = PolicyDuration(seconds: 3_600)
+    /// The longest access-token lifetime an app may be given (a day): a revocation is kept this long.
+    public static let maximumAccessTokenLifetime: Int64 = 86_400
 }
 
 /// One client secret of an app, stored only as a keyed hash (see ``SecretHasher``).

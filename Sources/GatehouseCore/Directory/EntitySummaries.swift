@@ -58,6 +58,7 @@ public struct AppSummary: Encodable, Sendable, Equatable {
     public var assertionKeys: Int
     /// ISO 8601: tokens issued before it are dead (the last revoke-all).
     public var tokensNotBefore: String?
+    public var introspectAllTokens: Bool
 
     public init(_ app: ConnectedApp, in directory: Directory) {
         name = app.name
@@ -79,5 +80,6 @@ public struct AppSummary: Encodable, Sendable, Equatable {
         enforcement = app.enforcement.rawValue
         assertionKeys = app.assertionKeys.count
         tokensNotBefore = app.tokensNotBefore.map { $0.formatted(.iso8601) }
+        introspectAllTokens = app.introspectsAllTokens
     }
 }

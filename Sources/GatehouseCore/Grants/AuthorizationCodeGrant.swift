@@ -11,15 +11,13 @@ public struct AuthorizationCodeGrant: GrantHandler {
         let redirectURI = try request.required("redirect_uri")
         let codeHash = TokenValue.hash(code)
         let record: AuthorizationCodeRecord
-        switch try await context.store.consumeCode(hash: codeHash, at: context.now) {
+        // Bound to this client before anything is consumed or revoked: another app's code is merely invalid here.
+        switch try await context.store.consumeCode(hash: codeHash, app: app.id, at: context.now) {
         case .notFound:
             throw OAuthError.invalidGrant("authorization code is invalid", reason: "code_invalid")
-        case .replayed(let replayed):
-            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
-            if let grant = replayed.grant { try await context.store.revokeGrant(grant, at: context.now) }
-            throw OAuthError.invalidGrant(
-                "authorization code was already used; the tokens issued from it have been revoked",
-                reason: "code_reused")
+        case .replayed:
+            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it (the store has done so).
+            throw Self.codeReused
         case .consumed(let consumed):
             record = consumed
         }
@@ -45,9 +43,13 @@ public struct AuthorizationCodeGrant: GrantHandler {
             authTime: record.authTime)
         let minted = try TokenMinting.tokens(
             for: grant, app: app, user: user, nonce: record.nonce, context: context, issueRefreshToken: true)
-        try await context.store.completeCodeExchange(grant: grant, codeHash: codeHash, issued: minted.records)
+        guard try await context.store.completeCodeExchange(grant: grant, codeHash: codeHash, issued: minted.records)
+        else { throw Self.codeReused }  // replayed while this exchange was being decided: nothing was stored
         return minted.response
     }
+
+    private static let codeReused = OAuthError.invalidGrant(
+        "authorization code was already used; the tokens issued from it have been revoked", reason: "code_reused")
 
     /// RFC 7636 §4.6, and RFC 9700 §4.8.2: a verifier for a code issued without a challenge is refused too.
     private func verifyPKCE(record: AuthorizationCodeRecord, verifier: String?) throws(OAuthError) {
@@ -97,7 +99,7 @@ enum TokenMinting {
                 lastUsedAt: context.now)
             response["refresh_token"] = .string(value)
         }
-        if grant.scopes.contains("openid") {
+        if scopes.contains("openid") {
             response["id_token"] = .string(
                 try context.issuer.idToken(
                     app: app, user: user, scopes: scopes, nonce: nonce, authTime: grant.authTime,

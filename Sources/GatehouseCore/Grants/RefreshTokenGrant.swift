@@ -16,8 +16,8 @@ public struct RefreshTokenGrant: GrantHandler {
         if let user { context.attempt.note(attemptedUsername: user.username) }
         if grant.revokedAt != nil { throw OAuthError.refusal(.refreshTokenRevoked) }
         if record.retiredAt != nil { throw try await reuse(of: grant, context: context) }
-        // RFC 6749 §6: the scope may narrow, never widen.
-        let scopes = try narrowedScopes(request["scope"], grant: grant)
+        // RFC 6749 §6: the scope may narrow, never widen; and never beyond what the app is allowed now.
+        let scopes = try refreshedScopes(request["scope"], grant: grant, app: app)
         guard let user else { throw OAuthError.invalidGrant("the user no longer exists", reason: "user_missing") }
         // The decision includes the refresh-token policy as it is now, not as it was when the token was issued.
         try context.requireAccess(user: user, app: app, flow: .refresh, refreshToken: record.use(of: grant))
@@ -32,6 +32,7 @@ public struct RefreshTokenGrant: GrantHandler {
         switch outcome {
         case .current: break
         case .reused: throw try await reuse(of: grant, context: context)
+        case .grantRevoked: throw OAuthError.refusal(.refreshTokenRevoked)
         case .notFound:  // purged or deleted between the read and the write: nothing was stored
             throw OAuthError.invalidGrant("refresh token is invalid", reason: "refresh_token_invalid")
         }
@@ -43,11 +44,17 @@ public struct RefreshTokenGrant: GrantHandler {
         return OAuthError.refusal(.refreshTokenReused)
     }
 
-    private func narrowedScopes(_ parameter: String?, grant: Grant) throws(OAuthError) -> Scopes {
-        guard let parameter, parameter.contains(where: { $0 != " " }) else { return grant.scopes }
+    /// Without `scope`, the granted scopes the app still allows (an admin may have removed some since: the response's
+    /// `scope` then says what was issued, RFC 6749 §5.1). With it, a subset of those; a removed one is `invalid_scope`.
+    private func refreshedScopes(_ parameter: String?, grant: Grant, app: ConnectedApp) throws(OAuthError) -> Scopes {
+        let allowed = Scopes(grant.scopes.values.filter(app.scopes.contains))
+        guard let parameter, parameter.contains(where: { $0 != " " }) else { return allowed }
         guard let requested = Scopes(parameter: parameter) else { throw .invalidRequest("scope is malformed") }
         guard requested.isSubset(of: grant.scopes) else {
             throw .invalidScope("a refresh may narrow the granted scopes, never widen them")
+        }
+        if let removed = requested.values.first(where: { !app.scopes.contains($0) }) {
+            throw .invalidScope("scope \"\(removed)\" is no longer allowed for this app")
         }
         return requested
     }

@@ -14,7 +14,7 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     public var authTime: Date
     public var createdAt: Date
     public var expiresAt: Date
-    /// Set when the code is exchanged; a second exchange finds it set and revokes ``grant``.
+    /// Set when the code is exchanged; a second exchange by the same app finds it set and revokes ``grant``.
     public var consumedAt: Date?
     /// The grant the first exchange created.
     public var grant: GrantID?
@@ -69,8 +69,10 @@ public struct RefreshTokenRecord: Sendable, Hashable {
 public enum CodeConsumption: Sendable, Equatable {
     /// The code was valid and is now consumed; exchange it.
     case consumed(AuthorizationCodeRecord)
-    /// The code was already consumed: a replay. Its grant (if any) must be revoked (RFC 6749 §4.1.2).
+    /// The code was already consumed: a replay. Its grant, if the first exchange linked one, is revoked; if not yet,
+    /// that exchange will store nothing (RFC 6749 §4.1.2).
     case replayed(AuthorizationCodeRecord)
+    /// No such code, or a code of another app (which is left untouched).
     case notFound
 }
 
@@ -80,6 +82,8 @@ public enum RefreshRotation: Sendable, Equatable {
     case current(RefreshTokenRecord)
     /// The token had already been retired: reuse. The whole grant must be revoked.
     case reused(RefreshTokenRecord)
+    /// The grant was revoked while the refresh was being decided: nothing was stored.
+    case grantRevoked
     case notFound
 }
 
@@ -99,8 +103,11 @@ public struct IssuedTokenRecords: Sendable, Equatable {
 public protocol TokenStore: Sendable {
     /// A grant by id, revoked or not.
     func grant(_ id: GrantID) async throws -> Grant?
-    /// Revokes a grant: its access tokens are deleted, its refresh tokens stay (refused as revoked).
+    /// Revokes a grant: its opaque access tokens are deleted, its refresh tokens stay (refused as revoked), and every
+    /// node refuses its JWT access tokens (``TokenRevocation``).
     func revokeGrant(_ id: GrantID, at time: Date) async throws
+    /// Revokes one JWT access token by its `jti` until it expires, on every node (RFC 7009 §2.1).
+    func revokeAccessToken(jti: String, expiresAt: Date) async throws
 
     /// Stores an opaque access token that hangs from no grant (client credentials).
     func saveAccessToken(_ token: OpaqueAccessToken) async throws
@@ -111,15 +118,18 @@ public protocol TokenStore: Sendable {
 
     /// Stores a new authorization code.
     func saveCode(_ code: AuthorizationCodeRecord) async throws
-    /// Marks a code consumed, atomically: exactly one caller ever gets `.consumed`.
-    func consumeCode(hash: String, at time: Date) async throws -> CodeConsumption
-    /// Stores the grant a consumed code produced, links it to the code, and stores the issued tokens.
-    func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws
+    /// Marks `app`'s code consumed, atomically: exactly one caller ever gets `.consumed`. Another app's code is
+    /// `.notFound` and stays as it was; a second exchange by `app` is `.replayed` and revokes what the first issued.
+    func consumeCode(hash: String, app: ConnectedAppID, at time: Date) async throws -> CodeConsumption
+    /// Stores the grant a consumed code produced, links it to the code, and stores the issued tokens; false, storing
+    /// nothing, when a replay of the code came first.
+    func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws -> Bool
 
     /// A refresh token with its grant, in one read.
     func refreshToken(hash: String) async throws -> (token: RefreshTokenRecord, grant: Grant)?
     /// Uses a refresh token (with `retire`, retires it) and stores what the refresh issued, atomically: if the
-    /// token was retired meanwhile, nothing is stored and the answer is `.reused`.
+    /// token was retired meanwhile, nothing is stored and the answer is `.reused`; if its grant was revoked meanwhile,
+    /// `.grantRevoked`. A revocation racing the refresh either comes first or also ends what the refresh issued.
     func completeRefresh(hash: String, retire: Bool, issued: IssuedTokenRecords, at time: Date) async throws
         -> RefreshRotation
 

@@ -28,6 +28,9 @@ public struct TokenIssuer: Sendable {
 
     public init(issuer: String) { self.issuer = issuer }
 
+    /// A JWT access token's private claim naming the grant it was issued from (RFC 9068 §2.2.3 allows more claims).
+    public static let grantClaim = "grant_id"
+
     /// An access token for `app` acting for `user` (or for itself when nil).
     public func accessToken(
         app: ConnectedApp, user: User?, scopes: Scopes, grant: GrantID?, authTime: Date?, at now: Date, keys: KeyRing
@@ -54,6 +57,8 @@ public struct TokenIssuer: Sendable {
                 "iat": .integer(issuedAt), "exp": .integer(issuedAt + lifetime),
             ]
             if let authTime { claims["auth_time"] = .integer(Int64(authTime.timeIntervalSince1970)) }
+            // The grant it hangs from, so that revoking the grant reaches this token too (``RevocationList``).
+            if let grant { claims[Self.grantClaim] = .string(grant.rawValue) }
             let value = try JWT.sign(claims, type: "at+jwt", with: key)
             return IssuedAccessToken(value: value, expiresIn: lifetime, jti: jti, opaqueRecord: nil)
         }

@@ -28,6 +28,13 @@ extension ConnectedApp {
             }
             if !secrets.isEmpty { report.add(fieldPath(path, "clientSecret"), "a public app has no client secret") }
             if !requiresPKCE { report.add(fieldPath(path, "requirePkce"), "a public app must use PKCE") }
+            // RFC 9700 §4.14.2: a public client's refresh tokens must be rotated (or sender-constrained, which
+            // Gatehouse does not offer yet), so that a stolen one is detected on its next use.
+            if grantTypes.contains(.refreshToken) && !isRefreshTokenRotationEnabled {
+                report.add(
+                    fieldPath(path, "refreshTokenRotation"),
+                    "a public app's refresh tokens must be rotated (RFC 9700 §4.14.2): turn rotation on")
+            }
         }
         for (index, key) in assertionKeys.enumerated() {
             if case .failure(let error) = AssertionKey.parse(key) {
@@ -40,7 +47,8 @@ extension ConnectedApp {
                 "the JWT bearer grant needs at least one public key (PEM or JWK) to verify assertions with")
         }
         FieldRules.checkLifetime(
-            accessTokenLifetime, within: 60...86_400, at: fieldPath(path, "accessTokenLifetime"), into: &report)
+            accessTokenLifetime, within: 60...ConnectedApp.maximumAccessTokenLifetime,
+            at: fieldPath(path, "accessTokenLifetime"), into: &report)
         FieldRules.checkLifetime(
             idTokenLifetime, within: 60...86_400, at: fieldPath(path, "idTokenLifetime"), into: &report)
         switch refreshTokenPolicy {

@@ -90,10 +90,18 @@ public enum FieldRules {
         }
     }
 
-    /// Whether `host` names the loopback interface (RFC 8252 §7.3).
+    /// Whether `host` is a literal loopback IP address: `127.0.0.0/8` in dotted decimal or `[::1]` (RFC 8252 §7.3,
+    /// §8.3). A name is never loopback, not even `localhost` (§8.3: it may resolve elsewhere, and a host like
+    /// `127.evil.example` is anyone's).
     public static func isLoopback(host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber)
+                && (Int(octet) ?? 256) <= 255
+        }
     }
 
     public static func checkLifetime(

@@ -23,7 +23,7 @@ struct IntrospectionController: Sendable {
                 guard
                     let active = try await inspector.inspect(
                         token, hint: form["token_type_hint"], flow: .introspection, traceID: context.id,
-                        clientIP: clientAddress(request, context)
+                        clientIP: clientAddress(request, context), caller: caller
                     ).activeToken
                 else { return OAuthResponse.json(["active": .bool(false)]) }
                 return OAuthResponse.json(introspection(active))
@@ -34,7 +34,7 @@ struct IntrospectionController: Sendable {
                 let form = try await FormBody.parse(request)
                 let caller = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
                 let token = try TokenRequest(form).required("token")
-                try await revoke(token, by: caller)
+                try await revoke(token, by: caller, inspector: inspector)
                 // RFC 7009 §2.2: 200 whether or not the token was known; nothing is revealed.
                 return Response(status: .ok, headers: [.cacheControl: "no-store", .contentLength: "0"])
             }
@@ -56,17 +56,34 @@ struct IntrospectionController: Sendable {
         return object
     }
 
-    /// Revokes a token the caller holds: a refresh token takes its whole grant with it; an opaque access token
-    /// is deleted. A JWT access token cannot be recalled and lapses at its expiry (docs say so).
-    private func revoke(_ token: String, by caller: ConnectedApp) async throws {
+    /// Revokes a token the caller holds (RFC 7009 §2.1): a refresh token takes its whole grant with it, JWTs
+    /// included; an opaque access token is deleted; a JWT access token is refused by every node from now until it
+    /// expires (a resource server that checks it offline still accepts it until then: docs/oauth.md says so).
+    /// Another app's token is left alone.
+    private func revoke(_ token: String, by caller: ConnectedApp, inspector: TokenInspector) async throws {
         let hash = TokenValue.hash(token)
         let now = services.now()
         if let (_, grant) = try await services.tokens.refreshToken(hash: hash) {
             if grant.app == caller.id { try await services.tokens.revokeGrant(grant.id, at: now) }
             return
         }
-        if let access = try await services.tokens.accessToken(hash: hash), access.app == caller.id {
+        guard let found = try await inspector.find(token, hint: "access_token"), found.kind == .access,
+            found.app.id == caller.id
+        else { return }
+        if found.isJWT {
+            if let jti = found.jti, let expiresAt = found.expiresAt {
+                try await services.tokens.revokeAccessToken(jti: jti, expiresAt: expiresAt)
+            }
+        } else {
             try await services.tokens.deleteAccessToken(hash: hash)
         }
+    }
+}
+
+extension ConnectedApp {
+    /// RFC 7662 §2.2 and §4: an app learns only about its own tokens, unless it is a resource server flagged to
+    /// introspect every app's access tokens; nobody else's refresh tokens, ever.
+    func mayIntrospect(_ token: ActiveToken) -> Bool {
+        token.app.id == id || (introspectsAllTokens && token.kind == .access)
     }
 }

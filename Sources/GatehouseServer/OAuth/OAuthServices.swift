@@ -6,6 +6,8 @@ import GatehouseStorage
 struct OAuthServices: Sendable {
     let directory: LiveDirectory
     let approvals: LiveApprovals
+    /// Revoked grants and JWTs, checked for every JWT access token presented.
+    let revocations: LiveRevocations
     let keys: Live<KeyRing>
     let tokens: any TokenStore
     let issuer: TokenIssuer

@@ -15,6 +15,8 @@ struct ActiveToken: Sendable {
     var expiresAt: Date?
     var jti: String?
     var grant: GrantID?
+    /// A JWT access token, checked by signature (revoked by `jti`, not deleted).
+    var isJWT = false
 }
 
 /// What inspecting a token found.
@@ -37,11 +39,16 @@ enum TokenInspection: Sendable {
 struct TokenInspector: Sendable {
     let services: OAuthServices
 
-    func inspect(_ token: String, hint: String?, flow: AccessFlow, traceID: String, clientIP: String?) async throws
-        -> TokenInspection
-    {
+    /// With `caller`, a token the caller may not introspect is inactive too, before anything else is decided.
+    func inspect(
+        _ token: String, hint: String?, flow: AccessFlow, traceID: String, clientIP: String?,
+        caller: ConnectedApp? = nil
+    ) async throws -> TokenInspection {
         guard let found = try await find(token, hint: hint) else { return .inactive }
+        if let caller, !caller.mayIntrospect(found) { return .inactive }
         if found.app.predatesRevocation(found.issuedAt) { return .inactive }  // revoke-all
+        // Its grant, or the token itself, was revoked: a replayed code, a reused refresh token, RFC 7009.
+        if services.revocations.current.isRevoked(grant: found.grant, jti: found.jti) { return .inactive }
         let approvals = services.approvals.current
         if let user = found.user, let revoked = approvals.grantsRevoked(user: user.id, app: found.app.id),
             (found.issuedAt ?? .distantPast) < revoked
@@ -60,7 +67,8 @@ struct TokenInspector: Sendable {
         return .refused(found, refusal)
     }
 
-    private func find(_ token: String, hint: String?) async throws -> ActiveToken? {
+    /// The token as issued, whatever the access decision now says; nil when unknown, malformed or expired.
+    func find(_ token: String, hint: String?) async throws -> ActiveToken? {
         let now = services.now()
         let directory = services.directory.current
         var found: ActiveToken?
@@ -90,7 +98,8 @@ struct TokenInspector: Sendable {
                 kind: .access, app: app, user: user,
                 scopes: Scopes(parameter: verified.string("scope") ?? "") ?? Scopes([]),
                 issuedAt: verified.integer("iat").map { Date(timeIntervalSince1970: Double($0)) },
-                expiresAt: Date(timeIntervalSince1970: Double(exp)), jti: verified.string("jti"), grant: nil)
+                expiresAt: Date(timeIntervalSince1970: Double(exp)), jti: verified.string("jti"),
+                grant: verified.string(TokenIssuer.grantClaim).map(GrantID.init), isJWT: true)
         }
         guard let record = try await services.tokens.accessToken(hash: TokenValue.hash(token)), record.expiresAt > now,
             let app = directory.apps[record.app]

@@ -57,6 +57,9 @@ struct AccountController: Sendable {
         {
         case .throttled(let until):
             return retry(WebServices.retryMessage(until: until, now: now), status: .tooManyRequests)
+                .retrying(after: until.timeIntervalSince(now))
+        case .busy:
+            return retry(WebServices.busyMessage, status: .tooManyRequests).retrying(after: 1)
         case .incorrect:
             return retry("Incorrect username or password.", status: .unauthorized)
         case .correct(let user) where !user.isActive:

@@ -71,6 +71,13 @@ struct AuthorizeController: Sendable {
                 error: OAuthError(.accessDenied, "too many failed sign-in attempts", reason: "login_throttled"),
                 decision: nil, request: request, context: context)
             return retry(WebServices.retryMessage(until: until, now: now), status: .tooManyRequests)
+                .retrying(after: until.timeIntervalSince(now))
+        case .busy:
+            flow.record(
+                authorization, user: nil, username: username,
+                error: OAuthError(.temporarilyUnavailable, "too many sign-ins at once", reason: "sign_in_busy"),
+                decision: nil, request: request, context: context)
+            return retry(WebServices.busyMessage, status: .tooManyRequests).retrying(after: 1)
         case .incorrect(let known):
             flow.record(
                 authorization, user: known, username: username,

@@ -17,7 +17,8 @@ struct WebServices: Sendable {
     let secureCookies: Bool
     let idleTimeout: TimeInterval
     let absoluteTimeout: TimeInterval
-    let passwordThreads: PasswordThreads
+    /// At most a few password verifications at once on this node; a burst beyond them is turned away.
+    let passwordVerifications: PasswordVerifications
     /// Verified against when the username is unknown, so response times do not reveal which usernames exist.
     let dummyPasswordHash: String
 
@@ -74,33 +75,39 @@ struct WebServices: Sendable {
     enum SignInCheck {
         /// Too many failures for this account or address: try again after the date.
         case throttled(until: Date)
+        /// Too many sign-ins at once on this node: try again in a moment. Nothing was counted.
+        case busy
         /// Wrong username or password; the user when the username exists.
         case incorrect(User?)
         /// The right password (the caller still checks that the user is active).
         case correct(User)
     }
 
-    /// Checks a sign-in form against the throttle and the directory, and counts the failure or success.
+    /// Checks a sign-in form against the throttle and the directory. The attempt is counted as a failure before the
+    /// password is checked (so a parallel burst gets no more verdicts than the limit) and taken back if it was right.
     func checkSignIn(username: String, password: String, address: String?) async throws -> SignInCheck {
         let now = oauth.now()
         let keys = throttle.keys(account: username, address: address)
-        let failures = try await sessions.signInFailures(keys: keys.map(\.value), since: throttle.cutoff(at: now))
-        if let until = throttle.retryAfter(failures, keys: keys) { return .throttled(until: until) }
+        let attempt = TokenValue.generate(prefix: "")
+        if let until = try await sessions.reserveSignIn(keys: keys, attempt: attempt, throttle: throttle, at: now) {
+            return .throttled(until: until)
+        }
         let user = oauth.directory.current.user(named: username)
-        let isValid: Bool
-        if let user, let hash = user.passwordHash {
-            isValid = await verifyPassword(password, againstHash: hash)
-        } else {
-            _ = await verifyPassword(password, againstHash: dummyPasswordHash)
-            isValid = false
+        // Unknown users cost the same verification, so response times do not reveal which usernames exist.
+        let hash = user?.passwordHash ?? dummyPasswordHash
+        let hasher = passwordHasher
+        guard let verified = await passwordVerifications.run({ hasher.verify(password, against: hash) }) else {
+            // Turned away before any verdict: the reservation is taken back, as for a right password.
+            try await sessions.releaseSignIn(attempt: attempt, clearing: nil)
+            return .busy
         }
-        guard let user, isValid else {
-            try await sessions.recordSignInFailure(keys: keys.map(\.value), at: now)
-            return .incorrect(user)
-        }
-        try await sessions.clearSignInFailures(key: keys[0].value)  // the account's; the address's still count
+        guard let user, user.passwordHash != nil, verified else { return .incorrect(user) }
+        try await sessions.releaseSignIn(attempt: attempt, clearing: keys[0].value)
         return .correct(user)
     }
+
+    /// "Try again in a moment" for a sign-in turned away by ``PasswordVerifications``.
+    static let busyMessage = "Too many sign-ins are being checked right now. Try again in a moment."
 
     /// "Try again in N minutes" for a throttled sign-in.
     static func retryMessage(until: Date, now: Date) -> String {
@@ -108,27 +115,16 @@ struct WebServices: Sendable {
         return "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
     }
 
-    /// Verifies a password off the event loop and off the cooperative pool (scrypt takes tens of milliseconds by
-    /// design), on threads of its own so that a burst of logins never delays database work.
-    func verifyPassword(_ password: String, againstHash hash: String) async -> Bool {
-        let hasher = passwordHasher
-        return (try? await passwordThreads.pool.runIfActive { hasher.verify(password, against: hash) }) ?? false
-    }
-}
-
-/// Threads for password hashing, apart from the NIO singleton pool that SQLite's I/O runs on.
-final class PasswordThreads: Sendable {
-    let pool: NIOThreadPool
-
-    init(count: Int = 2) {
-        pool = NIOThreadPool(numberOfThreads: count)
-        pool.start()
-    }
-
-    deinit { pool.shutdownGracefully { _ in } }
 }
 
 extension Response {
+    /// With `Retry-After` (RFC 9110 §10.2.3) in whole seconds, at least one.
+    func retrying(after seconds: TimeInterval) -> Response {
+        var response = self
+        response.headers[.retryAfter] = String(max(1, Int(seconds.rounded(.up))))
+        return response
+    }
+
     /// Sets each cookie that is not nil.
     mutating func setCookies(_ cookies: Cookie?...) {
         for cookie in cookies.compactMap({ $0 }) { setCookie(cookie) }

@@ -75,10 +75,7 @@ enum ApprovalRepository {
     }
 
     private static func bump(in db: any SQLDatabase, kind: DatabaseKind) async throws {
-        try await db.raw("UPDATE change_counters SET value = value + 1 WHERE name = \(bind: counter)").run()
-        if kind == .postgres {
-            try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: counter))").run()
-        }
+        try await ChangeCounters.bump(counter, in: db, kind: kind)
     }
 }
 
@@ -105,10 +102,6 @@ extension GatehouseStore {
         try await sql.transaction { db in try await ApprovalRepository.loadAll(in: db) }
     }
 
-    /// The approvals counter: it moves with every approval written or removed.
-    public func approvalsVersion() async throws -> Int64 {
-        try await sql.read { db in try await ApprovalRepository.version(in: db) }
-    }
 }
 
 extension GatehouseStore {

@@ -92,6 +92,7 @@ enum DirectoryReader {
             requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"),
             enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
             assertionKeys: try row.list("assertion_keys"),
-            tokensNotBefore: try row.value("tokens_not_before", as: Int64?.self).map(Timestamp.date))
+            tokensNotBefore: try row.value("tokens_not_before", as: Int64?.self).map(Timestamp.date),
+            introspectsAllTokens: try row.value("introspect_all_tokens"))
     }
 }

@@ -54,19 +54,58 @@ public struct SQLSessionStore: SessionStore {
 
     public func signInFailures(keys: [String], since cutoff: Date) async throws -> [String: SignInFailures] {
         guard !keys.isEmpty else { return [:] }
-        return try await sql.read { db in
-            var failures: [String: SignInFailures] = [:]
-            for row in try await db.raw(
-                """
-                SELECT throttle_key, COUNT(*) AS failures, MIN(failed_at) AS oldest FROM sign_in_failures
-                WHERE throttle_key IN (\(binds: keys)) AND failed_at > \(bind: Timestamp.milliseconds(cutoff))
-                GROUP BY throttle_key
-                """
-            ).all() {
-                failures[try row.value("throttle_key")] = SignInFailures(
-                    count: Int(try row.value("failures", as: Int64.self)), oldest: try row.date("oldest"))
+        return try await sql.read { db in try await Self.failures(keys: keys, since: cutoff, in: db) }
+    }
+
+    private static func failures(keys: [String], since cutoff: Date, in db: any SQLDatabase) async throws
+        -> [String: SignInFailures]
+    {
+        var failures: [String: SignInFailures] = [:]
+        for row in try await db.raw(
+            """
+            SELECT throttle_key, COUNT(*) AS failures, MIN(failed_at) AS oldest FROM sign_in_failures
+            WHERE throttle_key IN (\(binds: keys)) AND failed_at > \(bind: Timestamp.milliseconds(cutoff))
+            GROUP BY throttle_key
+            """
+        ).all() {
+            failures[try row.value("throttle_key")] = SignInFailures(
+                count: Int(try row.value("failures", as: Int64.self)), oldest: try row.date("oldest"))
+        }
+        return failures
+    }
+
+    public func reserveSignIn(keys: [LoginThrottle.Key], attempt: String, throttle: LoginThrottle, at time: Date)
+        async throws -> Date?
+    {
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            // Count and insert as one step per key. SQLite runs one writer at a time; PostgreSQL takes a lock per
+            // key (in one order, so two attempts never wait on each other crosswise), held until commit.
+            if kind == .postgres {
+                for key in keys.map(\.value).sorted() {
+                    try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 7240513))").run()
+                }
             }
-            return failures
+            let failures = try await Self.failures(keys: keys.map(\.value), since: throttle.cutoff(at: time), in: db)
+            if let until = throttle.retryAfter(failures, keys: keys) { return until }
+            for key in keys {
+                try await db.raw(
+                    """
+                    INSERT INTO sign_in_failures (throttle_key, failed_at, attempt_id)
+                    VALUES (\(bind: key.value), \(bind: Timestamp.milliseconds(time)), \(bind: attempt))
+                    """
+                ).run()
+            }
+            return nil
+        }
+    }
+
+    public func releaseSignIn(attempt: String, clearing accountKey: String?) async throws {
+        try await sql.transaction { db in
+            try await db.raw("DELETE FROM sign_in_failures WHERE attempt_id = \(bind: attempt)").run()
+            if let accountKey {
+                try await db.raw("DELETE FROM sign_in_failures WHERE throttle_key = \(bind: accountKey)").run()
+            }
         }
     }
 

@@ -6,8 +6,13 @@ import SQLKit
 /// one conditional UPDATE each, so two concurrent requests can never both win.
 public struct SQLTokenStore: TokenStore {
     let sql: any SQLStore
+    /// This node's revocations in memory, updated as soon as a revocation made here commits.
+    let revocations: LiveRevocations?
 
-    public init(store: GatehouseStore) { sql = store.sql }
+    public init(store: GatehouseStore, revocations: LiveRevocations? = nil) {
+        sql = store.sql
+        self.revocations = revocations
+    }
 
     private func ms(_ date: Date) -> Int64 { Timestamp.milliseconds(date) }
 
@@ -69,12 +74,34 @@ public struct SQLTokenStore: TokenStore {
     }
 
     public func revokeGrant(_ id: GrantID, at time: Date) async throws {
-        try await sql.transaction { db in
-            try await db.raw(
-                "UPDATE grants SET revoked_at = \(bind: ms(time)) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL"
-            ).run()
-            try await db.raw("DELETE FROM access_tokens WHERE grant_id = \(bind: id.rawValue)").run()
-        }
+        let kind = sql.kind
+        let recorded = try await sql.transaction { db in try await Self.revoke(id, at: time, in: db, kind: kind) }
+        revocations?.insert(recorded)
+    }
+
+    /// Revokes a grant inside the caller's transaction: marks it, deletes its opaque access tokens, and records the
+    /// revocation for every node's JWT checks (only the first time). Returns what was recorded.
+    private static func revoke(_ id: GrantID, at time: Date, in db: any SQLDatabase, kind: DatabaseKind)
+        async throws -> [TokenRevocation]
+    {
+        let revoked = try await db.raw(
+            """
+            UPDATE grants SET revoked_at = \(bind: Timestamp.milliseconds(time))
+            WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL RETURNING id
+            """
+        ).first()
+        try await db.raw("DELETE FROM access_tokens WHERE grant_id = \(bind: id.rawValue)").run()
+        guard revoked != nil else { return [] }
+        let revocation = TokenRevocation.grant(id, revokedAt: time)
+        try await RevocationRepository.record([revocation], in: db, kind: kind)
+        return [revocation]
+    }
+
+    public func revokeAccessToken(jti: String, expiresAt: Date) async throws {
+        let revocation = TokenRevocation(.token(jti: jti), keepUntil: expiresAt)
+        let kind = sql.kind
+        try await sql.transaction { db in try await RevocationRepository.record([revocation], in: db, kind: kind) }
+        revocations?.insert([revocation])
     }
 
     // MARK: Opaque access tokens
@@ -121,30 +148,49 @@ public struct SQLTokenStore: TokenStore {
         }
     }
 
-    public func consumeCode(hash: String, at time: Date) async throws -> CodeConsumption {
-        try await sql.transaction { db in
+    public func consumeCode(hash: String, app: ConnectedAppID, at time: Date) async throws -> CodeConsumption {
+        let now = ms(time)
+        let kind = sql.kind
+        let (outcome, recorded) = try await sql.transaction { db -> (CodeConsumption, [TokenRevocation]) in
+            // Only the app the code was issued to can spend it, or replay it (RFC 6749 §4.1.3): another client's
+            // attempt finds nothing and changes nothing.
             let consumed = try await db.raw(
                 """
-                UPDATE authorization_codes SET consumed_at = \(bind: ms(time))
-                WHERE code_hash = \(bind: hash) AND consumed_at IS NULL RETURNING *
+                UPDATE authorization_codes SET consumed_at = \(bind: now)
+                WHERE code_hash = \(bind: hash) AND app_id = \(bind: app.rawValue) AND consumed_at IS NULL RETURNING *
                 """
             ).first()
-            if let consumed { return .consumed(try Self.code(consumed)) }
+            if let consumed { return (.consumed(try Self.code(consumed)), []) }
+            // A replay. Marking it takes the row's lock, so it is ordered with the first exchange's link to its
+            // grant: either that link is seen here and the grant revoked, or the exchange sees the mark and stops.
             guard
-                let existing = try await db.raw("SELECT * FROM authorization_codes WHERE code_hash = \(bind: hash)")
-                    .first()
-            else { return .notFound }
-            return .replayed(try Self.code(existing))
+                let replayed = try await db.raw(
+                    """
+                    UPDATE authorization_codes SET replayed_at = COALESCE(replayed_at, \(bind: now))
+                    WHERE code_hash = \(bind: hash) AND app_id = \(bind: app.rawValue) RETURNING *
+                    """
+                ).first()
+            else { return (.notFound, []) }
+            let record = try Self.code(replayed)
+            guard let grant = record.grant else { return (.replayed(record), []) }
+            return (.replayed(record), try await Self.revoke(grant, at: time, in: db, kind: kind))
         }
+        revocations?.insert(recorded)
+        return outcome
     }
 
-    public func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws {
+    public func completeCodeExchange(grant: Grant, codeHash: String, issued: IssuedTokenRecords) async throws -> Bool {
         try await sql.transaction { db in
+            let linked = try await db.raw(
+                """
+                UPDATE authorization_codes SET grant_id = \(bind: grant.id.rawValue)
+                WHERE code_hash = \(bind: codeHash) AND replayed_at IS NULL RETURNING code_hash
+                """
+            ).first()
+            guard linked != nil else { return false }
             try await Self.insert(grant, in: db)
-            try await db.raw(
-                "UPDATE authorization_codes SET grant_id = \(bind: grant.id.rawValue) WHERE code_hash = \(bind: codeHash)"
-            ).run()
             try await Self.insert(issued, in: db)
+            return true
         }
     }
 
@@ -181,6 +227,19 @@ public struct SQLTokenStore: TokenStore {
     {
         let now = ms(time)
         return try await sql.transaction { db in
+            // Lock the grant's row first (a no-op update): a revocation racing this refresh then either committed
+            // before (the grant is revoked: store nothing) or waits for this commit and then deletes what it stored.
+            let live = try await db.raw(
+                """
+                UPDATE grants SET revoked_at = NULL WHERE revoked_at IS NULL
+                AND id = (SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: hash)) RETURNING id
+                """
+            ).first()
+            guard live != nil else {
+                let known = try await db.raw("SELECT grant_id FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+                    .first()
+                return known == nil ? .notFound : .grantRevoked
+            }
             let retiredAt: SQLQueryString = retire ? "\(bind: now)" : "NULL"
             let used = try await db.raw(
                 """
@@ -240,6 +299,8 @@ public struct SQLTokenStore: TokenStore {
                 "DELETE FROM sign_in_failures WHERE failed_at < \(bind: cutoff - 86_400_000) RETURNING failed_at",
                 // A replay record outlives its assertion's expiry by the tolerated clock skew.
                 "DELETE FROM jwt_assertions WHERE expires_at < \(bind: cutoff - 120_000) RETURNING jti",
+                // A revocation is kept until every token it covers has expired; each node forgets it then too.
+                "DELETE FROM token_revocations WHERE keep_until < \(bind: cutoff) RETURNING id",
             ] {
                 removed += try await db.raw(statement).all().count
             }

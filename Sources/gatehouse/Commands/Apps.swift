@@ -96,6 +96,7 @@ struct ShowApp: AsyncParsableCommand {
                 enforcement:            \(view.enforcement)
                 assertion keys:         \(view.assertionKeys)
                 tokens not before:      \(view.tokensNotBefore ?? "-")
+                introspects all tokens: \(view.introspectAllTokens ? "yes (access tokens of every app)" : "no (its own)")
                 """)
         }
     }

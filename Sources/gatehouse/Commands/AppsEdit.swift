@@ -75,6 +75,8 @@ struct SetAppPolicy: AsyncParsableCommand {
     @Option(help: "e.g. 5m.") var accessTokenLifetime: PolicyDuration?
     @Option(help: "e.g. 1h.") var idTokenLifetime: PolicyDuration?
     @Option(help: "on or off.") var requirePkce: Toggle?
+    @Option(help: "on or off: a resource server may introspect every app's access tokens (never refresh tokens).")
+    var introspectAllTokens: Toggle?
     @Option(name: .customLong("callback-url"), help: "Replace the callback URLs (repeatable).") var callbackURLs:
         [String] = []
     @Option(name: .customLong("scope"), help: "Replace the allowed scopes (repeatable).") var scopes: [String] = []
@@ -99,6 +101,7 @@ struct SetAppPolicy: AsyncParsableCommand {
             if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
             if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
             if let requirePkce { after.requiresPKCE = requirePkce.isOn }
+            if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
             if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
             if !scopes.isEmpty { after.scopes = scopes }
             if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
