@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var loginHistoryRetention: TimeInterval = 180 * 86_400
     /// How often buffered login events are written.
     public var loginHistoryFlushInterval: Duration = .milliseconds(100)
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed (`--trusted-proxies`); none by default.
+    public var trustedProxies: [IPRange] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -71,6 +73,11 @@ public func buildApplication(
 
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
+    if !configuration.trustedProxies.isEmpty {  // otherwise the context's client address is the peer's already
+        router.add(
+            middleware: ClientAddressMiddleware(
+                resolver: ClientAddressResolver(trustedProxies: configuration.trustedProxies)))
+    }
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(store: store, live: live).addRoutes(to: router)
     TokenController(services: services).addRoutes(to: router)
@@ -102,13 +109,17 @@ public func buildApplication(
     return app
 }
 
-/// The request context: Hummingbird's basics plus the peer address (login history, throttling).
+/// The request context: Hummingbird's basics plus the peer address and the client address worked out from it
+/// (``ClientAddressMiddleware``).
 struct GatehouseRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
+    /// The client's address: the peer's, or behind a trusted proxy the forwarded one.
+    var clientAddress: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress
     }
 }

@@ -35,6 +35,18 @@ import Testing
         #expect(throws: JWT.VerificationError.malformed) { try JWT.verify("!!.??.**") { _ in key.verificationKey } }
     }
 
+    /// RFC 7515 §4.1.11: a `crit` extension the recipient does not understand makes the JWS invalid.
+    @Test func aHeaderWithCriticalExtensionsIsRefusedEvenWhenWellSigned() throws {
+        let key = try SigningKey.generate(.es256)
+        let header = #"{"alg":"ES256","kid":"\#(key.kid)","typ":"JWT","crit":["exp"],"exp":1}"#
+        let input =
+            Data(header.utf8).base64URLEncodedString() + "." + Data(#"{"sub":"x"}"#.utf8).base64URLEncodedString()
+        let token = input + "." + (try key.sign(Data(input.utf8))).base64URLEncodedString()
+        #expect(throws: JWT.VerificationError.unsupportedCriticalHeader) {
+            try JWT.verify(token) { _ in key.verificationKey }
+        }
+    }
+
     @Test func aTokenCannotChooseAnotherAlgorithmForAKey() throws {
         let rsa = try SigningKey.generate(.rs256)
         let es = try SigningKey.generate(.es256)

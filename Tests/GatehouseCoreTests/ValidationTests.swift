@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import Testing
 
@@ -75,6 +76,33 @@ import Testing
         #expect(
             found.contains { $0.hasPrefix("connectedApps[0].grantTypes: client_credentials is for confidential apps") })
         #expect(found.contains("connectedApps[0].clientSecret: a public app has no client secret"))
+    }
+
+    /// RFC 9700 §4.14.2: a public client's refresh tokens must be rotated (Gatehouse does not sender-constrain them).
+    @Test func aPublicAppMustRotateItsRefreshTokens() {
+        var app = ConnectedApp(
+            name: "CLI", clientID: "cli", isPublic: true, callbackURLs: ["http://127.0.0.1/cb"],
+            isRefreshTokenRotationEnabled: false)
+        #expect(
+            issues { app.validate(at: "connectedApps[0]", into: &$0) } == [
+                "connectedApps[0].refreshTokenRotation: a public app's refresh tokens must be rotated (RFC 9700 §4.14.2): turn rotation on"
+            ])
+        app.isPublic = false
+        app.secrets = [ClientSecret(hash: "x", createdAt: .now)]
+        #expect(issues { app.validate(at: "", into: &$0) }.isEmpty, "a confidential app may keep one refresh token")
+    }
+
+    /// An imported hash names its own scrypt parameters: ones that would cost gigabytes or seconds per sign-in are
+    /// refused.
+    @Test func passwordHashesWithUnaffordableParametersAreRefused() throws {
+        let salt = Data(repeating: 1, count: 16).base64EncodedString()
+        let digest = Data(repeating: 2, count: 32).base64EncodedString()
+        #expect(PasswordHasher.isWellFormed(try PasswordHasher.forTesting.hash("x")))
+        #expect(PasswordHasher.isWellFormed("$scrypt$ln=16,r=8,p=1$\(salt)$\(digest)"))
+        for parameters in ["ln=20,r=32,p=1", "ln=24,r=8,p=1", "ln=17,r=8,p=1", "ln=15,r=8,p=16"] {
+            #expect(!PasswordHasher.isWellFormed("$scrypt$\(parameters)$\(salt)$\(digest)"), "\(parameters)")
+            #expect(!PasswordHasher.standard.verify("x", against: "$scrypt$\(parameters)$\(salt)$\(digest)"))
+        }
     }
 
     @Test func authorizationCodeNeedsACallbackURL() {

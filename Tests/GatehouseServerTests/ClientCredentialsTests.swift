@@ -205,6 +205,9 @@ import Testing
                         == ["client_secret_basic", "client_secret_post"])
                 let grants = try #require(document["grant_types_supported"] as? [String])
                 #expect(grants.contains("client_credentials"))
+                // Omitted, both would mean "supported" (OIDC Discovery §3).
+                #expect(document["request_uri_parameter_supported"] as? Bool == false)
+                #expect(document["request_parameter_supported"] as? Bool == false)
             }
         }
     }

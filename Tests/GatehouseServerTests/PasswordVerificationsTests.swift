@@ -32,7 +32,8 @@ import Testing
         #expect(await gate.enter())
         let started = ContinuousClock.now
         #expect(await gate.enter() == false)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // Generous: the suite loads both cores; what matters is that the wait ends rather than queueing on.
+        #expect(ContinuousClock.now - started < .seconds(30))
         gate.leave()
         #expect(await gate.enter(), "the place is free again")
         gate.leave()

@@ -21,6 +21,7 @@ struct ServerFixture: Sendable {
     static func run(
         _ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() },
         housekeepingInterval: Duration = .seconds(60),
+        configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable @escaping (ServerFixture) async throws -> Void
     ) async throws {
         try await withScratchStore(backend) { store, _ in
@@ -49,6 +50,7 @@ struct ServerFixture: Sendable {
             var configuration = ServerConfiguration(
                 directoryPollInterval: .milliseconds(50), housekeepingInterval: housekeepingInterval)
             configuration.passwordHasher = .forTesting
+            configure(&configuration)
             let app = try await buildApplication(
                 configuration: configuration, store: store,
                 masterKey: testMasterKey, logger: Logger(label: "test"), now: now)

@@ -32,3 +32,11 @@ public struct User: Sendable, Hashable, Codable {
         self.permissionSets = permissionSets
     }
 }
+
+extension User {
+    /// Whether changing a user from `before` to this must end their browser sessions: a new password (whoever knew
+    /// the old one may be signed in) or a deactivation.
+    public func endsSessions(comparedTo before: User) -> Bool {
+        passwordHash != before.passwordHash || (before.isActive && !isActive)
+    }
+}

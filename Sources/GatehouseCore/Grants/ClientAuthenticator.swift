@@ -70,7 +70,8 @@ public struct ClientAuthenticator: Sendable {
     {
         guard let app = directory.app(clientID: presented.clientID) else { throw .invalidClient() }
         if app.isPublic {
-            guard presented.secret == nil else { throw .invalidClient("a public client has no secret to present") }
+            // The same answer as a wrong secret: nothing tells an attacker which apps are public.
+            guard presented.secret == nil else { throw .invalidClient() }
         } else {
             guard let secret = presented.secret,
                 app.secrets.contains(where: { hasher.verify(secret, against: $0.hash) })

@@ -64,6 +64,8 @@ public struct JWTBearerGrant: GrantHandler {
             case .algorithmMismatch: throw Self.invalid("the assertion's alg does not match the app's registered key")
             case .badSignature:
                 throw Self.invalid("the assertion's signature does not verify with the app's registered key")
+            case .unsupportedCriticalHeader:
+                throw Self.invalid("the assertion's header lists crit extensions, which Gatehouse does not support")
             }
         }
         guard verified.string("iss") == app.clientID else {

@@ -43,8 +43,14 @@ public struct PasswordHasher: Sendable {
         return constantTimeEquals(derived, stored.hash)
     }
 
-    /// Whether `encoded` has the form this hasher writes (for validating imported `passwordHash` values).
+    /// Whether `encoded` has the form this hasher writes, with parameters a sign-in can afford (for validating
+    /// imported `passwordHash` values).
     public static func isWellFormed(_ encoded: String) -> Bool { StoredPasswordHash(encoded) != nil }
+
+    /// The most memory one verification may take (128·r·N bytes): twice the standard parameters' 32 MiB.
+    public static let maximumMemory = 64 << 20
+    /// The most work one verification may take (N·r·p): four times the standard parameters'.
+    public static let maximumWork = 4 << 18
 
     private func derive(_ password: String, salt: [UInt8], logRounds: Int, blockSize: Int, parallelism: Int) throws
         -> [UInt8]
@@ -73,9 +79,12 @@ private struct StoredPasswordHash {
             guard keyValue.count == 2, let value = Int(keyValue[1]) else { return nil }
             parameters[keyValue[0]] = value
         }
-        guard let logRounds = parameters["ln"], (1...24).contains(logRounds),
+        // Bounded, so that a stored or imported hash cannot make one sign-in cost gigabytes or seconds.
+        guard let logRounds = parameters["ln"], (1...20).contains(logRounds),
             let blockSize = parameters["r"], (1...32).contains(blockSize),
             let parallelism = parameters["p"], (1...16).contains(parallelism),
+            128 * blockSize << logRounds <= PasswordHasher.maximumMemory,
+            blockSize * parallelism << logRounds <= PasswordHasher.maximumWork,
             let salt = Data(base64Encoded: String(fields[3])), salt.count >= 8,
             let hash = Data(base64Encoded: String(fields[4])), hash.count == 32
         else { return nil }

@@ -34,6 +34,8 @@ public enum JWT {
         case unknownKey
         case algorithmMismatch
         case badSignature
+        /// The header lists `crit` extensions, none of which Gatehouse implements (RFC 7515 §4.1.11).
+        case unsupportedCriticalHeader
     }
 
     /// Parses and checks the signature with the key named by `kid`; the algorithm must be the key's own
@@ -55,6 +57,8 @@ public enum JWT {
             let claims = (try? JSONSerialization.jsonObject(with: payloadData)) as? [String: Any]
         else { throw .malformed }
         if header["kid"] != nil && !(header["kid"] is String) { throw .malformed }
+        // RFC 7515 §4.1.11: a recipient that does not understand every listed extension must reject the JWS.
+        if header["crit"] != nil { throw .unsupportedCriticalHeader }
         let keys = candidates(header["kid"] as? String)
         guard !keys.isEmpty else { throw .unknownKey }
         let matching = keys.filter { header["alg"] as? String == $0.algorithm.rawValue }

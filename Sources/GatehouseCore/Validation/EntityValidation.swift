@@ -68,7 +68,9 @@ extension User {
         if displayName.count > 200 { report.add(fieldPath(path, "displayName"), "must be at most 200 characters") }
         if let passwordHash, !PasswordHasher.isWellFormed(passwordHash) {
             report.add(
-                fieldPath(path, "passwordHash"), "is not a Gatehouse password hash ($scrypt$ln=…,r=…,p=…$salt$hash)")
+                fieldPath(path, "passwordHash"),
+                "is not a Gatehouse password hash ($scrypt$ln=…,r=…,p=…$salt$hash) with affordable parameters "
+                    + "(at most 64 MiB and four times the work of ln=15,r=8,p=1)")
         }
     }
 }

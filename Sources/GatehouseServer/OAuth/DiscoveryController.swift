@@ -57,6 +57,9 @@ struct DiscoveryController: Sendable {
             "email", "email_verified",
         ])
         document["authorization_response_iss_parameter_supported"] = .bool(endpoints.hasAuthorization)
+        // OIDC Discovery §3: both default to supported when omitted, so say that they are not.
+        document["request_parameter_supported"] = .bool(false)
+        document["request_uri_parameter_supported"] = .bool(false)
         return document
     }
 }

@@ -15,10 +15,9 @@ struct IntrospectionController: Sendable {
                 let form = try await FormBody.parse(request)
                 let caller = try services.authenticateClient(authorization: request.headers[.authorization], form: form)
                 // RFC 7662 §2.1 asks for authorization; a public client's id is no secret, so it would make the
-                // endpoint an oracle for anyone's tokens.
-                guard !caller.isPublic else {
-                    throw OAuthError.invalidClient("introspection requires a confidential client with its secret")
-                }
+                // endpoint an oracle for anyone's tokens. Answered like a wrong secret, so it tells nobody which
+                // apps are public (docs/errors.md says why).
+                guard !caller.isPublic else { throw OAuthError.invalidClient() }
                 let token = try TokenRequest(form).required("token")
                 guard
                     let active = try await inspector.inspect(

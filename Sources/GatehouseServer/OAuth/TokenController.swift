@@ -77,7 +77,8 @@ extension GrantType {
     }
 }
 
-/// The peer address of the request, for login history and throttling.
+/// The client address of the request (``ClientAddressMiddleware``), for login history and throttling.
 func clientAddress(_ request: Request, _ context: some RequestContext) -> String? {
-    (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+    if let context = context as? GatehouseRequestContext { return context.clientAddress }
+    return (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
 }

@@ -35,15 +35,23 @@ struct LogoutController: Sendable {
         do {
             let directory = web.oauth.directory.current
             let hinted = idTokenHint(parameters["id_token_hint"])
+            func invalid(_ message: String) -> Response {
+                Pages.error(title: "This sign-out link is not valid", message: message, traceID: context.id)
+            }
+            // RP-Initiated Logout §2: the hint must be an ID token this server issued (not an access token), and a
+            // client_id sent with it must be the client the ID token was issued to.
+            if parameters["id_token_hint"] != nil && hinted == nil {
+                return invalid("id_token_hint is not an ID token issued by this server.")
+            }
+            if let hinted, let clientID = parameters["client_id"], clientID != hinted.audience {
+                return invalid("client_id is not the app the id_token_hint was issued to.")
+            }
             var app = parameters["client_id"].flatMap { directory.app(clientID: $0) }
             if app == nil, let audience = hinted?.audience { app = directory.app(clientID: audience) }
             var target: String?
             if let uri = parameters["post_logout_redirect_uri"] {
                 guard let app, app.callbackURLs.contains(uri) else {
-                    return Pages.error(
-                        title: "This sign-out link is not valid",
-                        message: "post_logout_redirect_uri is not registered for the app (or the app is not named).",
-                        traceID: context.id)
+                    return invalid("post_logout_redirect_uri is not registered for the app (or the app is not named).")
                 }
                 target = uri
             }
@@ -76,12 +84,14 @@ struct LogoutController: Sendable {
         }
     }
 
-    /// The subject and audience of an ID token this server signed (expired ones are accepted as hints).
+    /// The subject and audience of an ID token this server signed (expired ones are accepted as hints). An access
+    /// token (`typ: at+jwt`, RFC 9068 §2.1) is no ID token, however well signed.
     private func idTokenHint(_ token: String?) -> (subject: String, audience: String)? {
         guard let token else { return nil }
         let keys = web.oauth.keys.current
         let now = web.oauth.now()
         guard let verified = try? JWT.verify(token, keys: { keys.verificationKey(kid: $0, at: now) }),
+            verified.header["typ"] as? String == "JWT", verified.string("client_id") == nil,
             verified.string("iss") == web.oauth.issuer.issuer, let subject = verified.string("sub"),
             let audience = verified.string("aud")
         else { return nil }

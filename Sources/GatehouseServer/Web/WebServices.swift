@@ -25,14 +25,15 @@ struct WebServices: Sendable {
     static let sessionCookie = "gh_session"
     static let csrfCookie = "gh_csrf"
 
-    /// The signed-in user of this browser, if the session is valid and the user still exists.
+    /// The signed-in user of this browser, if the session is valid and its user still exists and is active (checked on
+    /// every use: a deactivation ends the session even on a node that has not yet seen the session rows go).
     func currentSession(_ request: Request) async throws -> (session: BrowserSession, user: User)? {
         guard let value = request.cookies[Self.sessionCookie]?.value, !value.isEmpty else { return nil }
         let idHash = TokenValue.hash(value)
         guard let session = try await sessions.session(idHash: idHash) else { return nil }
         let now = oauth.now()
         guard session.isValid(at: now, idleTimeout: idleTimeout, absoluteTimeout: absoluteTimeout),
-            let user = oauth.directory.current.users[session.user]
+            let user = oauth.directory.current.users[session.user], user.isActive
         else {
             try await sessions.deleteSession(idHash: idHash)
             return nil

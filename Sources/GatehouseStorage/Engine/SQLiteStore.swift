@@ -33,6 +33,7 @@ public final class SQLiteStore: SQLStore {
         var logger = Logger(label: "gatehouse.sqlite")
         logger.logLevel = .warning
         let handles = try await NIOThreadPool.singleton.runIfActive {
+            try createPrivately(path)
             let writer = try SQLiteHandle(path: path)
             try configure(writer, isWriter: true)
             var readers: [SQLiteHandle] = []
@@ -44,6 +45,15 @@ public final class SQLiteStore: SQLStore {
             return (writer, readers)
         }
         return SQLiteStore(writer: handles.0, readers: handles.1, logger: logger)
+    }
+
+    /// Creates the database file readable by its owner only (0600, like the master key file), before SQLite opens
+    /// it: SQLite gives the `-wal` and `-shm` files it makes later the database file's permissions. An existing file
+    /// keeps the permissions its administrator gave it.
+    private static func createPrivately(_ path: String) throws {
+        guard path != ":memory:", !FileManager.default.fileExists(atPath: path) else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw StorageError.invalidLocation("cannot create the database file \(path)") }
     }
 
     private static func configure(_ handle: SQLiteHandle, isWriter: Bool) throws {

@@ -66,7 +66,12 @@ struct DirectoryWriter {
             ).run()
             try await replaceLinks(
                 "user_permission_sets", "user_id", user.id.rawValue, "permission_set_id", user.permissionSets)
-        case .updateUser(_, let user):
+        case .updateUser(let before, let user):
+            if user.endsSessions(comparedTo: before) {
+                // In the same transaction, so every node's next look-up of a session finds it gone: a reactivation
+                // later revives nothing.
+                try await db.raw("DELETE FROM browser_sessions WHERE user_id = \(bind: user.id.rawValue)").run()
+            }
             try await db.raw(
                 """
                 UPDATE users SET username = \(bind: user.username), username_key = \(bind: uniquenessKey(user.username)),

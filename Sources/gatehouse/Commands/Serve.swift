@@ -38,6 +38,12 @@ struct Serve: AsyncParsableCommand {
             valueName: "duration"))
     var loginHistoryRetention: PolicyDuration?
 
+    @Option(
+        help: ArgumentHelp(
+            "Reverse proxies (CIDR blocks or addresses, comma-separated) whose Forwarded / X-Forwarded-For headers name the client's address; without it those headers are ignored. Defaults to $GATEHOUSE_TRUSTED_PROXIES, then none.",
+            valueName: "cidrs"))
+    var trustedProxies: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
@@ -54,6 +60,13 @@ struct Serve: AsyncParsableCommand {
             })
         {
             configuration.loginHistoryRetention = TimeInterval(retention.seconds)
+        }
+        if let list = trustedProxies ?? environment["GATEHOUSE_TRUSTED_PROXIES"] {
+            switch ClientAddressResolver.parse(list) {
+            case .success(let resolver): configuration.trustedProxies = resolver.trustedProxies
+            case .failure(let failure):
+                throw ValidationError("--trusted-proxies: \"\(failure.entry)\" is not an IP address or CIDR block")
+            }
         }
         var logger = Logger(label: "gatehouse")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

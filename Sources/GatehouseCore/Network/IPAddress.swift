@@ -1,0 +1,105 @@
+import Foundation
+
+/// An IPv4 or IPv6 address as its bytes (4 or 16), parsed without the network stack. An IPv4-mapped IPv6 address
+/// (`::ffff:192.0.2.1`) is taken as the IPv4 address it maps, so one range matches both spellings.
+public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public var isIPv4: Bool { bytes.count == 4 }
+
+    /// Parses dotted-decimal IPv4 or RFC 4291 §2.2 IPv6 text (brackets and a zone index are not accepted here).
+    public init?(_ text: some StringProtocol) {
+        if let v4 = Self.parseIPv4(text) {
+            bytes = v4
+        } else if let v6 = Self.parseIPv6(text) {
+            bytes = v6.starts(with: Self.mappedPrefix) ? Array(v6.suffix(4)) : v6
+        } else {
+            return nil
+        }
+    }
+
+    private static let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xff, 0xff]
+
+    public var description: String {
+        if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
+        let groups = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+        return groups.map { String($0, radix: 16) }.joined(separator: ":")
+    }
+
+    private static func parseIPv4(_ text: some StringProtocol) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var result: [UInt8] = []
+        for part in parts {
+            // Decimal only, no leading zeros (which some parsers read as octal).
+            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                part.count == 1 || part.first != "0", let value = UInt8(part)
+            else { return nil }
+            result.append(value)
+        }
+        return result
+    }
+
+    private static func parseIPv6(_ text: some StringProtocol) -> [UInt8]? {
+        guard text.contains(":"), text.count <= 45 else { return nil }
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return nil }
+        func groups(_ part: String, allowIPv4Tail: Bool) -> [UInt8]? {
+            if part.isEmpty { return [] }
+            var result: [UInt8] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, piece) in pieces.enumerated() {
+                if allowIPv4Tail && index == pieces.count - 1 && piece.contains(".") {
+                    guard let v4 = parseIPv4(piece) else { return nil }
+                    result += v4
+                } else {
+                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit),
+                        let value = UInt16(piece, radix: 16)
+                    else { return nil }
+                    result += [UInt8(value >> 8), UInt8(value & 0xff)]
+                }
+            }
+            return result
+        }
+        guard let head = groups(halves[0], allowIPv4Tail: halves.count == 1) else { return nil }
+        if halves.count == 1 { return head.count == 16 ? head : nil }
+        guard let tail = groups(halves[1], allowIPv4Tail: true), head.count + tail.count <= 14 else { return nil }
+        return head + Array(repeating: 0, count: 16 - head.count - tail.count) + tail
+    }
+}
+
+/// A CIDR block (`10.0.0.0/8`, `2001:db8::/32`), or one address (`/32`, `/128`).
+public struct IPRange: Sendable, Hashable, CustomStringConvertible {
+    public let network: IPAddress
+    public let prefixLength: Int
+
+    /// Parses `address/prefix` or a bare address.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = IPAddress(parts[0]) else { return nil }
+        let maximum = address.bytes.count * 8
+        var length = maximum
+        if parts.count == 2 {
+            guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let given = Int(parts[1]) else { return nil }
+            // An IPv4-mapped IPv6 range counts its prefix over the mapped IPv4 part.
+            length = String(parts[0]).contains(":") && address.isIPv4 ? given - 96 : given
+            guard (0...maximum).contains(length) else { return nil }
+        }
+        network = address
+        prefixLength = length
+    }
+
+    public func contains(_ address: IPAddress) -> Bool {
+        guard address.bytes.count == network.bytes.count else { return false }
+        var remaining = prefixLength
+        for (own, other) in zip(network.bytes, address.bytes) where remaining > 0 {
+            let bits = min(8, remaining)
+            let mask = UInt8(truncatingIfNeeded: 0xff << (8 - bits))
+            if own & mask != other & mask { return false }
+            remaining -= bits
+        }
+        return true
+    }
+
+    public var description: String { "\(network)/\(prefixLength)" }
+}
