@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseServer
 import GatehouseStorage
 import GatehouseTestSupport
 import HTTPTypes
@@ -81,10 +82,10 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func behindATrustedProxyTheThrottleCountsEachClientAddress(backend: TestBackend) async throws {
-        try await ServerFixture.run(
-            backend, configure: { $0.trustedProxies = [IPRange("127.0.0.0/8")].compactMap { $0 } }
-        ) {
-            server in
+        let behindProxy: @Sendable (inout ServerConfiguration) -> Void = {
+            $0.trustedProxies = [IPRange("127.0.0.0/8")].compactMap { $0 }
+        }
+        try await ServerFixture.run(backend, configure: behindProxy) { server in
             let (csrf, cookie) = try await Self.csrf(server)
             for _ in 0..<LoginThrottle().maximumFailuresPerAddress {
                 #expect(try await Self.signIn(server, from: "198.51.100.7", csrf: csrf, cookie: cookie) == 401)
