@@ -130,6 +130,12 @@ import Testing
                     LoginEvent(
                         occurredAt: Date(), username: "mallory", app: app.id, appName: app.name, flow: .authorize,
                         result: .refused, reason: "invalid_credentials", traceID: "trace-mallory"),
+                    // A typed username that tries to draw a fake "allowed admin" line and erase the real one.
+                    LoginEvent(
+                        occurredAt: Date().addingTimeInterval(-7_200),
+                        username: "eve\n2026-12-01T09:00:00Z\tallowed\tauthorize\tadmin\u{1B}[1A\u{1B}[2K",
+                        app: app.id, appName: app.name, flow: .authorize, result: .refused,
+                        reason: "invalid_credentials", traceID: "trace-eve"),
                 ])
             } catch {
                 await store.close()
@@ -138,11 +144,16 @@ import Testing
             await store.close()
 
             let all = try cli.run(["login-history"])
-            #expect(all.stdout.split(separator: "\n").count == 3)
+            #expect(all.stdout.split(separator: "\n").count == 4, "the forged username stays on its own line")
+            #expect(!all.stdout.contains("\u{1B}"), "no escape sequence reaches the terminal")
+            #expect(all.stdout.contains(#"eve\n2026-12-01T09:00:00Z\tallowed"#))
+            let forged = try cli.run(["login-history", "show", "trace-eve"])
+            #expect(forged.stdout.contains(#"user:        eve\n2026"#))
+            #expect(!forged.stdout.contains("\u{1B}"))
             #expect(try cli.run(["login-history", "--user", "alice"]).stdout.split(separator: "\n").count == 2)
             #expect(try cli.run(["login-history", "--user", "mallory"]).stdout.contains("invalid_credentials"))
             let refused = try cli.run(["login-history", "--result", "refused", "--app", "deduper"])
-            #expect(refused.stdout.split(separator: "\n").count == 2)
+            #expect(refused.stdout.split(separator: "\n").count == 3)
             let recent = try cli.run(["login-history", "--since", "30m", "--reason", "user_not_admin_approved"])
             #expect(recent.stdout.split(separator: "\n").count == 1)
             #expect(try cli.run(["login-history", "--until", "30m"]).stdout.contains("trace-old"))

@@ -353,7 +353,7 @@ import Testing
             let next = try string(refreshed["refresh_token"])
             let asked = await refusal { _ = try await narrowed.refresh(next, scope: "api", at: Self.start) }
             #expect(asked?.code == .invalidScope)
-            #expect(asked?.message == #"scope "api" is no longer allowed for this app"#)
+            #expect(asked?.message == "scope 'api' is no longer allowed for this app")
         }
     }
 }

@@ -57,8 +57,10 @@ public struct LoginEvent: Sendable, Equatable, Codable {
         let user = attempt.user
         // The checks are kept for refusals and would-refuse only: they explain an outcome someone will ask about,
         // and writing them for every success would cost the hot path a JSON encoding per request.
+        // What was typed is bounded before it is stored: 500 posts of 60 KB usernames must not grow the database.
+        let username = attempt.attemptedUsername.map { UntrustedText.bounded($0, to: UntrustedText.usernameLimit) }
         var event = LoginEvent(
-            occurredAt: time, user: user?.id, username: attempt.attemptedUsername, app: app?.id, appName: app?.name,
+            occurredAt: time, user: user?.id, username: username, app: app?.id, appName: app?.name,
             flow: flow, result: .allowed, clientIP: clientIP, traceID: traceID)
         if let error {
             event.result = .refused

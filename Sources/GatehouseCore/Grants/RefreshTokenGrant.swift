@@ -54,7 +54,7 @@ public struct RefreshTokenGrant: GrantHandler {
             throw .invalidScope("a refresh may narrow the granted scopes, never widen them")
         }
         if let removed = requested.values.first(where: { !app.scopes.contains($0) }) {
-            throw .invalidScope("scope \"\(removed)\" is no longer allowed for this app")
+            throw .invalidScope("scope '\(removed)' is no longer allowed for this app")
         }
         return requested
     }

@@ -15,7 +15,7 @@ public enum ScopeResolution {
             throw .invalidRequest("scope is malformed (RFC 6749 §3.3: space-separated printable ASCII)")
         }
         if let forbidden = requested.values.first(where: { !app.scopes.contains($0) }) {
-            throw .invalidScope("scope \"\(forbidden)\" is not allowed for this app")
+            throw .invalidScope("scope '\(forbidden)' is not allowed for this app")
         }
         return requested
     }

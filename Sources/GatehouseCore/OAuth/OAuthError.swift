@@ -26,9 +26,11 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, documented reason (docs/errors.md), e.g. `user_not_admin_approved`.
     public var reason: String?
 
+    /// `message` may echo what a client sent: it is bounded and kept to RFC 6749 §5.2's characters here, once, so
+    /// that no response, redirect, header or login event carries a control character or a quote from outside.
     public init(_ code: OAuthErrorCode, _ message: String, reason: String? = nil) {
         self.code = code
-        self.message = message
+        self.message = UntrustedText.errorDescription(message)
         self.reason = reason
     }
 

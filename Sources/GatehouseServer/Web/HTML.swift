@@ -19,6 +19,9 @@ enum HTML {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
+            // A control or bidi character is shown as its escape: a name cannot reorder or hide the page's text.
+            case _ where character.unicodeScalars.contains(where: UntrustedText.isInvisible):
+                output += UntrustedText.escaped(String(character), keepingLayout: true)
             default: output.append(character)
             }
         }

@@ -46,16 +46,16 @@ extension AdminSession {
 func printExplanation(_ explanation: AccessExplanation) {
     let decision = explanation.decision
     let verdict = decision.isAllowed ? (decision.wouldRefuse == nil ? "ALLOWED" : "ALLOWED (report-only)") : "REFUSED"
-    print("\(explanation.user) → \(explanation.app): \(verdict)")
+    emit("\(explanation.user) → \(explanation.app): \(verdict)")
     if let refusal = decision.refusal ?? decision.wouldRefuse {
         let prefix = decision.refusal == nil ? "would refuse, but enforcement is report-only: " : ""
-        print("reason: \(prefix)\(refusal.reason) (\(refusal.description))")
+        emit("reason: \(prefix)\(refusal.reason) (\(refusal.description))")
     }
-    print("checks:")
-    for check in decision.checks { print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
+    emit("checks:")
+    for check in decision.checks { emit("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
     if !explanation.remedies.isEmpty {
-        print("to grant access: \(explanation.summary)")
-        for command in explanation.remedies.compactMap(\.command) { print("  \(command)") }
+        emit("to grant access: \(explanation.summary)")
+        for command in explanation.remedies.compactMap(\.command) { emit("  \(command)") }
     }
 }
 

@@ -31,18 +31,18 @@ struct Apply: AsyncParsableCommand {
             let planner = ConfigPlanner(secretHasher: session.secretHasher, passwordHasher: .standard, now: Date())
             let plan = try planner.plan(document, against: session.directory)
             if plan.changes.isEmpty {
-                print("No changes.")
+                emit("No changes.")
                 return
             }
             if dryRun {
-                print("Plan (dry run, nothing changed):")
-                for change in plan.changes { print(change.summary(before: session.directory, after: plan.result)) }
-                print(try await session.impact(of: plan.changes).summary())
+                emit("Plan (dry run, nothing changed):")
+                for change in plan.changes { emit(change.summary(before: session.directory, after: plan.result)) }
+                emit(try await session.impact(of: plan.changes).summary())
                 return
             }
             try await session.commit(plan.changes)
             for generated in plan.generatedSecrets {
-                print(
+                emit(
                     "Client secret for \"\(generated.app)\" (client id \(generated.clientID)), shown once: \(generated.secret)"
                 )
             }

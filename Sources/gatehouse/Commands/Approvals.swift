@@ -28,8 +28,10 @@ struct Approvals: AsyncParsableCommand {
                 ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased())
             }
             if json { return try printJSON(views) }
-            if views.isEmpty { print("No approvals.") }
-            for view in views { print("\(view.app)\t\(view.user)\t\(view.scopes)\t\(view.approvedAt)") }
+            if views.isEmpty { emit("No approvals.") }
+            for view in views {
+                emit([view.app, view.user, view.scopes, view.approvedAt].map(field).joined(separator: "\t"))
+            }
         }
     }
 }

@@ -57,7 +57,9 @@ struct ListApps: AsyncParsableCommand {
             let views = session.directory.sortedApps.map { AppView($0, in: session.directory) }
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
-                print("\(view.name)\t\(view.clientId)\t\(view.permittedUsers)\(view.blocked ? "\tBLOCKED" : "")")
+                emit(
+                    ([view.name, view.clientId, view.permittedUsers] + (view.blocked ? ["BLOCKED"] : [])).map(field)
+                        .joined(separator: "\t"))
             }
         }
     }
@@ -75,7 +77,7 @@ struct ShowApp: AsyncParsableCommand {
             let full = AppView(try session.app(app), in: session.directory)
             if json { return try printJSON(full) }
             let view = full.summary
-            print(
+            emit(
                 """
                 name:                   \(view.name)
                 client id:              \(view.clientId)

@@ -41,8 +41,8 @@ struct CreateApp: AsyncParsableCommand {
             if let secret { app.secrets = [ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date())] }
             try ValidationFailure.check { app.validate(at: "", into: &$0) }
             try await session.commit([.createApp(app)])
-            print("client_id:     \(clientID)")
-            if let secret { print("client_secret: \(secret)\nThe secret is shown once; store it now.") }
+            emit("client_id:     \(clientID)")
+            if let secret { emit("client_secret: \(secret)\nThe secret is shown once; store it now.") }
         }
     }
 
@@ -144,7 +144,7 @@ private func setBlocked(_ blocked: Bool, app name: String, storage: StorageOptio
     try await AdminSession.run(storage) { session in
         let before = try session.app(name)
         guard before.isBlocked != blocked else {
-            print("\(before.name) is already \(blocked ? "blocked" : "unblocked").")
+            emit("\(before.name) is already \(blocked ? "blocked" : "unblocked").")
             return
         }
         var after = before
@@ -178,7 +178,7 @@ struct RotateAppSecret: AsyncParsableCommand {
             let secret = ClientSecretGenerator.generate()
             after.secrets.append(ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date()))
             try await session.commit([.updateApp(before: before, after: after)])
-            print(
+            emit(
                 "client_secret: \(secret)\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(before.clientID) --retire-old"
             )
         }

@@ -25,7 +25,7 @@ struct RevokeAppGrants: AsyncParsableCommand {
             let user = try user.map { try session.user($0) }
             let count = try await session.store.revokeGrants(of: app, user: user, actor: session.actor, at: Date())
             let whose = user.map { " of \($0.username)" } ?? ""
-            print("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(app.name).")
+            emit("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(app.name).")
         }
     }
 }

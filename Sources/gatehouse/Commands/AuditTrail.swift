@@ -22,7 +22,9 @@ struct AuditTrail: AsyncParsableCommand {
             if json { return try printJSON(events) }
             let formatter = ISO8601DateFormatter()
             for event in events {
-                print("\(formatter.string(from: event.occurredAt))\t\(event.actor)\t\(event.action)\t\(event.target)")
+                emit(
+                    "\(formatter.string(from: event.occurredAt))\t\(field(event.actor))\t\(event.action)\t\(field(event.target))"
+                )
             }
         }
     }

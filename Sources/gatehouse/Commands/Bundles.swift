@@ -127,7 +127,7 @@ struct BundleList<Kind: BundleKindProvider>: AsyncParsableCommand {
             let all = Kind.kind.all(in: session)
             if json { return try printJSON(all) }
             for bundle in all {
-                print(
+                emit(
                     "\(bundle.name)\tapps: \(bundle.connectedApps.joined(separator: ", "))\tusers: \(bundle.users.count)"
                 )
             }
@@ -147,7 +147,7 @@ struct BundleShow<Kind: BundleKindProvider>: AsyncParsableCommand {
         try await AdminSession.run(storage) { session in
             let bundle = try Kind.kind.find(name, in: session)
             if json { return try printJSON(bundle) }
-            print(
+            emit(
                 """
                 name:              \(bundle.name)\(bundle.builtIn ? " (built-in)" : "")
                 admin permissions: \(bundle.adminPermissions.joined(separator: ", "))

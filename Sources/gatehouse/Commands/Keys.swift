@@ -34,7 +34,7 @@ struct ListKeys: AsyncParsableCommand {
                         ? "published, signs from \(formatter.string(from: key.activatesAt))"
                         : key.isPublished(at: now)
                             ? "retired, published until \(key.expiresAt.map(formatter.string) ?? "?")" : "expired"
-                print(
+                emit(
                     "\(key.key.kid)\t\(key.key.algorithm.rawValue)\tcreated \(formatter.string(from: key.createdAt))\t\(state)"
                 )
             }
@@ -72,7 +72,7 @@ struct RotateKey: AsyncParsableCommand {
             try await keyStore.save(created, updating: retired)
             let formatter = ISO8601DateFormatter()
             for key in created {
-                print(
+                emit(
                     "+ \(key.key.algorithm.rawValue) key \(key.key.kid): published now, signs from \(formatter.string(from: key.activatesAt))"
                 )
             }

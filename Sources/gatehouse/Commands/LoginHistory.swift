@@ -50,7 +50,7 @@ struct ListLoginHistory: AsyncParsableCommand {
             if let app { query.app = try session.app(app).id }
             let events = try await session.store.loginEvents(query)
             if json { return try printJSON(events.map(LoginEventView.init)) }
-            for event in events { print(LoginEventView(event).line) }
+            for event in events { emit(LoginEventView(event).line) }
         }
     }
 }
@@ -82,28 +82,30 @@ struct ShowLoginEvent: AsyncParsableCommand {
                     ShownEvent(event: LoginEventView(event), now: explanation.map(ExplanationView.init)))
             }
             let view = LoginEventView(event)
-            print(
+            emit(
                 """
                 time:        \(view.time)
                 trace id:    \(event.traceID)
-                user:        \(event.username ?? "-")
-                app:         \(event.appName ?? "-")
+                user:        \(field(event.username ?? "-"))
+                app:         \(field(event.appName ?? "-"))
                 flow:        \(event.flow.rawValue)
                 result:      \(event.result.rawValue)
-                reason:      \(event.reason.map { "\($0) (\(event.description ?? ""))" } ?? "-")
+                reason:      \(field(event.reason.map { "\($0) (\(event.description ?? ""))" } ?? "-"))
                 client IP:   \(event.clientIP ?? "-")
                 """)
             if let checks = event.checks {
-                print("checks at the time:")
-                for check in checks { print("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
+                emit("checks at the time:")
+                for check in checks {
+                    emit("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(field(check.detail))")
+                }
             }
             if explain {
-                print("")
+                emit("")
                 if let explanation {
-                    print("now:")
+                    emit("now:")
                     printExplanation(explanation)
                 } else {
-                    print("now: the event names no user or app that still exists, so there is nothing to explain.")
+                    emit("now: the event names no user or app that still exists, so there is nothing to explain.")
                 }
             }
         }
@@ -142,7 +144,8 @@ struct LoginEventView: Encodable {
     }
 
     var line: String {
-        [time, result, flow, user ?? "-", app ?? "-", reason ?? "-", clientIp ?? "-", traceId].joined(separator: "\t")
+        [time, result, flow, user ?? "-", app ?? "-", reason ?? "-", clientIp ?? "-", traceId].map(field)
+            .joined(separator: "\t")
     }
 }
 

@@ -68,6 +68,7 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--trusted-proxies: \"\(failure.entry)\" is not an IP address or CIDR block")
             }
         }
+        LoggingSystem.bootstrap(EscapingLogHandler.init)
         var logger = Logger(label: "gatehouse")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -118,7 +119,7 @@ struct AdminBootstrap {
 
                         """.utf8))
             } else {
-                print("Created user \"admin\" with the password from GATEHOUSE_ADMIN_PASSWORD.")
+                emit("Created user \"admin\" with the password from GATEHOUSE_ADMIN_PASSWORD.")
             }
         }
         _ = try await store.setSettingOnce("admin_bootstrapped", to: ISO8601DateFormatter().string(from: Date()))

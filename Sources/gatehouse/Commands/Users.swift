@@ -42,7 +42,9 @@ struct ListUsers: AsyncParsableCommand {
             let views = session.directory.sortedUsers.map { UserView($0, in: session.directory) }
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
-                print("\(view.username)\t\(view.email)\t\(view.profile)\t\(view.active ? "active" : "inactive")")
+                emit(
+                    [view.username, view.email, view.profile, view.active ? "active" : "inactive"].map(field)
+                        .joined(separator: "\t"))
             }
         }
     }
@@ -59,7 +61,7 @@ struct ShowUser: AsyncParsableCommand {
             let full = UserView(try session.user(username), in: session.directory)
             if json { return try printJSON(full) }
             let view = full.summary
-            print(
+            emit(
                 """
                 username:          \(view.username)
                 email:             \(view.email)

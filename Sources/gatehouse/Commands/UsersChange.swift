@@ -113,7 +113,7 @@ struct UnlockUser: AsyncParsableCommand {
         try await AdminSession.run(storage) { session in
             let user = try session.user(username)
             let cleared = try await session.store.unlockSignIn(of: user, actor: session.actor, at: Date())
-            print(
+            emit(
                 cleared == 0
                     ? "\(user.username) has no failed sign-ins on record; nothing to unlock."
                     : "Cleared \(cleared) failed sign-in\(cleared == 1 ? "" : "s") of \(user.username): they can sign in now."

@@ -38,26 +38,26 @@ struct AdminSession {
     /// the admin declines at the terminal prompt) stores them and prints one line per change.
     func commit(_ changes: [DirectoryChange], review: ChangeReview = .proceed) async throws {
         guard !changes.isEmpty else {
-            print("No changes.")
+            emit("No changes.")
             return
         }
         let after = directory.applying(changes)
         try ValidationFailure.throwing(after.integrityIssues())
         let impact = try await self.impact(of: changes)
         if review == .dryRun {
-            for change in changes { print("would: " + change.summary(before: directory, after: after)) }
-            print(impact.summary())
-            print("Dry run: nothing was changed.")
+            for change in changes { emit("would: " + change.summary(before: directory, after: after)) }
+            emit(impact.summary())
+            emit("Dry run: nothing was changed.")
             return
         }
         if !impact.isEmpty {
-            print(impact.summary())
+            emit(impact.summary())
             if review == .confirm && !Terminal.confirm("Proceed?") {
                 throw CommandFailure("cancelled; nothing was changed")
             }
         }
         try await store.commit(changes, basedOn: directory, actor: actor, at: Date())
-        for change in changes { print(change.summary(before: directory, after: after)) }
+        for change in changes { emit(change.summary(before: directory, after: after)) }
     }
 
     /// Who would lose access through `changes`, and how many live grants would end.
