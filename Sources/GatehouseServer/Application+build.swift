@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseStorage
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -29,6 +30,15 @@ public struct ServerConfiguration: Sendable {
     public var loginHistoryFlushInterval: Duration = .milliseconds(100)
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed (`--trusted-proxies`); none by default.
     public var trustedProxies: [IPRange] = []
+    /// A connection that sends nothing for this long is closed: an idle keep-alive, or one that never finishes its
+    /// request's head.
+    public var idleTimeout: Duration = .seconds(15)
+    /// A request must have arrived whole this long after its head, or its connection is closed (a body trickled a
+    /// byte at a time).
+    public var requestReadTimeout: Duration = .seconds(30)
+    /// At most this many connections at once; more wait in the listen backlog. Below the file-descriptor limit, so
+    /// that a flood of idle connections cannot take the database's and the log's descriptors.
+    public var maximumConnections = 4_096
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -101,9 +111,17 @@ public func buildApplication(
         interval: configuration.housekeepingInterval, now: now, logger: logger)
     let historyWriter = LoginHistoryWriter(
         recorder: loginHistory, store: store, interval: configuration.loginHistoryFlushInterval, logger: logger)
+    var serverConfiguration = ApplicationConfiguration(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse")
+    serverConfiguration.availableConnectionsDelegate = MaximumAvailableConnections(configuration.maximumConnections)
+    let readTimeout = TimeAmount(configuration.requestReadTimeout)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)],
+                idleTimeout: TimeAmount(configuration.idleTimeout))),
+        configuration: serverConfiguration,
         logger: logger)
     app.addServices(watcher, housekeeping, historyWriter)
     return app

@@ -44,6 +44,24 @@ struct Serve: AsyncParsableCommand {
             valueName: "cidrs"))
     var trustedProxies: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection that sends nothing (or never finishes a request's head) for this long. Defaults to $GATEHOUSE_IDLE_TIMEOUT, then 15s.",
+            valueName: "duration"))
+    var idleTimeout: PolicyDuration?
+
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection whose request has not arrived whole this long after its head. Defaults to $GATEHOUSE_READ_TIMEOUT, then 30s.",
+            valueName: "duration"))
+    var readTimeout: PolicyDuration?
+
+    @Option(
+        help: ArgumentHelp(
+            "At most this many connections at once; more wait to be accepted. Defaults to $GATEHOUSE_MAX_CONNECTIONS, then 4096 or three quarters of the open-files limit, whichever is lower.",
+            valueName: "count"))
+    var maxConnections: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
@@ -61,6 +79,21 @@ struct Serve: AsyncParsableCommand {
         {
             configuration.loginHistoryRetention = TimeInterval(retention.seconds)
         }
+        if let idle = try idleTimeout ?? Self.duration(environment, "GATEHOUSE_IDLE_TIMEOUT") {
+            configuration.idleTimeout = .seconds(max(1, idle.seconds))
+        }
+        if let read = try readTimeout ?? Self.duration(environment, "GATEHOUSE_READ_TIMEOUT") {
+            configuration.requestReadTimeout = .seconds(max(1, read.seconds))
+        }
+        configuration.maximumConnections =
+            try maxConnections
+            ?? environment["GATEHOUSE_MAX_CONNECTIONS"].map {
+                guard let count = Int($0), count > 0 else {
+                    throw ValidationError("GATEHOUSE_MAX_CONNECTIONS must be a positive number")
+                }
+                return count
+            } ?? Self.defaultMaximumConnections()
+        guard configuration.maximumConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         if let list = trustedProxies ?? environment["GATEHOUSE_TRUSTED_PROXIES"] {
             switch ClientAddressResolver.parse(list) {
             case .success(let resolver): configuration.trustedProxies = resolver.trustedProxies
@@ -87,6 +120,28 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         await store.close()
+    }
+}
+
+extension Serve {
+    /// A duration from the environment, or a clear error naming the variable.
+    static func duration(_ environment: [String: String], _ name: String) throws -> PolicyDuration? {
+        try environment[name].map {
+            guard let parsed = PolicyDuration(parsing: $0) else {
+                throw ValidationError("\(name) must be a duration such as 15s or 2m")
+            }
+            return parsed
+        }
+    }
+
+    /// 4,096 connections, or three quarters of the open-files limit when that is lower: the rest stay for the
+    /// database, the log and the key file.
+    static func defaultMaximumConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < UInt64(Int32.max) else {
+            return 4_096
+        }
+        return max(64, min(4_096, Int(limit.rlim_cur) * 3 / 4))
     }
 }
 
