@@ -75,7 +75,8 @@ public func buildApplication(
         now: now)
 
     let web = WebServices(
-        oauth: services, sessions: SQLSessionStore(store: store), throttle: LoginThrottle(),
+        oauth: services, sessions: SQLSessionStore(store: store),
+        pendingAuthorizations: SQLPendingAuthorizationStore(store: store), throttle: LoginThrottle(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
         passwordVerifications: PasswordVerifications(),

@@ -40,73 +40,114 @@ struct AuthorizationFlow: Sendable {
         case respond(Response)
     }
 
-    /// Continues a valid request for the browser's session (nil: not signed in).
+    /// Continues a valid request for the browser's session (nil: not signed in). `pending` is the request's record
+    /// on the server once a page has been shown for it; it decides whether a required sign-in happened in this
+    /// flow, and nothing the browser posts can say otherwise.
     func proceed(
-        _ authorization: AuthorizationRequest, signedIn: (session: BrowserSession, user: User)?, freshLogin: Bool,
-        request: Request, context: some RequestContext
+        _ authorization: AuthorizationRequest, pending: KeptAuthorization?,
+        signedIn: (session: BrowserSession, user: User)?, request: Request, context: some RequestContext
     ) async throws -> Response {
         let now = web.oauth.now()
-        func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) -> Response {
-            refuse(authorization, error, user: user, decision: decision, request: request, context: context)
+        func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) async throws -> Response {
+            try await refuse(
+                authorization, error, user: user, decision: decision, pending: pending, request: request,
+                context: context)
         }
-        guard let signedIn,
-            freshLogin || !authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
-        else {
+        // prompt=login, max_age passed, or no session: the user must type their password in this flow.
+        let requiresSignIn =
+            pending?.record.requiresSignIn
+            ?? signedIn.map { authorization.requiresFreshLogin(authenticatedAt: $0.session.authTime, now: now) }
+            ?? true
+        let isSatisfied = signedIn.map { signedIn in
+            pending?.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime) ?? !requiresSignIn
+        }
+        guard let signedIn, isSatisfied == true else {
             // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.
             let appDecision = web.oauth.decide(
                 user: nil, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
             if let refusal = appDecision.refusal {
-                return fail(.accessDenied(refusal), user: signedIn?.user, decision: appDecision)
+                return try await fail(.accessDenied(refusal), user: signedIn?.user, decision: appDecision)
             }
             if authorization.prompt.contains(.none) {
-                return fail(
+                return try await fail(
                     OAuthError(.loginRequired, "the user is not signed in", reason: "login_required"),
                     user: signedIn?.user)
             }
-            let csrf = web.csrfToken(request)
-            var page = Pages.login(
-                appName: authorization.app.name, username: "", error: nil, csrf: csrf.token,
-                request: authorization.parameters)
-            page.setCookies(csrf.newCookie)
-            return page
+            return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {
+                csrf, handle in
+                Pages.login(appName: authorization.app.name, username: "", error: nil, csrf: csrf, handle: handle)
+            }
         }
         let (session, user) = signedIn
         let decision = web.oauth.decide(
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            return fail(.accessDenied(refusal), user: user, decision: decision)
+            return try await fail(.accessDenied(refusal), user: user, decision: decision)
         }
         // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
         if authorization.app.permittedUsers == .adminApprovedPreauthorized {
             return try await issueCode(
-                authorization, user: user, session: session, decision: decision, request: request, context: context)
+                authorization, user: user, session: session, decision: decision, pending: pending, request: request,
+                context: context)
         }
         let approval = web.oauth.approvals.current.approval(user: user.id, app: authorization.app.id)
         let needsConsent = authorization.prompt.contains(.consent) || !(approval?.covers(authorization.scopes) ?? false)
         if needsConsent {
             if authorization.prompt.contains(.none) {
-                return fail(
+                return try await fail(
                     OAuthError(.consentRequired, "the user has not approved this app", reason: "consent_required"),
                     user: user, decision: decision)
             }
-            let csrf = web.csrfToken(request)
-            var page = Pages.consent(
-                appName: authorization.app.name, username: user.username, scopes: authorization.scopes,
-                csrf: csrf.token,
-                request: authorization.parameters)
-            page.setCookies(csrf.newCookie)
-            return page
+            return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
+                csrf, handle in
+                Pages.consent(
+                    appName: authorization.app.name, username: user.username, scopes: authorization.scopes, csrf: csrf,
+                    handle: handle)
+            }
         }
         return try await issueCode(
-            authorization, user: user, session: session, decision: decision, request: request, context: context)
+            authorization, user: user, session: session, decision: decision, pending: pending, request: request,
+            context: context)
     }
 
-    /// Sends a code, and records the successful attempt in login history.
+    /// A login or consent page for the request: its record on the server (kept, or made now, bound to this browser's
+    /// CSRF cookie), and the page carrying the record's handle.
+    private func page(
+        for authorization: AuthorizationRequest, pending: KeptAuthorization?, requiresSignIn: Bool,
+        request: Request, render: (_ csrf: String, _ handle: String) -> Response
+    ) async throws -> Response {
+        let csrf = web.csrfToken(request)
+        let handle: String
+        if let pending {
+            handle = pending.handle
+        } else {
+            handle = TokenValue.generate(prefix: "")
+            let now = web.oauth.now()
+            try await web.pendingAuthorizations.savePendingAuthorization(
+                PendingAuthorization(
+                    handleHash: TokenValue.hash(handle), parameters: authorization.parameters,
+                    app: authorization.app.id, browserBinding: TokenValue.hash(csrf.token),
+                    requiresSignIn: requiresSignIn, createdAt: now,
+                    expiresAt: now.addingTimeInterval(PendingAuthorization.lifetime)))
+        }
+        var response = render(csrf.token, handle)
+        response.setCookies(csrf.newCookie)
+        return response
+    }
+
+    /// Sends a code, and records the successful attempt in login history. A request kept on the server is used up
+    /// first, so one record never yields two codes.
     func issueCode(
         _ authorization: AuthorizationRequest, user: User, session: BrowserSession, decision: AccessDecision,
-        request: Request, context: some RequestContext
+        pending: KeptAuthorization?, request: Request, context: some RequestContext
     ) async throws -> Response {
         let now = web.oauth.now()
+        if let pending {
+            guard
+                try await web.pendingAuthorizations.completePendingAuthorization(
+                    handleHash: pending.record.handleHash, at: now)
+            else { return Pages.expiredForm(traceID: context.id) }
+        }
         let code = TokenValue.generate(prefix: "ghc_")
         try await web.oauth.tokens.saveCode(
             AuthorizationCodeRecord(
@@ -123,11 +164,16 @@ struct AuthorizationFlow: Sendable {
         return redirect(to: authorization.redirectURI, parameters, method: request.method)
     }
 
-    /// Ends the attempt with an error redirect, recorded in login history.
+    /// Ends the attempt with an error redirect, recorded in login history; a request kept on the server ends too.
     func refuse(
         _ authorization: AuthorizationRequest, _ error: OAuthError, user: User?, username: String? = nil,
-        decision: AccessDecision? = nil, request: Request, context: some RequestContext
-    ) -> Response {
+        decision: AccessDecision? = nil, pending: KeptAuthorization?, request: Request,
+        context: some RequestContext
+    ) async throws -> Response {
+        if let pending {
+            _ = try await web.pendingAuthorizations.completePendingAuthorization(
+                handleHash: pending.record.handleHash, at: web.oauth.now())
+        }
         record(
             authorization, user: user, username: username ?? user?.username, error: error, decision: decision,
             request: request, context: context)
@@ -178,4 +224,10 @@ func queryEscape(_ text: String) -> String {
         withAllowedCharacters: CharacterSet(
             charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))
         ?? ""
+}
+
+/// An authorization request kept on the server (``PendingAuthorization``), with the handle its forms carry.
+struct KeptAuthorization: Sendable {
+    let handle: String
+    var record: PendingAuthorization
 }

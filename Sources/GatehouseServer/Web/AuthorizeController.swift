@@ -39,7 +39,7 @@ struct AuthorizeController: Sendable {
         case .respond(let response): return response
         case .valid(let authorization):
             return try await flow.proceed(
-                authorization, signedIn: try await web.currentSession(request), freshLogin: false, request: request,
+                authorization, pending: nil, signedIn: try await web.currentSession(request), request: request,
                 context: context)
         }
     }
@@ -47,10 +47,10 @@ struct AuthorizeController: Sendable {
     private func login(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
         -> Response
     {
-        let (form, authorization): ([String: String], AuthorizationRequest)
+        let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
         switch try await submitted(request, context, flow: flow) {
         case .respond(let response): return response
-        case .valid(let validForm, let valid): (form, authorization) = (validForm, valid)
+        case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
         let username = form["username"] ?? ""
         let password = form["password"] ?? ""
@@ -59,7 +59,7 @@ struct AuthorizeController: Sendable {
         func retry(_ message: String, status: HTTPResponse.Status) -> Response {
             var page = Pages.login(
                 appName: authorization.app.name, username: username, error: message, csrf: form["csrf"] ?? "",
-                request: authorization.parameters)
+                handle: pending.handle)
             page.status = status
             return page
         }
@@ -89,13 +89,19 @@ struct AuthorizeController: Sendable {
         guard user.isActive else {
             // No session for an inactive user; the app learns why through the standard redirect.
             let decision = web.oauth.decide(user: user, app: authorization.app, flow: .authorize, clientIP: address)
-            return flow.refuse(
+            return try await flow.refuse(
                 authorization, .accessDenied(decision.refusal ?? .userInactive), user: user, decision: decision,
-                request: request, context: context)
+                pending: pending, request: request, context: context)
         }
         let (session, cookie) = try await web.startSession(for: user)
+        // The record, not the browser, remembers that the password was typed in this flow.
+        try await web.pendingAuthorizations.recordSignIn(
+            handleHash: pending.record.handleHash, user: user.id, at: session.authTime)
+        var signedInPending = pending
+        signedInPending.record.signedInUser = user.id
+        signedInPending.record.signedInAt = session.authTime
         var response = try await flow.proceed(
-            authorization, signedIn: (session, user), freshLogin: true, request: request, context: context)
+            authorization, pending: signedInPending, signedIn: (session, user), request: request, context: context)
         response.setCookie(cookie)
         return response
     }
@@ -103,25 +109,30 @@ struct AuthorizeController: Sendable {
     private func consent(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
         -> Response
     {
-        let (form, authorization): ([String: String], AuthorizationRequest)
+        let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
         switch try await submitted(request, context, flow: flow) {
         case .respond(let response): return response
-        case .valid(let validForm, let valid): (form, authorization) = (validForm, valid)
+        case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
-        guard let signedIn = try await web.currentSession(request) else {
+        // Not signed in, or a sign-in the request requires has not happened in this flow (prompt=login, max_age):
+        // back to the login page, whatever the form says.
+        guard let signedIn = try await web.currentSession(request),
+            pending.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime)
+        else {
             return try await flow.proceed(
-                authorization, signedIn: nil, freshLogin: false, request: request, context: context)
+                authorization, pending: pending, signedIn: nil, request: request, context: context)
         }
         guard form["decision"] == "allow" else {
-            return flow.refuse(
-                authorization, .accessDenied(.consentDenied), user: signedIn.user, request: request, context: context)
+            return try await flow.refuse(
+                authorization, .accessDenied(.consentDenied), user: signedIn.user, pending: pending, request: request,
+                context: context)
         }
         let decision = web.oauth.decide(
             user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            return flow.refuse(
+            return try await flow.refuse(
                 authorization, .accessDenied(refusal),
-                user: signedIn.user, decision: decision, request: request, context: context)
+                user: signedIn.user, decision: decision, pending: pending, request: request, context: context)
         }
         let approval = Approval(
             user: signedIn.user.id, app: authorization.app.id, scopes: authorization.scopes, approvedAt: web.oauth.now()
@@ -129,13 +140,14 @@ struct AuthorizeController: Sendable {
         try await web.sessions.recordApproval(approval)
         web.oauth.approvals.update { $0.record(approval) }  // at once on this node; others reload within a second
         return try await flow.issueCode(
-            authorization, user: signedIn.user, session: signedIn.session, decision: decision, request: request,
-            context: context)
+            authorization, user: signedIn.user, session: signedIn.session, decision: decision, pending: pending,
+            request: request, context: context)
     }
 
-    /// A posted login or consent form: its CSRF token checked, the authorization request it carries validated.
+    /// A posted login or consent form: its CSRF token checked, the request kept on the server found (unused, unexpired,
+    /// started in this browser), and validated again against the directory as it is now.
     private enum Submission {
-        case valid([String: String], AuthorizationRequest)
+        case valid([String: String], AuthorizationRequest, KeptAuthorization)
         case respond(Response)
     }
 
@@ -143,17 +155,15 @@ struct AuthorizeController: Sendable {
         -> Submission
     {
         let form = try await FormBody.parse(request)
-        guard web.isCSRFValid(request, form: form) else { return .respond(Pages.expiredForm(traceID: context.id)) }
-        switch flow.validate(carried(form), context: context, method: .post) {
+        guard web.isCSRFValid(request, form: form), let csrf = form["csrf"], let handle = form["request"],
+            !handle.isEmpty,
+            let record = try await web.pendingAuthorizations.pendingAuthorization(handleHash: TokenValue.hash(handle)),
+            record.isUsable(at: web.oauth.now(), browserBinding: TokenValue.hash(csrf))
+        else { return .respond(Pages.expiredForm(traceID: context.id)) }
+        switch flow.validate(record.parameters.mapValues { [$0] }, context: context, method: .post) {
         case .respond(let response): return .respond(response)
-        case .valid(let authorization): return .valid(form, authorization)
+        case .valid(let authorization):
+            return .valid(form, authorization, KeptAuthorization(handle: handle, record: record))
         }
-    }
-
-    /// The authorization request carried through a form as `authz.*` fields.
-    private func carried(_ form: [String: String]) -> [String: [String]] {
-        var parameters: [String: [String]] = [:]
-        for (name, value) in form where name.hasPrefix("authz.") { parameters[String(name.dropFirst(6))] = [value] }
-        return parameters
     }
 }

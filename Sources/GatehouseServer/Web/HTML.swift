@@ -70,10 +70,8 @@ enum HTML {
     }
 
     /// Hidden inputs that carry the authorization request through a form.
-    static func hiddenFields(_ parameters: [String: String]) -> String {
-        parameters.sorted { $0.key < $1.key }.map {
-            #"<input type="hidden" name="\#(escape("authz." + $0.key))" value="\#(escape($0.value))">"#
-        }.joined(separator: "\n")
+    static func hiddenField(_ name: String, _ value: String) -> String {
+        #"<input type="hidden" name="\#(escape(name))" value="\#(escape(value))">"#
     }
 }
 

@@ -8,12 +8,11 @@ import Synchronization
 
 /// The login, consent, error and sign-out pages.
 enum Pages {
-    static func login(appName: String, username: String, error: String?, csrf: String, request: [String: String])
-        -> Response
-    {
+    /// The login page of an authorization request; `handle` names the request kept on the server.
+    static func login(appName: String, username: String, error: String?, csrf: String, handle: String) -> Response {
         signIn(
             heading: "Sign in to continue to \(HTML.escape(appName))", action: "/login",
-            hidden: HTML.hiddenFields(request), username: username, error: error, csrf: csrf)
+            hidden: HTML.hiddenField("request", handle), username: username, error: error, csrf: csrf)
     }
 
     /// The sign-in form; `heading` and `hidden` are HTML already escaped.
@@ -39,7 +38,7 @@ enum Pages {
             status: error == nil ? .ok : .unauthorized)
     }
 
-    static func consent(appName: String, username: String, scopes: Scopes, csrf: String, request: [String: String])
+    static func consent(appName: String, username: String, scopes: Scopes, csrf: String, handle: String)
         -> Response
     {
         let items = scopes.values.map { "<li>\(HTML.escape(describe($0)))</li>" }.joined()
@@ -52,7 +51,7 @@ enum Pages {
                 <ul class="scopes">\(items)</ul>
                 <form method="post" action="/consent">
                 <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-                \(HTML.hiddenFields(request))
+                \(HTML.hiddenField("request", handle))
                 <button type="submit" name="decision" value="allow">Allow</button>
                 <button type="submit" name="decision" value="deny">Deny</button>
                 </form>
@@ -73,11 +72,13 @@ enum Pages {
             status: status)
     }
 
-    /// A form whose CSRF token did not match its cookie (stale, or posted from another site).
+    /// A form that cannot be used: its CSRF token did not match its cookie (stale, or posted from another site), or
+    /// the sign-in it belongs to was finished, is over ten minutes old, or was started in another browser.
     static func expiredForm(traceID: String) -> Response {
         error(
             title: "This form has expired",
-            message: "Go back to the app and start signing in again. (The form's security token did not match.)",
+            message:
+                "Go back to the app and start signing in again. (The form was already used, is more than ten minutes old, or was opened in another browser.)",
             traceID: traceID, status: .forbidden)
     }
 

@@ -10,6 +10,8 @@ import NIOPosix
 struct WebServices: Sendable {
     let oauth: OAuthServices
     let sessions: any SessionStore
+    /// Authorization requests in progress, kept on the server; the forms carry only their handle.
+    let pendingAuthorizations: any PendingAuthorizationStore
     /// The limits on failed sign-ins; the failures are counted in the database, by every node.
     let throttle: LoginThrottle
     let passwordHasher: PasswordHasher

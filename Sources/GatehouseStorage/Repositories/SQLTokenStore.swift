@@ -294,6 +294,7 @@ public struct SQLTokenStore: TokenStore {
                 // Revoked grants are kept for 30 days, so that their refresh tokens are refused as "revoked"
                 // rather than unknown; deleting the grant deletes its tokens.
                 "DELETE FROM grants WHERE revoked_at < \(bind: cutoff - 30 * 86_400_000) RETURNING id",
+                "DELETE FROM authorization_requests WHERE expires_at < \(bind: cutoff) RETURNING handle_hash",
                 "DELETE FROM browser_sessions WHERE last_seen_at < \(bind: cutoff - 86_400_000) RETURNING id_hash",
                 // Failed sign-ins count for the throttle's window (15 minutes); a day is ample.
                 "DELETE FROM sign_in_failures WHERE failed_at < \(bind: cutoff - 86_400_000) RETURNING failed_at",
