@@ -104,7 +104,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aPendingRequestExpires(backend: TestBackend) async throws {
         let clock = TestClock()
-        try await ServerFixture.run(backend, now: { clock.now }) { server in
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
             try await Flow.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
             var form = try await Flow.loginForm(browser)
