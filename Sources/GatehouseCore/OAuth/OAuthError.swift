@@ -66,6 +66,12 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func invalidGrant(_ message: String, reason: String) -> OAuthError {
         OAuthError(.invalidGrant, message, reason: reason)
     }
+    /// The database could not be reached or could not take the write: RFC 6749 §4.1.2.1's `temporarily_unavailable`
+    /// (503 with `Retry-After` on the token, introspection, revocation and userinfo endpoints).
+    public static let storageUnavailable = OAuthError(
+        .temporarilyUnavailable, "the server cannot reach its database just now; try again in a moment",
+        reason: "storage_unavailable")
+
     public static func invalidScope(_ message: String) -> OAuthError {
         OAuthError(.invalidScope, message, reason: "scope_not_allowed")
     }

@@ -24,7 +24,16 @@ enum OAuthResponse {
         if error.code == .invalidClient {
             response.headers[.wwwAuthenticate] = #"Basic realm="gatehouse", charset="UTF-8""#
         }
+        if error.code == .temporarilyUnavailable { response.headers[.retryAfter] = "1" }
         return response
+    }
+
+    /// The refusal an error stands for: itself, `temporarily_unavailable` when the database is out of reach, and
+    /// otherwise nil (a defect: logged, answered `server_error` without internals).
+    static func refusal(for error: any Error) -> OAuthError? {
+        if let error = error as? OAuthError { return error }
+        if let error = error as? StorageError, error.isUnavailable { return .storageUnavailable }
+        return nil
     }
 
     static func body(_ error: OAuthError, traceID: String) -> JSONObject {
@@ -41,9 +50,13 @@ enum OAuthResponse {
     ) async -> Response {
         do {
             return try await body()
-        } catch let error as OAuthError {
-            return self.error(error, traceID: context.id)
         } catch {
+            if let refusal = refusal(for: error) {
+                if refusal == .storageUnavailable {
+                    context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+                }
+                return self.error(refusal, traceID: context.id)
+            }
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return self.error(
                 OAuthError(.serverError, "the server could not complete the request"), traceID: context.id)

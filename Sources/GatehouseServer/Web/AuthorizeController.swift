@@ -38,9 +38,19 @@ struct AuthorizeController: Sendable {
         switch flow.validate(parameters, context: context, method: request.method) {
         case .respond(let response): return response
         case .valid(let authorization):
-            return try await flow.proceed(
-                authorization, pending: nil, signedIn: try await web.currentSession(request), request: request,
-                context: context)
+            do {
+                return try await flow.proceed(
+                    authorization, pending: nil, signedIn: try await web.currentSession(request), request: request,
+                    context: context)
+            } catch let error as StorageError where error.isUnavailable {
+                // The callback is verified: tell the app, which can retry (RFC 6749 §4.1.2.1).
+                context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+                var response = flow.errorRedirect(
+                    .storageUnavailable, to: authorization.redirectURI, state: authorization.state,
+                    traceID: context.id, method: request.method)
+                response.headers[.retryAfter] = "1"
+                return response
+            }
         }
     }
 

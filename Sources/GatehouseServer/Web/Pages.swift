@@ -88,6 +88,13 @@ enum Pages {
             return try await body()
         } catch let error as OAuthError {
             return Pages.error(title: "Invalid request", message: error.message, traceID: context.id)
+        } catch let error as StorageError where error.isUnavailable {
+            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            return Pages.error(
+                title: "Please try again",
+                message: "The server cannot reach its database just now. Try again in a moment.",
+                traceID: context.id, status: .serviceUnavailable
+            ).retrying(after: 1)
         } catch {
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
             return Pages.error(

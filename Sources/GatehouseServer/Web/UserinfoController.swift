@@ -65,6 +65,9 @@ struct UserinfoController: Sendable {
             var claims: JSONObject = ["sub": .string(user.id.rawValue)]
             for (name, value) in UserClaims.claims(of: user, scopes: active.scopes).members { claims[name] = value }
             return OAuthResponse.json(claims)
+        } catch let error as StorageError where error.isUnavailable {
+            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            return OAuthResponse.error(.storageUnavailable, traceID: context.id)
         } catch {
             context.logger.error("userinfo failed", metadata: ["error": "\(String(reflecting: error))"])
             return challenge(OAuthError(.serverError, "the server could not complete the request"), context: context)

@@ -4,6 +4,7 @@ import NIOCore
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// PostgreSQL, for several Gatehouse nodes sharing one database. A `PostgresClient` pool runs in a task owned
 /// by the store; a dedicated connection (see ``DirectoryWatcher``) listens for change notifications.
@@ -53,27 +54,155 @@ public final class PostgresStore: SQLStore {
         return configuration
     }
 
-    public func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+    /// A read whose connection is lost is retried once on a fresh one; if that fails too, the error is
+    /// ``StorageError/unavailable(_:)``.
+    public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws
         -> Result
     {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        do {
+            return try await withConnection { connection in try await body(connection.sql()) }
+        } catch  where StorageAvailability.isConnectionLoss(error) {
+            do {
+                return try await withConnection { connection in try await body(connection.sql()) }
+            } catch {
+                throw StorageAvailability.unavailable(error) ?? error
+            }
+        }
     }
 
+    /// A transaction whose connection was lost before its COMMIT was sent is retried once on a fresh connection
+    /// (nothing of it was committed). A loss during COMMIT is not retried — the commit may have happened — and,
+    /// like a second loss, is ``StorageError/unavailable(_:)``.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
         async throws
         -> Result
     {
-        try await client.withConnection { connection in
+        do {
+            return try await attempt(body)
+        } catch let failure as CommitFailure {
+            throw StorageAvailability.unavailable(failure.error) ?? failure.error
+        } catch  where StorageAvailability.isConnectionLoss(error) {
+            do {
+                return try await attempt(body)
+            } catch let failure as CommitFailure {
+                throw StorageAvailability.unavailable(failure.error) ?? failure.error
+            } catch {
+                throw StorageAvailability.unavailable(error) ?? error
+            }
+        }
+    }
+
+    /// A COMMIT that failed: whether anything was committed is unknown.
+    private struct CommitFailure: Error {
+        let error: any Error
+    }
+
+    private func attempt<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
+    {
+        try await withConnection { connection in
             let sql = connection.sql()
             try await sql.raw("BEGIN").run()
+            let result: Result
             do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
+                result = try await body(sql)
             } catch {
                 try? await sql.raw("ROLLBACK").run()
                 throw error
             }
+            do {
+                try await sql.raw("COMMIT").run()
+            } catch {
+                throw CommitFailure(error: error)
+            }
+            return result
+        }
+    }
+
+    /// How long a request waits for a pooled connection: while PostgreSQL is down the pool would queue it until it
+    /// comes back, holding the request (and its client) for as long; after this it is ``StorageError/unavailable(_:)``.
+    static let connectionWait: Duration = .seconds(10)
+    /// How long an operation may run once it has its connection. A query on a connection that died under it can
+    /// wait without end and without heeding cancellation; the request is answered 503 then, and the operation left
+    /// to fail on its own.
+    static let operationLimit: Duration = .seconds(20)
+
+    /// A pooled connection for `body`, or ``StorageError/unavailable(_:)`` if none comes within ``connectionWait``
+    /// or `body` has not finished ``operationLimit`` after that.
+    private func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let race = Race<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(continuation)
+                let work = Task {
+                    do {
+                        let result = try await self.client.withConnection { connection in
+                            race.markAcquired()
+                            return try await body(connection)
+                        }
+                        race.finish(with: .success(result))
+                    } catch {
+                        race.finish(with: .failure(error))
+                    }
+                }
+                Task {
+                    try? await Task.sleep(for: Self.connectionWait)
+                    if !race.isAcquired {
+                        race.finish(
+                            with: .failure(
+                                StorageError.unavailable("no PostgreSQL connection within \(Self.connectionWait)")))
+                        work.cancel()
+                        return
+                    }
+                    try? await Task.sleep(for: Self.operationLimit)
+                    race.finish(
+                        with: .failure(
+                            StorageError.unavailable("PostgreSQL did not answer within \(Self.operationLimit)")))
+                    work.cancel()
+                }
+            }
+        } onCancel: {
+            race.finish(with: .failure(CancellationError()))
+        }
+    }
+
+    /// One operation racing its deadlines: whichever finishes first resumes the caller, once.
+    private final class Race<Result: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Result, any Error>?
+            var pending: Swift.Result<Result, any Error>?
+            var isAcquired = false
+            var isDone = false
+        }
+        private let state = Mutex(State())
+
+        func start(_ continuation: CheckedContinuation<Result, any Error>) {
+            let early: Swift.Result<Result, any Error>? = state.withLock { state in
+                if let pending = state.pending { return pending }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        func markAcquired() { state.withLock { $0.isAcquired = true } }
+        var isAcquired: Bool { state.withLock { $0.isAcquired } }
+
+        func finish(with result: Swift.Result<Result, any Error>) {
+            let continuation: CheckedContinuation<Result, any Error>? = state.withLock { state in
+                guard !state.isDone else { return nil }
+                state.isDone = true
+                guard let continuation = state.continuation else {
+                    state.pending = result
+                    return nil
+                }
+                state.continuation = nil
+                return continuation
+            }
+            continuation?.resume(with: result)
         }
     }
 

@@ -12,7 +12,8 @@ public protocol SQLStore: Sendable {
     var kind: DatabaseKind { get }
 
     /// Runs `body` with a connection for reads that need no transaction.
-    func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. On SQLite the
     /// transaction may share its `BEGIN` and `COMMIT` with others (``GroupCommit``), so `body` must touch nothing

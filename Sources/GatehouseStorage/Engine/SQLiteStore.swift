@@ -62,16 +62,27 @@ public final class SQLiteStore: SQLStore {
         for pragma in pragmas { try handle.run(pragma, []) { _ in } }
     }
 
-    public func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+    /// SQLite's "not now" failures (busy past the timeout, read-only, full, I/O) come out as
+    /// ``StorageError/unavailable(_:)``, which requests answer 503.
+    public func read<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws
         -> Result
     {
-        try await body(reading)
+        do {
+            return try await body(reading)
+        } catch {
+            throw StorageAvailability.unavailable(error, isRead: true) ?? error
+        }
     }
 
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
         async throws -> Result
     {
-        try await writes.transaction(body)
+        do {
+            return try await writes.transaction(body)
+        } catch {
+            throw StorageAvailability.unavailable(error) ?? error
+        }
     }
 
     public func close() async {

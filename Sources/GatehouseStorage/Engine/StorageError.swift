@@ -10,11 +10,20 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
     /// The master key does not match the one this database was set up with.
     case wrongMasterKey(String)
+    /// The database cannot be reached or cannot take the write just now (its connection was lost, it is stopping,
+    /// busy, full or read-only). Nothing of the transaction was committed, unless the loss came during its COMMIT.
+    /// Requests answer 503 with `Retry-After`.
+    case unavailable(String)
+
+    /// Whether this is ``unavailable(_:)``: a moment's wait may be all it takes.
+    public var isUnavailable: Bool {
+        if case .unavailable = self { true } else { false }
+    }
 
     public var description: String {
         switch self {
         case .invalidLocation(let message), .conflict(let message), .notFound(let message),
-            .wrongMasterKey(let message):
+            .wrongMasterKey(let message), .unavailable(let message):
             message
         case .schemaTooNew(let found, let known):
             "the database schema is at version \(found), but this gatehouse knows only up to \(known): upgrade gatehouse"
