@@ -6,26 +6,6 @@ public enum PermittedUsers: String, CaseIterable, Sendable, Codable {
     case adminApprovedPreauthorized = "admin-approved-preauthorized"
 }
 
-/// The OAuth grant types an app may use (RFC 6749 §4, RFC 7523 §2.1).
-public enum GrantType: String, CaseIterable, Sendable, Codable, Comparable {
-    case authorizationCode = "authorization_code"
-    case refreshToken = "refresh_token"
-    case clientCredentials = "client_credentials"
-    case jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
-    /// Listing order: the order of RFC 6749 §4, then extension grants.
-    private var rank: Int {
-        switch self {
-        case .authorizationCode: 0
-        case .refreshToken: 1
-        case .clientCredentials: 2
-        case .jwtBearer: 3
-        }
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
-}
-
 /// How access tokens of an app are encoded.
 public enum AccessTokenFormat: String, CaseIterable, Sendable, Codable {
     /// A signed JWT per RFC 9068, verifiable offline until it expires.

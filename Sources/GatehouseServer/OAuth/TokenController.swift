@@ -17,7 +17,9 @@ struct TokenController: Sendable {
             let response = await OAuthResponse.handling(context) {
                 do {
                     let form = try await FormBody.parse(request)
-                    flow = form["grant_type"].flatMap(GrantType.init).map(\.accessFlow)
+                    // Read once: the flow for login history and the handler to run both come from it.
+                    let grantType = form["grant_type"].flatMap(GrantType.init)
+                    flow = grantType?.accessFlow
                     let presented = try PresentedClientCredentials.read(
                         authorization: request.headers[.authorization], form: form)
                     let directory = services.directory.current
@@ -26,7 +28,8 @@ struct TokenController: Sendable {
                     let client = try services.authenticator.authenticate(presented, in: directory)
                     app = client
                     return OAuthResponse.json(
-                        try await grant(form, app: client, directory: directory, attempt: attempt, clientIP: clientIP))
+                        try await grant(
+                            grantType, form, app: client, directory: directory, attempt: attempt, clientIP: clientIP))
                 } catch let error as OAuthError {
                     if let flow {
                         services.loginHistory.record(
@@ -49,15 +52,16 @@ struct TokenController: Sendable {
 
     /// Hands an authenticated request to its grant type's handler.
     private func grant(
-        _ form: [String: String], app: ConnectedApp, directory: Directory, attempt: LoginAttempt, clientIP: String?
+        _ grantType: GrantType?, _ form: [String: String], app: ConnectedApp, directory: Directory,
+        attempt: LoginAttempt, clientIP: String?
     ) async throws -> JSONObject {
-        guard let grantType = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
-        guard let handler = services.grantHandlers[grantType] else {
-            throw OAuthError(.unsupportedGrantType, "grant_type \(grantType) is not supported")
+        guard let named = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
+        guard let grantType, let handler = services.grantHandlers[grantType] else {
+            throw OAuthError(.unsupportedGrantType, "grant_type \(named) is not supported")
         }
-        guard app.grantTypes.contains(handler.grantType) else {
+        guard app.grantTypes.contains(grantType) else {
             throw OAuthError(
-                .unauthorizedClient, "this app may not use the \(grantType) grant", reason: "grant_type_not_enabled")
+                .unauthorizedClient, "this app may not use the \(named) grant", reason: "grant_type_not_enabled")
         }
         return try await handler.handle(
             TokenRequest(form), app: app,
