@@ -18,6 +18,27 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("GATEHOUSE_BINARY", ROOT / ".build" / "debug" / "gatehouse"))
 MASTER_KEY = base64.b64encode(bytes([7] * 32)).decode()
 
+# An admin-approved client-credentials app with opaque tokens, for the multi-node and outage tests.
+SYNC_SECRET = "sync-secret-0123456789abcdef"
+SYNC_CONFIG = f"""
+profiles:
+  - name: Integration
+    connectedApps: [Sync]
+users:
+  - username: sync-bot
+    email: sync-bot@example.com
+    profile: Integration
+connectedApps:
+  - name: Sync
+    clientId: sync
+    clientSecret: {SYNC_SECRET}
+    scopes: [api]
+    grantTypes: [client_credentials]
+    permittedUsers: admin-approved-preauthorized
+    runAsUser: sync-bot
+    accessTokenFormat: opaque
+"""
+
 
 def backends():
     found = ["sqlite"]

@@ -14,27 +14,10 @@ from collections import Counter
 import pytest
 import requests
 
-from conftest import MASTER_KEY, Gatehouse, free_port, start_node
+from conftest import MASTER_KEY, SYNC_CONFIG, SYNC_SECRET, Gatehouse, free_port, start_node
 
-SECRET = "outage-secret-0123456789abcdef"
-CONFIG = f"""
-profiles:
-  - name: Integration
-    connectedApps: [Sync]
-users:
-  - username: sync-bot
-    email: sync-bot@example.com
-    profile: Integration
-connectedApps:
-  - name: Sync
-    clientId: sync
-    clientSecret: {SECRET}
-    scopes: [api]
-    grantTypes: [client_credentials]
-    permittedUsers: admin-approved-preauthorized
-    runAsUser: sync-bot
-    accessTokenFormat: opaque
-"""
+SECRET = SYNC_SECRET
+CONFIG = SYNC_CONFIG
 
 
 def postgres_bin():

@@ -11,27 +11,10 @@ import time
 import pytest
 import requests
 
-from conftest import BINARY, MASTER_KEY, Gatehouse, scratch_database, start_node
+from conftest import BINARY, MASTER_KEY, SYNC_CONFIG, SYNC_SECRET, Gatehouse, scratch_database, start_node
 
-SECRET = "sync-secret-0123456789abcdef"
-CONFIG = f"""
-profiles:
-  - name: Integration
-    connectedApps: [Sync]
-users:
-  - username: sync-bot
-    email: sync-bot@example.com
-    profile: Integration
-connectedApps:
-  - name: Sync
-    clientId: sync
-    clientSecret: {SECRET}
-    scopes: [api]
-    grantTypes: [client_credentials]
-    permittedUsers: admin-approved-preauthorized
-    runAsUser: sync-bot
-    accessTokenFormat: opaque
-"""
+SECRET = SYNC_SECRET
+CONFIG = SYNC_CONFIG
 
 
 @pytest.mark.skipif(not os.environ.get("GATEHOUSE_TEST_POSTGRES_URL"),
