@@ -70,12 +70,7 @@ struct Serve: AsyncParsableCommand {
         let issuer = issuer ?? environment["GATEHOUSE_ISSUER"] ?? "http://127.0.0.1:8080"
         var configuration = ServerConfiguration(host: host, port: port, issuer: issuer)
         if let retention = try loginHistoryRetention
-            ?? environment["GATEHOUSE_LOGIN_HISTORY_RETENTION"].map({
-                guard let parsed = PolicyDuration(parsing: $0) else {
-                    throw ValidationError("GATEHOUSE_LOGIN_HISTORY_RETENTION must be a duration such as 180d")
-                }
-                return parsed
-            })
+            ?? Self.duration(environment, "GATEHOUSE_LOGIN_HISTORY_RETENTION")
         {
             configuration.loginHistoryRetention = TimeInterval(retention.seconds)
         }
