@@ -76,7 +76,7 @@ public final class GatehouseStore: Sendable {
             guard directory.profile(named: Profile.systemAdministratorName) == nil else { return }
             do {
                 try await commit(
-                    [.createProfile(.systemAdministrator())], basedOn: directory, actor: AuditActor(name: "system"),
+                    [.createProfile(.systemAdministrator())], basedOn: directory, actor: .system,
                     at: Date())
                 return
             } catch StorageError.conflict(_) where attempt < 2 {
@@ -126,8 +126,7 @@ public final class GatehouseStore: Sendable {
             }
             try await AuditRepository.append(
                 AuditEvent(
-                    occurredAt: now, actor: actor.name, action: "connected-app.grants-revoked",
-                    targetType: "connected-app", target: target, before: nil,
+                    occurredAt: now, actor: actor.name, action: .connectedAppGrantsRevoked, target: target, before: nil,
                     after: #"{"grantsRevoked":\#(revoked)}"#, sourceIP: actor.sourceIP), to: db)
             return revoked
         }
@@ -145,7 +144,7 @@ public final class GatehouseStore: Sendable {
             ).all().count
             try await AuditRepository.append(
                 AuditEvent(
-                    occurredAt: now, actor: actor.name, action: "user.sign-in-unlocked", targetType: "user",
+                    occurredAt: now, actor: actor.name, action: .userSignInUnlocked,
                     target: user.username, before: #"{"failedSignIns":\#(cleared)}"#, after: #"{"failedSignIns":0}"#,
                     sourceIP: actor.sourceIP), to: db)
             return cleared

@@ -32,7 +32,7 @@ import Testing
     @Test func adminApprovedAppsRefuseUsersWithoutAGrantWithTheExactDescription() {
         let (directory, alice, app) = directory(permitted: .adminApprovedPreauthorized)
         let decision = AccessPolicy.decide(user: alice, app: app, context: context, in: directory)
-        #expect(decision.refusal?.reason == "user_not_admin_approved")
+        #expect(decision.refusal?.reason == .userNotAdminApproved)
         #expect(decision.refusal?.description == "user is not admin approved to access this app")
         #expect(decision.checks.last?.passed == false)
     }

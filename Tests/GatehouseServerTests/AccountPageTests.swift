@@ -77,7 +77,7 @@ import Testing
             let again = try await browser.get(Flow.authorizePath())
             #expect(again.body.contains("Allow jwt-app to access your account?"))
             let audit = try await server.store.auditEvents()
-            #expect(audit.contains { $0.actor == "user:alice" && $0.action == "connected-app.grants-revoked" })
+            #expect(audit.contains { $0.actor == "user:alice" && $0.action == .connectedAppGrantsRevoked })
         }
     }
 

@@ -68,8 +68,8 @@ func connect(_ server: ServerFixture, _ browser: Browser) async throws -> String
             let refused = try await server.refresh(refresh)
             #expect(refused.json["reason"] as? String == "refresh_token_revoked")
             #expect(refused.json["error_description"] as? String == "refresh token was revoked")
-            let events = try await server.store.auditEvents(AuditQuery(targetType: "connected-app"))
-            #expect(events.first?.action == "connected-app.grants-revoked")
+            let events = try await server.store.auditEvents(AuditQuery(targetType: .connectedApp))
+            #expect(events.first?.action == .connectedAppGrantsRevoked)
         }
     }
 }

@@ -43,14 +43,15 @@ import Testing
         {
             var parameters = ["grant_type": "authorization_code", "code": code, "redirect_uri": "https://d.example/cb"]
             parameters["code_verifier"] = verifier
-            return try await AuthorizationCodeGrant().handle(
-                TokenRequest(parameters), app: app, context: context(at: time))
+            return try await TokenEndpoint.standard.respond(
+                to: TokenRequest(parameters), app: app, context: context(at: time))
         }
 
         func refresh(_ token: String, scope: String? = nil, at time: Date) async throws -> JSONObject {
             var parameters = ["grant_type": "refresh_token", "refresh_token": token]
             parameters["scope"] = scope
-            return try await RefreshTokenGrant().handle(TokenRequest(parameters), app: app, context: context(at: time))
+            return try await TokenEndpoint.standard.respond(
+                to: TokenRequest(parameters), app: app, context: context(at: time))
         }
 
         func with(policy: RefreshTokenPolicy, rotation: Bool = true) -> Fixture {
@@ -112,9 +113,9 @@ import Testing
 
             let replay = await refusal { _ = try await fixture.exchange(code) }
             #expect(replay?.code == .invalidGrant)
-            #expect(replay?.reason == "code_reused")
+            #expect(replay?.reason == .codeReused)
             let afterReplay = await refusal { _ = try await fixture.refresh(refreshToken, at: Self.start) }
-            #expect(afterReplay?.reason == "refresh_token_revoked")
+            #expect(afterReplay?.reason == .refreshTokenRevoked)
             #expect(afterReplay?.message == "refresh token was revoked")
         }
     }
@@ -126,23 +127,24 @@ import Testing
                 _ = try await fixture.exchange(
                     try await fixture.issueCode(), verifier: String(repeating: "x", count: 43))
             }
-            #expect(wrong?.reason == "pkce_failed")
+            #expect(wrong?.reason == .pkceFailed)
             let missing = await refusal { _ = try await fixture.exchange(try await fixture.issueCode(), verifier: nil) }
-            #expect(missing?.reason == "pkce_failed")
+            #expect(missing?.reason == .pkceFailed)
             let late = await refusal {
                 _ = try await fixture.exchange(try await fixture.issueCode(), at: Self.start.addingTimeInterval(61))
             }
-            #expect(late?.reason == "code_expired")
+            #expect(late?.reason == .codeExpired)
             let unknown = await refusal { _ = try await fixture.exchange("ghc_nope") }
-            #expect(unknown?.reason == "code_invalid")
+            #expect(unknown?.reason == .codeInvalid)
             let code = try await fixture.issueCode()
             let mismatch = await refusal {
-                _ = try await AuthorizationCodeGrant().handle(
-                    TokenRequest([
-                        "code": code, "redirect_uri": "https://d.example/other", "code_verifier": Self.verifier,
+                _ = try await TokenEndpoint.standard.respond(
+                    to: TokenRequest([
+                        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://d.example/other",
+                        "code_verifier": Self.verifier,
                     ]), app: fixture.app, context: fixture.context(at: Self.start))
             }
-            #expect(mismatch?.reason == "redirect_uri_mismatch")
+            #expect(mismatch?.reason == .redirectURIMismatch)
         }
     }
 
@@ -157,10 +159,10 @@ import Testing
 
             let reuse = await refusal { _ = try await fixture.refresh(first, at: Self.start.addingTimeInterval(20)) }
             #expect(reuse?.code == .invalidGrant)
-            #expect(reuse?.reason == "refresh_token_reused")
+            #expect(reuse?.reason == .refreshTokenReused)
             #expect(reuse?.message == "refresh token was already used; its grant has been revoked")
             let family = await refusal { _ = try await fixture.refresh(second, at: Self.start.addingTimeInterval(30)) }
-            #expect(family?.reason == "refresh_token_revoked", "the newer token of the reused family is revoked too")
+            #expect(family?.reason == .refreshTokenRevoked, "the newer token of the reused family is revoked too")
         }
     }
 
@@ -188,7 +190,7 @@ import Testing
             let kept = try string(
                 try await unused.refresh(token, at: Self.start.addingTimeInterval(3_000))["refresh_token"])
             let idle = await refusal { _ = try await unused.refresh(kept, at: Self.start.addingTimeInterval(6_700)) }
-            #expect(idle?.reason == "refresh_token_expired")
+            #expect(idle?.reason == .refreshTokenExpired)
             #expect(idle?.message == "expired refresh token")
 
             let fixed = base.with(policy: .expireAfter(PolicyDuration(seconds: 86_400)))
@@ -196,7 +198,7 @@ import Testing
             #expect(try await fixed.refresh(daily, at: Self.start.addingTimeInterval(80_000))["access_token"] != nil)
             let old = try string(try await fixed.exchange(try await fixed.issueCode())["refresh_token"])
             let expired = await refusal { _ = try await fixed.refresh(old, at: Self.start.addingTimeInterval(86_400)) }
-            #expect(expired?.reason == "refresh_token_expired")
+            #expect(expired?.reason == .refreshTokenExpired)
 
             let immediate = base.with(policy: .immediatelyExpire)
             let response = try await immediate.exchange(try await immediate.issueCode())
@@ -226,7 +228,7 @@ import Testing
             inactive.directory.upsert(alice)
             let refused = await refusal { _ = try await inactive.refresh(token, at: Self.start) }
             #expect(refused?.code == .invalidGrant)
-            #expect(refused?.reason == "user_inactive")
+            #expect(refused?.reason == .userInactive)
             #expect(refused?.message == "user is inactive")
         }
     }
@@ -355,5 +357,29 @@ import Testing
             #expect(asked?.code == .invalidScope)
             #expect(asked?.message == "scope 'api' is no longer allowed for this app")
         }
+    }
+
+    /// The scope policy is a step of every grant, not of refresh alone: a code issued before an admin removed a scope
+    /// buys tokens without it, and the stored grant holds only what was issued.
+    @Test(arguments: TestBackend.available)
+    func aCodeExchangeIssuesOnlyTheScopesTheAppStillAllows(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let code = try await fixture.issueCode(scopes: "openid offline_access api")
+            var narrowed = fixture
+            narrowed.app.scopes = ["openid", "offline_access"]  // an admin removed "api" after the code was issued
+            let response = try await narrowed.exchange(code)
+            #expect(response["scope"] == .string("openid offline_access"))
+            let refreshed = try await narrowed.refresh(try string(response["refresh_token"]), at: Self.start)
+            #expect(refreshed["scope"] == .string("openid offline_access"))
+            let widened = await refusal {
+                _ = try await fixture.refresh(try string(refreshed["refresh_token"]), scope: "api", at: Self.start)
+            }
+            #expect(widened?.code == .invalidScope)
+        }
+    }
+
+    /// Every grant type has exactly one handler, and the token endpoint is the only way to run one.
+    @Test func theTokenEndpointServesEveryGrantType() {
+        #expect(TokenEndpoint.standard.grantTypes == GrantType.allCases.sorted())
     }
 }

@@ -107,7 +107,7 @@ import Testing
                 [.updateApp(before: app, after: blocked)], basedOn: try await store.loadDirectory(), actor: actor,
                 at: now)
             let events = try await store.auditEvents(AuditQuery(target: "Deduper"))
-            #expect(events.map(\.action) == ["connected-app.updated", "connected-app.created"])
+            #expect(events.map(\.action) == [.connectedAppUpdated, .connectedAppCreated])
             let update = try #require(events.first)
             #expect(update.actor == "test")
             #expect(update.sourceIP == "127.0.0.1")

@@ -30,23 +30,23 @@ public struct AccessDecision: Sendable, Equatable {
 
 /// A stable reason for a refusal, with its human description (docs/errors.md).
 public struct AccessRefusal: Sendable, Equatable {
-    public var reason: String
+    public var reason: RefusalReason
     public var description: String
 
-    public static let appBlocked = AccessRefusal(reason: "app_blocked", description: "this app is blocked by admin")
-    public static let userInactive = AccessRefusal(reason: "user_inactive", description: "user is inactive")
+    public static let appBlocked = AccessRefusal(reason: .appBlocked, description: "this app is blocked by admin")
+    public static let userInactive = AccessRefusal(reason: .userInactive, description: "user is inactive")
     public static let userNotAdminApproved = AccessRefusal(
-        reason: "user_not_admin_approved", description: "user is not admin approved to access this app")
+        reason: .userNotAdminApproved, description: "user is not admin approved to access this app")
     public static let userNotApproved = AccessRefusal(
-        reason: "user_not_approved", description: "user hasn't approved this app")
+        reason: .userNotApproved, description: "user hasn't approved this app")
     public static let consentDenied = AccessRefusal(
-        reason: "consent_denied", description: "end-user denied authorization")
+        reason: .consentDenied, description: "end-user denied authorization")
     public static let refreshTokenExpired = AccessRefusal(
-        reason: "refresh_token_expired", description: "expired refresh token")
+        reason: .refreshTokenExpired, description: "expired refresh token")
     public static let refreshTokenRevoked = AccessRefusal(
-        reason: "refresh_token_revoked", description: "refresh token was revoked")
+        reason: .refreshTokenRevoked, description: "refresh token was revoked")
     public static let refreshTokenReused = AccessRefusal(
-        reason: "refresh_token_reused", description: "refresh token was already used; its grant has been revoked")
+        reason: .refreshTokenReused, description: "refresh token was already used; its grant has been revoked")
 }
 
 /// The context of one decision.

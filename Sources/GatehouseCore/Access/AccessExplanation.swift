@@ -38,19 +38,19 @@ public struct AccessExplanation: Sendable, Equatable {
         guard let refusal else { return [] }
         let appArgument = quoted(app.name)
         switch refusal.reason {
-        case AccessRefusal.appBlocked.reason:
+        case .appBlocked:
             return [
                 AccessRemedy(
                     description: "unblock app \(app.name)",
                     command: "gatehouse apps unblock \(appArgument)")
             ]
-        case AccessRefusal.userInactive.reason:
+        case .userInactive:
             return [
                 AccessRemedy(
                     description: "activate \(user.username)",
                     command: "gatehouse users activate \(quoted(user.username))")
             ]
-        case AccessRefusal.userNotAdminApproved.reason:
+        case .userNotAdminApproved:
             var remedies: [AccessRemedy] = []
             if let profile = directory.profiles[user.profile] {
                 remedies.append(
@@ -65,7 +65,7 @@ public struct AccessExplanation: Sendable, Equatable {
                         command: "gatehouse users assign \(quoted(user.username)) \(quoted(set.name))"))
             }
             return remedies
-        case AccessRefusal.userNotApproved.reason:
+        case .userNotApproved:
             return [
                 AccessRemedy(
                     description:
@@ -75,7 +75,7 @@ public struct AccessExplanation: Sendable, Equatable {
                     description: "make \(app.name) admin-approved and pre-authorize \(user.username)",
                     command: "gatehouse apps set-policy \(appArgument) --permitted-users admin-approved-preauthorized"),
             ]
-        case AccessRefusal.refreshTokenExpired.reason:
+        case .refreshTokenExpired:
             return [
                 AccessRemedy(
                     description: "have \(user.username) authorize \(app.name) again, or relax its refresh-token policy",

@@ -90,7 +90,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                 if let appAfter = after.apps[appID], let userAfter = after.users[userID] {
                     reason =
                         AccessPolicy.decide(user: userAfter, app: appAfter, context: context, in: after).refusal?
-                        .reason
+                        .reason.rawValue
                 } else {
                     reason = after.apps[appID] == nil ? "app_deleted" : "user_deleted"
                 }

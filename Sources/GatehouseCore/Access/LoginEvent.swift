@@ -64,12 +64,12 @@ public struct LoginEvent: Sendable, Equatable, Codable {
             flow: flow, result: .allowed, clientIP: clientIP, traceID: traceID)
         if let error {
             event.result = .refused
-            event.reason = error.reason ?? error.code.rawValue
+            event.reason = error.reason?.rawValue ?? error.code.rawValue
             event.description = error.message
             event.checks = decision?.checks
         } else if let wouldRefuse = decision?.wouldRefuse {
             event.result = .wouldRefuse
-            event.reason = wouldRefuse.reason
+            event.reason = wouldRefuse.reason.rawValue
             event.description = wouldRefuse.description
             event.checks = decision?.checks
         }

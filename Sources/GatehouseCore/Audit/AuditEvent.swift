@@ -8,9 +8,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// Who made the change: a username, or `cli:<os user>` for the command line.
     public var actor: String
     /// What was done, e.g. `connected-app.updated`.
-    public var action: String
-    /// What kind of thing changed: `user`, `profile`, `permission-set`, `connected-app`.
-    public var targetType: String
+    public var action: AuditAction
+    /// What kind of thing changed: `user`, `profile`, `permission-set`, `connected-app` (the action's).
+    public var targetType: AuditTargetType
     /// The name of what changed.
     public var target: String
     /// JSON of the target before the change (nil for a creation). Never holds a secret or a hash.
@@ -20,18 +20,55 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var sourceIP: String?
 
     public init(
-        id: Int64? = nil, occurredAt: Date, actor: String, action: String, targetType: String, target: String,
-        before: String?, after: String?, sourceIP: String?
+        id: Int64? = nil, occurredAt: Date, actor: String, action: AuditAction, target: String, before: String?,
+        after: String?, sourceIP: String?
     ) {
         self.id = id
         self.occurredAt = occurredAt
         self.actor = actor
         self.action = action
-        self.targetType = targetType
+        self.targetType = action.targetType
         self.target = target
         self.before = before
         self.after = after
         self.sourceIP = sourceIP
+    }
+}
+
+/// What kind of thing an audit event is about.
+public enum AuditTargetType: String, Sendable, Hashable, Codable, CaseIterable {
+    case user
+    case profile
+    case permissionSet = "permission-set"
+    case connectedApp = "connected-app"
+}
+
+/// Every admin change the audit trail records, `<target type>.<verb>`; the compiler checks each one written.
+public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case userCreated = "user.created"
+    case userUpdated = "user.updated"
+    case userDeleted = "user.deleted"
+    /// The account's failed sign-ins cleared (`gatehouse users unlock`).
+    case userSignInUnlocked = "user.sign-in-unlocked"
+    case profileCreated = "profile.created"
+    case profileUpdated = "profile.updated"
+    case profileDeleted = "profile.deleted"
+    case permissionSetCreated = "permission-set.created"
+    case permissionSetUpdated = "permission-set.updated"
+    case permissionSetDeleted = "permission-set.deleted"
+    case connectedAppCreated = "connected-app.created"
+    case connectedAppUpdated = "connected-app.updated"
+    case connectedAppDeleted = "connected-app.deleted"
+    /// Grants of the app revoked, by an admin or by a user on their account page.
+    case connectedAppGrantsRevoked = "connected-app.grants-revoked"
+
+    public var targetType: AuditTargetType {
+        switch self {
+        case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked: .user
+        case .profileCreated, .profileUpdated, .profileDeleted: .profile
+        case .permissionSetCreated, .permissionSetUpdated, .permissionSetDeleted: .permissionSet
+        case .connectedAppCreated, .connectedAppUpdated, .connectedAppDeleted, .connectedAppGrantsRevoked: .connectedApp
+        }
     }
 }
 
@@ -43,5 +80,16 @@ public struct AuditActor: Sendable, Hashable {
     public init(name: String, sourceIP: String? = nil) {
         self.name = name
         self.sourceIP = sourceIP
+    }
+
+    /// Gatehouse itself: the bootstrap of the first profile and administrator.
+    public static let system = AuditActor(name: "system")
+
+    /// An operator at the command line, named by their OS account.
+    public static func cli(osUser: String) -> AuditActor { AuditActor(name: "cli:\(osUser)") }
+
+    /// A signed-in user acting on their own account (removing an app's access on the account page).
+    public static func user(_ username: String, sourceIP: String?) -> AuditActor {
+        AuditActor(name: "user:\(username)", sourceIP: sourceIP)
     }
 }

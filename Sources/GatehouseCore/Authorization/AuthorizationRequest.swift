@@ -78,7 +78,7 @@ public enum AuthorizationRequestValidator {
         }
         if parameters["request"] != nil || parameters["request_uri"] != nil {
             throw fail(
-                OAuthError(.invalidRequest, "request objects are not supported", reason: "request_not_supported"))
+                OAuthError(.invalidRequest, "request objects are not supported", reason: .requestNotSupported))
         }
         guard let responseType = single("response_type") else {
             throw fail(.invalidRequest("response_type is required"))
@@ -122,7 +122,7 @@ public enum AuthorizationRequestValidator {
             if method != nil { throw fail(.invalidRequest("code_challenge_method was sent without code_challenge")) }
             if app.isPublic || app.requiresPKCE {
                 throw fail(
-                    OAuthError(.invalidRequest, "code_challenge is required (PKCE with S256)", reason: "pkce_required"))
+                    OAuthError(.invalidRequest, "code_challenge is required (PKCE with S256)", reason: .pkceRequired))
             }
             return nil
         }

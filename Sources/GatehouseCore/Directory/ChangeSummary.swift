@@ -5,7 +5,7 @@ extension DirectoryChange {
     /// `~ connected-app "Deduper": permittedUsers: all-users-self-authorize → admin-approved-preauthorized`.
     public func summary(before old: Directory, after new: Directory) -> String {
         let event = auditEvent(actor: AuditActor(name: ""), at: Date(timeIntervalSince1970: 0), before: old, after: new)
-        let subject = "\(event.targetType) \"\(event.target)\""
+        let subject = "\(event.targetType.rawValue) \"\(event.target)\""
         switch (event.before, event.after) {
         case (nil, _): return "+ \(subject)"
         case (_, nil): return "- \(subject)"

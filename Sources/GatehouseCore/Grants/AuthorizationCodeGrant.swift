@@ -6,15 +6,21 @@ public struct AuthorizationCodeGrant: GrantHandler {
 
     public init() {}
 
-    public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
+    public struct Evidence: Sendable {
+        var record: AuthorizationCodeRecord
+        var user: User
+    }
+
+    public func claim(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws
+        -> GrantClaim<Evidence>
+    {
         let code = try request.required("code")
         let redirectURI = try request.required("redirect_uri")
-        let codeHash = TokenValue.hash(code)
         let record: AuthorizationCodeRecord
         // Bound to this client before anything is consumed or revoked: another app's code is merely invalid here.
-        switch try await context.store.consumeCode(hash: codeHash, app: app.id, at: context.now) {
+        switch try await context.store.consumeCode(hash: TokenValue.hash(code), app: app.id, at: context.now) {
         case .notFound:
-            throw OAuthError.invalidGrant("authorization code is invalid", reason: "code_invalid")
+            throw OAuthError.invalidGrant("authorization code is invalid", reason: .codeInvalid)
         case .replayed:
             // RFC 6749 §4.1.2: a code used twice revokes every token issued from it (the store has done so).
             throw Self.codeReused
@@ -23,33 +29,43 @@ public struct AuthorizationCodeGrant: GrantHandler {
         }
         if let user = context.directory.users[record.user] { context.attempt.note(user: user) }
         guard record.app == app.id else {
-            throw OAuthError.invalidGrant("authorization code was issued to another client", reason: "code_invalid")
+            throw OAuthError.invalidGrant("authorization code was issued to another client", reason: .codeInvalid)
         }
         guard record.expiresAt > context.now else {
-            throw OAuthError.invalidGrant("authorization code has expired", reason: "code_expired")
+            throw OAuthError.invalidGrant("authorization code has expired", reason: .codeExpired)
         }
         guard record.redirectURI == redirectURI else {
             throw OAuthError.invalidGrant(
-                "redirect_uri differs from the authorization request's", reason: "redirect_uri_mismatch")
+                "redirect_uri differs from the authorization request's", reason: .redirectURIMismatch)
         }
         try verifyPKCE(record: record, verifier: request["code_verifier"])
         guard let user = context.directory.users[record.user] else {
-            throw OAuthError.invalidGrant("the user no longer exists", reason: "user_missing")
+            throw OAuthError.invalidGrant("the user no longer exists", reason: .userMissing)
         }
-        try context.requireAccess(user: user, app: app, flow: .codeExchange)
+        return GrantClaim(
+            user: user, scopes: .granted(record.scopes, narrowedTo: nil), evidence: Evidence(record: record, user: user)
+        )
+    }
 
+    public func issue(_ authorized: AuthorizedGrant<Evidence>, app: ConnectedApp, context: GrantContext) async throws
+        -> JSONObject
+    {
+        let record = authorized.evidence.record
         let grant = Grant(
-            app: app.id, user: user.id, scopes: record.scopes, flow: .authorizationCode, createdAt: context.now,
-            authTime: record.authTime)
+            app: app.id, user: record.user, scopes: authorized.scopes, flow: .authorizationCode,
+            createdAt: context.now, authTime: record.authTime)
         let minted = try TokenMinting.tokens(
-            for: grant, app: app, user: user, nonce: record.nonce, context: context, issueRefreshToken: true)
-        guard try await context.store.completeCodeExchange(grant: grant, codeHash: codeHash, issued: minted.records)
+            for: grant, app: app, user: authorized.evidence.user, nonce: record.nonce, context: context,
+            issueRefreshToken: true)
+        guard
+            try await context.store.completeCodeExchange(
+                grant: grant, codeHash: record.codeHash, issued: minted.records)
         else { throw Self.codeReused }  // replayed while this exchange was being decided: nothing was stored
         return minted.response
     }
 
     private static let codeReused = OAuthError.invalidGrant(
-        "authorization code was already used; the tokens issued from it have been revoked", reason: "code_reused")
+        "authorization code was already used; the tokens issued from it have been revoked", reason: .codeReused)
 
     /// RFC 7636 §4.6, and RFC 9700 §4.8.2: a verifier for a code issued without a challenge is refused too.
     private func verifyPKCE(record: AuthorizationCodeRecord, verifier: String?) throws(OAuthError) {
@@ -57,20 +73,34 @@ public struct AuthorizationCodeGrant: GrantHandler {
         case (nil, nil): return
         case (nil, .some):
             throw .invalidGrant(
-                "code_verifier was sent but the authorization request had no code_challenge", reason: "pkce_failed")
+                "code_verifier was sent but the authorization request had no code_challenge", reason: .pkceFailed)
         case (.some, nil):
-            throw .invalidGrant("code_verifier is required: the authorization request used PKCE", reason: "pkce_failed")
+            throw .invalidGrant("code_verifier is required: the authorization request used PKCE", reason: .pkceFailed)
         case (.some(let challenge), .some(let verifier)):
             guard PKCE.verify(verifier: verifier, challenge: challenge) else {
-                throw .invalidGrant("code_verifier does not match the code_challenge", reason: "pkce_failed")
+                throw .invalidGrant("code_verifier does not match the code_challenge", reason: .pkceFailed)
             }
         }
     }
 }
 
-/// The tokens issued for a user grant, shared by the code exchange and refresh: the response, and the rows the
-/// caller stores in the same transaction as the rest of its change.
+/// The tokens a grant issues: for a user grant (the code exchange, refresh) the response and the rows the caller
+/// stores in the same transaction as the rest of its change; for a grant the app can simply make again (client
+/// credentials, JWT bearer) an access token alone.
 enum TokenMinting {
+    /// RFC 6749 §4.4.3 and RFC 7523 §2.1: no refresh token, since the app can authenticate or assert again.
+    static func accessTokenOnly<Evidence>(
+        for grant: AuthorizedGrant<Evidence>, app: ConnectedApp, context: GrantContext
+    )
+        async throws -> JSONObject
+    {
+        let token = try context.issuer.accessToken(
+            app: app, user: grant.user, scopes: grant.scopes, grant: nil, authTime: nil, at: context.now,
+            keys: context.keys)
+        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
+        return TokenResponse.members(token, scopes: grant.scopes)
+    }
+
     static func tokens(
         for grant: Grant, app: ConnectedApp, user: User, scopes: Scopes? = nil, nonce: String?, context: GrantContext,
         issueRefreshToken: Bool, refreshExpiresAt: Date?? = nil

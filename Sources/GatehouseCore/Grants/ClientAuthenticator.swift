@@ -77,7 +77,7 @@ public struct ClientAuthenticator: Sendable {
                 app.secrets.contains(where: { hasher.verify(secret, against: $0.hash) })
             else { throw .invalidClient() }
         }
-        if app.isBlocked { throw OAuthError(.invalidClient, "this app is blocked by admin", reason: "app_blocked") }
+        if app.isBlocked { throw OAuthError(.invalidClient, "this app is blocked by admin", reason: .appBlocked) }
         return app
     }
 }

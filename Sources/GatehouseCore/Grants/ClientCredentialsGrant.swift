@@ -6,22 +6,23 @@ public struct ClientCredentialsGrant: GrantHandler {
 
     public init() {}
 
-    public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
-        // RFC 6749 §3.3: no scope means the app's default scopes; user-facing scopes make no sense here.
-        let defaults = Scopes(app.scopes.filter { $0 != "openid" && $0 != "offline_access" })
-        let scopes = try ScopeResolution.resolve(requested: request["scope"], for: app, defaults: defaults)
+    public func claim(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> GrantClaim<
+        Void
+    > {
         var runAs: User?
         if let id = app.runAsUser {
             guard let user = context.directory.users[id] else {
-                throw OAuthError.invalidGrant("the app's run-as user no longer exists", reason: "run_as_user_missing")
+                throw OAuthError.invalidGrant("the app's run-as user no longer exists", reason: .runAsUserMissing)
             }
             runAs = user
         }
-        try context.requireAccess(user: runAs, app: app, flow: .clientCredentials)
-        let token = try context.issuer.accessToken(
-            app: app, user: runAs, scopes: scopes, grant: nil, authTime: nil, at: context.now, keys: context.keys)
-        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
-        // RFC 6749 §4.4.3: no refresh token.
-        return TokenResponse.members(token, scopes: scopes)
+        // RFC 6749 §3.3: no scope means the app's default scopes.
+        return GrantClaim(user: runAs, scopes: .requested(request["scope"]), evidence: ())
+    }
+
+    public func issue(_ grant: AuthorizedGrant<Void>, app: ConnectedApp, context: GrantContext) async throws
+        -> JSONObject
+    {
+        try await TokenMinting.accessTokenOnly(for: grant, app: app, context: context)
     }
 }

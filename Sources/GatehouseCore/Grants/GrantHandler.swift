@@ -40,20 +40,6 @@ public struct GrantContext: Sendable {
         self.clientIP = clientIP
         self.attempt = attempt
     }
-
-    /// Runs the access decision; a refusal becomes the token endpoint's error (DESIGN.md "Refusals").
-    func requireAccess(
-        user: User?, app: ConnectedApp, flow: AccessFlow, refreshToken: RefreshTokenUse? = nil
-    ) throws(OAuthError) {
-        let approval = user.flatMap { approvals.approval(user: $0.id, app: app.id) }
-        let decision = AccessPolicy.decide(
-            user: user, app: app,
-            context: AccessContext(
-                flow: flow, time: now, clientIP: clientIP, approval: approval, refreshToken: refreshToken),
-            in: directory)
-        attempt.note(user: user, decision: decision)
-        if let refusal = decision.refusal { throw OAuthError.refusal(refusal) }
-    }
 }
 
 extension OAuthError {
@@ -70,12 +56,37 @@ extension OAuthError {
     }
 }
 
-/// One grant type of the token endpoint (RFC 6749 §4), dispatched by `grant_type` as in fosite.
+/// One grant type of the token endpoint (RFC 6749 §4), dispatched by `grant_type` as in fosite and run by
+/// ``TokenEndpoint`` in two halves around the steps every grant shares (dex's shape): ``claim(_:app:context:)`` reads
+/// and checks the grant's own evidence (a code, a refresh token, an assertion) and says whom and what it is for;
+/// ``issue(_:app:context:)`` mints and stores the tokens once the scope policy and the access decision allowed it. An
+/// ``AuthorizedGrant`` can only be made by ``TokenEndpoint``, so no handler can issue without those steps.
 public protocol GrantHandler: Sendable {
+    /// What ``claim(_:app:context:)`` hands on to ``issue(_:app:context:)``: the checked evidence.
+    associatedtype Evidence: Sendable
     /// The `grant_type` value this handler serves.
     var grantType: GrantType { get }
-    /// The token response's members (RFC 6749 §5.1), or an ``OAuthError``.
-    func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject
+    /// The grant's own checks. Nothing is issued here; what a check uses up (a code) it may use up.
+    func claim(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> GrantClaim<Evidence>
+    /// The token response's members (RFC 6749 §5.1) for a grant that passed every shared step.
+    func issue(_ grant: AuthorizedGrant<Evidence>, app: ConnectedApp, context: GrantContext) async throws -> JSONObject
+}
+
+/// What a grant asks for, before the shared steps decide on it.
+public struct GrantClaim<Evidence: Sendable>: Sendable {
+    /// The user the tokens act for; nil for an app acting for itself (client credentials without a run-as user).
+    public var user: User?
+    public var scopes: ScopeRequest
+    /// On a refresh: the token presented, for the app's refresh-token policy.
+    public var refreshToken: RefreshTokenUse?
+    public var evidence: Evidence
+
+    public init(user: User?, scopes: ScopeRequest, refreshToken: RefreshTokenUse? = nil, evidence: Evidence) {
+        self.user = user
+        self.scopes = scopes
+        self.refreshToken = refreshToken
+        self.evidence = evidence
+    }
 }
 
 /// Builds the members every successful token response has (RFC 6749 §5.1).

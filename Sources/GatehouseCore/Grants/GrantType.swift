@@ -16,4 +16,14 @@ public enum GrantType: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+
+    /// The flow login history and the access decision name this grant by.
+    public var accessFlow: AccessFlow {
+        switch self {
+        case .authorizationCode: .codeExchange
+        case .refreshToken: .refresh
+        case .clientCredentials: .clientCredentials
+        case .jwtBearer: .jwtBearer
+        }
+    }
 }

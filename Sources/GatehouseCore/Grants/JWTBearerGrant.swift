@@ -12,7 +12,15 @@ public struct JWTBearerGrant: GrantHandler {
 
     public init() {}
 
-    public func handle(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
+    /// The assertion's `jti` and expiry, used up only once the shared steps allowed the grant.
+    public struct Evidence: Sendable {
+        var jti: String
+        var expiresAt: Date
+    }
+
+    public func claim(_ request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws
+        -> GrantClaim<Evidence>
+    {
         let assertion = try request.required("assertion")
         let claims = try verifiedClaims(assertion, app: app, context: context)
         guard let username = claims.string("sub"), !username.isEmpty else {
@@ -20,25 +28,26 @@ public struct JWTBearerGrant: GrantHandler {
         }
         context.attempt.note(attemptedUsername: username)
         guard let user = context.directory.user(named: username) else {
-            throw OAuthError.invalidGrant("the assertion's sub names no user", reason: "user_missing")
+            throw OAuthError.invalidGrant("the assertion's sub names no user", reason: .userMissing)
         }
-        let defaults = Scopes(app.scopes.filter { $0 != "openid" && $0 != "offline_access" })
-        let scopes = try ScopeResolution.resolve(requested: request["scope"], for: app, defaults: defaults)
-        try context.requireAccess(user: user, app: app, flow: .jwtBearer)
-
-        // Replay last: only an assertion that would succeed uses up its jti.
         guard let jti = claims.string("jti"), !jti.isEmpty, jti.utf8.count <= 256 else {
             throw Self.invalid("the assertion must carry a jti (at most 256 bytes) so that it can be used only once")
         }
         let expiresAt = Date(timeIntervalSince1970: Double(claims.integer("exp") ?? 0))
-        guard try await context.store.recordAssertion(app: app.id, jti: jti, expiresAt: expiresAt) else {
-            throw OAuthError.invalidGrant("the assertion was already used (jti replay)", reason: "assertion_replayed")
+        return GrantClaim(
+            user: user, scopes: .requested(request["scope"]), evidence: Evidence(jti: jti, expiresAt: expiresAt))
+    }
+
+    public func issue(_ grant: AuthorizedGrant<Evidence>, app: ConnectedApp, context: GrantContext) async throws
+        -> JSONObject
+    {
+        // Replay last: only an assertion that would succeed uses up its jti.
+        let evidence = grant.evidence
+        guard try await context.store.recordAssertion(app: app.id, jti: evidence.jti, expiresAt: evidence.expiresAt)
+        else {
+            throw OAuthError.invalidGrant("the assertion was already used (jti replay)", reason: .assertionReplayed)
         }
-        let token = try context.issuer.accessToken(
-            app: app, user: user, scopes: scopes, grant: nil, authTime: nil, at: context.now, keys: context.keys)
-        if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
-        // RFC 7523 §2.1 and RFC 6749 §4.4.3 alike: the app can assert again, so no refresh token.
-        return TokenResponse.members(token, scopes: scopes)
+        return try await TokenMinting.accessTokenOnly(for: grant, app: app, context: context)
     }
 
     /// The assertion's claims after the signature, issuer, audience and time checks of RFC 7523 §3.
@@ -49,7 +58,7 @@ public struct JWTBearerGrant: GrantHandler {
         if keys.isEmpty {
             throw OAuthError(
                 .unauthorizedClient, "this app has no registered public key for JWT bearer assertions",
-                reason: "assertion_key_missing")
+                reason: .assertionKeyMissing)
         }
         let verified: JWT.Verified
         do {
@@ -82,7 +91,7 @@ public struct JWTBearerGrant: GrantHandler {
         let now = context.now.timeIntervalSince1970
         guard let exp = verified.integer("exp") else { throw Self.invalid("the assertion must carry exp") }
         guard Double(exp) + Self.clockSkew > now else {
-            throw OAuthError.invalidGrant("the assertion has expired", reason: "assertion_expired")
+            throw OAuthError.invalidGrant("the assertion has expired", reason: .assertionExpired)
         }
         guard Double(exp) - now <= Self.maximumLifetime + Self.clockSkew else {
             throw Self.invalid("the assertion's exp is too far ahead (at most \(Int(Self.maximumLifetime)) s)")
@@ -97,6 +106,6 @@ public struct JWTBearerGrant: GrantHandler {
     }
 
     private static func invalid(_ message: String) -> OAuthError {
-        OAuthError.invalidGrant(message, reason: "assertion_invalid")
+        OAuthError.invalidGrant(message, reason: .assertionInvalid)
     }
 }

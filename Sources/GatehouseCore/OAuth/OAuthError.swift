@@ -24,11 +24,11 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `error_description`: printable ASCII without `"` or `\` (RFC 6749 §5.2).
     public var message: String
     /// A stable, documented reason (docs/errors.md), e.g. `user_not_admin_approved`.
-    public var reason: String?
+    public var reason: RefusalReason?
 
     /// `message` may echo what a client sent: it is bounded and kept to RFC 6749 §5.2's characters here, once, so
     /// that no response, redirect, header or login event carries a control character or a quote from outside.
-    public init(_ code: OAuthErrorCode, _ message: String, reason: String? = nil) {
+    public init(_ code: OAuthErrorCode, _ message: String, reason: RefusalReason? = nil) {
         self.code = code
         self.message = UntrustedText.errorDescription(message)
         self.reason = reason
@@ -53,6 +53,7 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidToken: 401
         case .insufficientScope: 403
         case .serverError: 500
+        case .temporarilyUnavailable: 503
         default: 400
         }
     }
@@ -61,18 +62,18 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func invalidRequest(_ message: String) -> OAuthError { OAuthError(.invalidRequest, message) }
     public static func invalidClient(_ message: String = "client authentication failed") -> OAuthError {
-        OAuthError(.invalidClient, message, reason: "client_authentication_failed")
+        OAuthError(.invalidClient, message, reason: .clientAuthenticationFailed)
     }
-    public static func invalidGrant(_ message: String, reason: String) -> OAuthError {
+    public static func invalidGrant(_ message: String, reason: RefusalReason) -> OAuthError {
         OAuthError(.invalidGrant, message, reason: reason)
     }
     /// The database could not be reached or could not take the write: RFC 6749 §4.1.2.1's `temporarily_unavailable`
     /// (503 with `Retry-After` on the token, introspection, revocation and userinfo endpoints).
     public static let storageUnavailable = OAuthError(
         .temporarilyUnavailable, "the server cannot reach its database just now; try again in a moment",
-        reason: "storage_unavailable")
+        reason: .storageUnavailable)
 
     public static func invalidScope(_ message: String) -> OAuthError {
-        OAuthError(.invalidScope, message, reason: "scope_not_allowed")
+        OAuthError(.invalidScope, message, reason: .scopeNotAllowed)
     }
 }

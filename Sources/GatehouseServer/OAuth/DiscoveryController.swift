@@ -36,10 +36,10 @@ struct DiscoveryController: Sendable {
         document["introspection_endpoint"] = .string(base + "/introspect")
         if endpoints.hasLogout { document["end_session_endpoint"] = .string(base + "/logout") }
         // Without the authorization endpoint no code, and so no refresh token, can ever be issued.
-        let grants = services.grantHandlers.values.map(\.grantType).filter {
+        let grants = services.tokenEndpoint.grantTypes.filter {
             endpoints.hasAuthorization || ($0 != .authorizationCode && $0 != .refreshToken)
         }
-        document["grant_types_supported"] = .strings(grants.sorted().map(\.rawValue))
+        document["grant_types_supported"] = .strings(grants.map(\.rawValue))
         document["response_types_supported"] = .strings(endpoints.hasAuthorization ? ["code"] : [])
         document["response_modes_supported"] = .strings(endpoints.hasAuthorization ? ["query"] : [])
         document["subject_types_supported"] = .strings(["public"])

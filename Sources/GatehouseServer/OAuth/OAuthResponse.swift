@@ -24,42 +24,25 @@ enum OAuthResponse {
         if error.code == .invalidClient {
             response.headers[.wwwAuthenticate] = #"Basic realm="gatehouse", charset="UTF-8""#
         }
-        if error.code == .temporarilyUnavailable { response.headers[.retryAfter] = "1" }
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
-    }
-
-    /// The refusal an error stands for: itself, `temporarily_unavailable` when the database is out of reach, and
-    /// otherwise nil (a defect: logged, answered `server_error` without internals).
-    static func refusal(for error: any Error) -> OAuthError? {
-        if let error = error as? OAuthError { return error }
-        if let error = error as? StorageError, error.isUnavailable { return .storageUnavailable }
-        return nil
     }
 
     static func body(_ error: OAuthError, traceID: String) -> JSONObject {
         var object: JSONObject = ["error": .string(error.code.rawValue), "error_description": .string(error.message)]
-        if let reason = error.reason { object["reason"] = .string(reason) }
+        if let reason = error.reason { object["reason"] = .string(reason.rawValue) }
         object["trace_id"] = .string(traceID)
         return object
     }
 
-    /// Runs `body`; an ``OAuthError`` becomes its RFC response, anything else a logged `server_error` that
-    /// shows no internals.
+    /// Runs `body`; what it throws becomes its RFC response through ``Failure``.
     static func handling(
         _ context: some RequestContext, _ body: () async throws -> Response
     ) async -> Response {
         do {
             return try await body()
         } catch {
-            if let refusal = refusal(for: error) {
-                if refusal == .storageUnavailable {
-                    context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
-                }
-                return self.error(refusal, traceID: context.id)
-            }
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-            return self.error(
-                OAuthError(.serverError, "the server could not complete the request"), traceID: context.id)
+            return self.error(Failure.refusal(for: error, logger: context.logger), traceID: context.id)
         }
     }
 

@@ -17,17 +17,8 @@ struct OAuthServices: Sendable {
     /// The clock, injected so tests can move it.
     let now: @Sendable () -> Date
 
-    /// The grant handlers, keyed by grant type (fosite's dispatch): the compiler knows every key, and a grant type
-    /// without a handler is a failed start, not a silent `unsupported_grant_type`.
-    let grantHandlers: [GrantType: any GrantHandler] = OAuthServices.handlers([
-        AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant(), JWTBearerGrant(),
-    ])
-
-    private static func handlers(_ list: [any GrantHandler]) -> [GrantType: any GrantHandler] {
-        let table = Dictionary(uniqueKeysWithValues: list.map { ($0.grantType, $0) })
-        precondition(Set(table.keys) == Set(GrantType.allCases), "every grant type needs exactly one handler")
-        return table
-    }
+    /// The grant types' handlers, run in the sequence every grant shares.
+    let tokenEndpoint = TokenEndpoint.standard
 
     /// The context a grant handler decides in: the same directory snapshot the client was authenticated against.
     func grantContext(directory: Directory, clientIP: String?, attempt: LoginAttempt) -> GrantContext {

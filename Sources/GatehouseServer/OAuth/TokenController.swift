@@ -4,7 +4,8 @@ import GatehouseStorage
 import Hummingbird
 import Logging
 
-/// `POST /token` (RFC 6749 §3.2): authenticates the client, then hands the request to the grant type's handler.
+/// `POST /token` (RFC 6749 §3.2): authenticates the client, then runs the ``TokenEndpoint`` sequence, and records
+/// the attempt in login history.
 struct TokenController: Sendable {
     let services: OAuthServices
 
@@ -14,12 +15,12 @@ struct TokenController: Sendable {
             var flow: AccessFlow?
             var app: ConnectedApp?
             let clientIP = clientAddress(request, context)
+            var refusal: OAuthError?
             let response = await OAuthResponse.handling(context) {
                 do {
                     let form = try await FormBody.parse(request)
-                    // Read once: the flow for login history and the handler to run both come from it.
-                    let grantType = form["grant_type"].flatMap(GrantType.init)
-                    flow = grantType?.accessFlow
+                    // The flow login history names the attempt by (the endpoint reads the grant type itself).
+                    flow = form["grant_type"].flatMap(GrantType.init)?.accessFlow
                     let presented = try PresentedClientCredentials.read(
                         authorization: request.headers[.authorization], form: form)
                     let directory = services.directory.current
@@ -27,56 +28,23 @@ struct TokenController: Sendable {
                     app = directory.app(clientID: presented.clientID)
                     let client = try services.authenticator.authenticate(presented, in: directory)
                     app = client
+                    let context = services.grantContext(directory: directory, clientIP: clientIP, attempt: attempt)
                     return OAuthResponse.json(
-                        try await grant(
-                            grantType, form, app: client, directory: directory, attempt: attempt, clientIP: clientIP))
-                } catch let error as OAuthError {
-                    if let flow {
-                        services.loginHistory.record(
-                            .attempt(
-                                flow: flow, app: app, attempt: attempt, error: error, clientIP: clientIP,
-                                traceID: context.id, at: services.now()))
-                    }
-                    throw error
+                        try await services.tokenEndpoint.respond(to: TokenRequest(form), app: client, context: context))
+                } catch {
+                    let mapped = Failure.refusal(for: error, logger: context.logger)
+                    refusal = mapped
+                    throw mapped
                 }
             }
-            if let flow, response.status == .ok {
+            // One login event per attempt that named a grant type, whatever its outcome.
+            if let flow {
                 services.loginHistory.record(
                     .attempt(
-                        flow: flow, app: app, attempt: attempt, error: nil, clientIP: clientIP, traceID: context.id,
-                        at: services.now()))
+                        flow: flow, app: app, attempt: attempt, error: refusal, clientIP: clientIP,
+                        traceID: context.id, at: services.now()))
             }
             return response
-        }
-    }
-
-    /// Hands an authenticated request to its grant type's handler.
-    private func grant(
-        _ grantType: GrantType?, _ form: [String: String], app: ConnectedApp, directory: Directory,
-        attempt: LoginAttempt, clientIP: String?
-    ) async throws -> JSONObject {
-        guard let named = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
-        guard let grantType, let handler = services.grantHandlers[grantType] else {
-            throw OAuthError(.unsupportedGrantType, "grant_type \(named) is not supported")
-        }
-        guard app.grantTypes.contains(grantType) else {
-            throw OAuthError(
-                .unauthorizedClient, "this app may not use the \(named) grant", reason: "grant_type_not_enabled")
-        }
-        return try await handler.handle(
-            TokenRequest(form), app: app,
-            context: services.grantContext(directory: directory, clientIP: clientIP, attempt: attempt))
-    }
-}
-
-extension GrantType {
-    /// The flow login history and the access decision name this grant by.
-    var accessFlow: AccessFlow {
-        switch self {
-        case .authorizationCode: .codeExchange
-        case .refreshToken: .refresh
-        case .clientCredentials: .clientCredentials
-        case .jwtBearer: .jwtBearer
         }
     }
 }

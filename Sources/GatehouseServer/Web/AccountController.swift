@@ -84,7 +84,7 @@ struct AccountController: Sendable {
         let user = signedIn.user
         try await store.revokeGrants(
             of: app, user: user,
-            actor: AuditActor(name: "user:\(user.username)", sourceIP: clientAddress(request, context)), at: now)
+            actor: .user(user.username, sourceIP: clientAddress(request, context)), at: now)
         web.oauth.approvals.update { $0.revoke(user: user.id, app: app.id, at: now) }  // others reload within a second
         context.logger.info("user removed an app's access", metadata: ["user": "\(user.id)", "app": "\(app.clientID)"])
         return seeOther("/account?removed=\(queryEscape(app.clientID))")

@@ -70,7 +70,7 @@ struct AuthorizationFlow: Sendable {
             }
             if authorization.prompt.contains(.none) {
                 return try await fail(
-                    OAuthError(.loginRequired, "the user is not signed in", reason: "login_required"),
+                    OAuthError(.loginRequired, "the user is not signed in", reason: .loginRequired),
                     user: signedIn?.user)
             }
             return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {
@@ -95,7 +95,7 @@ struct AuthorizationFlow: Sendable {
         if needsConsent {
             if authorization.prompt.contains(.none) {
                 return try await fail(
-                    OAuthError(.consentRequired, "the user has not approved this app", reason: "consent_required"),
+                    OAuthError(.consentRequired, "the user has not approved this app", reason: .consentRequired),
                     user: user, decision: decision)
             }
             return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
@@ -201,11 +201,13 @@ struct AuthorizationFlow: Sendable {
         _ error: OAuthError, to redirectURI: String, state: String?, traceID: String, method: HTTPRequest.Method
     ) -> Response {
         var parameters = [("error", error.code.rawValue), ("error_description", error.message)]
-        if let reason = error.reason { parameters.append(("reason", reason)) }
+        if let reason = error.reason { parameters.append(("reason", reason.rawValue)) }
         parameters.append(("trace_id", traceID))
         if let state { parameters.append(("state", state)) }
         parameters.append(("iss", web.oauth.issuer.issuer))
-        return redirect(to: redirectURI, parameters, method: method)
+        var response = redirect(to: redirectURI, parameters, method: method)
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     /// 302 after a GET, 303 after a POST (so the browser follows with a GET).

@@ -42,14 +42,12 @@ struct AuthorizeController: Sendable {
                 return try await flow.proceed(
                     authorization, pending: nil, signedIn: try await web.currentSession(request), request: request,
                     context: context)
-            } catch let error as StorageError where error.isUnavailable {
-                // The callback is verified: tell the app, which can retry (RFC 6749 §4.1.2.1).
-                context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
-                var response = flow.errorRedirect(
-                    .storageUnavailable, to: authorization.redirectURI, state: authorization.state,
-                    traceID: context.id, method: request.method)
-                response.headers[.retryAfter] = "1"
-                return response
+            } catch {
+                // The callback is verified: tell the app (RFC 6749 §4.1.2.1: `server_error` and
+                // `temporarily_unavailable` exist because a redirect cannot carry a 5xx status).
+                return flow.errorRedirect(
+                    Failure.refusal(for: error, logger: context.logger), to: authorization.redirectURI,
+                    state: authorization.state, traceID: context.id, method: request.method)
             }
         }
     }
@@ -78,20 +76,20 @@ struct AuthorizeController: Sendable {
         case .throttled(let until):
             flow.record(
                 authorization, user: nil, username: username,
-                error: OAuthError(.accessDenied, "too many failed sign-in attempts", reason: "login_throttled"),
+                error: OAuthError(.accessDenied, "too many failed sign-in attempts", reason: .loginThrottled),
                 decision: nil, request: request, context: context)
             return retry(WebServices.retryMessage(until: until, now: now), status: .tooManyRequests)
                 .retrying(after: until.timeIntervalSince(now))
         case .busy:
             flow.record(
                 authorization, user: nil, username: username,
-                error: OAuthError(.temporarilyUnavailable, "too many sign-ins at once", reason: "sign_in_busy"),
+                error: OAuthError(.temporarilyUnavailable, "too many sign-ins at once", reason: .signInBusy),
                 decision: nil, request: request, context: context)
             return retry(WebServices.busyMessage, status: .tooManyRequests).retrying(after: 1)
         case .incorrect(let known):
             flow.record(
                 authorization, user: known, username: username,
-                error: OAuthError(.accessDenied, "incorrect username or password", reason: "invalid_credentials"),
+                error: OAuthError(.accessDenied, "incorrect username or password", reason: .invalidCredentials),
                 decision: nil, request: request, context: context)
             return retry("Incorrect username or password.", status: .unauthorized)
         case .correct(let signedIn): user = signedIn

@@ -77,10 +77,7 @@ struct LogoutController: Sendable {
             response.setCookie(web.cookie(WebServices.sessionCookie, "", maxAge: 0))
             return response
         } catch {
-            context.logger.error("logout failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Pages.error(
-                title: "Something went wrong", message: "The server could not sign you out.", traceID: context.id,
-                status: .internalServerError)
+            return Pages.error(Failure.refusal(for: error, logger: context.logger), traceID: context.id)
         }
     }
 

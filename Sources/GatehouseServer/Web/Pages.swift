@@ -82,24 +82,31 @@ enum Pages {
             traceID: traceID, status: .forbidden)
     }
 
-    /// Runs a page handler; failures become an error page, never a stack trace.
+    /// Runs a page handler; what it throws becomes an error page through ``Failure``, never a stack trace.
     static func handling(_ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let error as OAuthError {
-            return Pages.error(title: "Invalid request", message: error.message, traceID: context.id)
-        } catch let error as StorageError where error.isUnavailable {
-            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+        } catch {
+            return Pages.error(Failure.refusal(for: error, logger: context.logger), traceID: context.id)
+        }
+    }
+
+    /// The page for a refusal: what the client sent was wrong (400), the database is out of reach (503, try again),
+    /// or the server failed (500).
+    static func error(_ refusal: OAuthError, traceID: String) -> Response {
+        switch refusal.code {
+        case .temporarilyUnavailable:
             return Pages.error(
                 title: "Please try again",
                 message: "The server cannot reach its database just now. Try again in a moment.",
-                traceID: context.id, status: .serviceUnavailable
-            ).retrying(after: 1)
-        } catch {
-            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"])
+                traceID: traceID, status: .serviceUnavailable
+            ).retrying(after: TimeInterval(refusal.retryAfter ?? 1))
+        case .serverError:
             return Pages.error(
-                title: "Something went wrong", message: "The server could not complete the request.",
-                traceID: context.id, status: .internalServerError)
+                title: "Something went wrong", message: "The server could not complete the request.", traceID: traceID,
+                status: .internalServerError)
+        default:
+            return Pages.error(title: "Invalid request", message: refusal.message, traceID: traceID)
         }
     }
 

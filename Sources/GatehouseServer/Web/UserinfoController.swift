@@ -55,7 +55,7 @@ struct UserinfoController: Sendable {
             guard let active = inspection.activeToken, active.kind == .access, let user = active.user else {
                 return challenge(
                     OAuthError(
-                        .invalidToken, "the access token is invalid, expired or revoked", reason: "token_inactive"),
+                        .invalidToken, "the access token is invalid, expired or revoked", reason: .tokenInactive),
                     context: context)
             }
             guard active.scopes.contains("openid") else {
@@ -65,21 +65,21 @@ struct UserinfoController: Sendable {
             var claims: JSONObject = ["sub": .string(user.id.rawValue)]
             for (name, value) in UserClaims.claims(of: user, scopes: active.scopes).members { claims[name] = value }
             return OAuthResponse.json(claims)
-        } catch let error as StorageError where error.isUnavailable {
-            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
-            return OAuthResponse.error(.storageUnavailable, traceID: context.id)
         } catch {
-            context.logger.error("userinfo failed", metadata: ["error": "\(String(reflecting: error))"])
-            return challenge(OAuthError(.serverError, "the server could not complete the request"), context: context)
+            return challenge(Failure.refusal(for: error, logger: context.logger), context: context)
         }
     }
 
-    /// RFC 6750 §3: the error in a `WWW-Authenticate: Bearer` challenge and in the JSON body.
+    /// RFC 6750 §3: the error in a `WWW-Authenticate: Bearer` challenge and in the JSON body; the server's own
+    /// failures carry no challenge (nothing about the request is wrong), and an unreachable database `Retry-After`.
     private func challenge(_ error: OAuthError, context: some RequestContext) -> Response {
         var response = OAuthResponse.json(
             OAuthResponse.body(error, traceID: context.id), status: .init(code: error.resourceStatus))
-        response.headers[.wwwAuthenticate] =
-            #"Bearer realm="gatehouse", error="\#(error.code.rawValue)", error_description="\#(error.message)""#
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        if error.code != .serverError && error.code != .temporarilyUnavailable {
+            response.headers[.wwwAuthenticate] =
+                #"Bearer realm="gatehouse", error="\#(error.code.rawValue)", error_description="\#(error.message)""#
+        }
         return response
     }
 }

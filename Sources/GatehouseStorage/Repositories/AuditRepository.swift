@@ -5,13 +5,14 @@ import SQLKit
 /// Filters for reading the audit trail.
 public struct AuditQuery: Sendable {
     public var actor: String?
-    public var targetType: String?
+    public var targetType: AuditTargetType?
     public var target: String?
     public var since: Date?
     public var limit: Int
 
     public init(
-        actor: String? = nil, targetType: String? = nil, target: String? = nil, since: Date? = nil, limit: Int = 100
+        actor: String? = nil, targetType: AuditTargetType? = nil, target: String? = nil, since: Date? = nil,
+        limit: Int = 100
     ) {
         self.actor = actor
         self.targetType = targetType
@@ -27,8 +28,8 @@ enum AuditRepository {
         try await db.raw(
             """
             INSERT INTO audit_events (occurred_at, actor, action, target_type, target, before_state, after_state, source_ip)
-            VALUES (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.actor), \(bind: event.action),
-            \(bind: event.targetType), \(bind: event.target), \(bind: event.before), \(bind: event.after), \(bind: event.sourceIP))
+            VALUES (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.actor), \(bind: event.action.rawValue),
+            \(bind: event.targetType.rawValue), \(bind: event.target), \(bind: event.before), \(bind: event.after), \(bind: event.sourceIP))
             """
         ).run()
     }
@@ -36,7 +37,7 @@ enum AuditRepository {
     static func list(_ query: AuditQuery, in db: any SQLDatabase) async throws -> [AuditEvent] {
         var select = db.select().column("*").from("audit_events")
         if let actor = query.actor { select = select.where("actor", .equal, actor) }
-        if let targetType = query.targetType { select = select.where("target_type", .equal, targetType) }
+        if let targetType = query.targetType { select = select.where("target_type", .equal, targetType.rawValue) }
         if let target = query.target { select = select.where("target", .equal, target) }
         if let since = query.since {
             select = select.where("occurred_at", .greaterThanOrEqual, Timestamp.milliseconds(since))
@@ -44,7 +45,7 @@ enum AuditRepository {
         return try await select.orderBy("id", .descending).limit(max(1, min(query.limit, 10_000))).all().map { row in
             AuditEvent(
                 id: try row.value("id"), occurredAt: try row.date("occurred_at"), actor: try row.value("actor"),
-                action: try row.value("action"), targetType: try row.value("target_type"),
+                action: try storedEnum(try row.value("action"), column: "action"),
                 target: try row.value("target"),
                 before: try row.value("before_state"), after: try row.value("after_state"),
                 sourceIP: try row.value("source_ip"))

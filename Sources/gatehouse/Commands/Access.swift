@@ -64,7 +64,7 @@ struct ExplanationView: Encodable {
     var user: String
     var app: String
     var allowed: Bool
-    var reason: String?
+    var reason: RefusalReason?
     var description: String?
     var checks: [AccessCheck]
     var remedies: [AccessRemedy]

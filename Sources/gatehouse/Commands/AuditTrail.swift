@@ -23,7 +23,7 @@ struct AuditTrail: AsyncParsableCommand {
             let formatter = ISO8601DateFormatter()
             for event in events {
                 emit(
-                    "\(formatter.string(from: event.occurredAt))\t\(field(event.actor))\t\(event.action)\t\(field(event.target))"
+                    "\(formatter.string(from: event.occurredAt))\t\(field(event.actor))\t\(event.action.rawValue)\t\(field(event.target))"
                 )
             }
         }

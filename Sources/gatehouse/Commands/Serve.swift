@@ -158,7 +158,7 @@ struct AdminBootstrap {
                 username: "admin", email: "admin@localhost.invalid", displayName: "Administrator",
                 passwordHash: try PasswordHasher.standard.hash(password), profile: profile.id)
             try await store.commit(
-                [.createUser(admin)], basedOn: directory, actor: AuditActor(name: "system"), at: Date())
+                [.createUser(admin)], basedOn: directory, actor: .system, at: Date())
             if given == nil {
                 // Written unbuffered: the server runs on, and the password must not wait in a buffer.
                 FileHandle.standardOutput.write(

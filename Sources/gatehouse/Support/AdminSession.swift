@@ -22,7 +22,7 @@ struct AdminSession {
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             let session = AdminSession(
                 store: store, masterKey: key, directory: try await store.loadDirectory(),
-                actor: AuditActor(name: "cli:\(user)"))
+                actor: .cli(osUser: user))
             let result = try await body(session)
             await store.close()
             return result
