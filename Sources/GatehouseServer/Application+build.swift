@@ -106,7 +106,8 @@ public func buildApplication(
         store: store, live: live, approvals: approvals, revocations: revocations,
         pollInterval: configuration.directoryPollInterval
             ?? (store.sql.kind == .sqlite ? .milliseconds(50) : .milliseconds(200)),
-        logger: logger, now: now, alsoReload: [{ keys.replace(with: try await keyStore.load()) }])
+        logger: logger, now: now,
+        counterReloads: [SigningKeyStore.counter: { keys.replace(with: try await keyStore.load()) }])
     let housekeeping = Housekeeping(
         tokens: tokens, keys: keyStore, store: store, loginHistoryRetention: configuration.loginHistoryRetention,
         interval: configuration.housekeepingInterval, now: now, logger: logger)

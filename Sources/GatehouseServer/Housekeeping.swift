@@ -4,8 +4,8 @@ import GatehouseStorage
 import Logging
 import ServiceLifecycle
 
-/// Purges expired codes, tokens, sessions, signing keys and login events past retention on a fixed interval, so tables stay bounded under
-/// steady load.
+/// Purges expired codes, tokens, sessions, signing keys, login events past retention and the directory change log
+/// past a day, on a fixed interval, so tables stay bounded under steady load.
 struct Housekeeping: Service {
     let tokens: any TokenStore
     let keys: SigningKeyStore
@@ -15,6 +15,8 @@ struct Housekeeping: Service {
     let interval: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    /// How long the directory's change log is kept.
+    static let changeLogRetention: TimeInterval = 24 * 3600
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -30,6 +32,8 @@ struct Housekeeping: Service {
             let removed = try await tokens.purgeExpired(before: now())
             try await keys.purgeExpired(before: now())
             let events = try await store.purgeLoginEvents(before: now().addingTimeInterval(-loginHistoryRetention))
+            // A node away longer than this catches up by a full load instead (ADR 7).
+            try await store.pruneDirectoryChanges(before: now().addingTimeInterval(-Self.changeLogRetention))
             if events > 0 { logger.debug("housekeeping purged old login events", metadata: ["rows": "\(events)"]) }
             if removed > 0 { logger.debug("housekeeping purged expired rows", metadata: ["rows": "\(removed)"]) }
         } catch {

@@ -38,9 +38,11 @@ public final class GatehouseStore: Sendable {
         try await sql.read { db in try await DirectoryReader.currentVersion(db) }
     }
 
-    /// Stores `changes`, computed from `base`, in one transaction with one audit event each, and moves the
-    /// directory version (notifying other nodes on PostgreSQL). Refuses with ``StorageError/conflict(_:)`` if
-    /// anyone changed the directory since `base` was read, so no admin change is lost to a race.
+    /// Stores `changes`, computed from `base`, in one transaction with one audit event each, under the next directory
+    /// version, and logs the entities they wrote so that every node applies just those (ADR 7). Refuses with
+    /// ``StorageError/conflict(_:)`` if an entity a change updates or deletes moved on since `base` was read, or a
+    /// name it takes was taken meanwhile: no admin change is lost to a race, and changes to other entities do not
+    /// get in each other's way. Returns the new directory version.
     @discardableResult
     public func commit(_ changes: [DirectoryChange], basedOn base: Directory, actor: AuditActor, at now: Date)
         async throws -> Int64
@@ -50,24 +52,39 @@ public final class GatehouseStore: Sendable {
         let events = changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
         let kind = sql.kind
         return try await sql.transaction { db in
-            let bumped = try await db.raw(
-                """
-                UPDATE directory_version SET version = version + 1 WHERE id = 1 AND version = \(bind: base.version)
-                RETURNING version
-                """
-            ).first()
-            guard let bumped else {
-                throw StorageError.conflict("the directory changed while this change was prepared; run it again")
+            let version = try await DirectoryLog.nextVersion(in: db)
+            let time = Timestamp.milliseconds(now)
+            let writer = DirectoryWriter(db: db, now: time)
+            var touched: Set<EntityRef> = []
+            for change in changes {
+                touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
             }
-            let version: Int64 = try bumped.value("version")
-            let writer = DirectoryWriter(db: db, now: Timestamp.milliseconds(now))
-            for change in changes { try await writer.write(change) }
             for event in events { try await AuditRepository.append(event, to: db) }
-            if kind == .postgres {
-                try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))").run()
-            }
+            try await DirectoryLog.record(touched, version: version, at: time, in: db, kind: kind)
             return version
         }
+    }
+
+    /// What changed after `version`: the entities written since, read in one snapshot, and the version they bring
+    /// the directory to; nil when the change log cannot say (a version is missing), so the caller loads in full.
+    public func directoryChanges(after version: Int64) async throws -> DirectoryDelta? {
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            if kind == .postgres {  // the log and the rows it names, as of one instant
+                try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
+            }
+            guard let (through, refs) = try await DirectoryLog.changes(after: version, in: db) else { return nil }
+            let found = try await DirectoryReader.entities(refs, db)
+            return DirectoryDelta(
+                base: version, version: through, refs: refs, users: found.users, profiles: found.profiles,
+                permissionSets: found.permissionSets, apps: found.apps, versions: found.versions)
+        }
+    }
+
+    /// Removes change-log rows committed before `time`; returns how many.
+    @discardableResult
+    public func pruneDirectoryChanges(before time: Date) async throws -> Int {
+        try await sql.transaction { db in try await DirectoryLog.prune(before: Timestamp.milliseconds(time), in: db) }
     }
 
     private func ensureBuiltInProfiles() async throws {
@@ -111,18 +128,11 @@ public final class GatehouseStore: Sendable {
             try await db.raw("DELETE FROM access_tokens WHERE app_id = \(bind: appID) \(userFilter)").run()
             try await ApprovalRepository.remove(app: app.id, user: user?.id, at: now, in: db, kind: kind)
             if user == nil {
+                let version = try await DirectoryLog.nextVersion(in: db)
                 try await db.raw(
                     "UPDATE connected_apps SET tokens_not_before = \(bind: time) WHERE id = \(bind: appID)"
                 ).run()
-                let version: Int64 =
-                    try await db.raw(
-                        "UPDATE directory_version SET version = version + 1 WHERE id = 1 RETURNING version"
-                    ).first()?.value("version") ?? 0
-                if kind == .postgres {
-                    try await db.raw(
-                        "SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))"
-                    ).run()
-                }
+                try await DirectoryLog.record([.app(app.id)], version: version, at: time, in: db, kind: kind)
             }
             try await AuditRepository.append(
                 AuditEvent(

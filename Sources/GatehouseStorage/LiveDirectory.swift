@@ -23,23 +23,50 @@ public final class Live<Value: Sendable>: Sendable {
 /// The newest directory snapshot, held in memory so that request paths never query the database for it.
 public final class LiveDirectory: Sendable {
     private let snapshot: Mutex<Directory>
+    private let counts = Mutex(Counts())
+
+    /// How the snapshot has been kept current: whole loads and change-log deltas applied (ADR 7).
+    public struct Counts: Sendable, Equatable {
+        public var fullLoads = 0
+        public var deltasApplied = 0
+
+        public init(fullLoads: Int = 0, deltasApplied: Int = 0) {
+            self.fullLoads = fullLoads
+            self.deltasApplied = deltasApplied
+        }
+    }
 
     public init(_ directory: Directory) { self.snapshot = Mutex(directory) }
 
     /// The current snapshot; a value, so a request sees one consistent directory throughout.
     public var current: Directory { snapshot.withLock { $0 } }
 
-    /// Replaces the snapshot if `directory` is newer.
+    /// The directory version the snapshot is at.
+    public var version: Int64 { snapshot.withLock { $0.version } }
+
+    public var updates: Counts { counts.withLock { $0 } }
+
+    /// Replaces the snapshot with a whole load if `directory` is newer.
     public func replace(with directory: Directory) {
         snapshot.withLock { current in
             if directory.version >= current.version { current = directory }
         }
+        counts.withLock { $0.fullLoads += 1 }
+    }
+
+    /// Applies a change-log delta in place; false (nothing changed) unless the snapshot is at the delta's base.
+    @discardableResult
+    public func apply(_ delta: DirectoryDelta) -> Bool {
+        let applied = snapshot.withLock { delta.apply(to: &$0) }
+        if applied { counts.withLock { $0.deltasApplied += 1 } }
+        return applied
     }
 }
 
 /// Keeps a ``LiveDirectory`` in step with the database: within one poll interval (SQLite, and PostgreSQL as a
-/// backstop) or at once on a PostgreSQL NOTIFY. After the listener reconnects it reloads in full, since
-/// notifications sent while it was away are lost.
+/// backstop) or at once on a PostgreSQL NOTIFY. A moved version is caught up from the change log, re-reading only the
+/// entities written since (ADR 7); a gap in the log (pruned, or a node away too long) falls back to a full load.
+/// Lost notifications cost nothing but the poll interval: the version itself is what is compared.
 public struct DirectoryWatcher: Service {
     /// The PostgreSQL channel that ``GatehouseStore/commit(_:basedOn:actor:at:)`` notifies.
     public static let channel = "gatehouse_directory"
@@ -48,8 +75,10 @@ public struct DirectoryWatcher: Service {
     let live: LiveDirectory
     let pollInterval: Duration
     let logger: Logger
-    /// Further reloads to run whenever the version moves (signing keys).
-    let alsoReload: [@Sendable () async throws -> Void]
+    /// Further reloads, each run when its own change counter moves (the signing keys).
+    let counterReloads: [String: @Sendable () async throws -> Void]
+    /// The counter values those reloads last ran at.
+    private let reloadedAt = Live<[String: Int64]>([:])
     /// The approvals, reloaded whenever their own counter moves.
     let approvals: LiveApprovals?
     /// The revocations, extended with the new rows whenever their counter moves.
@@ -59,7 +88,8 @@ public struct DirectoryWatcher: Service {
     public init(
         store: GatehouseStore, live: LiveDirectory, approvals: LiveApprovals? = nil,
         revocations: LiveRevocations? = nil, pollInterval: Duration = .milliseconds(200), logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }, alsoReload: [@Sendable () async throws -> Void] = []
+        now: @escaping @Sendable () -> Date = { Date() },
+        counterReloads: [String: @Sendable () async throws -> Void] = [:]
     ) {
         self.store = store
         self.live = live
@@ -68,7 +98,7 @@ public struct DirectoryWatcher: Service {
         self.now = now
         self.pollInterval = pollInterval
         self.logger = logger
-        self.alsoReload = alsoReload
+        self.counterReloads = counterReloads
     }
 
     public func run() async throws {
@@ -95,27 +125,37 @@ public struct DirectoryWatcher: Service {
         }
     }
 
-    /// Reloads the snapshot if the stored version moved. Errors are logged and retried on the next nudge.
-    func refreshIfChanged() async {
+    /// Brings the snapshot (and the approvals, revocations and keys) up to the database's. Errors are logged and
+    /// retried on the next nudge.
+    public func refreshIfChanged() async {
         do {
-            if approvals != nil || revocations != nil {
-                let counters = try await store.changeCounters()
-                if let approvals, counters[ApprovalRepository.counter] != approvals.version {
-                    let (book, version) = try await store.loadApprovals()
-                    approvals.replace(with: book, version: version)
-                }
-                if let revocations, counters[RevocationRepository.counter] != revocations.version {
-                    let time = now()
-                    let (found, version) = try await store.loadRevocations(after: revocations.version, at: time)
-                    revocations.merge(found, version: version, at: time)
-                }
+            let counters = try await store.changeCounters()
+            if let approvals, counters[ApprovalRepository.counter] != approvals.version {
+                let (book, version) = try await store.loadApprovals()
+                approvals.replace(with: book, version: version)
+            }
+            if let revocations, counters[RevocationRepository.counter] != revocations.version {
+                let time = now()
+                let (found, version) = try await store.loadRevocations(after: revocations.version, at: time)
+                revocations.merge(found, version: version, at: time)
+            }
+            for (name, reload) in counterReloads {
+                guard let value = counters[name], reloadedAt.current[name] != value else { continue }
+                try await reload()
+                reloadedAt.modify { $0[name] = value }
             }
             let version = try await store.directoryVersion()
-            guard version != live.current.version else { return }
+            let held = live.version
+            guard version != held else { return }
+            if version > held, let delta = try await store.directoryChanges(after: held), live.apply(delta) {
+                logger.debug(
+                    "directory changes applied",
+                    metadata: ["version": "\(delta.version)", "entities": "\(delta.refs.count)"])
+                return
+            }
             let directory = try await store.loadDirectory()
-            for reload in alsoReload { try await reload() }
             live.replace(with: directory)
-            logger.debug("directory reloaded", metadata: ["version": "\(directory.version)"])
+            logger.info("directory loaded in full", metadata: ["version": "\(directory.version)"])
         } catch {
             if Task.isCancelled { return }  // shutting down
             logger.warning("directory refresh failed; will retry", metadata: ["error": "\(String(reflecting: error))"])

@@ -134,6 +134,13 @@ import Testing
             let publicApp = try await server.post(
                 "/token", ["grant_type": "client_credentials", "client_id": "public-app"])
             #expect(publicApp.json["error"] as? String == "unauthorized_client")
+            // No grant to run, no secret checked: a request that names none cannot test client secrets (the same
+            // answer whether the secret is right or wrong), and it leaves no login event to look for.
+            for credentials in [auth, ("jwt-app", "wrong-secret")] {
+                let bogus = try await server.post("/token", ["grant_type": "bogus"], basic: credentials)
+                #expect(bogus.status == 400)
+                #expect(bogus.json["error"] as? String == "unsupported_grant_type")
+            }
         }
     }
 

@@ -30,6 +30,52 @@ import Testing
             let delay = ContinuousClock.now - committedAt
             #expect(live.current.profile(named: "Sales") != nil)
             #expect(delay < .seconds(1), "seen after \(delay)")
+            #expect(live.updates.fullLoads == 0, "applied from the change log, not by reloading everything")
+        }
+    }
+
+    /// Two nodes (on PostgreSQL: NOTIFY; on SQLite: the poll): a one-user change made through one is enforced by
+    /// the other's access decision within a second, applied as a delta (ADR 7), not by a full reload.
+    @Test(arguments: TestBackend.available)
+    func aDeactivationOnOneNodeIsEnforcedOnTheOtherWithinOneSecondWithoutAFullLoad(backend: TestBackend)
+        async throws
+    {
+        try await withScratchStore(backend) { store, database in
+            let base = try await store.loadDirectory()
+            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+            let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
+            let app = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
+            try await store.commit(
+                [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let live = LiveDirectory(try await store.loadDirectory())
+            let watcher = DirectoryWatcher(store: store, live: live, logger: Logger(label: "test"))
+            let task = Task { try await watcher.run() }
+            defer { task.cancel() }
+            func decision() -> AccessDecision {
+                let directory = live.current
+                return AccessPolicy.decide(
+                    user: directory.users[alice.id], app: app, context: AccessContext(flow: .refresh, time: Date()),
+                    in: directory)
+            }
+            #expect(decision().isAllowed)
+
+            let other = try await GatehouseStore.open(database.location)
+            let read = try await other.loadDirectory()
+            var deactivated = try #require(read.users[alice.id])
+            deactivated.isActive = false
+            try await other.commit(
+                [.updateUser(before: try #require(read.users[alice.id]), after: deactivated)], basedOn: read,
+                actor: AuditActor(name: "t"), at: Date())
+            let committedAt = ContinuousClock.now
+            await other.close()
+            while decision().isAllowed, ContinuousClock.now - committedAt < .seconds(2) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let delay = ContinuousClock.now - committedAt
+            #expect(decision().refusal == .userInactive)
+            #expect(delay < .seconds(1), "enforced after \(delay)")
+            #expect(live.updates.fullLoads == 0)
+            #expect(live.updates.deltasApplied >= 1)
         }
     }
 }

@@ -378,6 +378,19 @@ import Testing
         }
     }
 
+    /// A code whose every scope an admin removed buys nothing: `invalid_scope`, not a token that allows nothing.
+    @Test(arguments: TestBackend.available)
+    func aCodeWhoseEveryScopeWasRemovedIsRefused(backend: TestBackend) async throws {
+        try await withFixture(backend) { fixture in
+            let code = try await fixture.issueCode(scopes: "api")
+            var narrowed = fixture
+            narrowed.app.scopes = ["openid", "offline_access"]
+            let refused = await refusal { _ = try await narrowed.exchange(code) }
+            #expect(refused?.code == .invalidScope)
+            #expect(refused?.reason == .scopeNotAllowed)
+        }
+    }
+
     /// Every grant type has exactly one handler, and the token endpoint is the only way to run one.
     @Test func theTokenEndpointServesEveryGrantType() {
         #expect(TokenEndpoint.standard.grantTypes == GrantType.allCases.sorted())

@@ -66,15 +66,37 @@ import Testing
         }
     }
 
+    /// Per-entity optimistic concurrency (ADR 7): two admins working from one read do not refuse each other when they
+    /// change different entities; the second change to the same entity is refused, and nothing of it is stored.
     @Test(arguments: TestBackend.available)
-    func aChangeComputedFromAStaleDirectoryIsRefused(backend: TestBackend) async throws {
+    func onlyAChangeComputedFromAStaleVersionOfTheSameEntityIsRefused(backend: TestBackend) async throws {
         try await withScratchStore(backend) { store, _ in
             let base = try await store.loadDirectory()
             try await store.commit([.createProfile(Profile(name: "A"))], basedOn: base, actor: actor, at: now)
+            try await store.commit([.createProfile(Profile(name: "B"))], basedOn: base, actor: actor, at: now)
+            let read = try await store.loadDirectory()
+            let a = try #require(read.profile(named: "A"))
+            var renamed = a
+            renamed.name = "A2"
+            try await store.commit([.updateProfile(before: a, after: renamed)], basedOn: read, actor: actor, at: now)
+            var other = a
+            other.adminPermissions = [.manageUsers]
             await #expect(throws: StorageError.self) {
-                try await store.commit([.createProfile(Profile(name: "B"))], basedOn: base, actor: actor, at: now)
+                try await store.commit([.updateProfile(before: a, after: other)], basedOn: read, actor: actor, at: now)
             }
-            #expect(try await store.loadDirectory().profile(named: "B") == nil)
+            await #expect(throws: StorageError.self) {
+                try await store.commit([.deleteProfile(a)], basedOn: read, actor: actor, at: now)
+            }
+            let stored = try await store.loadDirectory()
+            #expect(stored.profiles[a.id] == renamed)
+            #expect(stored.profile(named: "B") != nil)
+            // A name someone else took meanwhile is a conflict too, not a constraint error.
+            await #expect(
+                throws: StorageError.conflict(
+                    "a profile named 'b' was created by someone else since this change was prepared; run it again")
+            ) {
+                try await store.commit([.createProfile(Profile(name: "b"))], basedOn: base, actor: actor, at: now)
+            }
         }
     }
 

@@ -10,7 +10,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// What was done, e.g. `connected-app.updated`.
     public var action: AuditAction
     /// What kind of thing changed: `user`, `profile`, `permission-set`, `connected-app` (the action's).
-    public var targetType: AuditTargetType
+    public var targetType: EntityKind
     /// The name of what changed.
     public var target: String
     /// JSON of the target before the change (nil for a creation). Never holds a secret or a hash.
@@ -35,14 +35,6 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     }
 }
 
-/// What kind of thing an audit event is about.
-public enum AuditTargetType: String, Sendable, Hashable, Codable, CaseIterable {
-    case user
-    case profile
-    case permissionSet = "permission-set"
-    case connectedApp = "connected-app"
-}
-
 /// Every admin change the audit trail records, `<target type>.<verb>`; the compiler checks each one written.
 public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case userCreated = "user.created"
@@ -62,7 +54,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// Grants of the app revoked, by an admin or by a user on their account page.
     case connectedAppGrantsRevoked = "connected-app.grants-revoked"
 
-    public var targetType: AuditTargetType {
+    public var targetType: EntityKind {
         switch self {
         case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked: .user
         case .profileCreated, .profileUpdated, .profileDeleted: .profile

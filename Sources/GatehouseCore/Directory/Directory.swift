@@ -8,6 +8,10 @@ public struct Directory: Sendable {
     public private(set) var apps: [ConnectedAppID: ConnectedApp] = [:]
     /// The database's directory version this snapshot was read at.
     public var version: Int64
+    /// Each entity's own version: the directory version that last wrote it (0 before the change log existed). A
+    /// change computed from an entity at one version is refused once the entity has moved on; changes to other
+    /// entities are not. (The admin API's `ETag`.)
+    public private(set) var entityVersions: [EntityRef: Int64] = [:]
 
     private var userIDsByName: [String: UserID] = [:]
     private var profileIDsByName: [String: ProfileID] = [:]
@@ -39,6 +43,9 @@ public struct Directory: Sendable {
     /// RFC 6749 §2.2: client identifiers are compared exactly.
     public func app(clientID: String) -> ConnectedApp? { appIDsByClientID[clientID].flatMap { apps[$0] } }
 
+    /// The version `ref` was read at; nil for an entity this snapshot does not hold.
+    public func version(of ref: EntityRef) -> Int64? { entityVersions[ref] }
+
     /// Users sorted by username, for listings and export.
     public var sortedUsers: [User] { users.values.sorted { uniquenessKey($0.username) < uniquenessKey($1.username) } }
     public var sortedProfiles: [Profile] { profiles.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) } }
@@ -55,6 +62,9 @@ public struct Directory: Sendable {
     }
 
     // MARK: Changes (used to build the state an admin change would produce)
+
+    /// Records the version an entity was read at (nil: forget it, for an entity removed).
+    public mutating func setVersion(_ version: Int64?, of ref: EntityRef) { entityVersions[ref] = version }
 
     public mutating func upsert(_ user: User) {
         if let old = users[user.id] { userIDsByName[uniquenessKey(old.username)] = nil }

@@ -36,7 +36,11 @@ public enum ScopeResolution {
                 defaults: Scopes(app.scopes.filter { $0 != "openid" && $0 != "offline_access" }))
         case .granted(let granted, let parameter):
             guard let requested = try parsed(parameter) else {
-                return Scopes(granted.values.filter(app.scopes.contains))
+                let allowed = Scopes(granted.values.filter(app.scopes.contains))
+                if allowed.isEmpty && !granted.isEmpty {
+                    throw .invalidScope("every scope of this grant has been removed from the app; authorize again")
+                }
+                return allowed
             }
             guard requested.isSubset(of: granted) else {
                 throw .invalidScope("a refresh may narrow the granted scopes, never widen them")

@@ -27,15 +27,24 @@ public struct TokenEndpoint: Sendable {
 
     /// The token response for an authenticated `app`, or the ``OAuthError`` to answer with.
     public func respond(to request: TokenRequest, app: ConnectedApp, context: GrantContext) async throws -> JSONObject {
-        guard let named = request["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required") }
-        guard let grantType = GrantType(rawValue: named), let handler = handlers[grantType] else {
-            throw OAuthError(.unsupportedGrantType, "grant_type \(named) is not supported")
-        }
+        let grantType = try self.grantType(of: request)
+        guard let handler = handlers[grantType] else { preconditionFailure("init checked every grant type") }
         guard app.grantTypes.contains(grantType) else {
             throw OAuthError(
-                .unauthorizedClient, "this app may not use the \(named) grant", reason: .grantTypeNotEnabled)
+                .unauthorizedClient, "this app may not use the \(grantType.rawValue) grant",
+                reason: .grantTypeNotEnabled)
         }
         return try await run(handler, request, app: app, context: context)
+    }
+
+    /// The request's grant type, or the error for a missing or unknown one. Checked before the client is
+    /// authenticated too, so that a request with no grant to run cannot be used to test client secrets.
+    public func grantType(of request: TokenRequest) throws(OAuthError) -> GrantType {
+        guard let named = request["grant_type"] else { throw .invalidRequest("grant_type is required") }
+        guard let grantType = GrantType(rawValue: named), handlers[grantType] != nil else {
+            throw OAuthError(.unsupportedGrantType, "grant_type \(named) is not supported")
+        }
+        return grantType
     }
 
     private func run<Handler: GrantHandler>(

@@ -77,7 +77,9 @@ struct LogoutController: Sendable {
             response.setCookie(web.cookie(WebServices.sessionCookie, "", maxAge: 0))
             return response
         } catch {
-            return Pages.error(Failure.refusal(for: error, logger: context.logger), traceID: context.id)
+            // The session may still be valid: say so, rather than let the user believe they are signed out.
+            return Pages.error(
+                Failure.refusal(for: error, logger: context.logger), traceID: context.id, failed: "sign you out")
         }
     }
 

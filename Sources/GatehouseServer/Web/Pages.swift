@@ -92,18 +92,25 @@ enum Pages {
     }
 
     /// The page for a refusal: what the client sent was wrong (400), the database is out of reach (503, try again),
-    /// or the server failed (500).
-    static func error(_ refusal: OAuthError, traceID: String) -> Response {
+    /// or the server failed (500). `failed` names what could not be done, for the people reading it.
+    static func error(_ refusal: OAuthError, traceID: String, failed: String = "complete the request") -> Response {
         switch refusal.code {
+        case .temporarilyUnavailable where refusal.reason == .storageUnavailable:
+            return Pages.error(
+                title: "Please try again",
+                message:
+                    "The server cannot reach its database just now, so it could not \(failed). Try again in a moment.",
+                traceID: traceID, status: .serviceUnavailable
+            ).retrying(after: TimeInterval(refusal.retryAfter ?? 1))
         case .temporarilyUnavailable:
             return Pages.error(
                 title: "Please try again",
-                message: "The server cannot reach its database just now. Try again in a moment.",
+                message: "The server is busy, so it could not \(failed). Try again in a moment.",
                 traceID: traceID, status: .serviceUnavailable
             ).retrying(after: TimeInterval(refusal.retryAfter ?? 1))
         case .serverError:
             return Pages.error(
-                title: "Something went wrong", message: "The server could not complete the request.", traceID: traceID,
+                title: "Something went wrong", message: "The server could not \(failed).", traceID: traceID,
                 status: .internalServerError)
         default:
             return Pages.error(title: "Invalid request", message: refusal.message, traceID: traceID)

@@ -5,13 +5,13 @@ import SQLKit
 /// Filters for reading the audit trail.
 public struct AuditQuery: Sendable {
     public var actor: String?
-    public var targetType: AuditTargetType?
+    public var targetType: EntityKind?
     public var target: String?
     public var since: Date?
     public var limit: Int
 
     public init(
-        actor: String? = nil, targetType: AuditTargetType? = nil, target: String? = nil, since: Date? = nil,
+        actor: String? = nil, targetType: EntityKind? = nil, target: String? = nil, since: Date? = nil,
         limit: Int = 100
     ) {
         self.actor = actor

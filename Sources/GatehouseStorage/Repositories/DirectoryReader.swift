@@ -2,54 +2,118 @@ import Foundation
 import GatehouseCore
 import SQLKit
 
-/// Reads the whole directory in a fixed number of queries (one per table), whatever its size.
+/// Reads the directory: whole, in a fixed number of queries (one per table) whatever its size, or just the entities a
+/// change touched, by primary key.
 enum DirectoryReader {
     static func load(_ db: any SQLDatabase) async throws -> Directory {
         let version = try await currentVersion(db)
-        let profileApps = try await links(db, "SELECT profile_id AS owner, app_id AS item FROM profile_connected_apps")
-        let setApps = try await links(
-            db, "SELECT permission_set_id AS owner, app_id AS item FROM permission_set_connected_apps")
-        let userSets = try await links(
-            db, "SELECT user_id AS owner, permission_set_id AS item FROM user_permission_sets")
-        var secrets: [String: [ClientSecret]] = [:]
-        for row in try await db.raw("SELECT id, app_id, secret_hash, created_at FROM client_secrets").all() {
-            let secret = ClientSecret(
-                id: ClientSecretID(rawValue: try row.value("id")), hash: try row.value("secret_hash"),
-                createdAt: try row.date("created_at"))
-            secrets[try row.value("app_id", as: String.self), default: []].append(secret)
-        }
+        let rows = try await entities(nil, db)
+        var directory = Directory(
+            users: rows.users, profiles: rows.profiles, permissionSets: rows.permissionSets, apps: rows.apps,
+            version: version)
+        for (ref, entityVersion) in rows.versions { directory.setVersion(entityVersion, of: ref) }
+        return directory
+    }
 
-        let profiles = try await db.raw("SELECT id, name, is_builtin, admin_permissions FROM profiles").all().map {
-            row in
-            let id: String = try row.value("id")
-            return Profile(
-                id: ProfileID(rawValue: id), name: try row.value("name"), isBuiltIn: try row.value("is_builtin"),
-                adminPermissions: try permissions(row),
-                connectedApps: Set(profileApps[id, default: []].map(ConnectedAppID.init)))
+    /// What the directory holds of some entities, with their versions: every entity when `refs` is nil.
+    struct Entities {
+        var users: [User] = []
+        var profiles: [Profile] = []
+        var permissionSets: [PermissionSet] = []
+        var apps: [ConnectedApp] = []
+        var versions: [EntityRef: Int64] = [:]
+    }
+
+    static func entities(_ refs: Set<EntityRef>?, _ db: any SQLDatabase) async throws -> Entities {
+        func ids(_ kind: EntityKind) -> [String]? { refs.map { $0.filter { $0.kind == kind }.map(\.id).sorted() } }
+        var result = Entities()
+        // Each kind in chunks, so that a statement never binds more parameters than either database allows.
+        for chunk in chunks(ids(.profile)) {
+            let profileApps = try await links(
+                db, "SELECT profile_id AS owner, app_id AS item FROM profile_connected_apps", "profile_id", chunk)
+            for row in try await db.raw(
+                "SELECT id, name, is_builtin, admin_permissions, version FROM profiles \(whereID(chunk))"
+            ).all() {
+                let id: String = try row.value("id")
+                result.profiles.append(
+                    Profile(
+                        id: ProfileID(rawValue: id), name: try row.value("name"),
+                        isBuiltIn: try row.value("is_builtin"),
+                        adminPermissions: try permissions(row),
+                        connectedApps: Set(profileApps[id, default: []].map(ConnectedAppID.init))))
+                result.versions[.profile(ProfileID(rawValue: id))] = try row.value("version")
+            }
         }
-        let permissionSets = try await db.raw("SELECT id, name, admin_permissions FROM permission_sets").all().map {
-            row in
-            let id: String = try row.value("id")
-            return PermissionSet(
-                id: PermissionSetID(rawValue: id), name: try row.value("name"), adminPermissions: try permissions(row),
-                connectedApps: Set(setApps[id, default: []].map(ConnectedAppID.init)))
+        for chunk in chunks(ids(.permissionSet)) {
+            let setApps = try await links(
+                db, "SELECT permission_set_id AS owner, app_id AS item FROM permission_set_connected_apps",
+                "permission_set_id", chunk)
+            for row in try await db.raw(
+                "SELECT id, name, admin_permissions, version FROM permission_sets \(whereID(chunk))"
+            ).all() {
+                let id: String = try row.value("id")
+                result.permissionSets.append(
+                    PermissionSet(
+                        id: PermissionSetID(rawValue: id), name: try row.value("name"),
+                        adminPermissions: try permissions(row),
+                        connectedApps: Set(setApps[id, default: []].map(ConnectedAppID.init))))
+                result.versions[.permissionSet(PermissionSetID(rawValue: id))] = try row.value("version")
+            }
         }
-        let users = try await db.raw(
-            "SELECT id, username, email, display_name, is_active, password_hash, profile_id FROM users"
-        ).all().map { row in
-            let id: String = try row.value("id")
-            return User(
-                id: UserID(rawValue: id), username: try row.value("username"), email: try row.value("email"),
-                displayName: try row.value("display_name"), isActive: try row.value("is_active"),
-                passwordHash: try row.value("password_hash", as: String?.self),
-                profile: ProfileID(rawValue: try row.value("profile_id")),
-                permissionSets: Set(userSets[id, default: []].map(PermissionSetID.init)))
+        for chunk in chunks(ids(.user)) {
+            let userSets = try await links(
+                db, "SELECT user_id AS owner, permission_set_id AS item FROM user_permission_sets", "user_id", chunk)
+            for row in try await db.raw(
+                """
+                SELECT id, username, email, display_name, is_active, password_hash, profile_id, version FROM users
+                \(whereID(chunk))
+                """
+            ).all() {
+                let id: String = try row.value("id")
+                result.users.append(
+                    User(
+                        id: UserID(rawValue: id), username: try row.value("username"), email: try row.value("email"),
+                        displayName: try row.value("display_name"), isActive: try row.value("is_active"),
+                        passwordHash: try row.value("password_hash", as: String?.self),
+                        profile: ProfileID(rawValue: try row.value("profile_id")),
+                        permissionSets: Set(userSets[id, default: []].map(PermissionSetID.init))))
+                result.versions[.user(UserID(rawValue: id))] = try row.value("version")
+            }
         }
-        let apps = try await db.raw("SELECT * FROM connected_apps").all().map { row in
-            try app(row, secrets: secrets[try row.value("id", as: String.self), default: []])
+        for chunk in chunks(ids(.connectedApp)) {
+            var secrets: [String: [ClientSecret]] = [:]
+            let secretFilter: SQLQueryString = chunk.map { "WHERE app_id IN (\(list($0)))" } ?? ""
+            for row in try await db.raw(
+                "SELECT id, app_id, secret_hash, created_at FROM client_secrets \(secretFilter)"
+            ).all() {
+                let secret = ClientSecret(
+                    id: ClientSecretID(rawValue: try row.value("id")), hash: try row.value("secret_hash"),
+                    createdAt: try row.date("created_at"))
+                secrets[try row.value("app_id", as: String.self), default: []].append(secret)
+            }
+            for row in try await db.raw("SELECT * FROM connected_apps \(whereID(chunk))").all() {
+                let id: String = try row.value("id")
+                result.apps.append(try app(row, secrets: secrets[id, default: []]))
+                result.versions[.app(ConnectedAppID(rawValue: id))] = try row.value("version")
+            }
         }
-        return Directory(
-            users: users, profiles: profiles, permissionSets: permissionSets, apps: apps, version: version)
+        return result
+    }
+
+    /// nil (everything) as one chunk; a list of ids in chunks of at most 500; an empty list as none.
+    private static func chunks(_ ids: [String]?) -> [[String]?] {
+        guard let ids else { return [nil] }
+        return stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) }
+    }
+
+    private static func whereID(_ chunk: [String]?) -> SQLQueryString {
+        chunk.map { "WHERE id IN (\(list($0)))" } ?? ""
+    }
+
+    private static func list(_ ids: [String]) -> SQLQueryString {
+        var query: SQLQueryString = ""
+        for (index, id) in ids.enumerated() { query = index == 0 ? "\(bind: id)" : "\(query), \(bind: id)" }
+        return query
     }
 
     static func currentVersion(_ db: any SQLDatabase) async throws -> Int64 {
@@ -59,9 +123,13 @@ enum DirectoryReader {
         return try row.value("version")
     }
 
-    private static func links(_ db: any SQLDatabase, _ query: String) async throws -> [String: [String]] {
+    private static func links(_ db: any SQLDatabase, _ query: String, _ ownerColumn: String, _ owners: [String]?)
+        async throws -> [String: [String]]
+    {
         var result: [String: [String]] = [:]
-        for row in try await db.raw(SQLQueryString(query)).all() {
+        var statement = SQLQueryString(query)
+        if let owners { statement = "\(statement) WHERE \(unsafeRaw: ownerColumn) IN (\(list(owners)))" }
+        for row in try await db.raw(statement).all() {
             result[try row.value("owner", as: String.self), default: []].append(try row.value("item"))
         }
         return result

@@ -2,13 +2,21 @@ import Foundation
 import GatehouseCore
 import SQLKit
 
-/// Writes ``DirectoryChange``s as SQL, inside a transaction the caller owns. The caller has checked that the
-/// directory version is the one the changes were computed from, so every row an update names exists.
+/// Writes ``DirectoryChange``s as SQL, inside a transaction the caller owns and that holds the `directory_version`
+/// row lock (so no other directory writer commits meanwhile, and every check here sees everything committed). An
+/// update or delete names the entity's version it was computed from and is refused with
+/// ``StorageError/conflict(_:)`` if the entity has moved on since; a name taken meanwhile is a conflict too.
 struct DirectoryWriter {
     let db: any SQLDatabase
     let now: Int64
 
-    func write(_ change: DirectoryChange) async throws {
+    /// Writes `change`, computed from the entity at version `expected` (nil: a base that holds no version for it,
+    /// such as an entity created earlier in the same batch), and returns every entity whose stored state it changed,
+    /// cascades included, for the change log.
+    func write(_ change: DirectoryChange, expected: Int64?) async throws -> Set<EntityRef> {
+        let ref = change.ref
+        var touched: Set<EntityRef> = [ref]
+        try await checkNameFree(change)
         switch change {
         case .createProfile(let profile):
             try await db.raw(
@@ -25,13 +33,19 @@ struct DirectoryWriter {
                 """
                 UPDATE profiles SET name = \(bind: profile.name), name_key = \(bind: uniquenessKey(profile.name)),
                 admin_permissions = \(bind: encode(profile.adminPermissions)), updated_at = \(bind: now)
-                WHERE id = \(bind: profile.id.rawValue)
+                WHERE id = \(bind: profile.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
-            ).run()
+            ).first().orConflict(change.subject)
             try await replaceLinks(
                 "profile_connected_apps", "profile_id", profile.id.rawValue, "app_id", profile.connectedApps)
         case .deleteProfile(let profile):
-            try await db.raw("DELETE FROM profiles WHERE id = \(bind: profile.id.rawValue)").run()
+            if try await db.raw("SELECT id FROM users WHERE profile_id = \(bind: profile.id.rawValue) LIMIT 1").first()
+                != nil
+            {
+                throw StorageError.conflict(
+                    "profile '\(profile.name)' was given to a user since this change was prepared; run it again")
+            }
+            try await delete(ref, expected: expected, subject: change.subject)
         case .createPermissionSet(let set):
             try await db.raw(
                 """
@@ -47,13 +61,18 @@ struct DirectoryWriter {
                 """
                 UPDATE permission_sets SET name = \(bind: set.name), name_key = \(bind: uniquenessKey(set.name)),
                 admin_permissions = \(bind: encode(set.adminPermissions)), updated_at = \(bind: now)
-                WHERE id = \(bind: set.id.rawValue)
+                WHERE id = \(bind: set.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
-            ).run()
+            ).first().orConflict(change.subject)
             try await replaceLinks(
                 "permission_set_connected_apps", "permission_set_id", set.id.rawValue, "app_id", set.connectedApps)
         case .deletePermissionSet(let set):
-            try await db.raw("DELETE FROM permission_sets WHERE id = \(bind: set.id.rawValue)").run()
+            // Its holders lose it (ON DELETE CASCADE): their stored state changes too.
+            touched.formUnion(
+                try await ids(
+                    "SELECT user_id AS id FROM user_permission_sets WHERE permission_set_id = \(bind: set.id.rawValue)"
+                ).map { .user(UserID(rawValue: $0)) })
+            try await delete(ref, expected: expected, subject: change.subject)
         case .createUser(let user):
             try await db.raw(
                 """
@@ -78,13 +97,18 @@ struct DirectoryWriter {
                 email = \(bind: user.email), display_name = \(bind: user.displayName), is_active = \(bind: user.isActive),
                 password_hash = \(bind: user.passwordHash), profile_id = \(bind: user.profile.rawValue),
                 updated_at = \(bind: now)
-                WHERE id = \(bind: user.id.rawValue)
+                WHERE id = \(bind: user.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
-            ).run()
+            ).first().orConflict(change.subject)
             try await replaceLinks(
                 "user_permission_sets", "user_id", user.id.rawValue, "permission_set_id", user.permissionSets)
         case .deleteUser(let user):
-            try await db.raw("DELETE FROM users WHERE id = \(bind: user.id.rawValue)").run()
+            // Apps that ran as the user lose their run-as user (ON DELETE SET NULL).
+            touched.formUnion(
+                try await ids("SELECT id FROM connected_apps WHERE run_as_user_id = \(bind: user.id.rawValue)").map {
+                    .app(ConnectedAppID(rawValue: $0))
+                })
+            try await delete(ref, expected: expected, subject: change.subject)
         case .createApp(let app):
             try await db.raw(
                 """
@@ -121,12 +145,84 @@ struct DirectoryWriter {
                 assertion_keys = \(bind: ListColumn.encode(app.assertionKeys)),
                 tokens_not_before = \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)),
                 introspect_all_tokens = \(bind: app.introspectsAllTokens), updated_at = \(bind: now)
-                WHERE id = \(bind: app.id.rawValue)
+                WHERE id = \(bind: app.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
-            ).run()
+            ).first().orConflict(change.subject)
             try await replaceSecrets(of: app)
         case .deleteApp(let app):
-            try await db.raw("DELETE FROM connected_apps WHERE id = \(bind: app.id.rawValue)").run()
+            // Profiles and permission sets that granted it lose it (ON DELETE CASCADE).
+            touched.formUnion(
+                try await ids(
+                    "SELECT profile_id AS id FROM profile_connected_apps WHERE app_id = \(bind: app.id.rawValue)"
+                )
+                .map { .profile(ProfileID(rawValue: $0)) })
+            touched.formUnion(
+                try await ids(
+                    "SELECT permission_set_id AS id FROM permission_set_connected_apps WHERE app_id = \(bind: app.id.rawValue)"
+                ).map { .permissionSet(PermissionSetID(rawValue: $0)) })
+            try await delete(ref, expected: expected, subject: change.subject)
+        }
+        return touched
+    }
+
+    /// `AND version = expected`, or nothing when there is no expectation.
+    private func versionIs(_ expected: Int64?) -> SQLQueryString {
+        expected.map { "AND version = \(bind: $0)" } ?? ""
+    }
+
+    private func delete(_ ref: EntityRef, expected: Int64?, subject: String) async throws {
+        try await db.raw(
+            """
+            DELETE FROM \(unsafeRaw: DirectoryLog.table(ref.kind)) WHERE id = \(bind: ref.id) \(versionIs(expected))
+            RETURNING id
+            """
+        ).first().orConflict(subject)
+    }
+
+    private func ids(_ query: SQLQueryString) async throws -> [String] {
+        try await db.raw(query).all().map { try $0.value("id") }
+    }
+
+    /// A name (or client id) another writer took since the change was prepared: refused as a conflict, before the
+    /// database's unique index would refuse it less clearly.
+    private func checkNameFree(_ change: DirectoryChange) async throws {
+        let (table, column, value, label): (String, String, String, String)
+        var clientID: String?
+        switch change {
+        case .createProfile(let p), .updateProfile(_, let p):
+            (table, column, value, label) = (
+                "profiles", "name_key", uniquenessKey(p.name), "a profile named '\(p.name)'"
+            )
+        case .createPermissionSet(let s), .updatePermissionSet(_, let s):
+            (table, column, value, label) = (
+                "permission_sets", "name_key", uniquenessKey(s.name), "a permission set named '\(s.name)'"
+            )
+        case .createUser(let u), .updateUser(_, let u):
+            (table, column, value, label) = (
+                "users", "username_key", uniquenessKey(u.username), "a user named '\(u.username)'"
+            )
+        case .createApp(let a), .updateApp(_, let a):
+            (table, column, value, label) = (
+                "connected_apps", "name_key", uniquenessKey(a.name), "an app named '\(a.name)'"
+            )
+            clientID = a.clientID
+        case .deleteProfile, .deletePermissionSet, .deleteUser, .deleteApp:
+            return
+        }
+        let id = change.ref.id
+        var taken =
+            try await db.raw(
+                "SELECT id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: value) AND id <> \(bind: id)"
+            ).first() != nil
+        if !taken, let clientID {
+            taken =
+                try await db.raw(
+                    "SELECT id FROM connected_apps WHERE client_id = \(bind: clientID) AND id <> \(bind: id)"
+                ).first() != nil
+        }
+        if taken {
+            throw StorageError.conflict(
+                "\(label) was created by someone else since this change was prepared; run it again")
         }
     }
 
@@ -156,5 +252,14 @@ struct DirectoryWriter {
                 """
             ).run()
         }
+    }
+}
+
+extension Optional where Wrapped == any SQLRow {
+    /// No row back from a versioned write: the entity moved on (or went) since the change was prepared.
+    fileprivate func orConflict(_ subject: String) throws {
+        guard self == nil else { return }
+        throw StorageError.conflict(
+            "\(subject) was changed by someone else since this change was prepared; run it again")
     }
 }

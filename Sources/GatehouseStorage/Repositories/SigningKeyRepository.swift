@@ -4,6 +4,9 @@ import SQLKit
 
 /// Signing keys, private halves sealed under the master key.
 public struct SigningKeyStore: Sendable {
+    /// The change counter every save moves, so that every node reloads its keys (and only then).
+    public static let counter = "signing_keys"
+
     let sql: any SQLStore
     let sealer: KeySealer
 
@@ -55,7 +58,7 @@ public struct SigningKeyStore: Sendable {
                     """
                 ).run()
             }
-            try await ChangeSignal.send(in: db, kind: kind)
+            try await ChangeCounters.bump(Self.counter, in: db, kind: kind)
         }
     }
 
@@ -75,18 +78,6 @@ public struct SigningKeyStore: Sendable {
     public func purgeExpired(before time: Date) async throws {
         try await sql.transaction { db in
             try await db.raw("DELETE FROM signing_keys WHERE expires_at < \(bind: Timestamp.milliseconds(time))").run()
-        }
-    }
-}
-
-/// Moves the directory version without a directory change, so that watchers reload (new signing keys).
-enum ChangeSignal {
-    static func send(in db: any SQLDatabase, kind: DatabaseKind) async throws {
-        let row = try await db.raw("UPDATE directory_version SET version = version + 1 WHERE id = 1 RETURNING version")
-            .first()
-        if kind == .postgres, let row {
-            let version: Int64 = try row.value("version")
-            try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))").run()
         }
     }
 }

@@ -46,7 +46,7 @@ struct SchemaDialect: Sendable {
 public enum Migrator {
     static let all: [Migration] = [
         Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema, Migrations.revocationSchema,
-        Migrations.throttleSchema, Migrations.hardeningSchema,
+        Migrations.throttleSchema, Migrations.hardeningSchema, Migrations.changeLogSchema,
     ]
 
     /// The newest schema version this build knows.

@@ -1,0 +1,175 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import GatehouseTestSupport
+import Logging
+import SQLKit
+import Testing
+
+/// Changes travel as changes (ADR 7): another node applies a committed change by re-reading just the entities it
+/// wrote, and falls back to a full load when the change log cannot say what it missed.
+@Suite struct ChangeLogTests {
+    static let actor = AuditActor(name: "t")
+
+    struct Nodes {
+        /// The node an admin writes through, and the serving node that must follow.
+        var writer: GatehouseStore
+        var live: LiveDirectory
+        var watcher: DirectoryWatcher
+    }
+
+    /// A serving node (its own store, live directory and watcher, not started: the test drives it) beside a writer.
+    func withTwoNodes(_ backend: TestBackend, _ body: (Nodes) async throws -> Void) async throws {
+        try await withScratchStore(backend) { serving, database in
+            let writer = try await GatehouseStore.open(database.location)
+            do {
+                let base = try await writer.loadDirectory()
+                let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+                let app = ConnectedApp(
+                    name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"], scopes: ["api"])
+                try await writer.commit(
+                    [
+                        .createUser(User(username: "alice", email: "alice@example.com", profile: profile.id)),
+                        .createUser(User(username: "bob", email: "bob@example.com", profile: profile.id)),
+                        .createApp(app),
+                    ], basedOn: base, actor: Self.actor, at: Date())
+                let live = LiveDirectory(try await serving.loadDirectory())
+                let watcher = DirectoryWatcher(store: serving, live: live, logger: Logger(label: "test"))
+                try await body(Nodes(writer: writer, live: live, watcher: watcher))
+                await writer.close()
+            } catch {
+                await writer.close()
+                throw error
+            }
+        }
+    }
+
+    func deactivate(_ username: String, on nodes: Nodes) async throws -> Int64 {
+        let base = try await nodes.writer.loadDirectory()
+        let user = try #require(base.user(named: username))
+        var after = user
+        after.isActive = false
+        return try await nodes.writer.commit(
+            [.updateUser(before: user, after: after)], basedOn: base, actor: Self.actor, at: Date())
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aOneUserChangeIsAppliedAsADeltaWithoutAFullLoad(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            let version = try await deactivate("alice", on: nodes)
+            await nodes.watcher.refreshIfChanged()
+            let directory = nodes.live.current
+            #expect(directory.version == version)
+            #expect(directory.user(named: "alice")?.isActive == false)
+            #expect(directory.user(named: "bob")?.isActive == true)
+            #expect(directory.version(of: .user(try #require(directory.user(named: "alice")).id)) == version)
+            #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 0, deltasApplied: 1))
+            // What the delta built is exactly what a full load reads.
+            let loaded = try await nodes.writer.loadDirectory()
+            #expect(directory.sortedUsers == loaded.sortedUsers)
+            #expect(directory.sortedApps == loaded.sortedApps)
+            #expect(directory.entityVersions == loaded.entityVersions)
+        }
+    }
+
+    /// Deletes cascade in the database; the log names every entity whose stored state the cascade changed, so the
+    /// serving node's copy matches the database without a full load.
+    @Test(arguments: TestBackend.available)
+    func cascadesOfADeleteReachTheOtherNodeToo(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            var base = try await nodes.writer.loadDirectory()
+            let app = try #require(base.app(clientID: "deduper"))
+            let alice = try #require(base.user(named: "alice"))
+            let set = PermissionSet(name: "Deduper Users", connectedApps: [app.id])
+            var holder = alice
+            holder.permissionSets = [set.id]
+            var runAs = app
+            runAs.runAsUser = alice.id
+            try await nodes.writer.commit(
+                [
+                    .createPermissionSet(set), .updateUser(before: alice, after: holder),
+                    .updateApp(before: app, after: runAs),
+                ],
+                basedOn: base, actor: Self.actor, at: Date())
+            await nodes.watcher.refreshIfChanged()
+            #expect(nodes.live.current.user(named: "alice")?.permissionSets == [set.id])
+
+            base = try await nodes.writer.loadDirectory()
+            try await nodes.writer.commit(
+                [
+                    .deletePermissionSet(try #require(base.permissionSets[set.id])),
+                    .deleteUser(try #require(base.users[alice.id])),
+                ],
+                basedOn: base, actor: Self.actor, at: Date())
+            await nodes.watcher.refreshIfChanged()
+            let directory = nodes.live.current
+            #expect(directory.permissionSets[set.id] == nil)
+            #expect(directory.users[alice.id] == nil)
+            #expect(directory.app(clientID: "deduper")?.runAsUser == nil)  // ON DELETE SET NULL, logged
+            let loaded = try await nodes.writer.loadDirectory()
+            #expect(directory.sortedUsers == loaded.sortedUsers)
+            #expect(directory.sortedApps == loaded.sortedApps)
+            #expect(directory.sortedPermissionSets == loaded.sortedPermissionSets)
+            #expect(nodes.live.updates.fullLoads == 0)
+        }
+    }
+
+    /// A gap in the sequence (the log pruned while a node was away) is detected, and the node recovers by a full
+    /// load to exactly the database's state; the next change is a delta again.
+    @Test(arguments: TestBackend.available)
+    func aGapInTheChangeLogFallsBackToAFullLoadAndRecovers(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            _ = try await deactivate("alice", on: nodes)
+            // Pruned past this node's version: the log no longer holds the change it missed.
+            try await nodes.writer.pruneDirectoryChanges(before: Date().addingTimeInterval(60))
+            let version = try await deactivate("bob", on: nodes)
+            await nodes.watcher.refreshIfChanged()
+            let directory = nodes.live.current
+            #expect(directory.version == version)
+            #expect(directory.user(named: "alice")?.isActive == false)
+            #expect(directory.user(named: "bob")?.isActive == false)
+            #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 1, deltasApplied: 0))
+
+            let base = try await nodes.writer.loadDirectory()
+            let alice = try #require(base.user(named: "alice"))
+            var active = alice
+            active.isActive = true
+            try await nodes.writer.commit(
+                [.updateUser(before: alice, after: active)], basedOn: base, actor: Self.actor, at: Date())
+            await nodes.watcher.refreshIfChanged()
+            #expect(nodes.live.current.user(named: "alice")?.isActive == true)
+            #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 1, deltasApplied: 1))
+        }
+    }
+
+    /// A rotation of signing keys moves its own counter, not the directory version: a user change reloads no keys,
+    /// and the directory is not reloaded for a key change.
+    @Test(arguments: TestBackend.available)
+    func aUserChangeReloadsNoSigningKeys(backend: TestBackend) async throws {
+        try await withScratchStore(backend) { store, _ in
+            let keys = SigningKeyStore(store: store, masterKey: testMasterKey)
+            _ = try await keys.ensureKeys(at: Date())
+            let live = LiveDirectory(try await store.loadDirectory())
+            let reloads = Live(0)
+            let watcher = DirectoryWatcher(
+                store: store, live: live, logger: Logger(label: "test"),
+                counterReloads: [SigningKeyStore.counter: { reloads.modify { $0 += 1 } }])
+            await watcher.refreshIfChanged()
+            #expect(reloads.current == 1)  // the first look at the counter
+            let base = try await store.loadDirectory()
+            let admin = try #require(base.profile(named: Profile.systemAdministratorName))
+            try await store.commit(
+                [.createUser(User(username: "carol", email: "c@example.com", profile: admin.id))], basedOn: base,
+                actor: Self.actor, at: Date())
+            await watcher.refreshIfChanged()
+            #expect(reloads.current == 1)
+            #expect(live.current.user(named: "carol") != nil)
+            let versionBefore = live.version
+            let ring = try await keys.load()
+            try await keys.save([], updating: [try #require(ring.keys.first)])
+            await watcher.refreshIfChanged()
+            #expect(reloads.current == 2)
+            #expect(live.version == versionBefore)
+        }
+    }
+}
