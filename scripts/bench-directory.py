@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Measures Gatehouse with a large directory (issue 10): start to ready, resident memory, a one-user change from
+the CLI and the delay until a running server enforces it (with the CPU that costs the server), and the admin
+commands people wait on. The dataset comes from scripts/dataset.py.
+
+    scripts/bench-directory.py --binary .build/release/gatehouse --users 100000
+    scripts/bench-directory.py --binary OLD --binary NEW --users 100000     # two builds, same dataset, same run
+
+With `--postgres URL` the database is a scratch PostgreSQL database and a second server node runs beside the first;
+the delay is measured on the node the CLI did not talk to (no node is talked to: both learn from the database).
+"""
+
+import argparse
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import dataset as datasets  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def run(command, environment, stdin=None):
+    """Runs a command; returns (seconds, stdout)."""
+    start = time.monotonic()
+    process = subprocess.Popen(command, env=environment, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = process.communicate(stdin)
+    seconds = time.monotonic() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {err[-2000:]}")
+    return seconds, out
+
+
+def rss_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, database, environment):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", str(self.port), "--issuer", self.base, "--database", database],
+            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                if requests.get(self.base + "/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("the server exited while starting")
+            time.sleep(0.01)
+        self.ready_seconds = time.monotonic() - started
+
+    def token_status(self):
+        response = requests.post(self.base + "/token", data={"grant_type": "client_credentials"},
+                                 auth=("bench-app", datasets.SECRET), timeout=5)
+        return response.status_code
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def measure(binary, database, environment, changes):
+    results = {}
+    cli = lambda *arguments: run([binary, *arguments, "--database", database], environment)  # noqa: E731
+    nodes = [Server(binary, database, environment)]
+    if database.startswith("postgres"):
+        nodes.append(Server(binary, database, environment))
+    watched = nodes[-1]
+    try:
+        results["ready_s"] = watched.ready_seconds
+        time.sleep(2)
+        results["rss_idle_mib"] = rss_mib(watched.process.pid)
+        assert watched.token_status() == 200, "bench-app should get a token for u1"
+        delays, cli_times, cpu_costs = [], [], []
+        for index in range(changes):
+            verb, expected = ("deactivate", 400) if index % 2 == 0 else ("activate", 200)
+            # The server's CPU over a quiet second, then over the change and a second after it is enforced.
+            before = cpu_seconds(watched.process.pid)
+            time.sleep(1)
+            idle = cpu_seconds(watched.process.pid) - before
+            before = cpu_seconds(watched.process.pid)
+            window = time.monotonic()
+            seconds, _ = cli("users", verb, "u1", "--yes")
+            returned = time.monotonic()
+            while watched.token_status() != expected:
+                if time.monotonic() - returned > 30:
+                    raise SystemExit(f"{verb} u1 not enforced within 30 s")
+                time.sleep(0.002)
+            delays.append(time.monotonic() - returned)
+            cli_times.append(seconds)
+            time.sleep(1)
+            elapsed = time.monotonic() - window
+            cpu_costs.append(max(0.0, cpu_seconds(watched.process.pid) - before - idle * elapsed))
+        results["cli_change_s"] = sorted(cli_times)[len(cli_times) // 2]
+        results["enforced_after_cli_s"] = sorted(delays)[len(delays) // 2]
+        results["server_cpu_per_change_s"] = sorted(cpu_costs)[len(cpu_costs) // 2]
+        results["rss_after_changes_mib"] = rss_mib(watched.process.pid)
+        results["explain_s"], _ = cli("access", "explain", "--user", "u2", "--app", "App 0")
+        results["users_list_s"], _ = cli("users", "list")
+        results["set_policy_dry_run_s"], _ = cli(
+            "apps", "set-policy", "App 1", "--permitted-users", "admin-approved-preauthorized", "--dry-run")
+    finally:
+        for node in nodes:
+            node.stop()
+    return results
+
+
+LABELS = [
+    ("ready_s", "serve: start to ready", "s"),
+    ("rss_idle_mib", "server resident memory, idle", "MiB"),
+    ("rss_after_changes_mib", "server resident memory, after the changes", "MiB"),
+    ("cli_change_s", "`users deactivate u1` (wall)", "s"),
+    ("enforced_after_cli_s", "enforced by the server, after the CLI returned", "s"),
+    ("server_cpu_per_change_s", "server CPU per change", "s"),
+    ("explain_s", "`access explain`", "s"),
+    ("users_list_s", "`users list`", "s"),
+    ("set_policy_dry_run_s", "`apps set-policy --dry-run` (impact preview)", "s"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", action="append", required=True, help="repeat to compare builds")
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--profiles", type=int, default=100)
+    parser.add_argument("--permission-sets", type=int, default=200)
+    parser.add_argument("--apps", type=int, default=50)
+    parser.add_argument("--changes", type=int, default=6, help="one-user changes to time (medians reported)")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created on it")
+    arguments = parser.parse_args()
+
+    environment = dict(os.environ, GATEHOUSE_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
+                       GATEHOUSE_ADMIN_PASSWORD="bench-admin-password", LOG_LEVEL="warning")
+    document = json.dumps(datasets.dataset(arguments.users, arguments.profiles, arguments.permission_sets,
+                                           arguments.apps))
+    columns = []
+    with tempfile.TemporaryDirectory() as directory:
+        spec = Path(directory) / "dataset.json"
+        spec.write_text(document)
+        for number, binary in enumerate(arguments.binary):
+            if arguments.postgres:
+                name = f"gatehouse_bench_{os.getpid()}_{number}"
+                subprocess.run(["psql", arguments.postgres, "-qc", f"CREATE DATABASE {name}"], check=True)
+                database = arguments.postgres.rsplit("/", 1)[0] + "/" + name
+            else:
+                database = f"sqlite:{directory}/bench-{number}.sqlite"
+            applied, _ = run([binary, "apply", str(spec), "--database", database], environment)
+            results = measure(binary, database, environment, arguments.changes)
+            results["apply_s"] = applied
+            columns.append((binary, results))
+            if arguments.postgres:
+                subprocess.run(["psql", arguments.postgres, "-qc", f"DROP DATABASE {name}"], check=True)
+
+    kind = "PostgreSQL, two nodes" if arguments.postgres else "SQLite, one node"
+    print(f"\n{arguments.users:,} users, {arguments.profiles} profiles, {arguments.permission_sets} permission sets, "
+          f"{arguments.apps} apps; {kind}; medians of {arguments.changes} changes\n")
+    print("| | " + " | ".join(Path(binary).name if len(columns) == 1 else binary for binary, _ in columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for key, label, unit in [("apply_s", "`apply` of the dataset", "s")] + LABELS:
+        cells = []
+        for _, results in columns:
+            value = results[key]
+            cells.append(f"{value:.0f} {unit}" if unit == "MiB" else f"{value * 1000:.0f} ms" if value < 1
+                         else f"{value:.1f} s")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
