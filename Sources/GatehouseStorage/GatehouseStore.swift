@@ -33,6 +33,16 @@ public final class GatehouseStore: Sendable {
         try await sql.transaction { db in try await DirectoryReader.load(db) }
     }
 
+    /// The directory with only the users named (and the apps' run-as users): apps, profiles and permission sets
+    /// whole. For a command about one user: a few indexed reads, whatever the user count.
+    public func loadDirectory(usersNamed usernames: [String]) async throws -> Directory {
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            if kind == .postgres { try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
+            return try await DirectoryReader.load(db, usernames: usernames)
+        }
+    }
+
     /// The directory version: it moves with every committed admin change.
     public func directoryVersion() async throws -> Int64 {
         try await sql.read { db in try await DirectoryReader.currentVersion(db) }

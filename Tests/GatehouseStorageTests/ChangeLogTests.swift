@@ -172,4 +172,37 @@ import Testing
             #expect(live.version == versionBefore)
         }
     }
+
+    /// A command about one user reads only that user (and the apps' run-as users), with the versions a commit
+    /// checks; committing from that partial read is as safe as from a whole one.
+    @Test(arguments: TestBackend.available)
+    func aDirectoryOfNamedUsersHoldsThoseAndTheRunAsUsersOnly(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            var whole = try await nodes.writer.loadDirectory()
+            let app = try #require(whole.app(clientID: "deduper"))
+            var runAs = app
+            runAs.runAsUser = try #require(whole.user(named: "bob")).id
+            try await nodes.writer.commit(
+                [.updateApp(before: app, after: runAs)], basedOn: whole, actor: Self.actor, at: Date())
+            whole = try await nodes.writer.loadDirectory()
+
+            let partial = try await nodes.writer.loadDirectory(usersNamed: ["ALICE", "nobody"])
+            #expect(Set(partial.users.values.map(\.username)) == ["alice", "bob"])
+            #expect(partial.sortedApps == whole.sortedApps)
+            #expect(partial.sortedProfiles == whole.sortedProfiles)
+            #expect(partial.version == whole.version)
+            #expect(partial.integrityIssues().isEmpty)
+            let alice = try #require(partial.user(named: "alice"))
+            #expect(partial.version(of: .user(alice.id)) == whole.version(of: .user(alice.id)))
+
+            var inactive = alice
+            inactive.isActive = false
+            try await nodes.writer.commit(
+                [.updateUser(before: alice, after: inactive)], basedOn: partial, actor: Self.actor, at: Date())
+            await #expect(throws: StorageError.self) {  // the same stale read again: refused
+                try await nodes.writer.commit(
+                    [.updateUser(before: alice, after: inactive)], basedOn: partial, actor: Self.actor, at: Date())
+            }
+        }
+    }
 }

@@ -102,6 +102,22 @@ extension GatehouseStore {
         try await sql.transaction { db in try await ApprovalRepository.loadAll(in: db) }
     }
 
+    /// One user's approval of one app, by primary key.
+    public func approval(user: UserID, app: ConnectedAppID) async throws -> Approval? {
+        try await sql.read { db in
+            try await db.raw(
+                """
+                SELECT scopes, approved_at FROM approvals
+                WHERE user_id = \(bind: user.rawValue) AND app_id = \(bind: app.rawValue)
+                """
+            ).first().map { row in
+                Approval(
+                    user: user, app: app, scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                    approvedAt: try row.date("approved_at"))
+            }
+        }
+    }
+
 }
 
 extension GatehouseStore {

@@ -5,9 +5,23 @@ import SQLKit
 /// Reads the directory: whole, in a fixed number of queries (one per table) whatever its size, or just the entities a
 /// change touched, by primary key.
 enum DirectoryReader {
-    static func load(_ db: any SQLDatabase) async throws -> Directory {
+    /// The whole directory; with `usernames`, all of it but the users: only those named (that exist) and the apps'
+    /// run-as users, by index (what a command about one user needs, whatever the user count).
+    static func load(_ db: any SQLDatabase, usernames: [String]? = nil) async throws -> Directory {
         let version = try await currentVersion(db)
-        let rows = try await entities(nil, db)
+        var rows = try await entities(nil, db, userIDs: usernames == nil ? nil : [])
+        if let usernames {
+            var wanted = Set(rows.apps.compactMap(\.runAsUser?.rawValue))
+            for chunk in chunks(usernames.map(uniquenessKey).sorted()) {
+                guard let chunk else { continue }
+                for row in try await db.raw("SELECT id FROM users WHERE username_key IN (\(list(chunk)))").all() {
+                    wanted.insert(try row.value("id"))
+                }
+            }
+            let users = try await entities(Set(wanted.map { .user(UserID(rawValue: $0)) }), db)
+            rows.users = users.users
+            rows.versions.merge(users.versions) { _, new in new }
+        }
         var directory = Directory(
             users: rows.users, profiles: rows.profiles, permissionSets: rows.permissionSets, apps: rows.apps,
             version: version)
@@ -24,8 +38,14 @@ enum DirectoryReader {
         var versions: [EntityRef: Int64] = [:]
     }
 
-    static func entities(_ refs: Set<EntityRef>?, _ db: any SQLDatabase) async throws -> Entities {
-        func ids(_ kind: EntityKind) -> [String]? { refs.map { $0.filter { $0.kind == kind }.map(\.id).sorted() } }
+    /// `userIDs` narrows the users of a whole read (`refs` nil): an empty list reads none.
+    static func entities(_ refs: Set<EntityRef>?, _ db: any SQLDatabase, userIDs: [String]? = nil) async throws
+        -> Entities
+    {
+        func ids(_ kind: EntityKind) -> [String]? {
+            if kind == .user, refs == nil, let userIDs { return userIDs }
+            return refs.map { $0.filter { $0.kind == kind }.map(\.id).sorted() }
+        }
         var result = Entities()
         // Each kind in chunks, so that a statement never binds more parameters than either database allows.
         for chunk in chunks(ids(.profile)) {

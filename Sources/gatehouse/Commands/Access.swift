@@ -24,7 +24,7 @@ struct ExplainAccess: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let explanation = try await AdminSession.run(storage) { session in
+        let explanation = try await AdminSession.run(storage, users: [user]) { session in
             try await session.explain(user: try session.user(user), app: try session.app(app))
         }
         if json { try printJSON(ExplanationView(explanation)) } else { printExplanation(explanation) }
@@ -35,7 +35,7 @@ struct ExplainAccess: AsyncParsableCommand {
 extension AdminSession {
     /// The decision for `user` and `app` as it stands now, with the user's approval on record.
     func explain(user: User, app: ConnectedApp) async throws -> AccessExplanation {
-        let approval = try await store.loadApprovals().book.approval(user: user.id, app: app.id)
+        let approval = try await store.approval(user: user.id, app: app.id)
         return AccessExplanation.explain(
             user: user, app: app, context: AccessContext(flow: .authorize, time: Date(), approval: approval),
             in: directory)

@@ -57,7 +57,7 @@ struct ShowUser: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
+        try await AdminSession.run(storage, users: [username]) { session in
             let full = UserView(try session.user(username), in: session.directory)
             if json { return try printJSON(full) }
             let view = full.summary

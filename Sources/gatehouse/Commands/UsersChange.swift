@@ -8,7 +8,7 @@ func changeUser(
     _ storage: StorageOptions, _ username: String, review: ChangeReview = .proceed,
     _ change: (inout User, AdminSession) throws -> Void
 ) async throws {
-    try await AdminSession.run(storage) { session in
+    try await AdminSession.run(storage, users: [username]) { session in
         let before = try session.user(username)
         var after = before
         try change(&after, session)
@@ -110,7 +110,7 @@ struct UnlockUser: AsyncParsableCommand {
     @Argument(help: "The username.") var username: String
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
+        try await AdminSession.run(storage, users: [username]) { session in
             let user = try session.user(username)
             let cleared = try await session.store.unlockSignIn(of: user, actor: session.actor, at: Date())
             emit(

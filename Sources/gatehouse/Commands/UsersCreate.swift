@@ -19,7 +19,7 @@ struct CreateUser: AsyncParsableCommand {
 
     func run() async throws {
         let password = passwordStdin ? try readPasswordLine() : nil
-        try await AdminSession.run(storage) { session in
+        try await AdminSession.run(storage, users: [username]) { session in
             guard session.directory.user(named: username) == nil else {
                 throw CommandFailure("a user named \"\(username)\" already exists")
             }

@@ -10,18 +10,24 @@ struct AdminSession {
     let directory: Directory
     let actor: AuditActor
 
-    /// Opens the database named by `options`, runs `body`, and closes the database.
-    static func run<Result>(_ options: StorageOptions, _ body: (AdminSession) async throws -> Result) async throws
-        -> Result
-    {
+    /// Opens the database named by `options`, runs `body`, and closes the database. With `users`, the session's
+    /// directory holds only those users (and the apps' run-as users), read by index: a command about one user costs
+    /// the same at a million users as at ten.
+    static func run<Result>(
+        _ options: StorageOptions, users: [String]? = nil, _ body: (AdminSession) async throws -> Result
+    ) async throws -> Result {
         let location = try options.location()
         let key = try options.masterKey(for: location)
         let store = try await GatehouseStore.open(location)
         do {
             try await store.checkMasterKey(key)
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            let directory =
+                if let users { try await store.loadDirectory(usersNamed: users) } else {
+                    try await store.loadDirectory()
+                }
             let session = AdminSession(
-                store: store, masterKey: key, directory: try await store.loadDirectory(),
+                store: store, masterKey: key, directory: directory,
                 actor: .cli(osUser: user))
             let result = try await body(session)
             await store.close()
