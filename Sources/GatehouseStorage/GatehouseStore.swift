@@ -64,13 +64,15 @@ public final class GatehouseStore: Sendable {
         return try await sql.transaction { db in
             let version = try await DirectoryLog.nextVersion(in: db)
             let time = Timestamp.milliseconds(now)
-            let writer = DirectoryWriter(db: db, now: time)
+            let writer = DirectoryWriter(db: db, now: time, version: version)
             var touched: Set<EntityRef> = []
             for change in changes {
                 touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
             }
             for event in events { try await AuditRepository.append(event, to: db) }
-            try await DirectoryLog.record(touched, version: version, at: time, in: db, kind: kind)
+            // The writer stamped what it wrote; what cascades changed is stamped with the log.
+            let cascaded = touched.subtracting(changes.map(\.ref))
+            try await DirectoryLog.record(touched, stamp: cascaded, version: version, at: time, in: db, kind: kind)
             return version
         }
     }
@@ -99,7 +101,9 @@ public final class GatehouseStore: Sendable {
 
     private func ensureBuiltInProfiles() async throws {
         for attempt in 0..<3 {
-            let directory = try await loadDirectory()
+            // No users needed to see whether the profile exists or to create it: every command and server start
+            // passes here, and must not read a million users to do so.
+            let directory = try await loadDirectory(usersNamed: [])
             guard directory.profile(named: Profile.systemAdministratorName) == nil else { return }
             do {
                 try await commit(
@@ -142,7 +146,8 @@ public final class GatehouseStore: Sendable {
                 try await db.raw(
                     "UPDATE connected_apps SET tokens_not_before = \(bind: time) WHERE id = \(bind: appID)"
                 ).run()
-                try await DirectoryLog.record([.app(app.id)], version: version, at: time, in: db, kind: kind)
+                try await DirectoryLog.record(
+                    [.app(app.id)], stamp: [.app(app.id)], version: version, at: time, in: db, kind: kind)
             }
             try await AuditRepository.append(
                 AuditEvent(

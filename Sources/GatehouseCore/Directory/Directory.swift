@@ -21,9 +21,10 @@ public struct Directory: Sendable {
 
     public init(
         users: [User] = [], profiles: [Profile] = [], permissionSets: [PermissionSet] = [], apps: [ConnectedApp] = [],
-        version: Int64 = 0
+        version: Int64 = 0, entityVersions: [EntityRef: Int64] = [:]
     ) {
         self.version = version
+        self.entityVersions = entityVersions
         for profile in profiles { upsert(profile) }
         for permissionSet in permissionSets { upsert(permissionSet) }
         for app in apps { upsert(app) }

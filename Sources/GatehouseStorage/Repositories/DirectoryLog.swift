@@ -16,15 +16,18 @@ enum DirectoryLog {
         return try row.value("version")
     }
 
-    /// Records what `version` wrote: stamps each entity's own version and appends the log rows; on PostgreSQL,
-    /// nudges every node's watcher.
+    /// Records what `version` wrote: appends the log rows, stamps the entities' own version where the writer did not
+    /// (`stamp`: what a cascade or a direct update changed), and on PostgreSQL nudges every node's watcher.
     static func record(
-        _ refs: Set<EntityRef>, version: Int64, at time: Int64, in db: any SQLDatabase, kind: DatabaseKind
+        _ refs: Set<EntityRef>, stamp: Set<EntityRef>, version: Int64, at time: Int64, in db: any SQLDatabase,
+        kind: DatabaseKind
     ) async throws {
         for ref in refs.sorted(by: { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }) {
-            try await db.raw(
-                "UPDATE \(unsafeRaw: table(ref.kind)) SET version = \(bind: version) WHERE id = \(bind: ref.id)"
-            ).run()
+            if stamp.contains(ref) {
+                try await db.raw(
+                    "UPDATE \(unsafeRaw: table(ref.kind)) SET version = \(bind: version) WHERE id = \(bind: ref.id)"
+                ).run()
+            }
             try await db.raw(
                 """
                 INSERT INTO directory_changes (version, entity_type, entity_id, committed_at)

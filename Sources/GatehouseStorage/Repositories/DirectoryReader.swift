@@ -22,11 +22,9 @@ enum DirectoryReader {
             rows.users = users.users
             rows.versions.merge(users.versions) { _, new in new }
         }
-        var directory = Directory(
+        return Directory(
             users: rows.users, profiles: rows.profiles, permissionSets: rows.permissionSets, apps: rows.apps,
-            version: version)
-        for (ref, entityVersion) in rows.versions { directory.setVersion(entityVersion, of: ref) }
-        return directory
+            version: version, entityVersions: rows.versions)
     }
 
     /// What the directory holds of some entities, with their versions: every entity when `refs` is nil.

@@ -9,6 +9,8 @@ import SQLKit
 struct DirectoryWriter {
     let db: any SQLDatabase
     let now: Int64
+    /// The directory version being written: every row written carries it as its own version.
+    let version: Int64
 
     /// Writes `change`, computed from the entity at version `expected` (nil: a base that holds no version for it,
     /// such as an entity created earlier in the same batch), and returns every entity whose stored state it changed,
@@ -21,9 +23,10 @@ struct DirectoryWriter {
         case .createProfile(let profile):
             try await db.raw(
                 """
-                INSERT INTO profiles (id, name, name_key, is_builtin, admin_permissions, created_at, updated_at)
+                INSERT INTO profiles (id, name, name_key, is_builtin, admin_permissions, created_at, updated_at, version)
                 VALUES (\(bind: profile.id.rawValue), \(bind: profile.name), \(bind: uniquenessKey(profile.name)),
-                \(bind: profile.isBuiltIn), \(bind: encode(profile.adminPermissions)), \(bind: now), \(bind: now))
+                \(bind: profile.isBuiltIn), \(bind: encode(profile.adminPermissions)), \(bind: now), \(bind: now),
+                \(bind: version))
                 """
             ).run()
             try await replaceLinks(
@@ -32,7 +35,7 @@ struct DirectoryWriter {
             try await db.raw(
                 """
                 UPDATE profiles SET name = \(bind: profile.name), name_key = \(bind: uniquenessKey(profile.name)),
-                admin_permissions = \(bind: encode(profile.adminPermissions)), updated_at = \(bind: now)
+                admin_permissions = \(bind: encode(profile.adminPermissions)), updated_at = \(bind: now), version = \(bind: version)
                 WHERE id = \(bind: profile.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)
@@ -49,9 +52,9 @@ struct DirectoryWriter {
         case .createPermissionSet(let set):
             try await db.raw(
                 """
-                INSERT INTO permission_sets (id, name, name_key, admin_permissions, created_at, updated_at)
+                INSERT INTO permission_sets (id, name, name_key, admin_permissions, created_at, updated_at, version)
                 VALUES (\(bind: set.id.rawValue), \(bind: set.name), \(bind: uniquenessKey(set.name)),
-                \(bind: encode(set.adminPermissions)), \(bind: now), \(bind: now))
+                \(bind: encode(set.adminPermissions)), \(bind: now), \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceLinks(
@@ -60,7 +63,7 @@ struct DirectoryWriter {
             try await db.raw(
                 """
                 UPDATE permission_sets SET name = \(bind: set.name), name_key = \(bind: uniquenessKey(set.name)),
-                admin_permissions = \(bind: encode(set.adminPermissions)), updated_at = \(bind: now)
+                admin_permissions = \(bind: encode(set.adminPermissions)), updated_at = \(bind: now), version = \(bind: version)
                 WHERE id = \(bind: set.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)
@@ -77,10 +80,10 @@ struct DirectoryWriter {
             try await db.raw(
                 """
                 INSERT INTO users (id, username, username_key, email, display_name, is_active, password_hash, profile_id,
-                created_at, updated_at)
+                created_at, updated_at, version)
                 VALUES (\(bind: user.id.rawValue), \(bind: user.username), \(bind: uniquenessKey(user.username)),
                 \(bind: user.email), \(bind: user.displayName), \(bind: user.isActive), \(bind: user.passwordHash),
-                \(bind: user.profile.rawValue), \(bind: now), \(bind: now))
+                \(bind: user.profile.rawValue), \(bind: now), \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceLinks(
@@ -96,7 +99,7 @@ struct DirectoryWriter {
                 UPDATE users SET username = \(bind: user.username), username_key = \(bind: uniquenessKey(user.username)),
                 email = \(bind: user.email), display_name = \(bind: user.displayName), is_active = \(bind: user.isActive),
                 password_hash = \(bind: user.passwordHash), profile_id = \(bind: user.profile.rawValue),
-                updated_at = \(bind: now)
+                updated_at = \(bind: now), version = \(bind: version)
                 WHERE id = \(bind: user.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)
@@ -115,7 +118,7 @@ struct DirectoryWriter {
                 INSERT INTO connected_apps (id, name, name_key, client_id, is_public, callback_urls, scopes, grant_types,
                 permitted_users, refresh_token_policy, refresh_token_rotation, run_as_user_id, access_token_format,
                 access_token_lifetime, id_token_lifetime, requires_pkce, is_blocked, enforcement, assertion_keys,
-                tokens_not_before, introspect_all_tokens, created_at, updated_at)
+                tokens_not_before, introspect_all_tokens, created_at, updated_at, version)
                 VALUES (\(bind: app.id.rawValue), \(bind: app.name), \(bind: uniquenessKey(app.name)), \(bind: app.clientID),
                 \(bind: app.isPublic), \(bind: ListColumn.encode(app.callbackURLs)), \(bind: ListColumn.encode(app.scopes)),
                 \(bind: ListColumn.encode(app.grantTypes.sorted().map(\.rawValue))), \(bind: app.permittedUsers.rawValue),
@@ -124,7 +127,7 @@ struct DirectoryWriter {
                 \(bind: app.accessTokenLifetime.seconds), \(bind: app.idTokenLifetime.seconds), \(bind: app.requiresPKCE),
                 \(bind: app.isBlocked), \(bind: app.enforcement.rawValue), \(bind: ListColumn.encode(app.assertionKeys)),
                 \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)), \(bind: app.introspectsAllTokens), \(bind: now),
-                \(bind: now))
+                \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceSecrets(of: app)
@@ -144,7 +147,7 @@ struct DirectoryWriter {
                 is_blocked = \(bind: app.isBlocked), enforcement = \(bind: app.enforcement.rawValue),
                 assertion_keys = \(bind: ListColumn.encode(app.assertionKeys)),
                 tokens_not_before = \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)),
-                introspect_all_tokens = \(bind: app.introspectsAllTokens), updated_at = \(bind: now)
+                introspect_all_tokens = \(bind: app.introspectsAllTokens), updated_at = \(bind: now), version = \(bind: version)
                 WHERE id = \(bind: app.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)

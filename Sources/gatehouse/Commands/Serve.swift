@@ -147,7 +147,7 @@ struct AdminBootstrap {
 
     func run() async throws {
         guard try await store.setting("admin_bootstrapped") == nil else { return }
-        let directory = try await store.loadDirectory()
+        let directory = try await store.loadDirectory(usersNamed: ["admin"])
         if directory.user(named: "admin") == nil,
             let profile = directory.profile(named: Profile.systemAdministratorName)
         {
