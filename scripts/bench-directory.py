@@ -129,6 +129,7 @@ def measure(binary, database, environment, changes):
         results["rss_after_changes_mib"] = rss_mib(watched.process.pid)
         results["explain_s"], _ = cli("access", "explain", "--user", "u2", "--app", "App 0")
         results["users_list_s"], _ = cli("users", "list")
+        results["list_page_s"], _ = cli("users", "list", "--limit", "100", "--after", "u5")
         results["set_policy_dry_run_s"], _ = cli(
             "apps", "set-policy", "App 1", "--permitted-users", "admin-approved-preauthorized", "--dry-run")
     finally:
@@ -145,7 +146,8 @@ LABELS = [
     ("enforced_after_cli_s", "enforced by the server, after the CLI returned", "s"),
     ("server_cpu_per_change_s", "server CPU per change", "s"),
     ("explain_s", "`access explain`", "s"),
-    ("users_list_s", "`users list`", "s"),
+    ("list_page_s", "`users list --limit 100 --after u5` (a page)", "s"),
+    ("users_list_s", "`users list` (every user)", "s"),
     ("set_policy_dry_run_s", "`apps set-policy --dry-run` (impact preview)", "s"),
 ]
 

@@ -43,6 +43,20 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// One page of users in username order, after `username` (exclusive), by index: a listing of a million users
+    /// reads only the page it shows.
+    public func users(after username: String?, limit: Int) async throws -> [User] {
+        try await sql.read { db in
+            let after: SQLQueryString = username.map { "WHERE username_key > \(bind: uniquenessKey($0))" } ?? ""
+            let ids = try await db.raw(
+                "SELECT id FROM users \(after) ORDER BY username_key LIMIT \(bind: max(1, min(limit, 10_000)))"
+            ).all().map { EntityRef.user(UserID(rawValue: try $0.value("id"))) }
+            return try await DirectoryReader.entities(Set(ids), db).users.sorted {
+                uniquenessKey($0.username) < uniquenessKey($1.username)
+            }
+        }
+    }
+
     /// The directory version: it moves with every committed admin change.
     public func directoryVersion() async throws -> Int64 {
         try await sql.read { db in try await DirectoryReader.currentVersion(db) }

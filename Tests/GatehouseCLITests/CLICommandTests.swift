@@ -29,6 +29,30 @@ import Testing
         }
     }
 
+    /// `users list --limit/--after` reads one page by index, in the order of the whole listing.
+    @Test(arguments: TestBackend.available)
+    func usersAreListedPageByPageInUsernameOrder(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            for name in ["carol", "Alice", "bob", "dave"] {
+                let created = try cli.run([
+                    "users", "create", name, "--email", "\(name)@example.com", "--profile",
+                    Profile.systemAdministratorName,
+                ])
+                #expect(created.status == 0, "\(created.stderr)")
+            }
+            func names(_ arguments: [String]) throws -> [String] {
+                try cli.run(["users", "list"] + arguments).stdout.split(separator: "\n").map {
+                    String($0.split(separator: "\t")[0])
+                }
+            }
+            let whole = try names([])
+            #expect(whole == ["Alice", "bob", "carol", "dave"])
+            #expect(try names(["--limit", "2"]) == ["Alice", "bob"])
+            #expect(try names(["--limit", "2", "--after", "bob"]) == ["carol", "dave"])
+            #expect(try names(["--after", "dave"]).isEmpty)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func usersProfilesAndPermissionSetsAreManagedEndToEnd(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatehouseCore
+import GatehouseStorage
 
 /// `gatehouse users …`
 struct Users: AsyncParsableCommand {
@@ -33,13 +34,24 @@ struct UserView: Encodable {
 }
 
 struct ListUsers: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List users, by username.",
+        discussion: """
+            With --limit, one page read by index (fast at any size); the next page starts --after the last \
+            username shown.
+            """)
     @OptionGroup var storage: StorageOptions
+    @Option(help: "At most this many users (one page).") var limit: Int?
+    @Option(help: "Only users whose username sorts after this one (the last of the previous page).") var after: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let views = session.directory.sortedUsers.map { UserView($0, in: session.directory) }
+        let paged = limit != nil || after != nil
+        try await AdminSession.run(storage, users: paged ? [] : nil) { session in
+            let users =
+                paged
+                ? try await session.store.users(after: after, limit: limit ?? 10_000) : session.directory.sortedUsers
+            let views = users.map { UserView($0, in: session.directory) }
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
                 emit(
