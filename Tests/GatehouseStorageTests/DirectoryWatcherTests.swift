@@ -41,12 +41,7 @@ import Testing
         async throws
     {
         try await withScratchStore(backend) { store, database in
-            let base = try await store.loadDirectory()
-            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
-            let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
-            let app = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
-            try await store.commit(
-                [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let (alice, app) = try await seedAliceAndDeduper(store)
             let live = LiveDirectory(try await store.loadDirectory())
             let watcher = DirectoryWatcher(store: store, live: live, logger: Logger(label: "test"))
             let task = Task { try await watcher.run() }
@@ -86,12 +81,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func anApprovalRecordedOnAnotherNodeReachesThisOneAndRevokingRemovesIt(backend: TestBackend) async throws {
         try await withScratchStore(backend) { store, database in
-            let base = try await store.loadDirectory()
-            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
-            let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
-            let app = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
-            try await store.commit(
-                [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let (alice, app) = try await seedAliceAndDeduper(store)
 
             let (book, version) = try await store.loadApprovals()
             let approvals = LiveApprovals(book: book, version: version)
@@ -122,4 +112,15 @@ import Testing
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(condition())
     }
+}
+
+/// Alice (a system administrator) and the Deduper app, committed to `store`.
+func seedAliceAndDeduper(_ store: GatehouseStore) async throws -> (User, ConnectedApp) {
+    let base = try await store.loadDirectory()
+    let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+    let alice = User(username: "alice", email: "alice@example.com", profile: profile.id)
+    let app = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
+    try await store.commit(
+        [.createUser(alice), .createApp(app)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+    return (alice, app)
 }
