@@ -29,8 +29,15 @@ public final class GatehouseStore: Sendable {
 
     /// The whole directory, as one consistent snapshot.
     public func loadDirectory() async throws -> Directory {
-        // One transaction, so that the version and the rows are read at the same instant.
-        try await sql.transaction { db in try await DirectoryReader.load(db) }
+        // One transaction, so that the version and the rows are read at the same instant; not a request path, and as
+        // long as the directory is large.
+        let kind = sql.kind
+        return try await StorageDeadlines.$operationLimit.withValue(StorageDeadlines.bulkRead) {
+            try await sql.transaction { db in
+                if kind == .postgres { try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
+                return try await DirectoryReader.load(db)
+            }
+        }
     }
 
     /// The directory with only the users named (and the apps' run-as users): apps, profiles and permission sets
@@ -46,14 +53,18 @@ public final class GatehouseStore: Sendable {
     /// One page of users in username order, after `username` (exclusive), by index: a listing of a million users
     /// reads only the page it shows.
     public func users(after username: String?, limit: Int) async throws -> [User] {
-        try await sql.read { db in
-            let after: SQLQueryString = username.map { "WHERE username_key > \(bind: uniquenessKey($0))" } ?? ""
+        // Byte order on both databases (SQLite's default; PostgreSQL's "C"), so that the page boundary `--after`
+        // names is the same boundary whatever the server's locale.
+        let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
+        return try await sql.read { db in
+            let after: SQLQueryString =
+                username.map { "WHERE username_key \(collate) > \(bind: uniquenessKey($0))" } ?? ""
             let ids = try await db.raw(
-                "SELECT id FROM users \(after) ORDER BY username_key LIMIT \(bind: max(1, min(limit, 10_000)))"
-            ).all().map { EntityRef.user(UserID(rawValue: try $0.value("id"))) }
-            return try await DirectoryReader.entities(Set(ids), db).users.sorted {
-                uniquenessKey($0.username) < uniquenessKey($1.username)
-            }
+                "SELECT id FROM users \(after) ORDER BY username_key \(collate) LIMIT \(bind: max(1, limit))"
+            ).all().map { UserID(rawValue: try $0.value("id")) }
+            let found = try await DirectoryReader.entities(Set(ids.map(EntityRef.user)), db).users
+            let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
+            return ids.compactMap { byID[$0] }
         }
     }
 
@@ -75,19 +86,23 @@ public final class GatehouseStore: Sendable {
         let after = base.applying(changes)
         let events = changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
         let kind = sql.kind
-        return try await sql.transaction { db in
-            let version = try await DirectoryLog.nextVersion(in: db)
-            let time = Timestamp.milliseconds(now)
-            let writer = DirectoryWriter(db: db, now: time, version: version)
-            var touched: Set<EntityRef> = []
-            for change in changes {
-                touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
+        return try await StorageDeadlines.$operationLimit.withValue(StorageDeadlines.forCommit(of: changes.count)) {
+            try await sql.transaction { db in
+                let version = try await DirectoryLog.nextVersion(in: db)
+                let time = Timestamp.milliseconds(now)
+                let writer = DirectoryWriter(
+                    db: db, now: time, version: version, base: base,
+                    creates: Set(changes.filter(\.isCreation).map(\.ref)))
+                var touched: Set<EntityRef> = []
+                for change in changes {
+                    touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
+                }
+                for event in events { try await AuditRepository.append(event, to: db) }
+                // The writer stamped what it wrote; what cascades changed is stamped with the log.
+                let cascaded = touched.subtracting(changes.map(\.ref))
+                try await DirectoryLog.record(touched, stamp: cascaded, version: version, at: time, in: db, kind: kind)
+                return version
             }
-            for event in events { try await AuditRepository.append(event, to: db) }
-            // The writer stamped what it wrote; what cascades changed is stamped with the log.
-            let cascaded = touched.subtracting(changes.map(\.ref))
-            try await DirectoryLog.record(touched, stamp: cascaded, version: version, at: time, in: db, kind: kind)
-            return version
         }
     }
 
@@ -146,6 +161,9 @@ public final class GatehouseStore: Sendable {
         let target = user.map { "\(app.name) for \($0.username)" } ?? app.name
         let kind = sql.kind
         return try await sql.transaction { db in
+            // The directory_version lock first, as every directory writer takes it: no lock cycle with a commit
+            // whose cascades reach these grants.
+            let version = user == nil ? try await DirectoryLog.nextVersion(in: db) : nil
             let userFilter: SQLQueryString = userID.map { "AND user_id = \(bind: $0)" } ?? ""
             let revoked = try await db.raw(
                 """
@@ -155,8 +173,7 @@ public final class GatehouseStore: Sendable {
             ).all().count
             try await db.raw("DELETE FROM access_tokens WHERE app_id = \(bind: appID) \(userFilter)").run()
             try await ApprovalRepository.remove(app: app.id, user: user?.id, at: now, in: db, kind: kind)
-            if user == nil {
-                let version = try await DirectoryLog.nextVersion(in: db)
+            if let version {
                 try await db.raw(
                     "UPDATE connected_apps SET tokens_not_before = \(bind: time) WHERE id = \(bind: appID)"
                 ).run()

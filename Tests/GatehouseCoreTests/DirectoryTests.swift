@@ -63,4 +63,23 @@ import Testing
             #expect(!after.contains("PASSWORD-HASH"))
         }
     }
+
+    /// A delta may apply a new entity that took a name before the rename that freed it: the name then stays with
+    /// the new entity (the renamed one must not drop an index entry that is no longer its own).
+    @Test func aNameTakenBeforeItsRenameIsAppliedStaysWithItsNewOwner() {
+        let profile = Profile(name: "P")
+        let old = User(username: "alice", email: "a@example.com", profile: profile.id)
+        var directory = Directory(users: [old], profiles: [profile], version: 1)
+        var renamed = old
+        renamed.username = "alice.old"
+        let newcomer = User(username: "alice", email: "b@example.com", profile: profile.id)
+        let delta = DirectoryDelta(
+            base: 1, version: 3, refs: [.user(old.id), .user(newcomer.id)], users: [newcomer, renamed],
+            versions: [.user(old.id): 2, .user(newcomer.id): 3])
+        #expect(delta.apply(to: &directory))
+        #expect(directory.user(named: "alice")?.id == newcomer.id)
+        #expect(directory.user(named: "alice.old")?.id == old.id)
+        directory.remove(old.id)
+        #expect(directory.user(named: "alice")?.id == newcomer.id)
+    }
 }

@@ -205,4 +205,88 @@ import Testing
             }
         }
     }
+
+    /// A delete whose cascade would take away what another admin gave meanwhile is refused (the first admin's
+    /// preview never showed it), and so is a change that refers to something deleted meanwhile.
+    @Test(arguments: TestBackend.available)
+    func concurrentGrantsAndDeletesConflictInsteadOfUndoingEachOther(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            var base = try await nodes.writer.loadDirectory()
+            let set = PermissionSet(
+                name: "Deduper Users", connectedApps: [try #require(base.app(clientID: "deduper")).id])
+            try await nodes.writer.commit([.createPermissionSet(set)], basedOn: base, actor: Self.actor, at: Date())
+            let stale = try await nodes.writer.loadDirectory()
+            // Another admin gives the set to bob…
+            let bob = try #require(stale.user(named: "bob"))
+            var holder = bob
+            holder.permissionSets = [set.id]
+            try await nodes.writer.commit(
+                [.updateUser(before: bob, after: holder)], basedOn: stale, actor: Self.actor, at: Date())
+            // …so deleting the set from the earlier read would silently take it from him: refused.
+            await #expect(throws: StorageError.self) {
+                try await nodes.writer.commit(
+                    [.deletePermissionSet(try #require(stale.permissionSets[set.id]))], basedOn: stale,
+                    actor: Self.actor, at: Date())
+            }
+            #expect(try await nodes.writer.loadDirectory().user(named: "bob")?.permissionSets == [set.id])
+
+            // The other way round: the set is deleted first (from a fresh read), then alice is given it from the
+            // earlier read: a conflict with a sentence, not a foreign-key failure at COMMIT.
+            base = try await nodes.writer.loadDirectory()
+            var unassigned = try #require(base.user(named: "bob"))
+            unassigned.permissionSets = []
+            try await nodes.writer.commit(
+                [.updateUser(before: try #require(base.user(named: "bob")), after: unassigned)], basedOn: base,
+                actor: Self.actor, at: Date())
+            base = try await nodes.writer.loadDirectory()
+            try await nodes.writer.commit(
+                [.deletePermissionSet(try #require(base.permissionSets[set.id]))], basedOn: base, actor: Self.actor,
+                at: Date())
+            let alice = try #require(stale.user(named: "alice"))
+            var given = alice
+            given.permissionSets = [set.id]
+            await #expect(throws: StorageError.self) {
+                try await nodes.writer.commit(
+                    [.updateUser(before: alice, after: given)], basedOn: stale, actor: Self.actor, at: Date())
+            }
+            await nodes.watcher.refreshIfChanged()
+            let served = nodes.live.current
+            let loaded = try await nodes.writer.loadDirectory()
+            #expect(served.sortedUsers == loaded.sortedUsers)
+            #expect(served.sortedPermissionSets == loaded.sortedPermissionSets)
+        }
+    }
+
+    /// A rename and a new entity taking the old name, applied in one delta in either order: lookups by name and by
+    /// client id find the right entity (the index entry of the old name is not dropped from under the new one).
+    @Test(arguments: TestBackend.available)
+    func aRenameAndANameReusedInOneDeltaKeepNameLookupsRight(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            var base = try await nodes.writer.loadDirectory()
+            let alice = try #require(base.user(named: "alice"))
+            var renamed = alice
+            renamed.username = "alice.old"
+            try await nodes.writer.commit(
+                [.updateUser(before: alice, after: renamed)], basedOn: base, actor: Self.actor, at: Date())
+            base = try await nodes.writer.loadDirectory()
+            let admin = try #require(base.profile(named: Profile.systemAdministratorName))
+            let newcomer = User(username: "alice", email: "alice2@example.com", profile: admin.id)
+            let app = try #require(base.app(clientID: "deduper"))
+            var movedApp = app
+            movedApp.clientID = "deduper-old"
+            movedApp.name = "Deduper Old"
+            let successor = ConnectedApp(name: "Deduper", clientID: "deduper", callbackURLs: ["https://d.example/cb"])
+            try await nodes.writer.commit(
+                [.createUser(newcomer), .updateApp(before: app, after: movedApp), .createApp(successor)], basedOn: base,
+                actor: Self.actor, at: Date())
+            await nodes.watcher.refreshIfChanged()  // both versions in one delta
+            let directory = nodes.live.current
+            #expect(nodes.live.updates.fullLoads == 0)
+            #expect(directory.user(named: "alice")?.id == newcomer.id)
+            #expect(directory.user(named: "alice.old")?.id == alice.id)
+            #expect(directory.app(clientID: "deduper")?.id == successor.id)
+            #expect(directory.app(clientID: "deduper-old")?.id == app.id)
+            #expect(directory.app(named: "Deduper")?.id == successor.id)
+        }
+    }
 }

@@ -68,27 +68,31 @@ public struct Directory: Sendable {
     public mutating func setVersion(_ version: Int64?, of ref: EntityRef) { entityVersions[ref] = version }
 
     public mutating func upsert(_ user: User) {
-        if let old = users[user.id] { userIDsByName[uniquenessKey(old.username)] = nil }
+        if let old = users[user.id] { Self.forget(uniquenessKey(old.username), of: user.id, in: &userIDsByName) }
         users[user.id] = user
         userIDsByName[uniquenessKey(user.username)] = user.id
     }
 
     public mutating func upsert(_ profile: Profile) {
-        if let old = profiles[profile.id] { profileIDsByName[uniquenessKey(old.name)] = nil }
+        if let old = profiles[profile.id] {
+            Self.forget(uniquenessKey(old.name), of: profile.id, in: &profileIDsByName)
+        }
         profiles[profile.id] = profile
         profileIDsByName[uniquenessKey(profile.name)] = profile.id
     }
 
     public mutating func upsert(_ permissionSet: PermissionSet) {
-        if let old = permissionSets[permissionSet.id] { permissionSetIDsByName[uniquenessKey(old.name)] = nil }
+        if let old = permissionSets[permissionSet.id] {
+            Self.forget(uniquenessKey(old.name), of: permissionSet.id, in: &permissionSetIDsByName)
+        }
         permissionSets[permissionSet.id] = permissionSet
         permissionSetIDsByName[uniquenessKey(permissionSet.name)] = permissionSet.id
     }
 
     public mutating func upsert(_ app: ConnectedApp) {
         if let old = apps[app.id] {
-            appIDsByName[uniquenessKey(old.name)] = nil
-            appIDsByClientID[old.clientID] = nil
+            Self.forget(uniquenessKey(old.name), of: app.id, in: &appIDsByName)
+            Self.forget(old.clientID, of: app.id, in: &appIDsByClientID)
         }
         apps[app.id] = app
         appIDsByName[uniquenessKey(app.name)] = app.id
@@ -97,22 +101,28 @@ public struct Directory: Sendable {
 
     public mutating func remove(_ app: ConnectedAppID) {
         guard let old = apps.removeValue(forKey: app) else { return }
-        appIDsByName[uniquenessKey(old.name)] = nil
-        appIDsByClientID[old.clientID] = nil
+        Self.forget(uniquenessKey(old.name), of: app, in: &appIDsByName)
+        Self.forget(old.clientID, of: app, in: &appIDsByClientID)
     }
 
     public mutating func remove(_ permissionSet: PermissionSetID) {
         guard let old = permissionSets.removeValue(forKey: permissionSet) else { return }
-        permissionSetIDsByName[uniquenessKey(old.name)] = nil
+        Self.forget(uniquenessKey(old.name), of: permissionSet, in: &permissionSetIDsByName)
     }
 
     public mutating func remove(_ profile: ProfileID) {
         guard let old = profiles.removeValue(forKey: profile) else { return }
-        profileIDsByName[uniquenessKey(old.name)] = nil
+        Self.forget(uniquenessKey(old.name), of: profile, in: &profileIDsByName)
     }
 
     public mutating func remove(_ user: UserID) {
         guard let old = users.removeValue(forKey: user) else { return }
-        userIDsByName[uniquenessKey(old.username)] = nil
+        Self.forget(uniquenessKey(old.username), of: user, in: &userIDsByName)
+    }
+
+    /// Drops `key` from an index only while it still names `id`: applied in any order (a change-log delta), a rename
+    /// must not take the name away from another entity that has taken it since.
+    private static func forget<ID: Equatable>(_ key: String, of id: ID, in index: inout [String: ID]) {
+        if index[key] == id { index[key] = nil }
     }
 }

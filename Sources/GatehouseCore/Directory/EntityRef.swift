@@ -67,3 +67,13 @@ extension DirectoryChange {
         return "\(ref.kind.rawValue) '\(name)'"
     }
 }
+
+extension DirectoryChange {
+    /// Whether the change creates its entity.
+    public var isCreation: Bool {
+        switch self {
+        case .createProfile, .createPermissionSet, .createUser, .createApp: true
+        default: false
+        }
+    }
+}

@@ -123,9 +123,9 @@ public final class PostgresStore: SQLStore {
     /// How long a request waits for a pooled connection: while PostgreSQL is down the pool would queue it until it
     /// comes back, holding the request (and its client) for as long; after this it is ``StorageError/unavailable(_:)``.
     static let connectionWait: Duration = .seconds(10)
-    /// How long an operation may run once it has its connection. A query on a connection that died under it can
-    /// wait without end and without heeding cancellation; the request is answered 503 then, and the operation left
-    /// to fail on its own.
+    /// How long an operation may run once it has its connection, unless the caller gave it more work
+    /// (``StorageDeadlines/operationLimit``). A query on a connection that died under it can wait without end and
+    /// without heeding cancellation; the request is answered 503 then, and the operation left to fail on its own.
     static let operationLimit: Duration = .seconds(20)
 
     /// A pooled connection for `body`, or ``StorageError/unavailable(_:)`` if none comes within ``connectionWait``
@@ -134,6 +134,7 @@ public final class PostgresStore: SQLStore {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let race = Race<Result>()
+        let operationLimit = StorageDeadlines.operationLimit ?? Self.operationLimit
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.start(continuation)
@@ -157,10 +158,9 @@ public final class PostgresStore: SQLStore {
                         work.cancel()
                         return
                     }
-                    try? await Task.sleep(for: Self.operationLimit)
+                    try? await Task.sleep(for: operationLimit)
                     race.finish(
-                        with: .failure(
-                            StorageError.unavailable("PostgreSQL did not answer within \(Self.operationLimit)")))
+                        with: .failure(StorageError.unavailable("PostgreSQL did not answer within \(operationLimit)")))
                     work.cancel()
                 }
             }

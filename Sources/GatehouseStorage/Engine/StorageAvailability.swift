@@ -41,3 +41,16 @@ enum StorageAvailability {
         return nil
     }
 }
+
+/// Deadlines a caller can widen for work it knows is large.
+public enum StorageDeadlines {
+    /// How long one database operation may run once it has its connection; nil: the store's default (20 s on
+    /// PostgreSQL). An admin commit of a hundred thousand entities is one long transaction, not a dead connection.
+    @TaskLocal public static var operationLimit: Duration?
+
+    /// For reading the whole directory (a start, a node catching up after a gap): minutes at millions of users.
+    public static let bulkRead: Duration = .seconds(600)
+
+    /// The limit for a commit of `count` entities: the default, plus 5 ms an entity.
+    static func forCommit(of count: Int) -> Duration { .seconds(20) + .milliseconds(5 * count) }
+}

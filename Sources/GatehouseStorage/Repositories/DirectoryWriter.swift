@@ -11,6 +11,11 @@ struct DirectoryWriter {
     let now: Int64
     /// The directory version being written: every row written carries it as its own version.
     let version: Int64
+    /// What the changes were computed from: an entity a delete's cascade would change must still be as it was
+    /// there, or the admin's preview did not show what the delete takes with it.
+    let base: Directory
+    /// Entities the same batch creates: a reference to one is resolved at COMMIT (the batch may come in any order).
+    let creates: Set<EntityRef>
 
     /// Writes `change`, computed from the entity at version `expected` (nil: a base that holds no version for it,
     /// such as an entity created earlier in the same batch), and returns every entity whose stored state it changed,
@@ -19,6 +24,7 @@ struct DirectoryWriter {
         let ref = change.ref
         var touched: Set<EntityRef> = [ref]
         try await checkNameFree(change)
+        try await checkReferencesExist(change)
         switch change {
         case .createProfile(let profile):
             try await db.raw(
@@ -72,9 +78,12 @@ struct DirectoryWriter {
         case .deletePermissionSet(let set):
             // Its holders lose it (ON DELETE CASCADE): their stored state changes too.
             touched.formUnion(
-                try await ids(
-                    "SELECT user_id AS id FROM user_permission_sets WHERE permission_set_id = \(bind: set.id.rawValue)"
-                ).map { .user(UserID(rawValue: $0)) })
+                try await cascade(
+                    """
+                    SELECT u.id, u.version FROM user_permission_sets l JOIN users u ON u.id = l.user_id
+                    WHERE l.permission_set_id = \(bind: set.id.rawValue)
+                    """, change
+                ) { .user(UserID(rawValue: $0)) })
             try await delete(ref, expected: expected, subject: change.subject)
         case .createUser(let user):
             try await db.raw(
@@ -108,9 +117,9 @@ struct DirectoryWriter {
         case .deleteUser(let user):
             // Apps that ran as the user lose their run-as user (ON DELETE SET NULL).
             touched.formUnion(
-                try await ids("SELECT id FROM connected_apps WHERE run_as_user_id = \(bind: user.id.rawValue)").map {
-                    .app(ConnectedAppID(rawValue: $0))
-                })
+                try await cascade(
+                    "SELECT id, version FROM connected_apps WHERE run_as_user_id = \(bind: user.id.rawValue)", change
+                ) { .app(ConnectedAppID(rawValue: $0)) })
             try await delete(ref, expected: expected, subject: change.subject)
         case .createApp(let app):
             try await db.raw(
@@ -155,14 +164,19 @@ struct DirectoryWriter {
         case .deleteApp(let app):
             // Profiles and permission sets that granted it lose it (ON DELETE CASCADE).
             touched.formUnion(
-                try await ids(
-                    "SELECT profile_id AS id FROM profile_connected_apps WHERE app_id = \(bind: app.id.rawValue)"
-                )
-                .map { .profile(ProfileID(rawValue: $0)) })
+                try await cascade(
+                    """
+                    SELECT p.id, p.version FROM profile_connected_apps l JOIN profiles p ON p.id = l.profile_id
+                    WHERE l.app_id = \(bind: app.id.rawValue)
+                    """, change
+                ) { .profile(ProfileID(rawValue: $0)) })
             touched.formUnion(
-                try await ids(
-                    "SELECT permission_set_id AS id FROM permission_set_connected_apps WHERE app_id = \(bind: app.id.rawValue)"
-                ).map { .permissionSet(PermissionSetID(rawValue: $0)) })
+                try await cascade(
+                    """
+                    SELECT s.id, s.version FROM permission_set_connected_apps l
+                    JOIN permission_sets s ON s.id = l.permission_set_id WHERE l.app_id = \(bind: app.id.rawValue)
+                    """, change
+                ) { .permissionSet(PermissionSetID(rawValue: $0)) })
             try await delete(ref, expected: expected, subject: change.subject)
         }
         return touched
@@ -182,8 +196,49 @@ struct DirectoryWriter {
         ).first().orConflict(subject)
     }
 
-    private func ids(_ query: SQLQueryString) async throws -> [String] {
-        try await db.raw(query).all().map { try $0.value("id") }
+    /// The entities a delete's cascade changes, each still at the version `base` holds: one changed since (a user given
+    /// the permission set being deleted, a profile granted the app) is a conflict, since the admin's preview of the
+    /// delete did not show it.
+    private func cascade(_ query: SQLQueryString, _ change: DirectoryChange, _ ref: (String) -> EntityRef)
+        async throws -> [EntityRef]
+    {
+        try await db.raw(query).all().map { row in
+            let victim = ref(try row.value("id"))
+            guard base.version(of: victim) == (try row.value("version", as: Int64.self)) else {
+                throw StorageError.conflict(
+                    "\(victim.kind.rawValue) \(victim.id), which deleting \(change.subject) would change, was changed since this change was prepared; run it again"
+                )
+            }
+            return victim
+        }
+    }
+
+    /// What the change refers to must still exist: a profile, permission set, app or run-as user deleted since the
+    /// change was prepared is a conflict, not a foreign-key failure at COMMIT.
+    private func checkReferencesExist(_ change: DirectoryChange) async throws {
+        var references: [EntityRef] = []
+        switch change {
+        case .createUser(let user), .updateUser(_, let user):
+            references = [.profile(user.profile)] + user.permissionSets.sorted().map { .permissionSet($0) }
+        case .createProfile(let profile), .updateProfile(_, let profile):
+            references = profile.connectedApps.sorted().map { .app($0) }
+        case .createPermissionSet(let set), .updatePermissionSet(_, let set):
+            references = set.connectedApps.sorted().map { .app($0) }
+        case .createApp(let app), .updateApp(_, let app):
+            references = app.runAsUser.map { [.user($0)] } ?? []
+        case .deleteProfile, .deletePermissionSet, .deleteUser, .deleteApp:
+            return
+        }
+        for reference in references where !creates.contains(reference) {
+            let found = try await db.raw(
+                "SELECT id FROM \(unsafeRaw: DirectoryLog.table(reference.kind)) WHERE id = \(bind: reference.id)"
+            ).first()
+            if found == nil {
+                throw StorageError.conflict(
+                    "\(change.subject) refers to a \(reference.kind.rawValue) that was deleted since this change was prepared; run it again"
+                )
+            }
+        }
     }
 
     /// A name (or client id) another writer took since the change was prepared: refused as a conflict, before the

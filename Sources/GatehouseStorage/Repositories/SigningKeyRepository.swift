@@ -74,10 +74,14 @@ public struct SigningKeyStore: Sendable {
         return try await load()
     }
 
-    /// Removes keys that no token can need any more.
+    /// Removes keys that no token can need any more; every node then drops them from memory too.
     public func purgeExpired(before time: Date) async throws {
+        let kind = sql.kind
         try await sql.transaction { db in
-            try await db.raw("DELETE FROM signing_keys WHERE expires_at < \(bind: Timestamp.milliseconds(time))").run()
+            let removed = try await db.raw(
+                "DELETE FROM signing_keys WHERE expires_at < \(bind: Timestamp.milliseconds(time)) RETURNING kid"
+            ).all()
+            if !removed.isEmpty { try await ChangeCounters.bump(Self.counter, in: db, kind: kind) }
         }
     }
 }

@@ -50,7 +50,7 @@ struct ListUsers: AsyncParsableCommand {
         try await AdminSession.run(storage, users: paged ? [] : nil) { session in
             let users =
                 paged
-                ? try await session.store.users(after: after, limit: limit ?? 10_000) : session.directory.sortedUsers
+                ? try await session.store.users(after: after, limit: limit ?? Int.max) : session.directory.sortedUsers
             let views = users.map { UserView($0, in: session.directory) }
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
