@@ -268,19 +268,20 @@ struct DirectoryWriter {
             return
         }
         let id = change.ref.id
-        var taken =
+        var taken: String? =
             try await db.raw(
                 "SELECT id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: value) AND id <> \(bind: id)"
+            ).first() != nil ? label : nil
+        if taken == nil, let clientID,
+            try await db.raw(
+                "SELECT id FROM connected_apps WHERE client_id = \(bind: clientID) AND id <> \(bind: id)"
             ).first() != nil
-        if !taken, let clientID {
-            taken =
-                try await db.raw(
-                    "SELECT id FROM connected_apps WHERE client_id = \(bind: clientID) AND id <> \(bind: id)"
-                ).first() != nil
+        {
+            taken = "an app with client id '\(clientID)'"
         }
-        if taken {
+        if let taken {
             throw StorageError.conflict(
-                "\(label) was created by someone else since this change was prepared; run it again")
+                "\(taken) was created by someone else since this change was prepared; run it again")
         }
     }
 
