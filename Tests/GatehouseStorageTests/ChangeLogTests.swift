@@ -44,6 +44,18 @@ import Testing
         }
     }
 
+    /// The serving node's directory is exactly what a full load of the database reads: every entity and version.
+    func expectServedMatchesDatabase(_ nodes: Nodes) async throws {
+        let served = nodes.live.current
+        let loaded = try await nodes.writer.loadDirectory()
+        #expect(served.version == loaded.version)
+        #expect(served.sortedUsers == loaded.sortedUsers)
+        #expect(served.sortedProfiles == loaded.sortedProfiles)
+        #expect(served.sortedPermissionSets == loaded.sortedPermissionSets)
+        #expect(served.sortedApps == loaded.sortedApps)
+        #expect(served.entityVersions == loaded.entityVersions)
+    }
+
     func deactivate(_ username: String, on nodes: Nodes) async throws -> Int64 {
         let base = try await nodes.writer.loadDirectory()
         let user = try #require(base.user(named: username))
@@ -65,10 +77,7 @@ import Testing
             #expect(directory.version(of: .user(try #require(directory.user(named: "alice")).id)) == version)
             #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 0, deltasApplied: 1))
             // What the delta built is exactly what a full load reads.
-            let loaded = try await nodes.writer.loadDirectory()
-            #expect(directory.sortedUsers == loaded.sortedUsers)
-            #expect(directory.sortedApps == loaded.sortedApps)
-            #expect(directory.entityVersions == loaded.entityVersions)
+            try await expectServedMatchesDatabase(nodes)
         }
     }
 
@@ -106,10 +115,7 @@ import Testing
             #expect(directory.permissionSets[set.id] == nil)
             #expect(directory.users[alice.id] == nil)
             #expect(directory.app(clientID: "deduper")?.runAsUser == nil)  // ON DELETE SET NULL, logged
-            let loaded = try await nodes.writer.loadDirectory()
-            #expect(directory.sortedUsers == loaded.sortedUsers)
-            #expect(directory.sortedApps == loaded.sortedApps)
-            #expect(directory.sortedPermissionSets == loaded.sortedPermissionSets)
+            try await expectServedMatchesDatabase(nodes)
             #expect(nodes.live.updates.fullLoads == 0)
         }
     }
@@ -129,6 +135,7 @@ import Testing
             #expect(directory.user(named: "alice")?.isActive == false)
             #expect(directory.user(named: "bob")?.isActive == false)
             #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 1, deltasApplied: 0))
+            try await expectServedMatchesDatabase(nodes)
 
             let base = try await nodes.writer.loadDirectory()
             let alice = try #require(base.user(named: "alice"))
@@ -250,10 +257,7 @@ import Testing
                     [.updateUser(before: alice, after: given)], basedOn: stale, actor: Self.actor, at: Date())
             }
             await nodes.watcher.refreshIfChanged()
-            let served = nodes.live.current
-            let loaded = try await nodes.writer.loadDirectory()
-            #expect(served.sortedUsers == loaded.sortedUsers)
-            #expect(served.sortedPermissionSets == loaded.sortedPermissionSets)
+            try await expectServedMatchesDatabase(nodes)
         }
     }
 
