@@ -114,7 +114,7 @@ import Testing
             process.arguments = command + ["--help"]
             let output = Pipe()
             process.standardOutput = output
-            try process.run()
+            try launch(process)
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)

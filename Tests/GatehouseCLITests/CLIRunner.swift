@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseTestSupport
+import Synchronization
 
 /// Runs the built `gatehouse` executable as a user would, against one scratch database.
 struct CLIRunner: Sendable {
@@ -46,7 +47,7 @@ struct CLIRunner: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
-        try process.run()
+        try launch(process)
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -71,4 +72,12 @@ func withCLI<Result: Sendable>(_ backend: TestBackend, _ body: (CLIRunner) async
         await database.remove()
         throw error
     }
+}
+
+/// Swift Testing runs suites in parallel, and Foundation's `Process.run()` on Linux is not safe to call from two
+/// threads at once (a launch crashed in its memcpy of the child's environment): every test launches through here.
+private let launches = Mutex(())
+
+func launch(_ process: Process) throws {
+    try launches.withLock { _ in try process.run() }
 }

@@ -24,7 +24,7 @@ import Testing
             FileManager.default.createFile(atPath: errorLog.path, contents: nil)
             server.standardError = try FileHandle(forWritingTo: errorLog)
             defer { try? FileManager.default.removeItem(at: errorLog) }
-            try server.run()
+            try launch(server)
             defer { if server.isRunning { server.terminate() } }
 
             let client = HTTPClient.shared
@@ -93,7 +93,7 @@ private func threadDump(_ pid: Int32) -> String {
     let output = Pipe()
     gdb.standardOutput = output
     gdb.standardError = output
-    guard (try? gdb.run()) != nil else { return "(gdb did not start)" }
+    guard (try? launch(gdb)) != nil else { return "(gdb did not start)" }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     gdb.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
