@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable {
     /// At most this many connections at once; more wait in the listen backlog. Below the file-descriptor limit, so
     /// that a flood of idle connections cannot take the database's and the log's descriptors.
     public var maximumConnections = 4_096
+    /// At most this many users are held in memory (ADR 8); others are read by primary key when a request needs them.
+    public var userCacheCapacity = LiveUsers.defaultCapacity
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -60,7 +62,7 @@ public func buildApplication(
     let keyStore = SigningKeyStore(store: store, masterKey: masterKey)
     // Keys first: creating them moves the directory version, which the snapshot below must include.
     let keys = Live(try await keyStore.ensureKeys(at: now()))
-    let live = LiveDirectory(try await store.loadDirectory())
+    let live = try await LiveDirectory(loadingFrom: store, userCapacity: configuration.userCacheCapacity)
     let (approvalBook, approvalsVersion) = try await store.loadApprovals()
     let approvals = LiveApprovals(book: approvalBook, version: approvalsVersion)
     let revocations = LiveRevocations()

@@ -50,6 +50,26 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// What a server holds whole (ADR 8): apps, profiles and permission sets, with no users; one consistent
+    /// snapshot, read in a fixed number of queries whatever the user count.
+    public func loadDirectoryExceptUsers() async throws -> Directory {
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            if kind == .postgres { try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
+            return try await DirectoryReader.load(db, usernames: [], runAsUsers: false)
+        }
+    }
+
+    /// One user by id, and the version it was read at: one indexed statement.
+    public func user(_ id: UserID) async throws -> (user: User, version: Int64)? {
+        try await sql.read { db in try await DirectoryReader.user(.id(id), db) }
+    }
+
+    /// One user by username (compared as ``uniquenessKey(_:)`` does), and the version it was read at.
+    public func user(named username: String) async throws -> (user: User, version: Int64)? {
+        try await sql.read { db in try await DirectoryReader.user(.username(username), db) }
+    }
+
     /// One page of users in username order, after `username` (exclusive), by index: a listing of a million users
     /// reads only the page it shows.
     public func users(after username: String?, limit: Int) async throws -> [User] {

@@ -20,10 +20,14 @@ public final class Live<Value: Sendable>: Sendable {
     public func modify(_ change: (inout Value) -> Void) { value.withLock { change(&$0) } }
 }
 
-/// The newest directory snapshot, held in memory so that request paths never query the database for it.
+/// What a server holds of the directory (ADR 8): apps, profiles and permission sets whole, as one snapshot value, so
+/// that request paths never query the database for them; and the users it needs, in a bounded cache
+/// (``LiveUsers``). Both are kept current by the change log.
 public final class LiveDirectory: Sendable {
     private let snapshot: Mutex<Directory>
     private let counts = Mutex(Counts())
+    /// The users requests ask for.
+    public let users: LiveUsers
 
     /// How the snapshot has been kept current: whole loads and change-log deltas applied (ADR 7).
     public struct Counts: Sendable, Equatable {
@@ -36,9 +40,21 @@ public final class LiveDirectory: Sendable {
         }
     }
 
-    public init(_ directory: Directory) { self.snapshot = Mutex(directory) }
+    /// `directory` without its users (a server holds none whole), and the cache the users are read into.
+    public init(_ directory: Directory, users: LiveUsers) {
+        self.snapshot = Mutex(directory.exceptUsers)
+        self.users = users
+    }
 
-    /// The current snapshot; a value, so a request sees one consistent directory throughout.
+    /// The directory as a server holds it, read from `store`, with an empty user cache of `userCapacity` users.
+    public convenience init(loadingFrom store: GatehouseStore, userCapacity: Int = LiveUsers.defaultCapacity)
+        async throws
+    {
+        self.init(
+            try await store.loadDirectoryExceptUsers(), users: LiveUsers(store: store, capacity: userCapacity))
+    }
+
+    /// The current snapshot, without users; a value, so a request sees one consistent directory throughout.
     public var current: Directory { snapshot.withLock { $0 } }
 
     /// The directory version the snapshot is at.
@@ -46,26 +62,34 @@ public final class LiveDirectory: Sendable {
 
     public var updates: Counts { counts.withLock { $0 } }
 
-    /// Replaces the snapshot with a whole load if `directory` is newer.
+    /// Replaces the snapshot with a whole load if `directory` is newer, and drops the cached users: what they
+    /// missed is not known.
     public func replace(with directory: Directory) {
+        let newer = directory.exceptUsers
         snapshot.withLock { current in
-            if directory.version >= current.version { current = directory }
+            if newer.version >= current.version { current = newer }
         }
+        users.removeAll()
         counts.withLock { $0.fullLoads += 1 }
     }
 
-    /// Applies a change-log delta in place; false (nothing changed) unless the snapshot is at the delta's base.
+    /// Applies a change-log delta in place, users to the cache; false (nothing changed) unless the snapshot is at the
+    /// delta's base.
     @discardableResult
     public func apply(_ delta: DirectoryDelta) -> Bool {
-        let applied = snapshot.withLock { delta.apply(to: &$0) }
-        if applied { counts.withLock { $0.deltasApplied += 1 } }
-        return applied
+        let shared = delta.exceptUsers
+        let applied = snapshot.withLock { shared.apply(to: &$0) }
+        guard applied else { return false }
+        users.apply(delta)
+        counts.withLock { $0.deltasApplied += 1 }
+        return true
     }
 }
 
 /// Keeps a ``LiveDirectory`` in step with the database: within one poll interval (SQLite, and PostgreSQL as a
 /// backstop) or at once on a PostgreSQL NOTIFY. A moved version is caught up from the change log, re-reading only the
-/// entities written since (ADR 7); a gap in the log (pruned, or a node away too long) falls back to a full load.
+/// entities written since (ADR 7); a gap in the log (pruned, or a node away too long) falls back to a full load of
+/// what is held whole, with the cached users dropped (ADR 8).
 /// Lost notifications cost nothing but the poll interval: the version itself is what is compared.
 public struct DirectoryWatcher: Service {
     /// The PostgreSQL channel that ``GatehouseStore/commit(_:basedOn:actor:at:)`` notifies.
@@ -153,7 +177,7 @@ public struct DirectoryWatcher: Service {
                     metadata: ["version": "\(delta.version)", "entities": "\(delta.refs.count)"])
                 return
             }
-            let directory = try await store.loadDirectory()
+            let directory = try await store.loadDirectoryExceptUsers()
             live.replace(with: directory)
             logger.info("directory loaded in full", metadata: ["version": "\(directory.version)"])
         } catch {

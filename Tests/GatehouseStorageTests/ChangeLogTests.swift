@@ -33,7 +33,10 @@ import Testing
                         .createUser(User(username: "bob", email: "bob@example.com", profile: profile.id)),
                         .createApp(app),
                     ], basedOn: base, actor: Self.actor, at: Date())
-                let live = LiveDirectory(try await serving.loadDirectory())
+                let live = try await LiveDirectory(loadingFrom: serving)
+                // Both users held, as after requests for them: a delta must refresh the held copies.
+                _ = try await live.users.user(named: "alice")
+                _ = try await live.users.user(named: "bob")
                 let watcher = DirectoryWatcher(store: serving, live: live, logger: Logger(label: "test"))
                 try await body(Nodes(writer: writer, live: live, watcher: watcher))
                 await writer.close()
@@ -44,16 +47,24 @@ import Testing
         }
     }
 
-    /// The serving node's directory is exactly what a full load of the database reads: every entity and version.
+    /// The serving node holds exactly what a full load of the database reads: every app, profile and permission set
+    /// with its version, and for every user the same state, from the cache (at the database's version) when held.
     func expectServedMatchesDatabase(_ nodes: Nodes) async throws {
         let served = nodes.live.current
         let loaded = try await nodes.writer.loadDirectory()
         #expect(served.version == loaded.version)
-        #expect(served.sortedUsers == loaded.sortedUsers)
+        #expect(served.users.isEmpty)
         #expect(served.sortedProfiles == loaded.sortedProfiles)
         #expect(served.sortedPermissionSets == loaded.sortedPermissionSets)
         #expect(served.sortedApps == loaded.sortedApps)
-        #expect(served.entityVersions == loaded.entityVersions)
+        #expect(served.entityVersions == loaded.entityVersions.filter { $0.key.kind != .user })
+        for user in loaded.sortedUsers {
+            let held = nodes.live.users.cachedVersion(of: user.id)
+            if let held { #expect(held == loaded.version(of: .user(user.id)), "\(user.username)'s cached copy") }
+            let reads = nodes.live.users.counts.reads
+            #expect(try await nodes.live.users.user(user.id) == user)
+            if held != nil { #expect(nodes.live.users.counts.reads == reads, "served from the cache") }
+        }
     }
 
     func deactivate(_ username: String, on nodes: Nodes) async throws -> Int64 {
@@ -69,12 +80,15 @@ import Testing
     func aOneUserChangeIsAppliedAsADeltaWithoutAFullLoad(backend: TestBackend) async throws {
         try await withTwoNodes(backend) { nodes in
             let version = try await deactivate("alice", on: nodes)
+            let reads = nodes.live.users.counts.reads
             await nodes.watcher.refreshIfChanged()
             let directory = nodes.live.current
+            let users = nodes.live.users
             #expect(directory.version == version)
-            #expect(directory.user(named: "alice")?.isActive == false)
-            #expect(directory.user(named: "bob")?.isActive == true)
-            #expect(directory.version(of: .user(try #require(directory.user(named: "alice")).id)) == version)
+            #expect(try await users.user(named: "alice")?.isActive == false)
+            #expect(try await users.user(named: "bob")?.isActive == true)
+            #expect(users.cachedVersion(of: try #require(try await users.user(named: "alice")).id) == version)
+            #expect(users.counts.reads == reads, "the cached copy was replaced by the delta, not read again")
             #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 0, deltasApplied: 1))
             // What the delta built is exactly what a full load reads.
             try await expectServedMatchesDatabase(nodes)
@@ -101,7 +115,7 @@ import Testing
                 ],
                 basedOn: base, actor: Self.actor, at: Date())
             await nodes.watcher.refreshIfChanged()
-            #expect(nodes.live.current.user(named: "alice")?.permissionSets == [set.id])
+            #expect(try await nodes.live.users.user(named: "alice")?.permissionSets == [set.id])
 
             base = try await nodes.writer.loadDirectory()
             try await nodes.writer.commit(
@@ -113,7 +127,8 @@ import Testing
             await nodes.watcher.refreshIfChanged()
             let directory = nodes.live.current
             #expect(directory.permissionSets[set.id] == nil)
-            #expect(directory.users[alice.id] == nil)
+            #expect(nodes.live.users.cachedVersion(of: alice.id) == nil)
+            #expect(try await nodes.live.users.user(alice.id) == nil)
             #expect(directory.app(clientID: "deduper")?.runAsUser == nil)  // ON DELETE SET NULL, logged
             try await expectServedMatchesDatabase(nodes)
             #expect(nodes.live.updates.fullLoads == 0)
@@ -130,10 +145,10 @@ import Testing
             try await nodes.writer.pruneDirectoryChanges(before: Date().addingTimeInterval(60))
             let version = try await deactivate("bob", on: nodes)
             await nodes.watcher.refreshIfChanged()
-            let directory = nodes.live.current
-            #expect(directory.version == version)
-            #expect(directory.user(named: "alice")?.isActive == false)
-            #expect(directory.user(named: "bob")?.isActive == false)
+            #expect(nodes.live.version == version)
+            #expect(nodes.live.users.count == 0, "the cached users are dropped: what they missed is not known")
+            #expect(try await nodes.live.users.user(named: "alice")?.isActive == false)
+            #expect(try await nodes.live.users.user(named: "bob")?.isActive == false)
             #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 1, deltasApplied: 0))
             try await expectServedMatchesDatabase(nodes)
 
@@ -144,7 +159,7 @@ import Testing
             try await nodes.writer.commit(
                 [.updateUser(before: alice, after: active)], basedOn: base, actor: Self.actor, at: Date())
             await nodes.watcher.refreshIfChanged()
-            #expect(nodes.live.current.user(named: "alice")?.isActive == true)
+            #expect(try await nodes.live.users.user(named: "alice")?.isActive == true)
             #expect(nodes.live.updates == LiveDirectory.Counts(fullLoads: 1, deltasApplied: 1))
         }
     }
@@ -156,7 +171,7 @@ import Testing
         try await withScratchStore(backend) { store, _ in
             let keys = SigningKeyStore(store: store, masterKey: testMasterKey)
             _ = try await keys.ensureKeys(at: Date())
-            let live = LiveDirectory(try await store.loadDirectory())
+            let live = try await LiveDirectory(loadingFrom: store)
             let reloads = Live(0)
             let watcher = DirectoryWatcher(
                 store: store, live: live, logger: Logger(label: "test"),
@@ -170,7 +185,8 @@ import Testing
                 actor: Self.actor, at: Date())
             await watcher.refreshIfChanged()
             #expect(reloads.current == 1)
-            #expect(live.current.user(named: "carol") != nil)
+            #expect(live.updates.deltasApplied == 1)
+            #expect(try await live.users.user(named: "carol") != nil)
             let versionBefore = live.version
             let ring = try await keys.load()
             try await keys.save([], updating: [try #require(ring.keys.first)])
@@ -286,8 +302,8 @@ import Testing
             await nodes.watcher.refreshIfChanged()  // both versions in one delta
             let directory = nodes.live.current
             #expect(nodes.live.updates.fullLoads == 0)
-            #expect(directory.user(named: "alice")?.id == newcomer.id)
-            #expect(directory.user(named: "alice.old")?.id == alice.id)
+            #expect(try await nodes.live.users.user(named: "alice")?.id == newcomer.id)
+            #expect(try await nodes.live.users.user(named: "alice.old")?.id == alice.id)
             #expect(directory.app(clientID: "deduper")?.id == successor.id)
             #expect(directory.app(clientID: "deduper-old")?.id == app.id)
             #expect(directory.app(named: "Deduper")?.id == successor.id)

@@ -12,7 +12,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aChangeFromAnotherConnectionIsSeenWithinOneSecond(backend: TestBackend) async throws {
         try await withScratchStore(backend) { store, database in
-            let live = LiveDirectory(try await store.loadDirectory())
+            let live = try await LiveDirectory(loadingFrom: store)
             let watcher = DirectoryWatcher(store: store, live: live, logger: Logger(label: "test"))
             let task = Task { try await watcher.run() }
             defer { task.cancel() }
@@ -42,17 +42,17 @@ import Testing
     {
         try await withScratchStore(backend) { store, database in
             let (alice, app) = try await seedAliceAndDeduper(store)
-            let live = LiveDirectory(try await store.loadDirectory())
+            let live = try await LiveDirectory(loadingFrom: store)
             let watcher = DirectoryWatcher(store: store, live: live, logger: Logger(label: "test"))
             let task = Task { try await watcher.run() }
             defer { task.cancel() }
-            func decision() -> AccessDecision {
-                let directory = live.current
-                return AccessPolicy.decide(
-                    user: directory.users[alice.id], app: app, context: AccessContext(flow: .refresh, time: Date()),
-                    in: directory)
+            func decision() async throws -> AccessDecision {
+                AccessPolicy.decide(
+                    user: try await live.users.user(alice.id), app: app,
+                    context: AccessContext(flow: .refresh, time: Date()), in: live.current)
             }
-            #expect(decision().isAllowed)
+            #expect(try await decision().isAllowed)
+            #expect(live.users.counts == LiveUsers.Counts(hits: 0, reads: 1, refreshed: 0))
 
             let other = try await GatehouseStore.open(database.location)
             let read = try await other.loadDirectory()
@@ -63,14 +63,17 @@ import Testing
                 actor: AuditActor(name: "t"), at: Date())
             let committedAt = ContinuousClock.now
             await other.close()
-            while decision().isAllowed, ContinuousClock.now - committedAt < .seconds(2) {
+            while try await decision().isAllowed, ContinuousClock.now - committedAt < .seconds(2) {
                 try await Task.sleep(for: .milliseconds(5))
             }
             let delay = ContinuousClock.now - committedAt
-            #expect(decision().refusal == .userInactive)
+            #expect(try await decision().refusal == .userInactive)
             #expect(delay < .seconds(1), "enforced after \(delay)")
             #expect(live.updates.fullLoads == 0)
             #expect(live.updates.deltasApplied >= 1)
+            // The cached copy was replaced by the change log's delta: alice was read from the database only once.
+            #expect(live.users.counts.reads == 1)
+            #expect(live.users.counts.refreshed == 1)
         }
     }
 }
@@ -85,7 +88,7 @@ import Testing
 
             let (book, version) = try await store.loadApprovals()
             let approvals = LiveApprovals(book: book, version: version)
-            let live = LiveDirectory(try await store.loadDirectory())
+            let live = try await LiveDirectory(loadingFrom: store)
             let watcher = DirectoryWatcher(
                 store: store, live: live, approvals: approvals, pollInterval: .milliseconds(50),
                 logger: Logger(label: "test"))

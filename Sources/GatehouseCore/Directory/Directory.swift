@@ -31,6 +31,16 @@ public struct Directory: Sendable {
         for user in users { upsert(user) }
     }
 
+    /// This directory without its users and their versions: what a server holds whole (ADR 8).
+    public var exceptUsers: Directory {
+        guard !users.isEmpty || entityVersions.keys.contains(where: { $0.kind == .user }) else { return self }
+        var shared = self
+        shared.users = [:]
+        shared.userIDsByName = [:]
+        shared.entityVersions = entityVersions.filter { $0.key.kind != .user }
+        return shared
+    }
+
     // MARK: Lookups
 
     public func user(named username: String) -> User? { userIDsByName[uniquenessKey(username)].flatMap { users[$0] } }

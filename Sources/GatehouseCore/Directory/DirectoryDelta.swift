@@ -25,6 +25,15 @@ public struct DirectoryDelta: Sendable {
         self.versions = versions
     }
 
+    /// The delta without the users it wrote: what a server applies to the part it holds whole (ADR 8).
+    public var exceptUsers: DirectoryDelta {
+        var shared = self
+        shared.users = []
+        shared.refs = refs.filter { $0.kind != .user }
+        shared.versions = versions.filter { $0.key.kind != .user }
+        return shared
+    }
+
     /// Applies the delta to a directory at `base`; returns false (and changes nothing) for one at another version.
     @discardableResult
     public func apply(to directory: inout Directory) -> Bool {

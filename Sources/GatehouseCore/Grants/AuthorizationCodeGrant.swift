@@ -27,7 +27,8 @@ public struct AuthorizationCodeGrant: GrantHandler {
         case .consumed(let consumed):
             record = consumed
         }
-        if let user = context.directory.users[record.user] { context.attempt.note(user: user) }
+        let user = try await context.users.user(record.user)
+        if let user { context.attempt.note(user: user) }
         guard record.app == app.id else {
             throw OAuthError.invalidGrant("authorization code was issued to another client", reason: .codeInvalid)
         }
@@ -39,7 +40,7 @@ public struct AuthorizationCodeGrant: GrantHandler {
                 "redirect_uri differs from the authorization request's", reason: .redirectURIMismatch)
         }
         try verifyPKCE(record: record, verifier: request["code_verifier"])
-        guard let user = context.directory.users[record.user] else {
+        guard let user else {
             throw OAuthError.invalidGrant("the user no longer exists", reason: .userMissing)
         }
         return GrantClaim(

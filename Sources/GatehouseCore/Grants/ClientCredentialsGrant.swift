@@ -11,7 +11,7 @@ public struct ClientCredentialsGrant: GrantHandler {
     > {
         var runAs: User?
         if let id = app.runAsUser {
-            guard let user = context.directory.users[id] else {
+            guard let user = try await context.users.user(id) else {
                 throw OAuthError.invalidGrant("the app's run-as user no longer exists", reason: .runAsUserMissing)
             }
             runAs = user

@@ -15,9 +15,12 @@ public struct TokenRequest: Sendable {
     }
 }
 
-/// What a grant handler needs, passed in: the snapshot it decides on, the keys, the clock's reading, storage.
+/// What a grant handler needs, passed in: the snapshot it decides on, where its users are found, the keys, the
+/// clock's reading, storage.
 public struct GrantContext: Sendable {
     public var directory: Directory
+    /// The users: a server's cache (ADR 8), or `directory` itself.
+    public var users: any UserSource
     public var approvals: ApprovalBook
     public var keys: KeyRing
     public var now: Date
@@ -28,10 +31,11 @@ public struct GrantContext: Sendable {
     public let attempt: LoginAttempt
 
     public init(
-        directory: Directory, approvals: ApprovalBook = ApprovalBook(), keys: KeyRing, now: Date, issuer: TokenIssuer,
-        store: any TokenStore, clientIP: String?, attempt: LoginAttempt = LoginAttempt()
+        directory: Directory, users: (any UserSource)? = nil, approvals: ApprovalBook = ApprovalBook(), keys: KeyRing,
+        now: Date, issuer: TokenIssuer, store: any TokenStore, clientIP: String?, attempt: LoginAttempt = LoginAttempt()
     ) {
         self.directory = directory
+        self.users = users ?? directory
         self.approvals = approvals
         self.keys = keys
         self.now = now

@@ -27,7 +27,7 @@ public struct JWTBearerGrant: GrantHandler {
             throw Self.invalid("the assertion's sub must name a user")
         }
         context.attempt.note(attemptedUsername: username)
-        guard let user = context.directory.user(named: username) else {
+        guard let user = try await context.users.user(named: username) else {
             throw OAuthError.invalidGrant("the assertion's sub names no user", reason: .userMissing)
         }
         guard let jti = claims.string("jti"), !jti.isEmpty, jti.utf8.count <= 256 else {

@@ -22,7 +22,7 @@ public struct RefreshTokenGrant: GrantHandler {
         guard let (record, grant) = try await context.store.refreshToken(hash: hash), grant.app == app.id else {
             throw OAuthError.invalidGrant("refresh token is invalid", reason: .refreshTokenInvalid)
         }
-        let user = grant.user.flatMap { context.directory.users[$0] }
+        let user: User? = if let id = grant.user { try await context.users.user(id) } else { nil }
         if let user { context.attempt.note(attemptedUsername: user.username) }
         if grant.revokedAt != nil { throw OAuthError.refusal(.refreshTokenRevoked) }
         if record.retiredAt != nil { throw try await reuse(of: grant, context: context) }

@@ -23,7 +23,8 @@ struct OAuthServices: Sendable {
     /// The context a grant handler decides in: the same directory snapshot the client was authenticated against.
     func grantContext(directory: Directory, clientIP: String?, attempt: LoginAttempt) -> GrantContext {
         GrantContext(
-            directory: directory, approvals: approvals.current, keys: keys.current, now: now(), issuer: issuer,
+            directory: directory, users: self.directory.users, approvals: approvals.current, keys: keys.current,
+            now: now(), issuer: issuer,
             store: tokens, clientIP: clientIP, attempt: attempt)
     }
 

@@ -91,7 +91,7 @@ struct TokenInspector: Sendable {
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
                 let subject = verified.string("sub")
             else { return nil }
-            let user = directory.users[UserID(rawValue: subject)]
+            let user = try await services.directory.users.user(UserID(rawValue: subject))
             // A token for a user whose record is gone is dead; `sub` equal to the client id is the app itself.
             if user == nil && subject != clientID { return nil }
             return ActiveToken(
@@ -104,7 +104,7 @@ struct TokenInspector: Sendable {
         guard let record = try await services.tokens.accessToken(hash: TokenValue.hash(token)), record.expiresAt > now,
             let app = directory.apps[record.app]
         else { return nil }
-        let user = record.user.flatMap { directory.users[$0] }
+        let user: User? = if let id = record.user { try await services.directory.users.user(id) } else { nil }
         if record.user != nil && user == nil { return nil }
         return ActiveToken(
             kind: .access, app: app, user: user, scopes: record.scopes, issuedAt: record.issuedAt,
@@ -114,7 +114,8 @@ struct TokenInspector: Sendable {
     private func refreshToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
         guard let (record, grant) = try await services.tokens.refreshToken(hash: TokenValue.hash(token)),
             record.retiredAt == nil, grant.revokedAt == nil,
-            let app = directory.apps[grant.app], let userID = grant.user, let user = directory.users[userID],
+            let app = directory.apps[grant.app], let userID = grant.user,
+            let user = try await services.directory.users.user(userID),
             !app.refreshTokenPolicy.refuses(record.use(of: grant), at: now)
         else { return nil }
         return ActiveToken(

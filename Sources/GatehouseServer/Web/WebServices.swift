@@ -35,7 +35,7 @@ struct WebServices: Sendable {
         guard let session = try await sessions.session(idHash: idHash) else { return nil }
         let now = oauth.now()
         guard session.isValid(at: now, idleTimeout: idleTimeout, absoluteTimeout: absoluteTimeout),
-            let user = oauth.directory.current.users[session.user], user.isActive
+            let user = try await oauth.directory.users.user(session.user), user.isActive
         else {
             try await sessions.deleteSession(idHash: idHash)
             return nil
@@ -95,7 +95,7 @@ struct WebServices: Sendable {
         if let until = try await sessions.reserveSignIn(keys: keys, attempt: attempt, throttle: throttle, at: now) {
             return .throttled(until: until)
         }
-        let user = oauth.directory.current.user(named: username)
+        let user = try await oauth.directory.users.user(named: username)
         // Unknown users cost the same verification, so response times do not reveal which usernames exist.
         let hash = user?.passwordHash ?? dummyPasswordHash
         let hasher = passwordHasher

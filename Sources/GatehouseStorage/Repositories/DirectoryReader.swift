@@ -5,12 +5,15 @@ import SQLKit
 /// Reads the directory: whole, in a fixed number of queries (one per table) whatever its size, or just the entities a
 /// change touched, by primary key.
 enum DirectoryReader {
-    /// The whole directory; with `usernames`, all of it but the users: only those named (that exist) and the apps'
-    /// run-as users, by index (what a command about one user needs, whatever the user count).
-    static func load(_ db: any SQLDatabase, usernames: [String]? = nil) async throws -> Directory {
+    /// The whole directory; with `usernames`, all of it but the users: only those named (that exist) and, unless
+    /// `runAsUsers` is false, the apps' run-as users, by index (what a command about one user needs, whatever the user
+    /// count). A server holds it with no users at all (ADR 8).
+    static func load(_ db: any SQLDatabase, usernames: [String]? = nil, runAsUsers: Bool = true) async throws
+        -> Directory
+    {
         let version = try await currentVersion(db)
         var rows = try await entities(nil, db, userIDs: usernames == nil ? nil : [])
-        if let usernames {
+        if let usernames, !usernames.isEmpty || runAsUsers {
             var wanted = Set(rows.apps.compactMap(\.runAsUser?.rawValue))
             for chunk in chunks(usernames.map(uniquenessKey).sorted()) {
                 guard let chunk else { continue }
@@ -88,13 +91,7 @@ enum DirectoryReader {
                 """
             ).all() {
                 let id: String = try row.value("id")
-                result.users.append(
-                    User(
-                        id: UserID(rawValue: id), username: try row.value("username"), email: try row.value("email"),
-                        displayName: try row.value("display_name"), isActive: try row.value("is_active"),
-                        passwordHash: try row.value("password_hash", as: String?.self),
-                        profile: ProfileID(rawValue: try row.value("profile_id")),
-                        permissionSets: Set(userSets[id, default: []].map(PermissionSetID.init))))
+                result.users.append(try user(row, permissionSets: userSets[id, default: []]))
                 result.versions[.user(UserID(rawValue: id))] = try row.value("version")
             }
         }
@@ -116,6 +113,40 @@ enum DirectoryReader {
             }
         }
         return result
+    }
+
+    /// Which user a point read looks for: by primary key, or by the unique username key.
+    enum UserKey {
+        case id(UserID)
+        case username(String)
+    }
+
+    /// One user and the version it was read at, by one indexed statement (its permission sets joined in, a row
+    /// each): what a request costs for a user the cache does not hold.
+    static func user(_ key: UserKey, _ db: any SQLDatabase) async throws -> (user: User, version: Int64)? {
+        let condition: SQLQueryString =
+            switch key {
+            case .id(let id): "u.id = \(bind: id.rawValue)"
+            case .username(let name): "u.username_key = \(bind: uniquenessKey(name))"
+            }
+        let rows = try await db.raw(
+            """
+            SELECT u.id, u.username, u.email, u.display_name, u.is_active, u.password_hash, u.profile_id, u.version,
+            s.permission_set_id FROM users u LEFT JOIN user_permission_sets s ON s.user_id = u.id WHERE \(condition)
+            """
+        ).all()
+        guard let row = rows.first else { return nil }
+        let sets = try rows.compactMap { try $0.value("permission_set_id", as: String?.self) }
+        return (try user(row, permissionSets: sets), try row.value("version"))
+    }
+
+    private static func user(_ row: any SQLRow, permissionSets: [String]) throws -> User {
+        User(
+            id: UserID(rawValue: try row.value("id")), username: try row.value("username"),
+            email: try row.value("email"), displayName: try row.value("display_name"),
+            isActive: try row.value("is_active"), passwordHash: try row.value("password_hash", as: String?.self),
+            profile: ProfileID(rawValue: try row.value("profile_id")),
+            permissionSets: Set(permissionSets.map(PermissionSetID.init)))
     }
 
     /// nil (everything) as one chunk; a list of ids in chunks of at most 500; an empty list as none.

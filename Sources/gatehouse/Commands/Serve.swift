@@ -62,6 +62,12 @@ struct Serve: AsyncParsableCommand {
             valueName: "count"))
     var maxConnections: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Hold at most this many users in memory; others are read from the database when a request needs them. Defaults to $GATEHOUSE_USER_CACHE_SIZE, then 100000.",
+            valueName: "count"))
+    var userCacheSize: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
@@ -89,6 +95,15 @@ struct Serve: AsyncParsableCommand {
                 return count
             } ?? Self.defaultMaximumConnections()
         guard configuration.maximumConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+        configuration.userCacheCapacity =
+            try userCacheSize
+            ?? environment["GATEHOUSE_USER_CACHE_SIZE"].map {
+                guard let count = Int($0), count > 0 else {
+                    throw ValidationError("GATEHOUSE_USER_CACHE_SIZE must be a positive number")
+                }
+                return count
+            } ?? LiveUsers.defaultCapacity
+        guard configuration.userCacheCapacity > 0 else { throw ValidationError("--user-cache-size must be positive") }
         if let list = trustedProxies ?? environment["GATEHOUSE_TRUSTED_PROXIES"] {
             switch ClientAddressResolver.parse(list) {
             case .success(let resolver): configuration.trustedProxies = resolver.trustedProxies
