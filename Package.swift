@@ -96,10 +96,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The in-process benchmark of the access decision (scripts/bench-decision): no I/O, so core only.
+        // The benchmark of the access decision (scripts/bench-decision): in process with no I/O, or with the user
+        // read from a real database (--database).
         .executableTarget(
             name: "gatehouse-decision-bench",
-            dependencies: ["GatehouseCore"],
+            dependencies: ["GatehouseCore", "GatehouseStorage"],
             path: "Benchmarks/Decision",
             swiftSettings: swiftSettings
         ),

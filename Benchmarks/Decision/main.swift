@@ -1,9 +1,12 @@
 import Foundation
 import GatehouseCore
+import Synchronization
 
 /// The access decision measured in process, on a directory of the size issue 4 names: 100,000 users, 1,000 apps,
-/// 1,000 permission sets. Prints the decision's latency percentiles, the snapshot's memory per user, and token
-/// minting throughput with and without the decision, measured in interleaved rounds of the same run.
+/// 1,000 permission sets, the users held as a server holds them (a ``UserCache`` under a lock, ADR 8). Prints the
+/// decision's latency percentiles, the cache's memory per user, and token minting throughput with and without the
+/// decision, measured in interleaved rounds of the same run. With `--database LOCATION`, the decision with the
+/// user read from a real database instead: cold (one indexed read) and warm (cached) — see Stored.swift.
 struct Arguments {
     var users = 100_000
     var apps = 1_000
@@ -11,10 +14,16 @@ struct Arguments {
     var profiles = 100
     var decisions = 1_000_000
     var rounds = 5
+    var database: String?
+    var samples = 20_000
 
     init() {
         var iterator = CommandLine.arguments.dropFirst().makeIterator()
         while let flag = iterator.next() {
+            if flag == "--database" {
+                database = iterator.next()
+                continue
+            }
             guard let value = iterator.next().flatMap(Int.init) else { break }
             switch flag {
             case "--users": users = value
@@ -22,6 +31,7 @@ struct Arguments {
             case "--permission-sets": permissionSets = value
             case "--decisions": decisions = value
             case "--rounds": rounds = value
+            case "--samples": samples = value
             default: break
             }
         }
@@ -83,13 +93,15 @@ func benchmark() throws {
                     permissionSets[Int.random(in: 0..<permissionSets.count, using: &random)].id
                 }))
     }
-    let directory = Directory(users: users, profiles: profiles, permissionSets: permissionSets, apps: apps)
+    let directory = Directory(profiles: profiles, permissionSets: permissionSets, apps: apps)
+    let cache = Mutex(UserCache(capacity: users.count))
+    for user in users { cache.withLock { $0.insert(user, version: 1) } }
     let after = residentBytes()
     let perUser = Double(after - before) / Double(arguments.users)
 
     // MARK: Decision latency
 
-    let userIDs = Array(directory.users.keys)
+    let userIDs = users.map(\.id)
     let appIDs = Array(directory.apps.keys)
     let pairs = (0..<arguments.decisions).map { _ in
         (
@@ -102,7 +114,7 @@ func benchmark() throws {
     var allowed = 0
     // Warm up, then time each decision on its own, with the lookups a request makes.
     for (user, app) in pairs.prefix(10_000) {
-        if let user = directory.users[user], let app = directory.apps[app] {
+        if let user = cache.withLock({ $0.user(user) }), let app = directory.apps[app] {
             _ = AccessPolicy.decide(
                 user: user, app: app, context: AccessContext(flow: .refresh, time: now), in: directory)
         }
@@ -110,7 +122,7 @@ func benchmark() throws {
     let started = nanoseconds()
     for (index, (userID, appID)) in pairs.enumerated() {
         let start = nanoseconds()
-        guard let user = directory.users[userID], let app = directory.apps[appID] else { continue }
+        guard let user = cache.withLock({ $0.user(userID) }), let app = directory.apps[appID] else { continue }
         let decision = AccessPolicy.decide(
             user: user, app: app, context: AccessContext(flow: .refresh, time: now), in: directory)
         latencies[index] = nanoseconds() - start
@@ -129,7 +141,7 @@ func benchmark() throws {
         let start = nanoseconds()
         for index in 0..<count {
             let (userID, appID) = pairs[index % pairs.count]
-            guard let user = directory.users[userID], let app = directory.apps[appID] else { continue }
+            guard let user = cache.withLock({ $0.user(userID) }), let app = directory.apps[appID] else { continue }
             if decide {
                 let decision = AccessPolicy.decide(
                     user: user, app: app, context: AccessContext(flow: .clientCredentials, time: now), in: directory)
@@ -155,7 +167,7 @@ func benchmark() throws {
     print(
         """
         directory: \(arguments.users) users, \(arguments.apps) apps, \(arguments.permissionSets) permission sets, \(arguments.profiles) profiles
-        snapshot memory: \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident, \(Int(perUser)) bytes per user
+        directory and user cache memory: \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident, \(Int(perUser)) bytes per user
         decisions: \(pairs.count) (\(allowed) allowed), \(String(format: "%.0f", Double(pairs.count) / elapsed)) per second on one core
         decision latency (ns): p50 \(Int(percentile(latencies, 0.5))), p99 \(Int(percentile(latencies, 0.99))), p99.9 \(Int(percentile(latencies, 0.999))), max \(latencies.last ?? 0)
         token minting (ES256 JWT), \(arguments.rounds) interleaved rounds of 20,000: without decision \(Int(median(withoutRates)))/s, with \(Int(median(withRates)))/s
@@ -163,4 +175,8 @@ func benchmark() throws {
         """)
 }
 
-try benchmark()
+if let database = Arguments().database {
+    try await StoredDecisionBenchmark(location: database, samples: Arguments().samples).run()
+} else {
+    try benchmark()
+}

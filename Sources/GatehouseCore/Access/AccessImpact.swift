@@ -50,7 +50,9 @@ public struct AccessImpact: Sendable, Equatable, Codable {
 
     /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
     /// access" to an admin-approved app when pre-authorized; to a self-authorize app when they use it (an approval
-    /// or a live grant), since everyone could approve it.
+    /// or a live grant), since everyone could approve it. `before` must hold every user in the changes'
+    /// ``ImpactScope`` (`GatehouseStore.impactPreview` reads them by index); users it does not hold are taken to be
+    /// out of reach of the changes.
     public static func of(
         _ changes: [DirectoryChange], before: Directory, after: Directory, usage: AppUsage, at time: Date
     )

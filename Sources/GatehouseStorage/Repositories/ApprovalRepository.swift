@@ -117,34 +117,6 @@ extension GatehouseStore {
             }
         }
     }
-
-}
-
-extension GatehouseStore {
-    /// Live grants and approvals per user and app, for an impact preview. Grants whose user is gone are skipped.
-    public func appUsage() async throws -> AppUsage {
-        try await sql.read { db in
-            var usage = AppUsage()
-            for row in try await db.raw(
-                """
-                SELECT app_id, user_id, COUNT(*) AS live FROM grants
-                WHERE revoked_at IS NULL AND user_id IS NOT NULL GROUP BY app_id, user_id
-                """
-            ).all() {
-                let pair = AppUsage.Pair(
-                    user: UserID(rawValue: try row.value("user_id")),
-                    app: ConnectedAppID(rawValue: try row.value("app_id")))
-                usage.liveGrants[pair] = Int(try row.value("live", as: Int64.self))
-            }
-            for row in try await db.raw("SELECT user_id, app_id FROM approvals").all() {
-                usage.approvals.insert(
-                    AppUsage.Pair(
-                        user: UserID(rawValue: try row.value("user_id")),
-                        app: ConnectedAppID(rawValue: try row.value("app_id"))))
-            }
-            return usage
-        }
-    }
 }
 
 extension GatehouseStore {

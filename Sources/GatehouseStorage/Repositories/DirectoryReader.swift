@@ -140,7 +140,7 @@ enum DirectoryReader {
         return (try user(row, permissionSets: sets), try row.value("version"))
     }
 
-    private static func user(_ row: any SQLRow, permissionSets: [String]) throws -> User {
+    static func user(_ row: any SQLRow, permissionSets: [String]) throws -> User {
         User(
             id: UserID(rawValue: try row.value("id")), username: try row.value("username"),
             email: try row.value("email"), displayName: try row.value("display_name"),

@@ -47,6 +47,7 @@ public enum Migrator {
     static let all: [Migration] = [
         Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema, Migrations.revocationSchema,
         Migrations.throttleSchema, Migrations.hardeningSchema, Migrations.changeLogSchema,
+        Migrations.impactSchema,
     ]
 
     /// The newest schema version this build knows.

@@ -68,9 +68,7 @@ struct AdminSession {
 
     /// Who would lose access through `changes`, and how many live grants would end.
     func impact(of changes: [DirectoryChange]) async throws -> AccessImpact {
-        AccessImpact.of(
-            changes, before: directory, after: directory.applying(changes), usage: try await store.appUsage(),
-            at: Date())
+        try await store.impactPreview(of: changes, basedOn: directory, at: Date())
     }
 
     // MARK: Lookups that fail with a sentence naming what is missing
