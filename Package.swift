@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The admin use cases, written once for the CLI, the admin API, the console and SCIM: values in, values out.
+        .target(
+            name: "GatehouseAdmin",
+            dependencies: ["GatehouseCore", "GatehouseConfig", "GatehouseStorage"],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: Hummingbird application, endpoints, middleware. buildApplication() is the composition root.
         .target(
             name: "GatehouseServer",
@@ -90,6 +96,7 @@ let package = Package(
                 "GatehouseCore",
                 "GatehouseConfig",
                 "GatehouseStorage",
+                "GatehouseAdmin",
                 "GatehouseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -88,6 +88,64 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// The usernames of a profile's holders, or of a permission set's, in username order, by index.
+    public func usernames(holding ref: EntityRef) async throws -> [String] {
+        let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
+        let condition: SQLQueryString =
+            switch ref {
+            case .profile(let id): "profile_id = \(bind: id.rawValue)"
+            case .permissionSet(let id):
+                "id IN (SELECT user_id FROM user_permission_sets WHERE permission_set_id = \(bind: id.rawValue))"
+            case .user, .app: "1 = 0"
+            }
+        return try await sql.read { db in
+            try await db.raw("SELECT username FROM users WHERE \(condition) ORDER BY username_key \(collate)").all()
+                .map { try $0.value("username") }
+        }
+    }
+
+    /// The usernames of every profile's and every permission set's holders, each in username order: one pass over
+    /// the users (for a whole listing).
+    public func holders() async throws -> [EntityRef: [String]] {
+        let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
+        return try await sql.read { db in
+            var holders: [EntityRef: [String]] = [:]
+            for row in try await db.raw(
+                "SELECT profile_id AS id, username FROM users ORDER BY username_key \(collate)"
+            ).all() {
+                holders[.profile(ProfileID(rawValue: try row.value("id"))), default: []].append(
+                    try row.value("username"))
+            }
+            for row in try await db.raw(
+                """
+                SELECT s.permission_set_id AS id, u.username FROM user_permission_sets s JOIN users u ON u.id = s.user_id
+                ORDER BY u.username_key \(collate)
+                """
+            ).all() {
+                holders[.permissionSet(PermissionSetID(rawValue: try row.value("id"))), default: []].append(
+                    try row.value("username"))
+            }
+            return holders
+        }
+    }
+
+    /// How many users hold each profile and each permission set (those held by nobody are absent).
+    public func holderCounts() async throws -> [EntityRef: Int] {
+        try await sql.read { db in
+            var counts: [EntityRef: Int] = [:]
+            for row in try await db.raw("SELECT profile_id AS id, COUNT(*) AS n FROM users GROUP BY profile_id").all() {
+                counts[.profile(ProfileID(rawValue: try row.value("id")))] = Int(try row.value("n", as: Int64.self))
+            }
+            for row in try await db.raw(
+                "SELECT permission_set_id AS id, COUNT(*) AS n FROM user_permission_sets GROUP BY permission_set_id"
+            ).all() {
+                counts[.permissionSet(PermissionSetID(rawValue: try row.value("id")))] = Int(
+                    try row.value("n", as: Int64.self))
+            }
+            return counts
+        }
+    }
+
     /// The directory version: it moves with every committed admin change.
     public func directoryVersion() async throws -> Int64 {
         try await sql.read { db in try await DirectoryReader.currentVersion(db) }

@@ -45,6 +45,8 @@ public struct AccessLoss: Sendable, Equatable, Codable {
 public struct AccessImpact: Sendable, Equatable, Codable {
     public var losses: [AccessLoss]
 
+    public init(losses: [AccessLoss] = []) { self.losses = losses }
+
     public var isEmpty: Bool { losses.isEmpty }
     public var liveGrants: Int { losses.reduce(0) { $0 + $1.liveGrants } }
 

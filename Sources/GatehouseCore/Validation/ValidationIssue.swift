@@ -46,3 +46,12 @@ public struct ValidationReport: Sendable {
 public func fieldPath(_ prefix: String, _ field: String) -> String {
     prefix.isEmpty ? field : "\(prefix).\(field)"
 }
+
+extension ValidationFailure {
+    /// Validates with `check`, throwing every issue found.
+    public static func check(_ check: (inout ValidationReport) -> Void) throws(ValidationFailure) {
+        var report = ValidationReport()
+        check(&report)
+        try report.throwIfInvalid()
+    }
+}

@@ -102,6 +102,35 @@ extension GatehouseStore {
         try await sql.transaction { db in try await ApprovalRepository.loadAll(in: db) }
     }
 
+    /// Approvals, of one user or one app or both (nil: any), each with its user's username, by index.
+    public func approvals(user: UserID?, app: ConnectedAppID?) async throws -> [(approval: Approval, username: String)]
+    {
+        var conditions: [SQLQueryString] = []
+        if let user { conditions.append("a.user_id = \(bind: user.rawValue)") }
+        if let app { conditions.append("a.app_id = \(bind: app.rawValue)") }
+        var filter: SQLQueryString = ""
+        for (index, condition) in conditions.enumerated() {
+            filter = index == 0 ? "WHERE \(condition)" : "\(filter) AND \(condition)"
+        }
+        return try await sql.read { [filter] db in
+            try await db.raw(
+                """
+                SELECT a.user_id, a.app_id, a.scopes, a.approved_at, u.username FROM approvals a
+                JOIN users u ON u.id = a.user_id \(filter)
+                """
+            ).all().map { row in
+                (
+                    Approval(
+                        user: UserID(rawValue: try row.value("user_id")),
+                        app: ConnectedAppID(rawValue: try row.value("app_id")),
+                        scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                        approvedAt: try row.date("approved_at")),
+                    try row.value("username")
+                )
+            }
+        }
+    }
+
     /// One user's approval of one app, by primary key.
     public func approval(user: UserID, app: ConnectedAppID) async throws -> Approval? {
         try await sql.read { db in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -24,21 +25,11 @@ struct ExplainAccess: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let explanation = try await AdminSession.run(storage, users: [user]) { session in
-            try await session.explain(user: try session.user(user), app: try session.app(app))
+        let explanation = try await AdminSession.run(storage) { session in
+            try await session.admin.explain(user: user, app: app)
         }
         if json { try printJSON(ExplanationView(explanation)) } else { printExplanation(explanation) }
         if !explanation.decision.isAllowed { throw ExitCode(3) }
-    }
-}
-
-extension AdminSession {
-    /// The decision for `user` and `app` as it stands now, with the user's approval on record.
-    func explain(user: User, app: ConnectedApp) async throws -> AccessExplanation {
-        let approval = try await store.approval(user: user.id, app: app.id)
-        return AccessExplanation.explain(
-            user: user, app: app, context: AccessContext(flow: .authorize, time: Date(), approval: approval),
-            in: directory)
     }
 }
 
@@ -56,28 +47,5 @@ func printExplanation(_ explanation: AccessExplanation) {
     if !explanation.remedies.isEmpty {
         emit("to grant access: \(explanation.summary)")
         for command in explanation.remedies.compactMap(\.command) { emit("  \(command)") }
-    }
-}
-
-/// The JSON form of an explanation.
-struct ExplanationView: Encodable {
-    var user: String
-    var app: String
-    var allowed: Bool
-    var reason: RefusalReason?
-    var description: String?
-    var checks: [AccessCheck]
-    var remedies: [AccessRemedy]
-    var summary: String
-
-    init(_ explanation: AccessExplanation) {
-        user = explanation.user
-        app = explanation.app
-        allowed = explanation.decision.isAllowed
-        reason = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.reason
-        description = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.description
-        checks = explanation.decision.checks
-        remedies = explanation.remedies
-        summary = explanation.summary
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseConfig
 import GatehouseCore
 
@@ -28,20 +29,21 @@ struct Apply: AsyncParsableCommand {
         let text = try readInput(file)
         let document = try ConfigReader.read(yaml: text)
         try await AdminSession.run(storage) { session in
-            let planner = ConfigPlanner(secretHasher: session.secretHasher, passwordHasher: .standard, now: Date())
-            let plan = try planner.plan(document, against: session.directory)
-            if plan.changes.isEmpty {
+            let prepared = try await session.admin.planApply(document)
+            if prepared.change.isEmpty {
                 emit("No changes.")
                 return
             }
             if dryRun {
                 emit("Plan (dry run, nothing changed):")
-                for change in plan.changes { emit(change.summary(before: session.directory, after: plan.result)) }
-                emit(try await session.impact(of: plan.changes).summary())
+                for change in prepared.change.changes {
+                    emit(change.summary(before: prepared.change.base, after: prepared.result))
+                }
+                emit(prepared.change.impact.summary())
                 return
             }
-            try await session.commit(plan.changes)
-            for generated in plan.generatedSecrets {
+            try await session.commit(prepared.change)
+            for generated in prepared.generatedSecrets {
                 emit(
                     "Client secret for \"\(generated.app)\" (client id \(generated.clientID)), shown once: \(generated.secret)"
                 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -19,35 +20,12 @@ struct Approvals: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let user = try user.map { try session.user($0) }
-            let app = try app.map { try session.app($0) }
-            let approvals = try await session.store.loadApprovals().book.all.filter { approval in
-                (user == nil || approval.user == user?.id) && (app == nil || approval.app == app?.id)
-            }
-            let views = approvals.compactMap { ApprovalView($0, in: session.directory) }.sorted {
-                ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased())
-            }
+            let views = try await session.admin.approvals(user: user, app: app)
             if json { return try printJSON(views) }
             if views.isEmpty { emit("No approvals.") }
             for view in views {
                 emit([view.app, view.user, view.scopes, view.approvedAt].map(field).joined(separator: "\t"))
             }
         }
-    }
-}
-
-/// One approval, named for people.
-struct ApprovalView: Encodable {
-    var user: String
-    var app: String
-    var scopes: String
-    var approvedAt: String
-
-    init?(_ approval: Approval, in directory: Directory) {
-        guard let user = directory.users[approval.user], let app = directory.apps[approval.app] else { return nil }
-        self.user = user.username
-        self.app = app.name
-        scopes = approval.scopes.description
-        approvedAt = approval.approvedAt.formatted(.iso8601)
     }
 }

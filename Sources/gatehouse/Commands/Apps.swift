@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 
 /// `gatehouse apps …`
@@ -23,30 +24,6 @@ extension PolicyDuration: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
 
-/// What `apps list --json` and `apps show --json` print: the admin summary and who the app is granted to.
-struct AppView: Encodable {
-    var summary: AppSummary
-    /// Profiles and permission sets that grant the app.
-    var grantedBy: [String]
-
-    init(_ app: ConnectedApp, in directory: Directory) {
-        summary = AppSummary(app, in: directory)
-        grantedBy =
-            directory.sortedProfiles.filter { $0.connectedApps.contains(app.id) }.map { "profile \($0.name)" }
-            + directory.sortedPermissionSets.filter { $0.connectedApps.contains(app.id) }.map {
-                "permission set \($0.name)"
-            }
-    }
-
-    private enum Extra: String, CodingKey { case grantedBy }
-
-    func encode(to encoder: any Encoder) throws {
-        try summary.encode(to: encoder)
-        var container = encoder.container(keyedBy: Extra.self)
-        try container.encode(grantedBy, forKey: .grantedBy)
-    }
-}
-
 struct ListApps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List connected apps.")
     @OptionGroup var storage: StorageOptions
@@ -54,7 +31,7 @@ struct ListApps: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let views = session.directory.sortedApps.map { AppView($0, in: session.directory) }
+            let views = try await session.admin.apps()
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
                 emit(
@@ -74,7 +51,7 @@ struct ShowApp: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let full = AppView(try session.app(app), in: session.directory)
+            let full = try await session.admin.app(app)
             if json { return try printJSON(full) }
             let view = full.summary
             emit(
@@ -112,8 +89,6 @@ struct DeleteApp: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            try await session.commit([.deleteApp(try session.app(app))], review: review.review)
-        }
+        try await commitChange(storage, review: review.review) { try await $0.deleteApp(app) }
     }
 }

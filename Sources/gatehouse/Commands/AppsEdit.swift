@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 
 /// `gatehouse apps create`
@@ -25,32 +26,18 @@ struct CreateApp: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            if session.directory.app(named: name) != nil {
-                throw CommandFailure("an app named \"\(name)\" already exists")
+            let prepared = try await session.admin.createApp(
+                NewApp(
+                    name: name, clientID: clientId, isPublic: `public`, callbackURLs: callbackURLs, scopes: scopes,
+                    grantTypes: grantTypes, permittedUsers: permittedUsers))
+            try await session.commit(prepared.change)
+            emit("client_id:     \(prepared.clientID)")
+            if let secret = prepared.secret {
+                emit("client_secret: \(secret)\nThe secret is shown once; store it now.")
             }
-            let clientID = clientId ?? Self.clientID(from: name)
-            if session.directory.app(clientID: clientID) != nil {
-                throw CommandFailure("client id \"\(clientID)\" is taken")
-            }
-            var app = ConnectedApp(
-                name: name, clientID: clientID, isPublic: `public`, callbackURLs: callbackURLs,
-                permittedUsers: permittedUsers)
-            if !scopes.isEmpty { app.scopes = scopes }
-            if !grantTypes.isEmpty { app.grantTypes = Set(grantTypes) }
-            let secret = `public` ? nil : ClientSecretGenerator.generate()
-            if let secret { app.secrets = [ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date())] }
-            try ValidationFailure.check { app.validate(at: "", into: &$0) }
-            try await session.commit([.createApp(app)])
-            emit("client_id:     \(clientID)")
-            if let secret { emit("client_secret: \(secret)\nThe secret is shown once; store it now.") }
         }
     }
 
-    /// `Data Deduper` → `data-deduper`.
-    static func clientID(from name: String) -> String {
-        let lowered = name.lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "-" }
-        return String(lowered).split(separator: "-").joined(separator: "-")
-    }
 }
 
 /// `gatehouse apps set-policy`
@@ -85,29 +72,26 @@ struct SetAppPolicy: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let before = try session.app(app)
-            var after = before
-            if let permittedUsers { after.permittedUsers = permittedUsers }
-            if let refreshTokenPolicy { after.refreshTokenPolicy = refreshTokenPolicy }
-            if let refreshTokenRotation { after.isRefreshTokenRotationEnabled = refreshTokenRotation.isOn }
-            if let blocked { after.isBlocked = blocked.isOn }
-            if let enforcement { after.enforcement = enforcement }
-            if !assertionKeyFiles.isEmpty {
-                after.assertionKeys = try assertionKeyFiles.filter { $0 != "none" }.map(readKeyFile)
+        let keys = try assertionKeyFiles.filter { $0 != "none" }.map(readKeyFile)
+        let runAs = runAsUser.flatMap { $0 == "none" ? nil : $0 }
+        try await commitChange(storage, review: review.review) { admin in
+            try await admin.changeApp(app, users: runAs.map { [$0] } ?? []) { after, directory in
+                if let permittedUsers { after.permittedUsers = permittedUsers }
+                if let refreshTokenPolicy { after.refreshTokenPolicy = refreshTokenPolicy }
+                if let refreshTokenRotation { after.isRefreshTokenRotationEnabled = refreshTokenRotation.isOn }
+                if let blocked { after.isBlocked = blocked.isOn }
+                if let enforcement { after.enforcement = enforcement }
+                if !assertionKeyFiles.isEmpty { after.assertionKeys = keys }
+                if runAsUser != nil { after.runAsUser = try runAs.map { try directory.requireUser($0).id } }
+                if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
+                if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
+                if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
+                if let requirePkce { after.requiresPKCE = requirePkce.isOn }
+                if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
+                if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
+                if !scopes.isEmpty { after.scopes = scopes }
+                if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
             }
-            if let runAsUser { after.runAsUser = runAsUser == "none" ? nil : try session.user(runAsUser).id }
-            if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
-            if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
-            if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
-            if let requirePkce { after.requiresPKCE = requirePkce.isOn }
-            if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
-            if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
-            if !scopes.isEmpty { after.scopes = scopes }
-            if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
-            try ValidationFailure.check { after.validate(at: "", into: &$0) }
-            try await session.commit(
-                before == after ? [] : [.updateApp(before: before, after: after)], review: review.review)
         }
     }
 
@@ -142,14 +126,13 @@ struct UnblockApp: AsyncParsableCommand {
 
 private func setBlocked(_ blocked: Bool, app name: String, storage: StorageOptions, review: ChangeReview) async throws {
     try await AdminSession.run(storage) { session in
-        let before = try session.app(name)
-        guard before.isBlocked != blocked else {
-            emit("\(before.name) is already \(blocked ? "blocked" : "unblocked").")
+        let prepared = try await session.admin.setBlocked(name, blocked)
+        guard !prepared.isEmpty else {
+            let app = try prepared.base.requireApp(name)
+            emit("\(app.name) is already \(blocked ? "blocked" : "unblocked").")
             return
         }
-        var after = before
-        after.isBlocked = blocked
-        try await session.commit([.updateApp(before: before, after: after)], review: review)
+        try await session.commit(prepared, review: review)
     }
 }
 
@@ -167,19 +150,11 @@ struct RotateAppSecret: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let before = try session.app(app)
-            guard !before.isPublic else { throw CommandFailure("\"\(before.name)\" is a public app and has no secret") }
-            var after = before
-            if retireOld {
-                after.secrets = Array(before.secrets.suffix(1))
-                try await session.commit(before == after ? [] : [.updateApp(before: before, after: after)])
-                return
-            }
-            let secret = ClientSecretGenerator.generate()
-            after.secrets.append(ClientSecret(hash: session.secretHasher.hash(secret), createdAt: Date()))
-            try await session.commit([.updateApp(before: before, after: after)])
+            if retireOld { return try await session.commit(try await session.admin.retireOldSecrets(of: app)) }
+            let prepared = try await session.admin.rotateSecret(of: app)
+            try await session.commit(prepared.change)
             emit(
-                "client_secret: \(secret)\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(before.clientID) --retire-old"
+                "client_secret: \(prepared.secret ?? "")\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(prepared.clientID) --retire-old"
             )
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -21,9 +22,7 @@ struct RevokeAppGrants: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let app = try session.app(app)
-            let user = try user.map { try session.user($0) }
-            let count = try await session.store.revokeGrants(of: app, user: user, actor: session.actor, at: Date())
+            let (app, user, count) = try await session.admin.revokeGrants(of: app, user: user)
             let whose = user.map { " of \($0.username)" } ?? ""
             emit("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(app.name).")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -18,7 +19,7 @@ struct AuditTrail: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let events = try await session.store.auditEvents(AuditQuery(actor: actor, target: target, limit: limit))
+            let events = try await session.admin.auditEvents(AuditQuery(actor: actor, target: target, limit: limit))
             if json { return try printJSON(events) }
             let formatter = ISO8601DateFormatter()
             for event in events {

@@ -1,97 +1,6 @@
 import ArgumentParser
+import GatehouseAdmin
 import GatehouseCore
-
-/// Profiles and permission sets are edited the same way: both carry admin permissions and connected apps.
-enum BundleKind: String {
-    case profile = "profile"
-    case permissionSet = "permission set"
-
-    /// A bundle's fields, whichever kind it is.
-    struct Fields: Encodable {
-        var name: String
-        var builtIn: Bool
-        var adminPermissions: [String]
-        var connectedApps: [String]
-        var users: [String]
-    }
-
-    func all(in session: AdminSession) -> [Fields] {
-        switch self {
-        case .profile: session.directory.sortedProfiles.map { fields($0, session) }
-        case .permissionSet: session.directory.sortedPermissionSets.map { fields($0, session) }
-        }
-    }
-
-    func find(_ name: String, in session: AdminSession) throws -> Fields {
-        switch self {
-        case .profile: fields(try session.profile(name), session)
-        case .permissionSet: fields(try session.permissionSet(name), session)
-        }
-    }
-
-    func create(_ name: String, permissions: Set<AdminPermission>, in session: AdminSession) async throws {
-        let exists =
-            self == .profile
-            ? session.directory.profile(named: name) != nil : session.directory.permissionSet(named: name) != nil
-        if exists { throw CommandFailure("a \(rawValue) named \"\(name)\" already exists") }
-        try ValidationFailure.check { FieldRules.checkName(name, at: "name", into: &$0) }
-        switch self {
-        case .profile: try await session.commit([.createProfile(Profile(name: name, adminPermissions: permissions))])
-        case .permissionSet:
-            try await session.commit([.createPermissionSet(PermissionSet(name: name, adminPermissions: permissions))])
-        }
-    }
-
-    /// Grants (`isGranted`) or revokes an app.
-    func setApp(
-        _ appName: String, granted isGranted: Bool, on name: String, in session: AdminSession,
-        review: ChangeReview = .proceed
-    ) async throws {
-        let app = try session.app(appName)
-        func edit(_ apps: inout Set<ConnectedAppID>) throws {
-            if isGranted {
-                guard apps.insert(app.id).inserted else {
-                    throw CommandFailure("\(rawValue) \"\(name)\" already grants \"\(app.name)\"")
-                }
-            } else {
-                guard apps.remove(app.id) != nil else {
-                    throw CommandFailure("\(rawValue) \"\(name)\" does not grant \"\(app.name)\"")
-                }
-            }
-        }
-        switch self {
-        case .profile:
-            let before = try session.profile(name)
-            var after = before
-            try edit(&after.connectedApps)
-            try await session.commit([.updateProfile(before: before, after: after)], review: review)
-        case .permissionSet:
-            let before = try session.permissionSet(name)
-            var after = before
-            try edit(&after.connectedApps)
-            try await session.commit([.updatePermissionSet(before: before, after: after)], review: review)
-        }
-    }
-
-    private func fields(_ profile: Profile, _ session: AdminSession) -> Fields {
-        Fields(
-            name: profile.name, builtIn: profile.isBuiltIn,
-            adminPermissions: profile.adminPermissions.sorted().map(\.rawValue),
-            connectedApps: appNames(profile.connectedApps, session),
-            users: session.directory.users(withProfile: profile.id).map(\.username))
-    }
-
-    private func fields(_ set: PermissionSet, _ session: AdminSession) -> Fields {
-        Fields(
-            name: set.name, builtIn: false, adminPermissions: set.adminPermissions.sorted().map(\.rawValue),
-            connectedApps: appNames(set.connectedApps, session),
-            users: session.directory.users(withPermissionSet: set.id).map(\.username))
-    }
-
-    private func appNames(_ ids: Set<ConnectedAppID>, _ session: AdminSession) -> [String] {
-        ids.compactMap { session.directory.apps[$0]?.name }.sorted()
-    }
-}
 
 extension AdminPermission: ExpressibleByArgument {}
 
@@ -109,8 +18,8 @@ struct BundleCreate<Kind: BundleKindProvider>: AsyncParsableCommand {
     var adminPermissions: [AdminPermission] = []
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            try await Kind.kind.create(name, permissions: Set(adminPermissions), in: session)
+        try await commitChange(storage) {
+            try await $0.createBundle(Kind.kind, named: name, permissions: Set(adminPermissions))
         }
     }
 }
@@ -124,11 +33,11 @@ struct BundleList<Kind: BundleKindProvider>: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let all = Kind.kind.all(in: session)
-            if json { return try printJSON(all) }
+            let all = try await session.admin.bundles(Kind.kind, withUsers: json)
+            if json { return try printJSON(all.map(\.view)) }
             for bundle in all {
                 emit(
-                    "\(bundle.name)\tapps: \(bundle.connectedApps.joined(separator: ", "))\tusers: \(bundle.users.count)"
+                    "\(bundle.view.name)\tapps: \(bundle.view.connectedApps.joined(separator: ", "))\tusers: \(bundle.holderCount)"
                 )
             }
         }
@@ -145,7 +54,7 @@ struct BundleShow<Kind: BundleKindProvider>: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let bundle = try Kind.kind.find(name, in: session)
+            let bundle = try await session.admin.bundle(Kind.kind, named: name)
             if json { return try printJSON(bundle) }
             emit(
                 """
@@ -169,9 +78,7 @@ struct BundleGrantApp<Kind: BundleKindProvider>: AsyncParsableCommand {
     @Argument(help: "The connected app (name or client id).") var app: String
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            try await Kind.kind.setApp(app, granted: true, on: name, in: session)
-        }
+        try await commitChange(storage) { try await $0.setApp(app, granted: true, on: Kind.kind, named: name) }
     }
 }
 
@@ -186,8 +93,8 @@ struct BundleRevokeApp<Kind: BundleKindProvider>: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            try await Kind.kind.setApp(app, granted: false, on: name, in: session, review: review.review)
+        try await commitChange(storage, review: review.review) {
+            try await $0.setApp(app, granted: false, on: Kind.kind, named: name)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseConfig
 
 /// `gatehouse export`: writes the directory as a config file.
@@ -19,7 +20,7 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let yaml = try await AdminSession.run(storage) { session in try ConfigExporter.export(session.directory) }
+        let yaml = try await AdminSession.run(storage) { session in try await session.admin.export() }
         if let output {
             guard
                 FileManager.default.createFile(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -23,7 +24,7 @@ struct ListKeys: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let ring = try await SigningKeyStore(store: session.store, masterKey: session.masterKey).load()
+            let ring = try await session.admin.signingKeys()
             let now = Date()
             let formatter = ISO8601DateFormatter()
             for key in ring.keys {
@@ -57,19 +58,8 @@ struct RotateKey: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let keyStore = SigningKeyStore(store: session.store, masterKey: session.masterKey)
-            let ring = try await keyStore.load()
-            let now = Date()
-            var created: [ScheduledSigningKey] = []
-            var retired: [ScheduledSigningKey] = []
-            for algorithm in algorithm.map({ [$0] }) ?? SigningAlgorithm.allCases {
-                let rotation = ring.rotation(
-                    algorithm, newKey: try SigningKey.generate(algorithm), at: now,
-                    publicationDelay: Double(publishFor.seconds), longestTokenLifetime: 86_400)
-                created.append(rotation.new)
-                retired.append(contentsOf: rotation.retired)
-            }
-            try await keyStore.save(created, updating: retired)
+            let created = try await session.admin.rotateSigningKeys(
+                algorithm, publicationDelay: Double(publishFor.seconds))
             let formatter = ISO8601DateFormatter()
             for key in created {
                 emit(

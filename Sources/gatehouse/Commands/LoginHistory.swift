@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -37,18 +38,10 @@ struct ListLoginHistory: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            var query = LoginEventQuery(
+            let query = LoginEventQuery(
                 result: result, reason: reason, flow: flow, since: try since.map(parseTime),
                 until: try until.map(parseTime), limit: limit)
-            if let user {
-                if let known = session.directory.user(named: user) {
-                    query.user = known.id
-                } else {
-                    query.username = user
-                }
-            }
-            if let app { query.app = try session.app(app).id }
-            let events = try await session.store.loginEvents(query)
+            let events = try await session.admin.loginEvents(query, username: user, app: app)
             if json { return try printJSON(events.map(LoginEventView.init)) }
             for event in events { emit(LoginEventView(event).line) }
         }
@@ -67,16 +60,8 @@ struct ShowLoginEvent: AsyncParsableCommand {
 
     func run() async throws {
         try await AdminSession.run(storage) { session in
-            let events = try await session.store.loginEvents(LoginEventQuery(traceID: traceID, limit: 10))
-            guard let event = events.first else {
-                throw CommandFailure(
-                    "no login event has trace id \(traceID) (events are written within a fraction of a second, and kept for the retention period)"
-                )
-            }
-            let user = event.user.flatMap { session.directory.users[$0] }
-            let app = event.app.flatMap { session.directory.apps[$0] }
-            var explanation: AccessExplanation?
-            if explain, let user, let app { explanation = try await session.explain(user: user, app: app) }
+            let details = try await session.admin.loginEvent(traceID: traceID, explain: explain)
+            let (event, explanation) = (details.event, details.explanation)
             if json {
                 return try printJSON(
                     ShownEvent(event: LoginEventView(event), now: explanation.map(ExplanationView.init)))

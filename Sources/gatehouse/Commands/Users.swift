@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
@@ -11,26 +12,6 @@ struct Users: AsyncParsableCommand {
             UnassignPermissionSet.self, ActivateUser.self, DeactivateUser.self, SetUserPassword.self,
             UnlockUser.self,
         ])
-}
-
-/// What `users list --json` and `users show --json` print: the admin summary and the admin permissions the
-/// user holds through the profile and permission sets.
-struct UserView: Encodable {
-    var summary: UserSummary
-    var adminPermissions: [String]
-
-    init(_ user: User, in directory: Directory) {
-        summary = UserSummary(user, in: directory)
-        adminPermissions = directory.adminPermissions(of: user).sorted().map(\.rawValue)
-    }
-
-    private enum Extra: String, CodingKey { case adminPermissions }
-
-    func encode(to encoder: any Encoder) throws {
-        try summary.encode(to: encoder)
-        var container = encoder.container(keyedBy: Extra.self)
-        try container.encode(adminPermissions, forKey: .adminPermissions)
-    }
 }
 
 struct ListUsers: AsyncParsableCommand {
@@ -46,19 +27,43 @@ struct ListUsers: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let paged = limit != nil || after != nil
-        try await AdminSession.run(storage, users: paged ? [] : nil) { session in
-            let users =
-                paged
-                ? try await session.store.users(after: after, limit: limit ?? Int.max) : session.directory.sortedUsers
-            let views = users.map { UserView($0, in: session.directory) }
+        try await AdminSession.run(storage) { session in
+            guard limit != nil || after != nil else { return try await printAll(session.admin) }
+            let views = try await session.admin.users(after: after, limit: limit ?? Int.max)
             if json { return try printJSON(views) }
-            for view in views.map(\.summary) {
-                emit(
-                    [view.username, view.email, view.profile, view.active ? "active" : "inactive"].map(field)
-                        .joined(separator: "\t"))
-            }
+            for view in views { emit(line(view)) }
         }
+    }
+
+    private func line(_ view: UserView) -> String {
+        let summary = view.summary
+        return [summary.username, summary.email, summary.profile, summary.active ? "active" : "inactive"].map(field)
+            .joined(separator: "\t")
+    }
+
+    /// Every user, a page at a time, printed as each page arrives: memory stays that of one page at any size.
+    private func printAll(_ admin: Admin) async throws {
+        var after: String?
+        var first = true
+        if json { print("[") }
+        while true {
+            let page = try await admin.users(after: after, limit: 1_000)
+            guard let last = page.last else { break }
+            for view in page {
+                if json {
+                    // The elements of `printJSON`'s pretty array: each indented two spaces, comma-separated.
+                    let encoded = try jsonText(view).split(separator: "\n", omittingEmptySubsequences: false)
+                    print(
+                        (first ? "" : ",\n") + encoded.map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"),
+                        terminator: "")
+                } else {
+                    emit(line(view))
+                }
+                first = false
+            }
+            after = last.summary.username
+        }
+        if json { print("\n]") }
     }
 }
 
@@ -69,8 +74,8 @@ struct ShowUser: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage, users: [username]) { session in
-            let full = UserView(try session.user(username), in: session.directory)
+        try await AdminSession.run(storage) { session in
+            let full = try await session.admin.user(named: username)
             if json { return try printJSON(full) }
             let view = full.summary
             emit(

@@ -1,19 +1,15 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
 
-/// Commits one change to one user, computed by `change`.
-func changeUser(
-    _ storage: StorageOptions, _ username: String, review: ChangeReview = .proceed,
-    _ change: (inout User, AdminSession) throws -> Void
+/// Prepares one change with the admin library and commits it after the review.
+func commitChange(
+    _ storage: StorageOptions, review: ChangeReview = .proceed, _ prepare: (Admin) async throws -> PreparedChange
 ) async throws {
-    try await AdminSession.run(storage, users: [username]) { session in
-        let before = try session.user(username)
-        var after = before
-        try change(&after, session)
-        try ValidationFailure.check { after.validate(at: "", into: &$0) }
-        try await session.commit(before == after ? [] : [.updateUser(before: before, after: after)], review: review)
+    try await AdminSession.run(storage) { session in
+        try await session.commit(try await prepare(session.admin), review: review)
     }
 }
 
@@ -26,9 +22,7 @@ struct SetUserProfile: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await changeUser(storage, username, review: review.review) { user, session in
-            user.profile = try session.profile(profile).id
-        }
+        try await commitChange(storage, review: review.review) { try await $0.setProfile(of: username, to: profile) }
     }
 }
 
@@ -40,9 +34,7 @@ struct AssignPermissionSet: AsyncParsableCommand {
     @Argument(help: "The permission set.") var permissionSet: String
 
     func run() async throws {
-        try await changeUser(storage, username) { user, session in
-            user.permissionSets.insert(try session.permissionSet(permissionSet).id)
-        }
+        try await commitChange(storage) { try await $0.assign(permissionSet, to: username) }
     }
 }
 
@@ -55,12 +47,7 @@ struct UnassignPermissionSet: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await changeUser(storage, username, review: review.review) { user, session in
-            let set = try session.permissionSet(permissionSet)
-            guard user.permissionSets.remove(set.id) != nil else {
-                throw CommandFailure("\(user.username) does not hold permission set \"\(set.name)\"")
-            }
-        }
+        try await commitChange(storage, review: review.review) { try await $0.unassign(permissionSet, from: username) }
     }
 }
 
@@ -69,7 +56,7 @@ struct ActivateUser: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The username.") var username: String
 
-    func run() async throws { try await changeUser(storage, username) { user, _ in user.isActive = true } }
+    func run() async throws { try await commitChange(storage) { try await $0.setActive(username, true) } }
 }
 
 struct DeactivateUser: AsyncParsableCommand {
@@ -80,7 +67,7 @@ struct DeactivateUser: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await changeUser(storage, username, review: review.review) { user, _ in user.isActive = false }
+        try await commitChange(storage, review: review.review) { try await $0.setActive(username, false) }
     }
 }
 
@@ -92,9 +79,7 @@ struct SetUserPassword: AsyncParsableCommand {
 
     func run() async throws {
         let password = try readPasswordLine()
-        try ValidationFailure.check { PasswordRules.check(password, at: "password", into: &$0) }
-        let hash = try PasswordHasher.standard.hash(password)
-        try await changeUser(storage, username) { user, _ in user.passwordHash = hash }
+        try await commitChange(storage) { try await $0.setPassword(of: username, to: password) }
     }
 }
 
@@ -110,9 +95,8 @@ struct UnlockUser: AsyncParsableCommand {
     @Argument(help: "The username.") var username: String
 
     func run() async throws {
-        try await AdminSession.run(storage, users: [username]) { session in
-            let user = try session.user(username)
-            let cleared = try await session.store.unlockSignIn(of: user, actor: session.actor, at: Date())
+        try await AdminSession.run(storage) { session in
+            let (user, cleared) = try await session.admin.unlock(username)
             emit(
                 cleared == 0
                     ? "\(user.username) has no failed sign-ins on record; nothing to unlock."

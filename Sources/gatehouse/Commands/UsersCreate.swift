@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseAdmin
 import GatehouseCore
 
 /// `gatehouse users create`
@@ -19,20 +20,11 @@ struct CreateUser: AsyncParsableCommand {
 
     func run() async throws {
         let password = passwordStdin ? try readPasswordLine() : nil
-        try await AdminSession.run(storage, users: [username]) { session in
-            guard session.directory.user(named: username) == nil else {
-                throw CommandFailure("a user named \"\(username)\" already exists")
-            }
-            let user = User(
-                username: username, email: email, displayName: displayName, isActive: !inactive,
-                passwordHash: try password.map { try PasswordHasher.standard.hash($0) },
-                profile: try session.profile(profile).id,
-                permissionSets: Set(try permissionSets.map { try session.permissionSet($0).id }))
-            try ValidationFailure.check { report in
-                user.validate(at: "", into: &report)
-                if let password { PasswordRules.check(password, at: "password", into: &report) }
-            }
-            try await session.commit([.createUser(user)])
+        try await commitChange(storage) { admin in
+            try await admin.createUser(
+                NewUser(
+                    username: username, email: email, displayName: displayName, isActive: !inactive,
+                    password: password, profile: profile, permissionSets: permissionSets))
         }
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// An explanation as JSON (`access explain --json`, the admin API): the verdict, every check, and the changes that
+/// would grant access.
+public struct ExplanationView: Encodable, Sendable {
+    public var user: String
+    public var app: String
+    public var allowed: Bool
+    public var reason: RefusalReason?
+    public var description: String?
+    public var checks: [AccessCheck]
+    public var remedies: [AccessRemedy]
+    public var summary: String
+
+    public init(_ explanation: AccessExplanation) {
+        user = explanation.user
+        app = explanation.app
+        allowed = explanation.decision.isAllowed
+        reason = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.reason
+        description = (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.description
+        checks = explanation.decision.checks
+        remedies = explanation.remedies
+        summary = explanation.summary
+    }
+}
+
+/// One approval of a self-authorize app, named for people.
+public struct ApprovalView: Encodable, Sendable {
+    public var user: String
+    public var app: String
+    public var scopes: String
+    public var approvedAt: String
+}
+
+extension Admin {
+    /// The access decision for a user and an app as it stands now (the user's approval on record included): every
+    /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
+    public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
+        let directory = try await directory(users: [username])
+        let user = try directory.requireUser(username)
+        let app = try directory.requireApp(nameOrClientID)
+        let approval = try await store.approval(user: user.id, app: app.id)
+        return AccessExplanation.explain(
+            user: user, app: app, context: AccessContext(flow: .authorize, time: now(), approval: approval),
+            in: directory)
+    }
+
+    /// Users' approvals of self-authorize apps, of one user or one app or both, by app then user.
+    public func approvals(user username: String?, app nameOrClientID: String?) async throws -> [ApprovalView] {
+        let directory = try await directory(users: username.map { [$0] } ?? [])
+        let user = try username.map { try directory.requireUser($0) }
+        let app = try nameOrClientID.map { try directory.requireApp($0) }
+        return try await store.approvals(user: user?.id, app: app?.id).compactMap { found in
+            guard let app = directory.apps[found.approval.app] else { return nil }
+            return ApprovalView(
+                user: found.username, app: app.name, scopes: found.approval.scopes.description,
+                approvedAt: found.approval.approvedAt.formatted(.iso8601))
+        }.sorted { ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased()) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// A user as admins see them (`users list --json`, `users show --json`, the admin API): the summary, and the admin
+/// permissions the user holds through the profile and permission sets.
+public struct UserView: Encodable, Sendable {
+    public var summary: UserSummary
+    public var adminPermissions: [String]
+
+    public init(_ user: User, in directory: Directory) {
+        summary = UserSummary(user, in: directory)
+        adminPermissions = directory.adminPermissions(of: user).sorted().map(\.rawValue)
+    }
+
+    private enum Extra: String, CodingKey { case adminPermissions }
+
+    public func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: Extra.self)
+        try container.encode(adminPermissions, forKey: .adminPermissions)
+    }
+}
+
+/// A user to create, as an admin names it: the profile and permission sets by name.
+public struct NewUser: Sendable {
+    public var username: String
+    public var email: String
+    public var displayName: String
+    public var isActive: Bool
+    /// The initial password, checked against the password rules; nil: the user cannot sign in until one is set.
+    public var password: String?
+    public var profile: String
+    public var permissionSets: [String]
+
+    public init(
+        username: String, email: String, displayName: String = "", isActive: Bool = true, password: String? = nil,
+        profile: String, permissionSets: [String] = []
+    ) {
+        self.username = username
+        self.email = email
+        self.displayName = displayName
+        self.isActive = isActive
+        self.password = password
+        self.profile = profile
+        self.permissionSets = permissionSets
+    }
+}
+
+extension Admin {
+    /// One page of users in username order, after `username`, by index.
+    public func users(after username: String?, limit: Int) async throws -> [UserView] {
+        let users = try await store.users(after: username, limit: limit)
+        let directory = try await directory()
+        return users.map { UserView($0, in: directory) }
+    }
+
+    public func user(named username: String) async throws -> UserView {
+        let directory = try await directory(users: [username])
+        return UserView(try directory.requireUser(username), in: directory)
+    }
+
+    public func createUser(_ spec: NewUser) async throws -> PreparedChange {
+        let directory = try await directory(users: [spec.username])
+        guard directory.user(named: spec.username) == nil else {
+            throw AdminFailure(.conflict, "a user named \"\(spec.username)\" already exists")
+        }
+        let user = User(
+            username: spec.username, email: spec.email, displayName: spec.displayName, isActive: spec.isActive,
+            passwordHash: try spec.password.map { try passwordHasher.hash($0) },
+            profile: try directory.requireProfile(spec.profile).id,
+            permissionSets: Set(try spec.permissionSets.map { try directory.requirePermissionSet($0).id }))
+        try ValidationFailure.check { report in
+            user.validate(at: "", into: &report)
+            if let password = spec.password { PasswordRules.check(password, at: "password", into: &report) }
+        }
+        return try await prepare([.createUser(user)], basedOn: directory)
+    }
+
+    /// One change to one user, computed by `change` from the user as read now; no change when it leaves them as
+    /// they were.
+    public func changeUser(
+        _ username: String, _ change: (inout User, Directory) throws -> Void
+    ) async throws -> PreparedChange {
+        let directory = try await directory(users: [username])
+        let before = try directory.requireUser(username)
+        var after = before
+        try change(&after, directory)
+        try ValidationFailure.check { after.validate(at: "", into: &$0) }
+        return try await prepare(before == after ? [] : [.updateUser(before: before, after: after)], basedOn: directory)
+    }
+
+    public func setProfile(of username: String, to profile: String) async throws -> PreparedChange {
+        try await changeUser(username) { user, directory in user.profile = try directory.requireProfile(profile).id }
+    }
+
+    public func assign(_ permissionSet: String, to username: String) async throws -> PreparedChange {
+        try await changeUser(username) { user, directory in
+            user.permissionSets.insert(try directory.requirePermissionSet(permissionSet).id)
+        }
+    }
+
+    public func unassign(_ permissionSet: String, from username: String) async throws -> PreparedChange {
+        try await changeUser(username) { user, directory in
+            let set = try directory.requirePermissionSet(permissionSet)
+            guard user.permissionSets.remove(set.id) != nil else {
+                throw AdminFailure(.invalid, "\(user.username) does not hold permission set \"\(set.name)\"")
+            }
+        }
+    }
+
+    /// Activates or deactivates a user; a deactivation ends the user's grants and sessions as it commits.
+    public func setActive(_ username: String, _ isActive: Bool) async throws -> PreparedChange {
+        try await changeUser(username) { user, _ in user.isActive = isActive }
+    }
+
+    /// Sets a password, checked against the password rules and hashed with the slow KDF; the user's browser
+    /// sessions end as it commits.
+    public func setPassword(of username: String, to password: String) async throws -> PreparedChange {
+        try ValidationFailure.check { PasswordRules.check(password, at: "password", into: &$0) }
+        let hash = try passwordHasher.hash(password)
+        return try await changeUser(username) { user, _ in user.passwordHash = hash }
+    }
+
+    /// Clears the failed sign-ins counted against the user's account on every node; returns the user and how many.
+    public func unlock(_ username: String) async throws -> (user: User, cleared: Int) {
+        let user = try await directory(users: [username]).requireUser(username)
+        return (user, try await store.unlockSignIn(of: user, actor: actor, at: now()))
+    }
+}
