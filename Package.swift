@@ -126,6 +126,10 @@ let package = Package(
             dependencies: ["GatehouseCore", "GatehouseConfig", "GatehouseStorage", "GatehouseTestSupport"]
         ),
         .testTarget(
+            name: "GatehouseAdminTests",
+            dependencies: ["GatehouseAdmin", "GatehouseCore", "GatehouseStorage", "GatehouseTestSupport"]
+        ),
+        .testTarget(
             name: "GatehouseServerTests",
             dependencies: [
                 "GatehouseServer", "GatehouseStorage", "GatehouseTestSupport",
