@@ -172,10 +172,18 @@ public final class GatehouseStore: Sendable {
                     db: db, now: time, version: version, base: base,
                     creates: Set(changes.filter(\.isCreation).map(\.ref)))
                 var touched: Set<EntityRef> = []
+                // New users in bulk (a load, a provisioning burst), after the other changes: a rename in the same
+                // batch has freed its old name by then, and references resolve at COMMIT whatever the order.
+                var newUsers: [User] = []
                 for change in changes {
+                    if case .createUser(let user) = change {
+                        newUsers.append(user)
+                        continue
+                    }
                     touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
                 }
-                for event in events { try await AuditRepository.append(event, to: db) }
+                touched.formUnion(try await writer.createUsers(newUsers))
+                try await AuditRepository.append(events, to: db)
                 // The writer stamped what it wrote; what cascades changed is stamped with the log.
                 let cascaded = touched.subtracting(changes.map(\.ref))
                 try await DirectoryLog.record(touched, stamp: cascaded, version: version, at: time, in: db, kind: kind)

@@ -25,13 +25,22 @@ public struct AuditQuery: Sendable {
 /// The append-only audit trail. Rows are inserted, never updated or deleted (the schema enforces it).
 enum AuditRepository {
     static func append(_ event: AuditEvent, to db: any SQLDatabase) async throws {
-        try await db.raw(
-            """
-            INSERT INTO audit_events (occurred_at, actor, action, target_type, target, before_state, after_state, source_ip)
-            VALUES (\(bind: Timestamp.milliseconds(event.occurredAt)), \(bind: event.actor), \(bind: event.action.rawValue),
-            \(bind: event.targetType.rawValue), \(bind: event.target), \(bind: event.before), \(bind: event.after), \(bind: event.sourceIP))
-            """
-        ).run()
+        try await append([event], to: db)
+    }
+
+    /// Appends events in order, many per statement.
+    static func append(_ events: [AuditEvent], to db: any SQLDatabase) async throws {
+        try await BulkInsert.insert(
+            into: "audit_events",
+            columns: [
+                "occurred_at", "actor", "action", "target_type", "target", "before_state", "after_state", "source_ip",
+            ],
+            rows: events.map { event in
+                [
+                    Timestamp.milliseconds(event.occurredAt), event.actor, event.action.rawValue,
+                    event.targetType.rawValue, event.target, event.before, event.after, event.sourceIP,
+                ]
+            }, in: db)
     }
 
     static func list(_ query: AuditQuery, in db: any SQLDatabase) async throws -> [AuditEvent] {

@@ -22,19 +22,15 @@ enum DirectoryLog {
         _ refs: Set<EntityRef>, stamp: Set<EntityRef>, version: Int64, at time: Int64, in db: any SQLDatabase,
         kind: DatabaseKind
     ) async throws {
-        for ref in refs.sorted(by: { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }) {
-            if stamp.contains(ref) {
-                try await db.raw(
-                    "UPDATE \(unsafeRaw: table(ref.kind)) SET version = \(bind: version) WHERE id = \(bind: ref.id)"
-                ).run()
-            }
+        let sorted = refs.sorted(by: { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) })
+        for ref in sorted where stamp.contains(ref) {
             try await db.raw(
-                """
-                INSERT INTO directory_changes (version, entity_type, entity_id, committed_at)
-                VALUES (\(bind: version), \(bind: ref.kind.rawValue), \(bind: ref.id), \(bind: time))
-                """
+                "UPDATE \(unsafeRaw: table(ref.kind)) SET version = \(bind: version) WHERE id = \(bind: ref.id)"
             ).run()
         }
+        try await BulkInsert.insert(
+            into: "directory_changes", columns: ["version", "entity_type", "entity_id", "committed_at"],
+            rows: sorted.map { [version, $0.kind.rawValue, $0.id, time] }, in: db)
         if kind == .postgres {
             try await db.raw("SELECT pg_notify(\(bind: DirectoryWatcher.channel), \(bind: String(version)))").run()
         }

@@ -196,6 +196,77 @@ struct DirectoryWriter {
         ).first().orConflict(subject)
     }
 
+    /// Creates users in bulk, with the checks ``write(_:expected:)`` makes for each: no username taken meanwhile, and
+    /// every profile and permission set they refer to still there (or created in the same batch). A few statements
+    /// per hundred users instead of ten per user: what loading a large directory or a provisioning burst costs.
+    func createUsers(_ users: [User]) async throws -> Set<EntityRef> {
+        guard !users.isEmpty else { return [] }
+        var byKey: [String: User] = [:]
+        for user in users {
+            guard byKey.updateValue(user, forKey: uniquenessKey(user.username)) == nil else {
+                throw StorageError.conflict("the change creates two users named '\(user.username)'")
+            }
+        }
+        for chunk in Self.chunks(byKey.keys.sorted()) {
+            if let row = try await db.raw(
+                "SELECT username_key FROM users WHERE username_key IN (\(Self.list(chunk))) LIMIT 1"
+            ).first(), let user = byKey[try row.value("username_key", as: String.self)] {
+                throw StorageError.conflict(
+                    "a user named '\(user.username)' was created by someone else since this change was prepared; run it again"
+                )
+            }
+        }
+        let references = Set(users.flatMap { [.profile($0.profile)] + $0.permissionSets.map { .permissionSet($0) } })
+            .subtracting(creates)
+        for kind in [EntityKind.profile, .permissionSet] {
+            let wanted = references.filter { $0.kind == kind }.map(\.id).sorted()
+            var found: Set<String> = []
+            for chunk in Self.chunks(wanted) {
+                for row in try await db.raw(
+                    "SELECT id FROM \(unsafeRaw: DirectoryLog.table(kind)) WHERE id IN (\(Self.list(chunk)))"
+                ).all() {
+                    found.insert(try row.value("id"))
+                }
+            }
+            if let missing = wanted.first(where: { !found.contains($0) }),
+                let user = users.first(where: {
+                    $0.profile.rawValue == missing || $0.permissionSets.contains(PermissionSetID(rawValue: missing))
+                })
+            {
+                throw StorageError.conflict(
+                    "user '\(user.username)' refers to a \(kind.rawValue) that was deleted since this change was prepared; run it again"
+                )
+            }
+        }
+        try await BulkInsert.insert(
+            into: "users",
+            columns: [
+                "id", "username", "username_key", "email", "display_name", "is_active", "password_hash", "profile_id",
+                "created_at", "updated_at", "version",
+            ],
+            rows: users.map { user in
+                [
+                    user.id.rawValue, user.username, uniquenessKey(user.username), user.email, user.displayName,
+                    user.isActive, user.passwordHash, user.profile.rawValue, now, now, version,
+                ]
+            }, in: db)
+        try await BulkInsert.insert(
+            into: "user_permission_sets", columns: ["user_id", "permission_set_id"],
+            rows: users.flatMap { user in user.permissionSets.sorted().map { [user.id.rawValue, $0.rawValue] } },
+            in: db)
+        return Set(users.map { .user($0.id) })
+    }
+
+    private static func chunks(_ values: [String]) -> [[String]] {
+        stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
+    }
+
+    private static func list(_ values: [String]) -> SQLQueryString {
+        var query: SQLQueryString = ""
+        for (index, value) in values.enumerated() { query = index == 0 ? "\(bind: value)" : "\(query), \(bind: value)" }
+        return query
+    }
+
     /// The entities a delete's cascade changes, each still at the version `base` holds: one changed since (a user given
     /// the permission set being deleted, a profile granted the app) is a conflict, since the admin's preview of the
     /// delete did not show it.
