@@ -107,7 +107,7 @@ let package = Package(
         // read from a real database (--database).
         .executableTarget(
             name: "gatehouse-decision-bench",
-            dependencies: ["GatehouseCore", "GatehouseStorage"],
+            dependencies: ["GatehouseCore", "GatehouseStorage", "GatehouseAdmin"],
             path: "Benchmarks/Decision",
             swiftSettings: swiftSettings
         ),

@@ -6,7 +6,8 @@ import Synchronization
 /// 1,000 permission sets, the users held as a server holds them (a ``UserCache`` under a lock, ADR 8). Prints the
 /// decision's latency percentiles, the cache's memory per user, and token minting throughput with and without the
 /// decision, measured in interleaved rounds of the same run. With `--database LOCATION`, the decision with the
-/// user read from a real database instead: cold (one indexed read) and warm (cached) — see Stored.swift.
+/// user read from a real database instead: cold (one indexed read) and warm (cached) — see Stored.swift; with
+/// `--database LOCATION --burst N`, N one-user changes through the admin library (Burst.swift).
 struct Arguments {
     var users = 100_000
     var apps = 1_000
@@ -16,6 +17,7 @@ struct Arguments {
     var rounds = 5
     var database: String?
     var samples = 20_000
+    var burst: Int?
 
     init() {
         var iterator = CommandLine.arguments.dropFirst().makeIterator()
@@ -32,6 +34,7 @@ struct Arguments {
             case "--decisions": decisions = value
             case "--rounds": rounds = value
             case "--samples": samples = value
+            case "--burst": burst = value
             default: break
             }
         }
@@ -175,7 +178,9 @@ func benchmark() throws {
         """)
 }
 
-if let database = Arguments().database {
+if let database = Arguments().database, let burst = Arguments().burst {
+    try await BurstBenchmark(location: database, changes: burst).run()
+} else if let database = Arguments().database {
     try await StoredDecisionBenchmark(location: database, samples: Arguments().samples).run()
 } else {
     try benchmark()

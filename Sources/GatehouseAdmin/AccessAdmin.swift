@@ -38,7 +38,7 @@ extension Admin {
     /// The access decision for a user and an app as it stands now (the user's approval on record included): every
     /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
     public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
-        let directory = try await directory(users: [username])
+        let directory = try await directory(users: [username], apps: [nameOrClientID])
         let user = try directory.requireUser(username)
         let app = try directory.requireApp(nameOrClientID)
         let approval = try await store.approval(user: user.id, app: app.id)
@@ -49,7 +49,11 @@ extension Admin {
 
     /// Users' approvals of self-authorize apps, of one user or one app or both, by app then user.
     public func approvals(user username: String?, app nameOrClientID: String?) async throws -> [ApprovalView] {
-        let directory = try await directory(users: username.map { [$0] } ?? [])
+        // Every app an approval may name: by the user's, the user's usage apps; by the app's, that app; else all.
+        let directory =
+            username == nil && nameOrClientID == nil
+            ? try await sharedDirectory()
+            : try await directory(users: username.map { [$0] } ?? [], apps: nameOrClientID.map { [$0] } ?? [])
         let user = try username.map { try directory.requireUser($0) }
         let app = try nameOrClientID.map { try directory.requireApp($0) }
         return try await store.approvals(user: user?.id, app: app?.id).compactMap { found in

@@ -30,11 +30,17 @@ public struct Admin: Sendable {
     /// Hashes client secrets under the master key.
     public var secretHasher: SecretHasher { SecretHasher(masterKey: masterKey) }
 
-    /// What a use case decides in: the shared part whole, and the users named (with the apps' run-as users), read
-    /// by index.
-    public func directory(users: [String] = []) async throws -> Directory {
-        try await store.loadDirectory(usersNamed: users)
+    /// What a use case decides in: the entities it names and what deciding about them needs
+    /// (``DirectorySelection``), by index, whatever the directory's size.
+    public func directory(
+        users: [String] = [], profiles: [String] = [], permissionSets: [String] = [], apps: [String] = []
+    ) async throws -> Directory {
+        try await store.loadDirectory(
+            DirectorySelection(usernames: users, profiles: profiles, permissionSets: permissionSets, apps: apps))
     }
+
+    /// Apps, profiles and permission sets whole (with the apps' run-as users): for listings of them.
+    public func sharedDirectory() async throws -> Directory { try await store.loadDirectory(usersNamed: []) }
 
     // MARK: Changes
 
@@ -57,11 +63,8 @@ public struct Admin: Sendable {
         guard !prepared.isEmpty else {
             return CommittedChange(version: prepared.base.version, summaries: [], events: [])
         }
-        let time = now()
-        let version = try await store.commit(prepared.changes, basedOn: prepared.base, actor: actor, at: time)
-        let events = prepared.changes.map {
-            $0.auditEvent(actor: actor, at: time, before: prepared.base, after: prepared.after)
-        }
+        let (version, events) = try await store.commit(
+            prepared.changes, basedOn: prepared.base, leaving: prepared.after, actor: actor, at: now())
         return CommittedChange(version: version, summaries: prepared.summaries, events: events)
     }
 }

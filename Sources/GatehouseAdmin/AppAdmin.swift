@@ -69,22 +69,22 @@ public struct PreparedSecretChange: Sendable {
 
 extension Admin {
     public func apps() async throws -> [AppView] {
-        let directory = try await directory()
+        let directory = try await sharedDirectory()
         return directory.sortedApps.map { AppView($0, in: directory) }
     }
 
     /// An app by name or client id.
     public func app(_ nameOrClientID: String) async throws -> AppView {
-        let directory = try await directory()
+        let directory = try await directory(apps: [nameOrClientID])
         return AppView(try directory.requireApp(nameOrClientID), in: directory)
     }
 
     public func createApp(_ spec: NewApp) async throws -> PreparedSecretChange {
-        let directory = try await directory()
+        let clientID = spec.clientID ?? NewApp.clientID(from: spec.name)
+        let directory = try await directory(apps: [spec.name, clientID])
         if directory.app(named: spec.name) != nil {
             throw AdminFailure(.conflict, "an app named \"\(spec.name)\" already exists")
         }
-        let clientID = spec.clientID ?? NewApp.clientID(from: spec.name)
         if directory.app(clientID: clientID) != nil {
             throw AdminFailure(.conflict, "client id \"\(clientID)\" is taken")
         }
@@ -105,7 +105,7 @@ extension Admin {
     public func changeApp(
         _ nameOrClientID: String, users: [String] = [], _ change: (inout ConnectedApp, Directory) throws -> Void
     ) async throws -> PreparedChange {
-        let directory = try await directory(users: users)
+        let directory = try await directory(users: users, apps: [nameOrClientID])
         let before = try directory.requireApp(nameOrClientID)
         var after = before
         try change(&after, directory)
@@ -147,7 +147,7 @@ extension Admin {
 
     /// Deletes an app, its secrets, its approvals and its profile and permission-set grants.
     public func deleteApp(_ nameOrClientID: String) async throws -> PreparedChange {
-        let directory = try await directory()
+        let directory = try await directory(apps: [nameOrClientID])
         return try await prepare([.deleteApp(try directory.requireApp(nameOrClientID))], basedOn: directory)
     }
 
@@ -156,7 +156,7 @@ extension Admin {
     public func revokeGrants(of nameOrClientID: String, user username: String?) async throws -> (
         app: ConnectedApp, user: User?, revoked: Int
     ) {
-        let directory = try await directory(users: username.map { [$0] } ?? [])
+        let directory = try await directory(users: username.map { [$0] } ?? [], apps: [nameOrClientID])
         let app = try directory.requireApp(nameOrClientID)
         let user = try username.map { try directory.requireUser($0) }
         return (app, user, try await store.revokeGrants(of: app, user: user, actor: actor, at: now()))

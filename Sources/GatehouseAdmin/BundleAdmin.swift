@@ -39,7 +39,7 @@ extension Admin {
     /// Every profile or every permission set, by name, with how many users hold it (a grouped count, by index);
     /// `withUsers` names the holders too (one pass over the users).
     public func bundles(_ kind: BundleKind, withUsers: Bool = false) async throws -> [BundleSummary] {
-        let directory = try await directory()
+        let directory = try await sharedDirectory()
         let counts = try await store.holderCounts()
         let holders = withUsers ? try await store.holders() : [:]
         func summary(_ ref: EntityRef, _ view: (_ users: [String]) -> BundleView) -> BundleSummary {
@@ -59,7 +59,7 @@ extension Admin {
 
     /// One profile or permission set, with its holders read by index.
     public func bundle(_ kind: BundleKind, named name: String) async throws -> BundleView {
-        let directory = try await directory()
+        let directory = try await directory(kind, name)
         switch kind {
         case .profile:
             let profile = try directory.requireProfile(name)
@@ -73,7 +73,7 @@ extension Admin {
     public func createBundle(_ kind: BundleKind, named name: String, permissions: Set<AdminPermission>)
         async throws -> PreparedChange
     {
-        let directory = try await directory()
+        let directory = try await directory(kind, name)
         let exists =
             kind == .profile ? directory.profile(named: name) != nil : directory.permissionSet(named: name) != nil
         if exists { throw AdminFailure(.conflict, "a \(kind.rawValue) named \"\(name)\" already exists") }
@@ -90,7 +90,7 @@ extension Admin {
     public func setApp(_ appName: String, granted isGranted: Bool, on kind: BundleKind, named name: String)
         async throws -> PreparedChange
     {
-        let directory = try await directory()
+        let directory = try await directory(kind, name, apps: [appName])
         let app = try directory.requireApp(appName)
         func edit(_ apps: inout Set<ConnectedAppID>) throws(AdminFailure) {
             if isGranted {
@@ -117,6 +117,14 @@ extension Admin {
             change = .updatePermissionSet(before: before, after: after)
         }
         return try await prepare([change], basedOn: directory)
+    }
+
+    /// The directory around one profile or permission set (and `apps`).
+    private func directory(_ kind: BundleKind, _ name: String, apps: [String] = []) async throws -> Directory {
+        switch kind {
+        case .profile: try await directory(profiles: [name], apps: apps)
+        case .permissionSet: try await directory(permissionSets: [name], apps: apps)
+        }
     }
 
     private func view(of profile: Profile, users: [String], in directory: Directory) -> BundleView {

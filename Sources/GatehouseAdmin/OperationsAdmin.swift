@@ -29,7 +29,7 @@ extension Admin {
     /// are found), by the name typed otherwise (attempts with unknown usernames); `app` by name or client id.
     public func loginEvents(_ query: LoginEventQuery, username: String?, app: String?) async throws -> [LoginEvent] {
         var query = query
-        let directory = try await directory(users: username.map { [$0] } ?? [])
+        let directory = try await directory(users: username.map { [$0] } ?? [], apps: app.map { [$0] } ?? [])
         if let username {
             if let known = directory.user(named: username) { query.user = known.id } else { query.username = username }
         }
@@ -47,8 +47,7 @@ extension Admin {
         }
         var explanation: AccessExplanation?
         if explain, let userID = event.user, let appID = event.app, let user = try await store.user(userID)?.user {
-            let directory = try await directory(users: [user.username])
-            if let app = directory.apps[appID] {
+            if let app = try await store.app(appID) {
                 explanation = try await self.explain(user: user.username, app: app.clientID)
             }
         }

@@ -51,8 +51,21 @@ extension Admin {
     /// One page of users in username order, after `username`, by index.
     public func users(after username: String?, limit: Int) async throws -> [UserView] {
         let users = try await store.users(after: username, limit: limit)
-        let directory = try await directory()
+        let directory = try await directory(users: users.map(\.username))
         return users.map { UserView($0, in: directory) }
+    }
+
+    /// Every user in username order, a page at a time (`body` gets each page as it is read): the shared part read
+    /// once, each page by index, so memory is one page's whatever the user count.
+    public func allUsers(pageSize: Int = 1_000, _ body: ([UserView]) throws -> Void) async throws {
+        let directory = try await sharedDirectory()
+        var after: String?
+        while true {
+            let page = try await store.users(after: after, limit: pageSize)
+            guard let last = page.last else { return }
+            try body(page.map { UserView($0, in: directory) })
+            after = last.username
+        }
     }
 
     public func user(named username: String) async throws -> UserView {
@@ -61,7 +74,8 @@ extension Admin {
     }
 
     public func createUser(_ spec: NewUser) async throws -> PreparedChange {
-        let directory = try await directory(users: [spec.username])
+        let directory = try await directory(
+            users: [spec.username], profiles: [spec.profile], permissionSets: spec.permissionSets)
         guard directory.user(named: spec.username) == nil else {
             throw AdminFailure(.conflict, "a user named \"\(spec.username)\" already exists")
         }
@@ -77,12 +91,13 @@ extension Admin {
         return try await prepare([.createUser(user)], basedOn: directory)
     }
 
-    /// One change to one user, computed by `change` from the user as read now; no change when it leaves them as
-    /// they were.
+    /// One change to one user, computed by `change` from the user as read now (with the profiles and permission sets
+    /// it names read too); no change when it leaves them as they were.
     public func changeUser(
-        _ username: String, _ change: (inout User, Directory) throws -> Void
+        _ username: String, profiles: [String] = [], permissionSets: [String] = [],
+        _ change: (inout User, Directory) throws -> Void
     ) async throws -> PreparedChange {
-        let directory = try await directory(users: [username])
+        let directory = try await directory(users: [username], profiles: profiles, permissionSets: permissionSets)
         let before = try directory.requireUser(username)
         var after = before
         try change(&after, directory)
@@ -91,17 +106,19 @@ extension Admin {
     }
 
     public func setProfile(of username: String, to profile: String) async throws -> PreparedChange {
-        try await changeUser(username) { user, directory in user.profile = try directory.requireProfile(profile).id }
+        try await changeUser(username, profiles: [profile]) { user, directory in
+            user.profile = try directory.requireProfile(profile).id
+        }
     }
 
     public func assign(_ permissionSet: String, to username: String) async throws -> PreparedChange {
-        try await changeUser(username) { user, directory in
+        try await changeUser(username, permissionSets: [permissionSet]) { user, directory in
             user.permissionSets.insert(try directory.requirePermissionSet(permissionSet).id)
         }
     }
 
     public func unassign(_ permissionSet: String, from username: String) async throws -> PreparedChange {
-        try await changeUser(username) { user, directory in
+        try await changeUser(username, permissionSets: [permissionSet]) { user, directory in
             let set = try directory.requirePermissionSet(permissionSet)
             guard user.permissionSets.remove(set.id) != nil else {
                 throw AdminFailure(.invalid, "\(user.username) does not hold permission set \"\(set.name)\"")

@@ -60,6 +60,11 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// One app by id, by primary key.
+    public func app(_ id: ConnectedAppID) async throws -> ConnectedApp? {
+        try await sql.read { db in try await DirectoryReader.entities([.app(id)], db).apps.first }
+    }
+
     /// One user by id, and the version it was read at: one indexed statement.
     public func user(_ id: UserID) async throws -> (user: User, version: Int64)? {
         try await sql.read { db in try await DirectoryReader.user(.id(id), db) }
@@ -160,8 +165,16 @@ public final class GatehouseStore: Sendable {
     public func commit(_ changes: [DirectoryChange], basedOn base: Directory, actor: AuditActor, at now: Date)
         async throws -> Int64
     {
-        guard !changes.isEmpty else { return base.version }
-        let after = base.applying(changes)
+        try await commit(changes, basedOn: base, leaving: base.applying(changes), actor: actor, at: now).version
+    }
+
+    /// ``commit(_:basedOn:actor:at:)`` for a caller that has worked out the directory the changes leave (`after`);
+    /// returns the audit events written too.
+    public func commit(
+        _ changes: [DirectoryChange], basedOn base: Directory, leaving after: Directory, actor: AuditActor,
+        at now: Date
+    ) async throws -> (version: Int64, events: [AuditEvent]) {
+        guard !changes.isEmpty else { return (base.version, []) }
         let events = changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
         let kind = sql.kind
         return try await StorageDeadlines.$operationLimit.withValue(StorageDeadlines.forCommit(of: changes.count)) {
@@ -187,7 +200,7 @@ public final class GatehouseStore: Sendable {
                 // The writer stamped what it wrote; what cascades changed is stamped with the log.
                 let cascaded = touched.subtracting(changes.map(\.ref))
                 try await DirectoryLog.record(touched, stamp: cascaded, version: version, at: time, in: db, kind: kind)
-                return version
+                return (version, events)
             }
         }
     }
@@ -218,7 +231,7 @@ public final class GatehouseStore: Sendable {
         for attempt in 0..<3 {
             // No users needed to see whether the profile exists or to create it: every command and server start
             // passes here, and must not read a million users to do so.
-            let directory = try await loadDirectory(usersNamed: [])
+            let directory = try await loadDirectory(DirectorySelection(profiles: [Profile.systemAdministratorName]))
             guard directory.profile(named: Profile.systemAdministratorName) == nil else { return }
             do {
                 try await commit(

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import Testing
 
@@ -71,5 +72,21 @@ import Testing
         cache.removeAll()
         #expect(cache.count == 0)
         #expect(cache.user(named: "a") == nil)
+    }
+}
+
+/// The uniqueness key's ASCII fast path agrees with the Foundation definition it short-cuts.
+@Suite struct UniquenessKeyTests {
+    @Test func theASCIIFastPathMatchesTrimmingAndLowercasing() {
+        let alphabet = Array(" \tAbZz09_-.@\u{0B}\n")
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let name = String((0..<Int.random(in: 0...8, using: &random)).map { _ in alphabet.randomElement()! })
+            #expect(
+                uniquenessKey(name) == name.trimmingCharacters(in: .whitespaces).lowercased(),
+                "\(name.debugDescription)")
+        }
+        #expect(uniquenessKey("  Ünïcode ") == "ünïcode")
+        #expect(uniquenessKey(" \t ") == "")
     }
 }

@@ -95,4 +95,38 @@ import Testing
             #expect(fromWhole == impact)
         }
     }
+
+    /// A use case's read around the entities it names: the user's profile, permission sets and the apps they grant,
+    /// and nothing unrelated; previewing a change from it finds what a whole read finds.
+    @Test(arguments: TestBackend.available)
+    func aSelectionReadsWhatDecidingAboutItsEntitiesNeedsAndNoMore(backend: TestBackend) async throws {
+        try await withScratchStore(backend) { store, _ in
+            let seeded = try await seed(store, permittedUsers: .adminApprovedPreauthorized)
+            let base = try await store.loadDirectory()
+            let other = ConnectedApp(name: "Other", clientID: "other", callbackURLs: ["https://o.example/cb"])
+            try await store.commit([.createApp(other)], basedOn: base, actor: Self.actor, at: Date())
+
+            let around = try await store.loadDirectory(DirectorySelection(usernames: ["by-set"]))
+            #expect(Set(around.users.values.map(\.username)) == ["by-set"])
+            #expect(around.permissionSets[seeded.set.id] != nil)
+            #expect(around.profile(named: Profile.systemAdministratorName) != nil)
+            #expect(around.apps[seeded.app.id] != nil, "the app its permission set grants")
+            #expect(around.app(clientID: "other") == nil, "an app nothing of the user's touches")
+            #expect(around.integrityIssues().isEmpty)
+
+            let byApp = try await store.loadDirectory(DirectorySelection(apps: ["a"]))
+            #expect(byApp.profile(named: "P") != nil && byApp.permissionSet(named: "S") != nil, "what grants it")
+            #expect(byApp.users.isEmpty)
+
+            var inactive = try #require(around.user(named: "by-set"))
+            inactive.isActive = false
+            let change = DirectoryChange.updateUser(before: try #require(around.user(named: "by-set")), after: inactive)
+            let impact = try await store.impactPreview(of: [change], basedOn: around, at: Date())
+            #expect(losses(impact) == ["by-set": "user_inactive"])
+            #expect(
+                impact
+                    == (try await store.impactPreview(
+                        of: [change], basedOn: try await store.loadDirectory(), at: Date())))
+        }
+    }
 }

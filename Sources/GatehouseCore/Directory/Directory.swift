@@ -58,12 +58,15 @@ public struct Directory: Sendable {
     public func version(of ref: EntityRef) -> Int64? { entityVersions[ref] }
 
     /// Users sorted by username, for listings and export.
-    public var sortedUsers: [User] { users.values.sorted { uniquenessKey($0.username) < uniquenessKey($1.username) } }
-    public var sortedProfiles: [Profile] { profiles.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) } }
-    public var sortedPermissionSets: [PermissionSet] {
-        permissionSets.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) }
+    public var sortedUsers: [User] { Self.sorted(users.values, by: \.username) }
+    public var sortedProfiles: [Profile] { Self.sorted(profiles.values, by: \.name) }
+    public var sortedPermissionSets: [PermissionSet] { Self.sorted(permissionSets.values, by: \.name) }
+    public var sortedApps: [ConnectedApp] { Self.sorted(apps.values, by: \.name) }
+
+    /// Sorted by the uniqueness key of a name, each key computed once.
+    private static func sorted<Entity>(_ entities: some Collection<Entity>, by name: (Entity) -> String) -> [Entity] {
+        entities.map { (uniquenessKey(name($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
-    public var sortedApps: [ConnectedApp] { apps.values.sorted { uniquenessKey($0.name) < uniquenessKey($1.name) } }
 
     /// Users who hold `profile`.
     public func users(withProfile profile: ProfileID) -> [User] { sortedUsers.filter { $0.profile == profile } }

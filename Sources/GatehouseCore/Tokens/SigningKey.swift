@@ -13,6 +13,9 @@ public struct SigningKey: Sendable {
     public let kid: String
     public let algorithm: SigningAlgorithm
     private let material: Material
+    /// The public half, for verification and JWKS; derived once (deriving it is a scalar multiplication, and every
+    /// JWT introspected needs it).
+    public let verificationKey: VerificationKey
 
     private enum Material: Sendable {
         case p256(P256.Signing.PrivateKey)
@@ -30,18 +33,23 @@ public struct SigningKey: Sendable {
 
     /// Rebuilds a key from ``privateKeyDER``.
     public init(kid: String, algorithm: SigningAlgorithm, privateKeyDER: Data) throws {
-        self.kid = kid
-        self.algorithm = algorithm
-        switch algorithm {
-        case .es256: material = .p256(try P256.Signing.PrivateKey(derRepresentation: privateKeyDER))
-        case .rs256: material = .rsa(try _RSA.Signing.PrivateKey(derRepresentation: privateKeyDER))
-        }
+        let material: Material =
+            switch algorithm {
+            case .es256: .p256(try P256.Signing.PrivateKey(derRepresentation: privateKeyDER))
+            case .rs256: .rsa(try _RSA.Signing.PrivateKey(derRepresentation: privateKeyDER))
+            }
+        self.init(kid: kid, algorithm: algorithm, material: material)
     }
 
     private init(kid: String, algorithm: SigningAlgorithm, material: Material) {
         self.kid = kid
         self.algorithm = algorithm
         self.material = material
+        verificationKey =
+            switch material {
+            case .p256(let key): VerificationKey(kid: kid, algorithm: algorithm, key: .p256(key.publicKey))
+            case .rsa(let key): VerificationKey(kid: kid, algorithm: algorithm, key: .rsa(key.publicKey))
+            }
     }
 
     /// The private key in DER, for sealing at rest.
@@ -57,14 +65,6 @@ public struct SigningKey: Sendable {
         switch material {
         case .p256(let key): try key.signature(for: data).rawRepresentation
         case .rsa(let key): try key.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
-        }
-    }
-
-    /// The public half, for verification and JWKS.
-    public var verificationKey: VerificationKey {
-        switch material {
-        case .p256(let key): VerificationKey(kid: kid, algorithm: algorithm, key: .p256(key.publicKey))
-        case .rsa(let key): VerificationKey(kid: kid, algorithm: algorithm, key: .rsa(key.publicKey))
         }
     }
 

@@ -17,6 +17,9 @@ struct OAuthServices: Sendable {
     /// The clock, injected so tests can move it.
     let now: @Sendable () -> Date
 
+    /// JWT access tokens verified once, for introspection.
+    let verifiedTokens = VerifiedTokens()
+
     /// The grant types' handlers, run in the sequence every grant shares.
     let tokenEndpoint = TokenEndpoint.standard
 

@@ -84,8 +84,7 @@ struct TokenInspector: Sendable {
 
     private func accessToken(_ token: String, directory: Directory, now: Date) async throws -> ActiveToken? {
         if token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {  // a JWS: header.payload.signature
-            let keys = services.keys.current
-            guard let verified = try? JWT.verify(token, keys: { keys.verificationKey(kid: $0, at: now) }),
+            guard let verified = services.verifiedTokens.verify(token, keys: services.keys.current, at: now),
                 verified.header["typ"] as? String == "at+jwt", verified.string("iss") == services.issuer.issuer,
                 let exp = verified.integer("exp"), Double(exp) > now.timeIntervalSince1970,
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),

@@ -115,6 +115,21 @@ extension GatehouseStore {
                 before.setVersion(found.versions[.user(user.id)], of: .user(user.id))
             }
             usage = found.usage
+            // A directory read around the changed entities may lack other profiles and permission sets the users
+            // hold, through which they may still have the app: read those too.
+            var missing: Set<EntityRef> = []
+            for user in found.users {
+                if before.profiles[user.profile] == nil { missing.insert(.profile(user.profile)) }
+                for set in user.permissionSets where before.permissionSets[set] == nil {
+                    missing.insert(.permissionSet(set))
+                }
+            }
+            if !missing.isEmpty {
+                let bundles = try await sql.read { [missing] db in try await DirectoryReader.entities(missing, db) }
+                for profile in bundles.profiles { before.upsert(profile) }
+                for set in bundles.permissionSets { before.upsert(set) }
+                for (ref, version) in bundles.versions { before.setVersion(version, of: ref) }
+            }
         }
         return AccessImpact.of(changes, before: before, after: before.applying(changes), usage: usage, at: time)
     }

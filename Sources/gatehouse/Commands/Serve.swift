@@ -162,7 +162,8 @@ struct AdminBootstrap {
 
     func run() async throws {
         guard try await store.setting("admin_bootstrapped") == nil else { return }
-        let directory = try await store.loadDirectory(usersNamed: ["admin"])
+        let directory = try await store.loadDirectory(
+            DirectorySelection(usernames: ["admin"], profiles: [Profile.systemAdministratorName]))
         if directory.user(named: "admin") == nil,
             let profile = directory.profile(named: Profile.systemAdministratorName)
         {

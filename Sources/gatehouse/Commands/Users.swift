@@ -43,25 +43,20 @@ struct ListUsers: AsyncParsableCommand {
 
     /// Every user, a page at a time, printed as each page arrives: memory stays that of one page at any size.
     private func printAll(_ admin: Admin) async throws {
-        var after: String?
         var first = true
         if json { print("[") }
-        while true {
-            let page = try await admin.users(after: after, limit: 1_000)
-            guard let last = page.last else { break }
+        try await admin.allUsers { page in
             for view in page {
                 if json {
                     // The elements of `printJSON`'s pretty array: each indented two spaces, comma-separated.
                     let encoded = try jsonText(view).split(separator: "\n", omittingEmptySubsequences: false)
-                    print(
-                        (first ? "" : ",\n") + encoded.map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"),
-                        terminator: "")
+                    let indented = encoded.map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+                    print((first ? "" : ",\n") + indented, terminator: "")
                 } else {
                     emit(line(view))
                 }
                 first = false
             }
-            after = last.summary.username
         }
         if json { print("\n]") }
     }
