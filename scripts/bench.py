@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Drives wrk against a release `gatehouse serve` on a scratch SQLite database and reports requests/s, p50 and
-p99 latency, and each figure as a ratio of the trivial endpoint (GET /healthz) measured in the same run."""
+p99 latency, and each figure as a ratio of the trivial endpoint (GET /healthz) measured in the same run.
+
+With `--postgres URL` the database is a scratch PostgreSQL database on that server; with `--nodes 2` two server
+nodes share it, each driven by its own wrk (the connections and threads split between them), and the rates are
+summed."""
 
 import argparse
 import base64
@@ -13,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,6 +109,24 @@ def seed_refresh_tokens(base, count):
     return tokens
 
 
+def wrk_on_nodes(bases, path, script, environments, duration, connections, threads):
+    """The same case on every node at once, each its own wrk with its share of the connections and threads."""
+    if len(bases) == 1:
+        return wrk(bases[0] + path, script, environments[0], duration, connections, threads)
+    results = [None] * len(bases)
+
+    def one(index):
+        results[index] = wrk(bases[index] + path, script, environments[index], duration,
+                             max(1, connections // len(bases)), max(1, threads // len(bases)))
+    workers = [threading.Thread(target=one, args=(index,)) for index in range(len(bases))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {"rate": sum(r["rate"] for r in results), "p50": max(r["p50"] for r in results),
+            "p99": max(r["p99"] for r in results), "errors": sum(r["errors"] for r in results)}
+
+
 def wrk(url, script, environment, duration, connections, threads):
     command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
     if script:
@@ -133,52 +156,77 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3,
                         help="measure every case this many times, interleaved; report medians")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created on it")
+    parser.add_argument("--nodes", type=int, default=1, help="server nodes on the one database (PostgreSQL)")
     arguments = parser.parse_args()
+    if arguments.nodes > 1 and not arguments.postgres:
+        sys.exit("--nodes needs --postgres: SQLite serves one node")
 
     with tempfile.TemporaryDirectory() as directory:
-        database = f"sqlite:{directory}/bench.sqlite"
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        base = f"http://127.0.0.1:{port}"
+        scratch = f"gatehouse_bench_{os.getpid()}"
+        if arguments.postgres:
+            subprocess.run(["psql", arguments.postgres, "-qc", f"CREATE DATABASE {scratch}"], check=True)
+            database = arguments.postgres.rsplit("/", 1)[0] + "/" + scratch
+        else:
+            database = f"sqlite:{directory}/bench.sqlite"
         environment = dict(os.environ, GATEHOUSE_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
                            GATEHOUSE_ADMIN_PASSWORD="bench-admin-password", LOG_LEVEL="warning")
         subprocess.run([arguments.binary, "apply", "-", "--database", database], input=CONFIG, text=True,
                        env=environment, check=True, capture_output=True)
-        server = subprocess.Popen([arguments.binary, "serve", "--port", str(port), "--issuer", base,
-                                   "--database", database], env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers, bases = [], []
+        for _ in range(arguments.nodes):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            bases.append(f"http://127.0.0.1:{port}")
+            servers.append(subprocess.Popen([arguments.binary, "serve", "--port", str(port), "--issuer", bases[0],
+                                             "--database", database], env=environment,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         try:
-            for _ in range(300):
-                try:
-                    if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.1)
+            for base in bases:
+                for _ in range(300):
+                    try:
+                        if requests.get(base + "/readyz", timeout=1).status_code == 200:
+                            break
+                    except requests.RequestException:
+                        time.sleep(0.1)
+            base = bases[0]
             opaque = requests.post(base + "/token", data={"grant_type": "client_credentials"},
                                    auth=("bench-opaque", SECRET)).json()["access_token"]
-            shared = {"BENCH_THREADS": str(arguments.threads)}
+            jwt = requests.post(base + "/token", data={"grant_type": "client_credentials"},
+                                auth=("bench-jwt", SECRET)).json()["access_token"]
+            shared = {"BENCH_THREADS": str(max(1, arguments.threads // len(bases)))}
             rounds = []
             for _ in range(arguments.rounds):
-                # Each round needs fresh refresh tokens: the previous round's were rotated away.
-                refresh_tokens = seed_refresh_tokens(base, max(arguments.connections * 2, 64))
+                # Each round needs fresh refresh tokens: the previous round's were rotated away; each node's wrk
+                # its own, so that no token is presented twice.
+                refresh_tokens = [seed_refresh_tokens(base, max(arguments.connections * 2, 64)) for _ in bases]
                 cases = [
-                    ("GET /healthz (ceiling)", base + "/healthz", None, {}),
-                    ("client_credentials, JWT", base + "/token", "token.lua",
-                     {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-jwt")}),
-                    ("client_credentials, opaque (stored)", base + "/token", "token.lua",
-                     {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-opaque")}),
-                    ("introspection (opaque token)", base + "/introspect", "token.lua",
-                     {"BENCH_BODY": f"token={opaque}", "BENCH_BASIC": basic("bench-opaque")}),
-                    ("refresh_token with rotation (durable)", base + "/token", "refresh.lua",
-                     {"BENCH_BASIC": basic("bench-refresh"), "BENCH_REFRESH_TOKENS": ",".join(refresh_tokens)}),
+                    ("GET /healthz (ceiling)", "/healthz", None, lambda node: {}),
+                    ("client_credentials, JWT", "/token", "token.lua",
+                     lambda node: {"BENCH_BODY": "grant_type=client_credentials", "BENCH_BASIC": basic("bench-jwt")}),
+                    ("client_credentials, opaque (stored)", "/token", "token.lua",
+                     lambda node: {"BENCH_BODY": "grant_type=client_credentials",
+                                   "BENCH_BASIC": basic("bench-opaque")}),
+                    ("introspection (opaque token)", "/introspect", "token.lua",
+                     lambda node: {"BENCH_BODY": f"token={opaque}", "BENCH_BASIC": basic("bench-opaque")}),
+                    ("introspection (JWT access token)", "/introspect", "token.lua",
+                     lambda node: {"BENCH_BODY": f"token={jwt}", "BENCH_BASIC": basic("bench-jwt")}),
+                    ("refresh_token with rotation (durable)", "/token", "refresh.lua",
+                     lambda node: {"BENCH_BASIC": basic("bench-refresh"),
+                                   "BENCH_REFRESH_TOKENS": ",".join(refresh_tokens[node])}),
                 ]
-                rounds.append([(name, wrk(url, script, dict(shared, **extra), arguments.duration,
-                                          arguments.connections, arguments.threads))
-                               for name, url, script, extra in cases])
+                rounds.append([
+                    (name, wrk_on_nodes(bases, path, script,
+                                        [dict(shared, **extra(node)) for node in range(len(bases))],
+                                        arguments.duration, arguments.connections, arguments.threads))
+                    for name, path, script, extra in cases])
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
+            if arguments.postgres:
+                subprocess.run(["psql", arguments.postgres, "-qc", f"DROP DATABASE {scratch}"], check=False)
 
     def median(values):
         ordered = sorted(values)
@@ -186,7 +234,9 @@ def main():
 
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
     print(f"wrk -t{arguments.threads} -c{arguments.connections} -d{arguments.duration}s on the same machine; "
-          f"release build; SQLite (WAL, synchronous=FULL: every commit reaches the disk); "
+          f"release build; "
+          + (f"PostgreSQL, {arguments.nodes} node{'s' if arguments.nodes > 1 else ''}; " if arguments.postgres
+             else "SQLite (WAL, synchronous=FULL: every commit reaches the disk); ") +
           f"{arguments.rounds} interleaved rounds, medians (each ratio against its own round's ceiling)\n")
     print("| case | requests/s | p50 ms | p99 ms | ratio of ceiling | errors |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -90,8 +90,9 @@ struct TokenInspector: Sendable {
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
                 let subject = verified.string("sub")
             else { return nil }
-            let user = try await services.directory.users.user(UserID(rawValue: subject))
-            // A token for a user whose record is gone is dead; `sub` equal to the client id is the app itself.
+            // `sub` equal to the client id is the app itself (user ids are generated UUIDs, never a client id): no
+            // user to look up. A token for a user whose record is gone is dead.
+            let user = subject == clientID ? nil : try await services.directory.users.user(UserID(rawValue: subject))
             if user == nil && subject != clientID { return nil }
             return ActiveToken(
                 kind: .access, app: app, user: user,

@@ -19,6 +19,9 @@ final class VerifiedTokens: Sendable {
 
     init(capacity: Int = 10_000) { self.capacity = max(1, capacity) }
 
+    /// How many tokens are remembered.
+    var count: Int { entries.withLock { $0.count } }
+
     /// The token's verified header and claims, or nil when it is not a JWS that verifies with a key of `keys`
     /// published at `time`.
     func verify(_ token: String, keys: KeyRing, at time: Date) -> JWT.Verified? {
