@@ -8,6 +8,44 @@ import Testing
 /// `gatehouse serve` as a separate process: it starts, bootstraps the admin, answers health checks, sees a
 /// CLI change within one second, and stops gracefully on SIGTERM.
 @Suite struct ServeCommandTests {
+    /// Two nodes started at the same moment on a new database both come up, with one first admin between them (the
+    /// later one's creation is a conflict that it takes as "already done", not a failed start).
+    @Test(arguments: TestBackend.available)
+    func twoNodesStartingAtOnceBothComeUpWithOneAdmin(backend: TestBackend) async throws {
+        try await withCLI(backend) { cli in
+            var servers: [(Process, Int)] = []
+            defer { for (server, _) in servers where server.isRunning { server.terminate() } }
+            for _ in 0..<2 {
+                let port = try freePort()
+                let server = Process()
+                server.executableURL = CLIRunner.executable
+                server.arguments = ["serve", "--port", String(port), "--database", cli.database.argument]
+                var environment = CLIRunner.environment
+                environment["GATEHOUSE_ADMIN_PASSWORD"] = "admin-password-for-tests"
+                server.environment = environment
+                server.standardOutput = FileHandle.nullDevice
+                server.standardError = FileHandle.nullDevice
+                servers.append((server, port))
+            }
+            for (server, _) in servers { try launch(server) }
+            for (server, port) in servers {
+                var ready = false
+                let deadline = ContinuousClock.now + .seconds(60)
+                while !ready, ContinuousClock.now < deadline, server.isRunning {
+                    let response = try? await HTTPClient.shared.execute(
+                        HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(1))
+                    ready = response?.status.code == 200
+                    if !ready { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(
+                    ready,
+                    "node on port \(port) came up (exit status \(server.isRunning ? 0 : server.terminationStatus))")
+            }
+            let admins = try cli.run(["users", "list"]).stdout.split(separator: "\n").filter { $0.hasPrefix("admin\t") }
+            #expect(admins.count == 1)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aRunningServerSeesACLIChangeWithinOneSecond(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in

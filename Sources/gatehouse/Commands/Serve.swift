@@ -173,8 +173,15 @@ struct AdminBootstrap {
             let admin = User(
                 username: "admin", email: "admin@localhost.invalid", displayName: "Administrator",
                 passwordHash: try PasswordHasher.standard.hash(password), profile: profile.id)
-            try await store.commit(
-                [.createUser(admin)], basedOn: directory, actor: .system, at: Date())
+            do {
+                try await store.commit([.createUser(admin)], basedOn: directory, actor: .system, at: Date())
+            } catch let error as StorageError {
+                // Another node starting at the same moment created it first: one admin, and this node goes on.
+                guard case .conflict = error,
+                    try await store.loadDirectory(DirectorySelection(usernames: ["admin"])).user(named: "admin") != nil
+                else { throw error }
+                return
+            }
             if given == nil {
                 // Written unbuffered: the server runs on, and the password must not wait in a buffer.
                 FileHandle.standardOutput.write(
