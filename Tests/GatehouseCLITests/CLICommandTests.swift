@@ -109,11 +109,10 @@ import Testing
         for command in [
             [], ["serve"], ["apply"], ["users"], ["users", "create"], ["apps", "set-policy"], ["profiles"],
         ] {
-            let process = Process()
-            process.executableURL = CLIRunner.executable
-            process.arguments = command + ["--help"]
             let output = Pipe()
-            process.standardOutput = output
+            let process = ChildProcess(
+                CLIRunner.executable, command + ["--help"], environment: CLIRunner.environment,
+                standardOutput: .pipe(output))
             try launch(process)
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()

@@ -27,8 +27,11 @@ struct CLIRunner: Sendable {
         return candidates[0].appendingPathComponent("gatehouse")
     }
 
+    /// This process's environment, read once.
+    private static let inherited = ProcessInfo.processInfo.environment
+
     static var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = inherited
         environment["GATEHOUSE_MASTER_KEY"] = testMasterKeyBase64
         environment["USER"] = "tester"
         return environment
@@ -37,16 +40,12 @@ struct CLIRunner: Sendable {
     /// Runs `gatehouse ARGUMENTS --database …` and waits for it.
     @discardableResult
     func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments + ["--database", database.argument]
-        process.environment = Self.environment
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
+        let process = ChildProcess(
+            Self.executable, arguments + ["--database", database.argument], environment: Self.environment,
+            standardInput: .pipe(stdin), standardOutput: .pipe(stdout), standardError: .pipe(stderr))
         try launch(process)
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
@@ -74,10 +73,10 @@ func withCLI<Result: Sendable>(_ backend: TestBackend, _ body: (CLIRunner) async
     }
 }
 
-/// Swift Testing runs suites in parallel, and Foundation's `Process.run()` on Linux is not safe to call from two
-/// threads at once (a launch crashed in its memcpy of the child's environment): every test launches through here.
+/// Every test launches through here, one launch at a time (``ChildProcess``, not Foundation's `Process`, whose
+/// `run()` crashes intermittently on Linux).
 private let launches = Mutex(())
 
-func launch(_ process: Process) throws {
+func launch(_ process: ChildProcess) throws {
     try launches.withLock { _ in try process.run() }
 }

@@ -13,18 +13,15 @@ import Testing
     @Test(arguments: TestBackend.available)
     func twoNodesStartingAtOnceBothComeUpWithOneAdmin(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            var servers: [(Process, Int)] = []
+            var servers: [(ChildProcess, Int)] = []
             defer { for (server, _) in servers where server.isRunning { server.terminate() } }
             for _ in 0..<2 {
                 let port = try freePort()
-                let server = Process()
-                server.executableURL = CLIRunner.executable
-                server.arguments = ["serve", "--port", String(port), "--database", cli.database.argument]
                 var environment = CLIRunner.environment
                 environment["GATEHOUSE_ADMIN_PASSWORD"] = "admin-password-for-tests"
-                server.environment = environment
-                server.standardOutput = FileHandle.nullDevice
-                server.standardError = FileHandle.nullDevice
+                let server = ChildProcess(
+                    CLIRunner.executable, ["serve", "--port", String(port), "--database", cli.database.argument],
+                    environment: environment)
                 servers.append((server, port))
             }
             for (server, _) in servers { try launch(server) }
@@ -50,17 +47,15 @@ import Testing
     func aRunningServerSeesACLIChangeWithinOneSecond(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
             let port = try freePort()
-            let server = Process()
-            server.executableURL = CLIRunner.executable
-            server.arguments = ["serve", "--port", String(port), "--database", cli.database.argument]
             var environment = CLIRunner.environment
             environment["GATEHOUSE_ADMIN_PASSWORD"] = "admin-password-for-tests"
-            server.environment = environment
             let output = Pipe()
-            server.standardOutput = output
             let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(port).log")
             FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-            server.standardError = try FileHandle(forWritingTo: errorLog)
+            let server = ChildProcess(
+                CLIRunner.executable, ["serve", "--port", String(port), "--database", cli.database.argument],
+                environment: environment, standardOutput: .pipe(output),
+                standardError: .file(try FileHandle(forWritingTo: errorLog)))
             defer { try? FileManager.default.removeItem(at: errorLog) }
             try launch(server)
             defer { if server.isRunning { server.terminate() } }
@@ -125,12 +120,10 @@ private struct NoFreePort: Error {}
 /// Every thread's stack of a running process, by gdb when it is installed: what a hung server was doing.
 private func threadDump(_ pid: Int32) -> String {
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return "(gdb not installed)" }
-    let gdb = Process()
-    gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
-    gdb.arguments = ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"]
     let output = Pipe()
-    gdb.standardOutput = output
-    gdb.standardError = output
+    let gdb = ChildProcess(
+        URL(fileURLWithPath: "/usr/bin/gdb"), ["-p", String(pid), "-batch", "-ex", "thread apply all bt 30"],
+        environment: CLIRunner.environment, standardOutput: .pipe(output), standardError: .pipe(output))
     guard (try? launch(gdb)) != nil else { return "(gdb did not start)" }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     gdb.waitUntilExit()

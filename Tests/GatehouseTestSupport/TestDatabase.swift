@@ -11,9 +11,11 @@ public enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible
     case postgres
 
     /// The backends available on this machine.
-    public static var available: [TestBackend] {
-        ProcessInfo.processInfo.environment["GATEHOUSE_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
-    }
+    public static var available: [TestBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// Read once: the CLI tests launch processes, and Foundation's launch on Linux is not safe beside readers of the
+    /// environment on other threads.
+    static let postgresURL = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_POSTGRES_URL"]
 
     public var description: String { rawValue }
 }
@@ -36,7 +38,7 @@ public struct ScratchDatabase: Sendable {
                 try? FileManager.default.removeItem(at: directory)
             }
         case .postgres:
-            guard let adminURL = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_POSTGRES_URL"] else {
+            guard let adminURL = TestBackend.postgresURL else {
                 throw StorageError.invalidLocation("GATEHOUSE_TEST_POSTGRES_URL is not set")
             }
             let admin = try PostgresLocation(url: adminURL)
