@@ -90,9 +90,11 @@ struct TokenInspector: Sendable {
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
                 let subject = verified.string("sub")
             else { return nil }
-            // `sub` equal to the client id is the app itself (user ids are generated UUIDs, never a client id): no
-            // user to look up. A token for a user whose record is gone is dead.
-            let user = subject == clientID ? nil : try await services.directory.users.user(UserID(rawValue: subject))
+            // `sub` equal to the client id is the app itself. User ids are generated UUIDs, and a client id may be
+            // shaped like one, so only a `sub` that cannot be a user id skips the user lookup; a UUID-shaped one is
+            // looked up (a user found means the token is that user's). A token for a user whose record is gone is dead.
+            let isAppItself = subject == clientID && UUID(uuidString: subject) == nil
+            let user = isAppItself ? nil : try await services.directory.users.user(UserID(rawValue: subject))
             if user == nil && subject != clientID { return nil }
             return ActiveToken(
                 kind: .access, app: app, user: user,

@@ -62,9 +62,19 @@ extension DirectoryReader {
         let runAs = Set(apps.apps.compactMap(\.runAsUser)).subtracting(rows.users.map(\.id))
         let runAsUsers = try await entities(Set(runAs.map(EntityRef.user)), db)
         rows.users += runAsUsers.users
-        for part in [bundles, apps, runAsUsers] { rows.versions.merge(part.versions) { _, new in new } }
+        // The run-as users' own profiles and permission sets, so that what is read stays closed under references.
+        let read = Set(bundles.profiles.map { EntityRef.profile($0.id) })
+            .union(bundles.permissionSets.map { .permissionSet($0.id) })
+        var runAsBundleRefs: Set<EntityRef> = []
+        for user in runAsUsers.users {
+            runAsBundleRefs.insert(.profile(user.profile))
+            for set in user.permissionSets { runAsBundleRefs.insert(.permissionSet(set)) }
+        }
+        let runAsBundles = try await entities(runAsBundleRefs.subtracting(read), db)
+        for part in [bundles, apps, runAsUsers, runAsBundles] { rows.versions.merge(part.versions) { _, new in new } }
         return Directory(
-            users: rows.users, profiles: bundles.profiles, permissionSets: bundles.permissionSets, apps: apps.apps,
+            users: rows.users, profiles: bundles.profiles + runAsBundles.profiles,
+            permissionSets: bundles.permissionSets + runAsBundles.permissionSets, apps: apps.apps,
             version: version, entityVersions: rows.versions)
     }
 
