@@ -13,11 +13,16 @@ public final class PostgresStore: SQLStore {
     let client: PostgresClient
     let location: PostgresLocation
     private let runTask: Task<Void, Never>
+    private let deadlines: OperationDeadlines
+    private let sweepTask: Task<Void, Never>
 
     private init(client: PostgresClient, location: PostgresLocation, runTask: Task<Void, Never>) {
         self.client = client
         self.location = location
         self.runTask = runTask
+        let deadlines = OperationDeadlines(connectionWait: Self.connectionWait)
+        self.deadlines = deadlines
+        self.sweepTask = Task { await deadlines.run() }
     }
 
     /// Starts `client.run()` and returns once its task is executing, so that the first lease does not find the
@@ -68,6 +73,16 @@ public final class PostgresStore: SQLStore {
             } catch {
                 throw StorageAvailability.unavailable(error) ?? error
             }
+        }
+    }
+
+    public func write<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
+    {
+        do {
+            return try await withConnection { connection in try await body(connection.sql()) }
+        } catch {
+            throw StorageAvailability.unavailable(error) ?? error
         }
     }
 
@@ -129,40 +144,36 @@ public final class PostgresStore: SQLStore {
     static let operationLimit: Duration = .seconds(20)
 
     /// A pooled connection for `body`, or ``StorageError/unavailable(_:)`` if none comes within ``connectionWait``
-    /// or `body` has not finished ``operationLimit`` after that.
+    /// or `body` has not finished its operation limit after that (``OperationDeadlines``: the caller is answered
+    /// and the work cancelled; a query on a dead connection may not heed the cancellation, and is left to fail on its
+    /// own).
     private func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let race = Race<Result>()
-        let operationLimit = StorageDeadlines.operationLimit ?? Self.operationLimit
+        let work = Mutex<Task<Void, Never>?>(nil)
+        let ticket = deadlines.begin(
+            operationLimit: StorageDeadlines.operationLimit ?? Self.operationLimit,
+            expiry: .init(
+                fail: { error in race.finish(with: .failure(error)) },
+                cancel: { work.withLock { $0 }?.cancel() }))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.start(continuation)
-                let work = Task {
+                let task = Task {
                     do {
                         let result = try await self.client.withConnection { connection in
-                            race.markAcquired()
+                            self.deadlines.acquired(ticket)
                             return try await body(connection)
                         }
                         race.finish(with: .success(result))
                     } catch {
                         race.finish(with: .failure(error))
                     }
+                    // Not when the caller goes: work it no longer waits for stays bounded by its deadline.
+                    self.deadlines.end(ticket)
                 }
-                Task {
-                    try? await Task.sleep(for: Self.connectionWait)
-                    if !race.isAcquired {
-                        race.finish(
-                            with: .failure(
-                                StorageError.unavailable("no PostgreSQL connection within \(Self.connectionWait)")))
-                        work.cancel()
-                        return
-                    }
-                    try? await Task.sleep(for: operationLimit)
-                    race.finish(
-                        with: .failure(StorageError.unavailable("PostgreSQL did not answer within \(operationLimit)")))
-                    work.cancel()
-                }
+                work.withLock { $0 = task }
             }
         } onCancel: {
             race.finish(with: .failure(CancellationError()))
@@ -174,7 +185,6 @@ public final class PostgresStore: SQLStore {
         private struct State {
             var continuation: CheckedContinuation<Result, any Error>?
             var pending: Swift.Result<Result, any Error>?
-            var isAcquired = false
             var isDone = false
         }
         private let state = Mutex(State())
@@ -187,9 +197,6 @@ public final class PostgresStore: SQLStore {
             }
             if let early { continuation.resume(with: early) }
         }
-
-        func markAcquired() { state.withLock { $0.isAcquired = true } }
-        var isAcquired: Bool { state.withLock { $0.isAcquired } }
 
         func finish(with result: Swift.Result<Result, any Error>) {
             let continuation: CheckedContinuation<Result, any Error>? = state.withLock { state in
@@ -216,6 +223,7 @@ public final class PostgresStore: SQLStore {
     }
 
     public func close() async {
+        sweepTask.cancel()
         runTask.cancel()
         _ = await runTask.value
     }

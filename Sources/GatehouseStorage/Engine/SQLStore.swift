@@ -21,8 +21,23 @@ public protocol SQLStore: Sendable {
     func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
         async throws -> Result
 
+    /// Runs `body`, which makes exactly one write statement: atomic by itself, so PostgreSQL runs it without the
+    /// `BEGIN` and `COMMIT` round trips of ``transaction(_:)`` (a third of the round trips of storing a token). On
+    /// SQLite it is a transaction like any other, sharing a group commit. A statement whose connection is lost is not
+    /// retried: it may have been committed.
+    func write<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
+
     /// Closes every connection. The store is unusable afterwards.
     func close() async
+}
+
+extension SQLStore {
+    public func write<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result)
+        async throws -> Result
+    {
+        try await transaction(body)
+    }
 }
 
 /// Where to store: parsed from `--database` (`sqlite:PATH` or `postgres://user:password@host:port/database`).

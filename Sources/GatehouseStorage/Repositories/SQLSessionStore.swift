@@ -9,7 +9,7 @@ public struct SQLSessionStore: SessionStore {
     public init(store: GatehouseStore) { sql = store.sql }
 
     public func saveSession(_ session: BrowserSession) async throws {
-        try await sql.transaction { db in
+        try await sql.write { db in
             try await db.raw(
                 """
                 INSERT INTO browser_sessions (id_hash, user_id, auth_time, created_at, last_seen_at)
@@ -33,7 +33,7 @@ public struct SQLSessionStore: SessionStore {
     }
 
     public func touchSession(idHash: String, at time: Date) async throws {
-        try await sql.transaction { db in
+        try await sql.write { db in
             try await db.raw(
                 "UPDATE browser_sessions SET last_seen_at = \(bind: Timestamp.milliseconds(time)) WHERE id_hash = \(bind: idHash)"
             ).run()
@@ -41,7 +41,7 @@ public struct SQLSessionStore: SessionStore {
     }
 
     public func deleteSession(idHash: String) async throws {
-        try await sql.transaction { db in
+        try await sql.write { db in
             try await db.raw("DELETE FROM browser_sessions WHERE id_hash = \(bind: idHash)").run()
         }
     }

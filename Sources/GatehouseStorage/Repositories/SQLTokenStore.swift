@@ -107,7 +107,7 @@ public struct SQLTokenStore: TokenStore {
     // MARK: Opaque access tokens
 
     public func saveAccessToken(_ token: OpaqueAccessToken) async throws {
-        try await sql.transaction { db in try await Self.insert(token, in: db) }
+        try await sql.write { db in try await Self.insert(token, in: db) }
     }
 
     public func accessToken(hash: String) async throws -> OpaqueAccessToken? {
@@ -127,7 +127,7 @@ public struct SQLTokenStore: TokenStore {
     }
 
     public func deleteAccessToken(hash: String) async throws {
-        try await sql.transaction { db in
+        try await sql.write { db in
             try await db.raw("DELETE FROM access_tokens WHERE token_hash = \(bind: hash)").run()
         }
     }
@@ -135,7 +135,7 @@ public struct SQLTokenStore: TokenStore {
     // MARK: Authorization codes
 
     public func saveCode(_ code: AuthorizationCodeRecord) async throws {
-        try await sql.transaction { db in
+        try await sql.write { db in
             try await db.raw(
                 """
                 INSERT INTO authorization_codes (code_hash, app_id, user_id, redirect_uri, scopes, code_challenge, nonce,

@@ -58,6 +58,9 @@ public enum Migrator {
     public static func migrate(_ store: any SQLStore) async throws -> [Int] {
         let dialect = SchemaDialect(kind: store.kind)
         try await store.transaction { db in
+            // `IF NOT EXISTS` does not make two concurrent creations safe on PostgreSQL (the second fails on the
+            // catalog's unique index): nodes starting at once on a new database take turns.
+            if dialect.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7240512)").run() }
             try await db.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             ).run()
