@@ -13,7 +13,7 @@ struct BurstBenchmark {
     func run() async throws {
         let store = try await GatehouseStore.open(try DatabaseLocation(parsing: location))
         let key = try MasterKey(base64: ProcessInfo.processInfo.environment["GATEHOUSE_MASTER_KEY"] ?? "")
-        let admin = Admin(store: store, actor: .cli(osUser: "bench"), masterKey: key)
+        let admin = Admin(store: store, actor: .cli(osUser: "bench"), permissions: .all, masterKey: key)
         let usernames = (0..<changes).map { $0 == changes - 1 ? "u1" : "u\($0 + 2)" }
         let started = nanoseconds()
         for username in usernames {  // each user's active flag flipped: a second burst undoes the first

@@ -38,6 +38,7 @@ extension Admin {
     /// The access decision for a user and an app as it stands now (the user's approval on record included): every
     /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
     public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
+        try require(.viewSetup)
         let directory = try await directory(users: [username], apps: [nameOrClientID])
         let user = try directory.requireUser(username)
         let app = try directory.requireApp(nameOrClientID)
@@ -49,6 +50,7 @@ extension Admin {
 
     /// Users' approvals of self-authorize apps, of one user or one app or both, by app then user.
     public func approvals(user username: String?, app nameOrClientID: String?) async throws -> [ApprovalView] {
+        try require(.viewSetup)
         // Every app an approval may name: by the user's, the user's usage apps; by the app's, that app; else all.
         let directory =
             username == nil && nameOrClientID == nil

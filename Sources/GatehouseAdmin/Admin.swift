@@ -10,6 +10,9 @@ public struct Admin: Sendable {
     public let store: GatehouseStore
     /// Who acts: written into every audit event.
     public let actor: AuditActor
+    /// What the actor may do (AdminAuthority.swift): the admin permissions of the acting user's profile and permission
+    /// sets, or every permission for the CLI on the database.
+    public let permissions: Set<AdminPermission>
     /// Encrypts signing keys and keys the hashes of client secrets.
     public let masterKey: MasterKey
     /// Hashes new passwords.
@@ -17,11 +20,12 @@ public struct Admin: Sendable {
     public let now: @Sendable () -> Date
 
     public init(
-        store: GatehouseStore, actor: AuditActor, masterKey: MasterKey, passwordHasher: PasswordHasher = .standard,
-        now: @escaping @Sendable () -> Date = { Date() }
+        store: GatehouseStore, actor: AuditActor, permissions: Set<AdminPermission>, masterKey: MasterKey,
+        passwordHasher: PasswordHasher = .standard, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.actor = actor
+        self.permissions = permissions
         self.masterKey = masterKey
         self.passwordHasher = passwordHasher
         self.now = now
@@ -44,25 +48,34 @@ public struct Admin: Sendable {
 
     // MARK: Changes
 
-    /// `changes` computed from `base`, checked: the directory they produce must be whole (every reference resolves),
-    /// and who would lose access is worked out (an indexed read of the users in reach).
-    public func prepare(_ changes: [DirectoryChange], basedOn base: Directory) async throws -> PreparedChange {
+    /// `changes` computed from `base`, checked: the acting admin may make them (``authorize(_:from:to:)``), the
+    /// directory they produce must be whole (every reference resolves), and who would lose access is worked out (an
+    /// indexed read of the users in reach).
+    /// `needing` names the permissions of the use case, which its commit requires even when there is nothing to
+    /// change (so "no changes" is not an answer for someone who may not make them).
+    public func prepare(
+        _ changes: [DirectoryChange], basedOn base: Directory, needing permissions: [AdminPermission] = []
+    ) async throws -> PreparedChange {
         guard !changes.isEmpty else {
-            return PreparedChange(base: base, changes: [], after: base, impact: AccessImpact(losses: []))
+            return PreparedChange(
+                base: base, changes: [], after: base, impact: AccessImpact(losses: []), permissions: permissions)
         }
         let after = base.applying(changes)
+        try authorize(changes, from: base, to: after, toCommit: false)
         let issues = after.integrityIssues()
         if !issues.isEmpty { throw ValidationFailure(issues) }
         let impact = try await store.impactPreview(of: changes, basedOn: base, at: now())
-        return PreparedChange(base: base, changes: changes, after: after, impact: impact)
+        return PreparedChange(base: base, changes: changes, after: after, impact: impact, permissions: permissions)
     }
 
     /// Stores a prepared change with one audit event per change, under a new directory version. Refused with a
     /// conflict if an entity it changes moved on since it was read (``StorageError/conflict(_:)``).
     public func commit(_ prepared: PreparedChange) async throws -> CommittedChange {
+        try require(allOf: prepared.permissions)
         guard !prepared.isEmpty else {
             return CommittedChange(version: prepared.base.version, summaries: [], events: [])
         }
+        try authorize(prepared.changes, from: prepared.base, to: prepared.after, toCommit: true)
         let (version, events) = try await store.commit(
             prepared.changes, basedOn: prepared.base, leaving: prepared.after, actor: actor, at: now())
         return CommittedChange(version: version, summaries: prepared.summaries, events: events)
@@ -77,6 +90,8 @@ public struct PreparedChange: Sendable {
     /// The directory as the change leaves it (the users in it are only those `base` holds).
     public let after: Directory
     public let impact: AccessImpact
+    /// What committing it needs besides each change's own permission: the use case's.
+    public let permissions: [AdminPermission]
 
     public var isEmpty: Bool { changes.isEmpty }
     /// One sentence per change, for people.
@@ -101,6 +116,8 @@ public struct AdminFailure: Error, Sendable, Equatable, CustomStringConvertible 
         case conflict
         /// The request cannot apply to what it names (a public app's secret, a set the user does not hold).
         case invalid
+        /// The acting admin lacks this admin permission (AdminAuthority.swift).
+        case permissionMissing(AdminPermission)
     }
 
     public let kind: Kind

@@ -69,17 +69,20 @@ public struct PreparedSecretChange: Sendable {
 
 extension Admin {
     public func apps() async throws -> [AppView] {
+        try require(.viewSetup)
         let directory = try await sharedDirectory()
         return directory.sortedApps.map { AppView($0, in: directory) }
     }
 
     /// An app by name or client id.
     public func app(_ nameOrClientID: String) async throws -> AppView {
+        try require(.viewSetup)
         let directory = try await directory(apps: [nameOrClientID])
         return AppView(try directory.requireApp(nameOrClientID), in: directory)
     }
 
     public func createApp(_ spec: NewApp) async throws -> PreparedSecretChange {
+        try requireToPrepare(.manageConnectedApps)
         let clientID = spec.clientID ?? NewApp.clientID(from: spec.name)
         let directory = try await directory(apps: [spec.name, clientID])
         if directory.app(named: spec.name) != nil {
@@ -97,7 +100,8 @@ extension Admin {
         if let secret { app.secrets = [ClientSecret(hash: secretHasher.hash(secret), createdAt: now())] }
         try ValidationFailure.check { app.validate(at: "", into: &$0) }
         return PreparedSecretChange(
-            change: try await prepare([.createApp(app)], basedOn: directory), clientID: clientID, secret: secret)
+            change: try await prepare([.createApp(app)], basedOn: directory, needing: [.manageConnectedApps]),
+            clientID: clientID, secret: secret)
     }
 
     /// One change to one app, computed by `change` from the app as read now (with `users` read too, for a run-as
@@ -105,12 +109,15 @@ extension Admin {
     public func changeApp(
         _ nameOrClientID: String, users: [String] = [], _ change: (inout ConnectedApp, Directory) throws -> Void
     ) async throws -> PreparedChange {
+        try requireToPrepare(.manageConnectedApps)
         let directory = try await directory(users: users, apps: [nameOrClientID])
         let before = try directory.requireApp(nameOrClientID)
         var after = before
         try change(&after, directory)
         try ValidationFailure.check { after.validate(at: "", into: &$0) }
-        return try await prepare(before == after ? [] : [.updateApp(before: before, after: after)], basedOn: directory)
+        return try await prepare(
+            before == after ? [] : [.updateApp(before: before, after: after)], basedOn: directory,
+            needing: [.manageConnectedApps])
     }
 
     /// Blocks (no tokens for anyone; every token it holds stops working) or unblocks an app. No change when it is
@@ -147,8 +154,10 @@ extension Admin {
 
     /// Deletes an app, its secrets, its approvals and its profile and permission-set grants.
     public func deleteApp(_ nameOrClientID: String) async throws -> PreparedChange {
+        try requireToPrepare(.manageConnectedApps)
         let directory = try await directory(apps: [nameOrClientID])
-        return try await prepare([.deleteApp(try directory.requireApp(nameOrClientID))], basedOn: directory)
+        return try await prepare(
+            [.deleteApp(try directory.requireApp(nameOrClientID))], basedOn: directory, needing: [.manageConnectedApps])
     }
 
     /// Ends every grant of an app, or one user's: refresh and opaque access tokens stop working at once and the
@@ -156,6 +165,8 @@ extension Admin {
     public func revokeGrants(of nameOrClientID: String, user username: String?) async throws -> (
         app: ConnectedApp, user: User?, revoked: Int
     ) {
+        // Every grant of an app is the app's admins' to end; one user's grants, the user's admins' too.
+        try require(anyOf: username == nil ? [.manageConnectedApps] : [.manageUsers, .manageConnectedApps])
         let directory = try await directory(users: username.map { [$0] } ?? [], apps: [nameOrClientID])
         let app = try directory.requireApp(nameOrClientID)
         let user = try username.map { try directory.requireUser($0) }

@@ -39,6 +39,7 @@ extension Admin {
     /// Every profile or every permission set, by name, with how many users hold it (a grouped count, by index);
     /// `withUsers` names the holders too (one pass over the users).
     public func bundles(_ kind: BundleKind, withUsers: Bool = false) async throws -> [BundleSummary] {
+        try require(.viewSetup)
         let directory = try await sharedDirectory()
         let counts = try await store.holderCounts()
         let holders = withUsers ? try await store.holders() : [:]
@@ -59,6 +60,7 @@ extension Admin {
 
     /// One profile or permission set, with its holders read by index.
     public func bundle(_ kind: BundleKind, named name: String) async throws -> BundleView {
+        try require(.viewSetup)
         let directory = try await directory(kind, name)
         switch kind {
         case .profile:
@@ -73,6 +75,7 @@ extension Admin {
     public func createBundle(_ kind: BundleKind, named name: String, permissions: Set<AdminPermission>)
         async throws -> PreparedChange
     {
+        try requireToPrepare(.manageProfilesAndPermissionSets)
         let directory = try await directory(kind, name)
         let exists =
             kind == .profile ? directory.profile(named: name) != nil : directory.permissionSet(named: name) != nil
@@ -83,13 +86,14 @@ extension Admin {
             case .profile: .createProfile(Profile(name: name, adminPermissions: permissions))
             case .permissionSet: .createPermissionSet(PermissionSet(name: name, adminPermissions: permissions))
             }
-        return try await prepare([change], basedOn: directory)
+        return try await prepare([change], basedOn: directory, needing: [.manageProfilesAndPermissionSets])
     }
 
     /// Lets the holders of a profile or permission set use an app (`isGranted`), or stops it from granting the app.
     public func setApp(_ appName: String, granted isGranted: Bool, on kind: BundleKind, named name: String)
         async throws -> PreparedChange
     {
+        try requireToPrepare(.manageProfilesAndPermissionSets)
         let directory = try await directory(kind, name, apps: [appName])
         let app = try directory.requireApp(appName)
         func edit(_ apps: inout Set<ConnectedAppID>) throws(AdminFailure) {
@@ -116,7 +120,7 @@ extension Admin {
             try edit(&after.connectedApps)
             change = .updatePermissionSet(before: before, after: after)
         }
-        return try await prepare([change], basedOn: directory)
+        return try await prepare([change], basedOn: directory, needing: [.manageProfilesAndPermissionSets])
     }
 
     /// The directory around one profile or permission set (and `apps`).

@@ -22,12 +22,14 @@ extension Admin {
     // MARK: Audit trail and login history
 
     public func auditEvents(_ query: AuditQuery) async throws -> [AuditEvent] {
-        try await store.auditEvents(query)
+        try require(.viewAuditTrail)
+        return try await store.auditEvents(query)
     }
 
     /// Login events; `username` filters by the user's id when the user exists (so a renamed user's earlier events
     /// are found), by the name typed otherwise (attempts with unknown usernames); `app` by name or client id.
     public func loginEvents(_ query: LoginEventQuery, username: String?, app: String?) async throws -> [LoginEvent] {
+        try require(.viewAuditTrail)
         var query = query
         let directory = try await directory(users: username.map { [$0] } ?? [], apps: app.map { [$0] } ?? [])
         if let username {
@@ -37,8 +39,11 @@ extension Admin {
         return try await store.loginEvents(query)
     }
 
-    /// The login event of a trace id; with `explain`, the decision for its user and app as it stands now.
+    /// The login event of a trace id; with `explain`, the decision for its user and app as it stands now (a read of
+    /// setup: `view-setup` too).
     public func loginEvent(traceID: String, explain: Bool) async throws -> LoginEventDetails {
+        try require(.viewAuditTrail)
+        if explain { try require(.viewSetup) }
         guard let event = try await store.loginEvents(LoginEventQuery(traceID: traceID, limit: 10)).first else {
             throw AdminFailure(
                 .notFound,
@@ -57,7 +62,8 @@ extension Admin {
     // MARK: Signing keys
 
     public func signingKeys() async throws -> KeyRing {
-        try await SigningKeyStore(store: store, masterKey: masterKey).load()
+        try require(allOf: Self.everyManagePermission)
+        return try await SigningKeyStore(store: store, masterKey: masterKey).load()
     }
 
     /// Adds a new key per algorithm (or for `algorithm`), published `publicationDelay` before it signs; the keys it
@@ -65,6 +71,7 @@ extension Admin {
     public func rotateSigningKeys(_ algorithm: SigningAlgorithm?, publicationDelay: TimeInterval) async throws
         -> [ScheduledSigningKey]
     {
+        try require(allOf: Self.everyManagePermission)
         let keyStore = SigningKeyStore(store: store, masterKey: masterKey)
         let ring = try await keyStore.load()
         let time = now()
@@ -87,17 +94,21 @@ extension Admin {
     /// removes, so it reads the shared part and only the users the document names (as users or run-as users), by
     /// index: applying a thousand users costs the same whether the directory holds ten or a million.
     public func planApply(_ document: ConfigDocument) async throws -> PreparedApply {
+        try require(allOf: Self.everyManagePermission)
         let named = document.users.map(\.username) + document.connectedApps.compactMap { $0.runAsUser ?? nil }
         let directory = try await store.loadDirectory(usersNamed: named)
         let planner = ConfigPlanner(secretHasher: secretHasher, passwordHasher: passwordHasher, now: now())
         let plan = try planner.plan(document, against: directory)
         return PreparedApply(
-            change: try await prepare(plan.changes, basedOn: directory), generatedSecrets: plan.generatedSecrets,
+            change: try await prepare(plan.changes, basedOn: directory, needing: Self.everyManagePermission),
+            generatedSecrets: plan.generatedSecrets,
             result: plan.result)
     }
 
-    /// The whole directory as a config document (YAML).
+    /// The whole directory as a config document (YAML). Password and client-secret hashes only for an admin with
+    /// every `manage-…` permission (``seesHashes``): with them, the export can be applied to another database.
     public func export() async throws -> String {
-        try ConfigExporter.export(try await store.loadDirectory())
+        try require(.viewSetup)
+        return try ConfigExporter.export(try await store.loadDirectory(), withHashes: seesHashes)
     }
 }

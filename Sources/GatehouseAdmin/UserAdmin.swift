@@ -50,6 +50,7 @@ public struct NewUser: Sendable {
 extension Admin {
     /// One page of users in username order, after `username`, by index.
     public func users(after username: String?, limit: Int) async throws -> [UserView] {
+        try require(.viewSetup)
         let users = try await store.users(after: username, limit: limit)
         let directory = try await directory(users: users.map(\.username))
         return users.map { UserView($0, in: directory) }
@@ -58,6 +59,7 @@ extension Admin {
     /// Every user in username order, a page at a time (`body` gets each page as it is read): the shared part read
     /// once, each page by index, so memory is one page's whatever the user count.
     public func allUsers(pageSize: Int = 1_000, _ body: ([UserView]) throws -> Void) async throws {
+        try require(.viewSetup)
         let directory = try await sharedDirectory()
         var after: String?
         while true {
@@ -69,11 +71,13 @@ extension Admin {
     }
 
     public func user(named username: String) async throws -> UserView {
+        try require(.viewSetup)
         let directory = try await directory(users: [username])
         return UserView(try directory.requireUser(username), in: directory)
     }
 
     public func createUser(_ spec: NewUser) async throws -> PreparedChange {
+        try requireToPrepare(.manageUsers)
         let directory = try await directory(
             users: [spec.username], profiles: [spec.profile], permissionSets: spec.permissionSets)
         guard directory.user(named: spec.username) == nil else {
@@ -88,7 +92,7 @@ extension Admin {
             user.validate(at: "", into: &report)
             if let password = spec.password { PasswordRules.check(password, at: "password", into: &report) }
         }
-        return try await prepare([.createUser(user)], basedOn: directory)
+        return try await prepare([.createUser(user)], basedOn: directory, needing: [.manageUsers])
     }
 
     /// One change to one user, computed by `change` from the user as read now (with the profiles and permission sets
@@ -97,12 +101,15 @@ extension Admin {
         _ username: String, profiles: [String] = [], permissionSets: [String] = [],
         _ change: (inout User, Directory) throws -> Void
     ) async throws -> PreparedChange {
+        try requireToPrepare(.manageUsers)
         let directory = try await directory(users: [username], profiles: profiles, permissionSets: permissionSets)
         let before = try directory.requireUser(username)
         var after = before
         try change(&after, directory)
         try ValidationFailure.check { after.validate(at: "", into: &$0) }
-        return try await prepare(before == after ? [] : [.updateUser(before: before, after: after)], basedOn: directory)
+        return try await prepare(
+            before == after ? [] : [.updateUser(before: before, after: after)], basedOn: directory,
+            needing: [.manageUsers])
     }
 
     public func setProfile(of username: String, to profile: String) async throws -> PreparedChange {
@@ -141,6 +148,7 @@ extension Admin {
 
     /// Clears the failed sign-ins counted against the user's account on every node; returns the user and how many.
     public func unlock(_ username: String) async throws -> (user: User, cleared: Int) {
+        try require(.manageUsers)
         let user = try await directory(users: [username]).requireUser(username)
         return (user, try await store.unlockSignIn(of: user, actor: actor, at: now()))
     }

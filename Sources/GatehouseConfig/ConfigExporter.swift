@@ -3,9 +3,9 @@ import Yams
 
 /// Writes the directory in the config format, so that `apply` of the export on an empty database rebuilds the
 /// same state. Passwords and secrets are never written in clear: users carry `passwordHash`, apps
-/// `clientSecretHashes` (usable only under the same master key).
+/// `clientSecretHashes` (usable only under the same master key) — or, `withHashes: false`, neither.
 public enum ConfigExporter {
-    public static func export(_ directory: Directory) throws -> String {
+    public static func export(_ directory: Directory, withHashes: Bool = true) throws -> String {
         func names<ID: Hashable>(_ ids: Set<ID>, _ lookup: (ID) -> String?) -> Node {
             list(ids.compactMap(lookup).sorted { uniquenessKey($0) < uniquenessKey($1) })
         }
@@ -29,38 +29,39 @@ public enum ConfigExporter {
                 ("email", scalar(user.email)),
                 ("displayName", scalar(user.displayName)),
             ]
-            if let hash = user.passwordHash { pairs.append(("passwordHash", scalar(hash))) }
+            if withHashes, let hash = user.passwordHash { pairs.append(("passwordHash", scalar(hash))) }
             pairs.append(("profile", scalar(directory.profiles[user.profile]?.name ?? "")))
             pairs.append(("permissionSets", names(user.permissionSets) { directory.permissionSets[$0]?.name }))
             pairs.append(("active", bool(user.isActive)))
             return mapping(pairs)
         }
         let apps = directory.sortedApps.map { app in
-            mapping([
-                ("name", scalar(app.name)),
-                ("clientId", scalar(app.clientID)),
-                ("clientSecretHashes", list(app.secrets.map(\.hash))),
-                ("public", bool(app.isPublic)),
-                ("callbackUrls", list(app.callbackURLs)),
-                ("scopes", list(app.scopes)),
-                ("grantTypes", list(app.grantTypes.sorted().map(\.rawValue))),
-                ("permittedUsers", scalar(app.permittedUsers.rawValue)),
-                ("refreshTokenPolicy", scalar(app.refreshTokenPolicy.description)),
-                ("refreshTokenRotation", bool(app.isRefreshTokenRotationEnabled)),
-                (
-                    "runAsUser",
-                    app.runAsUser.flatMap { directory.users[$0] }.map { scalar($0.username) }
-                        ?? Node("null", Tag(.null))
-                ),
-                ("accessTokenFormat", scalar(app.accessTokenFormat.rawValue)),
-                ("accessTokenLifetime", scalar(app.accessTokenLifetime.description)),
-                ("idTokenLifetime", scalar(app.idTokenLifetime.description)),
-                ("requirePkce", bool(app.requiresPKCE)),
-                ("blocked", bool(app.isBlocked)),
-                ("enforcement", scalar(app.enforcement.rawValue)),
-                ("assertionKeys", blockList(app.assertionKeys)),
-                ("introspectAllTokens", bool(app.introspectsAllTokens)),
-            ])
+            mapping(
+                [
+                    ("name", scalar(app.name)),
+                    ("clientId", scalar(app.clientID)),
+                    ("clientSecretHashes", list(app.secrets.map(\.hash))),
+                    ("public", bool(app.isPublic)),
+                    ("callbackUrls", list(app.callbackURLs)),
+                    ("scopes", list(app.scopes)),
+                    ("grantTypes", list(app.grantTypes.sorted().map(\.rawValue))),
+                    ("permittedUsers", scalar(app.permittedUsers.rawValue)),
+                    ("refreshTokenPolicy", scalar(app.refreshTokenPolicy.description)),
+                    ("refreshTokenRotation", bool(app.isRefreshTokenRotationEnabled)),
+                    (
+                        "runAsUser",
+                        app.runAsUser.flatMap { directory.users[$0] }.map { scalar($0.username) }
+                            ?? Node("null", Tag(.null))
+                    ),
+                    ("accessTokenFormat", scalar(app.accessTokenFormat.rawValue)),
+                    ("accessTokenLifetime", scalar(app.accessTokenLifetime.description)),
+                    ("idTokenLifetime", scalar(app.idTokenLifetime.description)),
+                    ("requirePkce", bool(app.requiresPKCE)),
+                    ("blocked", bool(app.isBlocked)),
+                    ("enforcement", scalar(app.enforcement.rawValue)),
+                    ("assertionKeys", blockList(app.assertionKeys)),
+                    ("introspectAllTokens", bool(app.introspectsAllTokens)),
+                ].filter { withHashes || $0.0 != "clientSecretHashes" })
         }
         let root = mapping([
             ("profiles", .sequence(.init(profiles))),

@@ -11,7 +11,7 @@ import Testing
     func withAdmin(_ backend: TestBackend, _ body: (Admin) async throws -> Void) async throws {
         try await withScratchStore(backend) { store, _ in
             let admin = Admin(
-                store: store, actor: AuditActor(name: "ada"), masterKey: testMasterKey,
+                store: store, actor: AuditActor(name: "ada"), permissions: .all, masterKey: testMasterKey,
                 passwordHasher: PasswordHasher(logRounds: 4, blockSize: 8, parallelism: 1))
             try await body(admin)
         }

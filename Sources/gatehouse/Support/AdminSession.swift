@@ -21,7 +21,7 @@ struct AdminSession {
             try await store.checkMasterKey(key)
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             let session = AdminSession(
-                store: store, admin: Admin(store: store, actor: .cli(osUser: user), masterKey: key))
+                store: store, admin: Admin(store: store, actor: .cli(osUser: user), permissions: .all, masterKey: key))
             let result = try await body(session)
             await store.close()
             return result
