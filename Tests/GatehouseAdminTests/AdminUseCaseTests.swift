@@ -52,6 +52,32 @@ import Testing
         }
     }
 
+    /// An app with a run-as user is changed from a read of that app: the read brings its run-as user (the changed
+    /// directory must be whole), not the directory.
+    @Test(arguments: TestBackend.available)
+    func anAppWithARunAsUserIsChangedFromAReadOfThatApp(backend: TestBackend) async throws {
+        try await withAdmin(backend) { admin in
+            _ = try await admin.commit(
+                try await admin.createUser(
+                    NewUser(username: "robot", email: "r@example.com", profile: Profile.systemAdministratorName)))
+            _ = try await admin.commit(
+                try await admin.createApp(
+                    NewApp(name: "Sync", callbackURLs: ["https://s.example/cb"], grantTypes: [.clientCredentials])
+                ).change)
+            _ = try await admin.commit(
+                try await admin.changeApp("Sync", users: ["robot"]) { app, directory in
+                    app.runAsUser = try directory.requireUser("robot").id
+                })
+            let block = try await admin.setBlocked("Sync", true)
+            #expect(Set(block.base.users.values.map(\.username)) == ["robot"], "the run-as user, no one else")
+            _ = try await admin.commit(block)
+            _ = try await admin.commit(try await admin.rotateSecret(of: "Sync").change)
+            let app = try await admin.app("Sync")
+            #expect(app.summary.blocked)
+            #expect(app.summary.runAsUser == "robot")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func failuresSayWhatIsWrongWithAKindForEachCase(backend: TestBackend) async throws {
         try await withAdmin(backend) { admin in

@@ -137,6 +137,38 @@ import Testing
 
     /// A gap in the sequence (the log pruned while a node was away) is detected, and the node recovers by a full
     /// load to exactly the database's state; the next change is a delta again.
+    /// An update is checked against the version it was computed from; one computed from a read that did not hold the
+    /// entity (so no version) cannot be checked, and is refused rather than written unchecked.
+    @Test(arguments: TestBackend.available)
+    func aChangeFromAReadWithoutTheEntityIsRefused(backend: TestBackend) async throws {
+        try await withTwoNodes(backend) { nodes in
+            let full = try await nodes.writer.loadDirectory()
+            let alice = try #require(full.user(named: "alice"))
+            var inactive = alice
+            inactive.isActive = false
+            let withoutAlice = try await nodes.writer.loadDirectory(usersNamed: ["bob"])
+            #expect(withoutAlice.user(named: "alice") == nil)
+            await #expect(throws: StorageError.self) {
+                try await nodes.writer.commit(
+                    [.updateUser(before: alice, after: inactive)], basedOn: withoutAlice, actor: Self.actor,
+                    at: Date())
+            }
+            await #expect(throws: StorageError.self) {
+                try await nodes.writer.commit(
+                    [.deleteUser(alice)], basedOn: withoutAlice, actor: Self.actor, at: Date())
+            }
+            #expect(try await nodes.writer.loadDirectory().user(named: "alice")?.isActive == true)
+            // Created and changed in one batch: no stored version yet, and none needed.
+            let app = ConnectedApp(name: "Fresh", clientID: "fresh", callbackURLs: ["https://f.example/cb"])
+            var blocked = app
+            blocked.isBlocked = true
+            try await nodes.writer.commit(
+                [.createApp(app), .updateApp(before: app, after: blocked)], basedOn: withoutAlice,
+                actor: Self.actor, at: Date())
+            #expect(try await nodes.writer.loadDirectory().app(clientID: "fresh")?.isBlocked == true)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aGapInTheChangeLogFallsBackToAFullLoadAndRecovers(backend: TestBackend) async throws {
         try await withTwoNodes(backend) { nodes in

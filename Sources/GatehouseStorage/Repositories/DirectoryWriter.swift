@@ -23,6 +23,11 @@ struct DirectoryWriter {
     func write(_ change: DirectoryChange, expected: Int64?) async throws -> Set<EntityRef> {
         let ref = change.ref
         var touched: Set<EntityRef> = [ref]
+        if expected == nil, !change.isCreation, !creates.contains(ref) {
+            // Without the version it was computed from, a change cannot be checked against what moved on since.
+            throw StorageError.conflict(
+                "\(change.subject) was changed from a read that did not include it; read it again and retry")
+        }
         try await checkNameFree(change)
         try await checkReferencesExist(change)
         switch change {
