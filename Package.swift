@@ -79,6 +79,8 @@ let package = Package(
             dependencies: [
                 "GatehouseCore",
                 "GatehouseStorage",
+                "GatehouseConfig",
+                "GatehouseAdmin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -34,14 +34,31 @@ public struct ApprovalView: Encodable, Sendable {
     public var approvedAt: String
 }
 
+/// One approval as the admin API lists it: with the ids of its user and app.
+public struct ApprovalItem: Encodable, Sendable {
+    public var userId: String
+    public var user: String
+    public var appId: String
+    public var app: String
+    public var scopes: String
+    public var approvedAt: String
+}
+
 extension Admin {
     /// The access decision for a user and an app as it stands now (the user's approval on record included): every
     /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
     public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
         try require(.viewSetup)
-        let directory = try await directory(users: [username], apps: [nameOrClientID])
-        let user = try directory.requireUser(username)
-        let app = try directory.requireApp(nameOrClientID)
+        // By name, or by id (the admin API's `?user=` and `?app=` take either).
+        let directory = try await directory(
+            users: [username], apps: [nameOrClientID],
+            ids: [.user(UserID(rawValue: username)), .app(ConnectedAppID(rawValue: nameOrClientID))])
+        let user =
+            try directory.user(named: username) ?? directory.users[UserID(rawValue: username)]
+            ?? directory.requireUser(username)
+        let app =
+            try directory.app(named: nameOrClientID) ?? directory.app(clientID: nameOrClientID)
+            ?? directory.apps[ConnectedAppID(rawValue: nameOrClientID)] ?? directory.requireApp(nameOrClientID)
         let approval = try await store.approval(user: user.id, app: app.id)
         return AccessExplanation.explain(
             user: user, app: app, context: AccessContext(flow: .authorize, time: now(), approval: approval),
@@ -64,5 +81,35 @@ extension Admin {
                 user: found.username, app: app.name, scopes: found.approval.scopes.description,
                 approvedAt: found.approval.approvedAt.formatted(.iso8601))
         }.sorted { ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased()) }
+    }
+
+    /// Approvals of one user or one app or both (by name or id), a page at a time in (app id, user id) order.
+    public func approvals(user username: String?, app nameOrClientID: String?, after boundary: String?, limit: Int)
+        async throws -> Page<ApprovalItem>
+    {
+        try require(.viewSetup)
+        var ids: [EntityRef] = []
+        if let username { ids.append(.user(UserID(rawValue: username))) }
+        if let nameOrClientID { ids.append(.app(ConnectedAppID(rawValue: nameOrClientID))) }
+        let named = try await directory(
+            users: username.map { [$0] } ?? [], apps: nameOrClientID.map { [$0] } ?? [], ids: ids)
+        let user = try username.map { name in
+            try named.user(named: name) ?? named.users[UserID(rawValue: name)] ?? named.requireUser(name)
+        }
+        let app = try nameOrClientID.map { name in
+            try named.app(named: name) ?? named.app(clientID: name) ?? named.apps[ConnectedAppID(rawValue: name)]
+                ?? named.requireApp(name)
+        }
+        let found = try await store.approvals(user: user?.id, app: app?.id, after: boundary, limit: limit + 1)
+        let apps = try await directory(ids: Set(found.map(\.approval.app)).sorted().map(EntityRef.app))
+        let key = { (found: (approval: Approval, username: String)) in
+            "\(found.approval.app.rawValue) \(found.approval.user.rawValue)"
+        }
+        return Page.of(found, limit: limit, key: key) { found in
+            ApprovalItem(
+                userId: found.approval.user.rawValue, user: found.username, appId: found.approval.app.rawValue,
+                app: apps.apps[found.approval.app]?.name ?? found.approval.app.rawValue,
+                scopes: found.approval.scopes.description, approvedAt: found.approval.approvedAt.formatted(.iso8601))
+        }
     }
 }

@@ -18,6 +18,10 @@ public struct Admin: Sendable {
     /// Hashes new passwords.
     public let passwordHasher: PasswordHasher
     public let now: @Sendable () -> Date
+    /// Whether what is prepared is meant to be committed: then preparing a change needs its own permission, so an
+    /// admin who may not make it is refused before the change is even checked. False (the default) lets an admin
+    /// with `view-setup` preview any change (a dry run, the console's impact preview).
+    public var preparesToCommit = false
 
     public init(
         store: GatehouseStore, actor: AuditActor, permissions: Set<AdminPermission>, masterKey: MasterKey,
@@ -37,10 +41,12 @@ public struct Admin: Sendable {
     /// What a use case decides in: the entities it names and what deciding about them needs
     /// (``DirectorySelection``), by index, whatever the directory's size.
     public func directory(
-        users: [String] = [], profiles: [String] = [], permissionSets: [String] = [], apps: [String] = []
+        users: [String] = [], profiles: [String] = [], permissionSets: [String] = [], apps: [String] = [],
+        ids: [EntityRef] = []
     ) async throws -> Directory {
         try await store.loadDirectory(
-            DirectorySelection(usernames: users, profiles: profiles, permissionSets: permissionSets, apps: apps))
+            DirectorySelection(
+                usernames: users, profiles: profiles, permissionSets: permissionSets, apps: apps, ids: ids))
     }
 
     /// Apps, profiles and permission sets whole (with the apps' run-as users): for listings of them.
@@ -118,6 +124,8 @@ public struct AdminFailure: Error, Sendable, Equatable, CustomStringConvertible 
         case invalid
         /// The acting admin lacks this admin permission (AdminAuthority.swift).
         case permissionMissing(AdminPermission)
+        /// The entity changed since the version the change was made from (`If-Match`); it is now at `current`.
+        case stale(current: Int64)
     }
 
     public let kind: Kind

@@ -46,9 +46,9 @@ extension Admin {
     public var seesHashes: Bool { Self.everyManagePermission.allSatisfy(holds) }
 
     /// Refuses unless the acting admin may prepare a change needing `permission`: with it, or with `view-setup`
-    /// (a preview is a read).
+    /// (a preview is a read) unless the change is prepared to be committed (``preparesToCommit``).
     public func requireToPrepare(_ permission: AdminPermission) throws(AdminFailure) {
-        try require(anyOf: [permission, .viewSetup])
+        try require(anyOf: preparesToCommit ? [permission] : [permission, .viewSetup])
     }
 
     /// Checks a change set before it is previewed (`toCommit: false`: each change's permission or `view-setup`) or
@@ -57,7 +57,11 @@ extension Admin {
         throws(AdminFailure)
     {
         for change in changes {
-            if toCommit { try require(change.permissionNeeded) } else { try requireToPrepare(change.permissionNeeded) }
+            if toCommit || preparesToCommit {
+                try require(change.permissionNeeded)
+            } else {
+                try requireToPrepare(change.permissionNeeded)
+            }
         }
         for change in changes {
             for permission in change.adminPermissionsGiven(from: base, to: after).sorted()

@@ -124,7 +124,7 @@ extension Admin {
     }
 
     /// The directory around one profile or permission set (and `apps`).
-    private func directory(_ kind: BundleKind, _ name: String, apps: [String] = []) async throws -> Directory {
+    func directory(_ kind: BundleKind, _ name: String, apps: [String] = []) async throws -> Directory {
         switch kind {
         case .profile: try await directory(profiles: [name], apps: apps)
         case .permissionSet: try await directory(permissionSets: [name], apps: apps)

@@ -111,4 +111,30 @@ extension Admin {
         try require(.viewSetup)
         return try ConfigExporter.export(try await store.loadDirectory(), withHashes: seesHashes)
     }
+
+    /// The same document as JSON.
+    public func exportJSON() async throws -> String {
+        try require(.viewSetup)
+        return ConfigExporter.exportJSON(try await store.loadDirectory(), withHashes: seesHashes)
+    }
+
+    // MARK: Pages of the audit trail and login history, newest first
+
+    public func auditEvents(_ query: AuditQuery, after boundary: String?, limit: Int) async throws -> Page<AuditEvent> {
+        var query = query
+        query.beforeID = boundary.flatMap { Int64($0) }
+        query.limit = limit + 1
+        let found = try await auditEvents(query)
+        return Page.of(found, limit: limit, key: { String($0.id ?? 0) }, item: { $0 })
+    }
+
+    public func loginEvents(
+        _ query: LoginEventQuery, username: String?, app: String?, after boundary: String?, limit: Int
+    ) async throws -> Page<LoginEventView> {
+        var query = query
+        query.beforeID = boundary.flatMap { Int64($0) }
+        query.limit = limit + 1
+        let found = try await loginEvents(query, username: username, app: app)
+        return Page.of(found, limit: limit, key: { String($0.id ?? 0) }, item: LoginEventView.init)
+    }
 }

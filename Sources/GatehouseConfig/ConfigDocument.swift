@@ -17,6 +17,9 @@ public struct ConfigDocument: Sendable, Equatable {
 public struct ProfileSpec: Sendable, Equatable {
     public var path: String
     public var name: String
+    /// False for a change that leaves the name out (a JSON merge patch): `name` is then empty, to be filled from
+    /// the entity changed.
+    public var nameGiven = true
     public var adminPermissions: [AdminPermission]?
     public var connectedApps: [String]?
 }
@@ -33,6 +36,8 @@ public struct PermissionSetSpec: Sendable, Equatable {
 public struct UserSpec: Sendable, Equatable {
     public var path: String
     public var username: String
+    /// False for a change that leaves the username out (a JSON merge patch).
+    public var nameGiven = true
     public var email: String?
     public var displayName: String?
     /// A password in clear, hashed on apply; never exported.
@@ -48,6 +53,8 @@ public struct UserSpec: Sendable, Equatable {
 public struct ConnectedAppSpec: Sendable, Equatable {
     public var path: String
     public var name: String
+    /// False for a change that leaves the name out (a JSON merge patch).
+    public var nameGiven = true
     public var clientId: String?
     /// A secret in clear, accepted for migrations and tests; stored only as a hash.
     public var clientSecret: String?
@@ -69,4 +76,11 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var enforcement: AccessEnforcement?
     public var assertionKeys: [String]?
     public var introspectAllTokens: Bool?
+}
+
+extension ProfileSpec {
+    /// The same fields for a permission set (the two are written alike).
+    public var asPermissionSet: PermissionSetSpec {
+        PermissionSetSpec(path: path, name: name, adminPermissions: adminPermissions, connectedApps: connectedApps)
+    }
 }

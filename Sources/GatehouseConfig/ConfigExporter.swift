@@ -6,6 +6,37 @@ import Yams
 /// `clientSecretHashes` (usable only under the same master key) — or, `withHashes: false`, neither.
 public enum ConfigExporter {
     public static func export(_ directory: Directory, withHashes: Bool = true) throws -> String {
+        try Yams.serialize(node: document(directory, withHashes: withHashes), sortKeys: false)
+    }
+
+    /// The same document as JSON (the admin API's `GET /config` with `Accept: application/json`).
+    public static func exportJSON(_ directory: Directory, withHashes: Bool = true) -> String {
+        guard case .object(let object) = json(document(directory, withHashes: withHashes)) else { return "{}" }
+        return object.serialized
+    }
+
+    /// The document's nodes as JSON: strings, booleans, nulls, lists of strings and lists of objects are all it holds.
+    private static func json(_ node: Node) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.tag.rawValue == Tag.Name.bool.rawValue { return .bool(scalar.string == "true") }
+            if scalar.tag.rawValue == Tag.Name.null.rawValue { return .null }
+            return .string(scalar.string)
+        case .sequence(let sequence):
+            let items = Array(sequence)
+            if !items.isEmpty, items.allSatisfy({ $0.mapping != nil }) {
+                return .objects(items.compactMap { if case .object(let object) = json($0) { object } else { nil } })
+            }
+            return .strings(items.map { $0.scalar?.string ?? "" })
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping { object[key.string ?? ""] = json(value) }
+            return .object(object)
+        case .alias: return .null
+        }
+    }
+
+    private static func document(_ directory: Directory, withHashes: Bool) -> Node {
         func names<ID: Hashable>(_ ids: Set<ID>, _ lookup: (ID) -> String?) -> Node {
             list(ids.compactMap(lookup).sorted { uniquenessKey($0) < uniquenessKey($1) })
         }
@@ -69,7 +100,7 @@ public enum ConfigExporter {
             ("users", .sequence(.init(users))),
             ("connectedApps", .sequence(.init(apps))),
         ])
-        return try Yams.serialize(node: root, sortKeys: false)
+        return root
     }
 
     private static func scalar(_ text: String) -> Node {

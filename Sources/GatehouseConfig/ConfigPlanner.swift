@@ -51,18 +51,7 @@ public struct ConfigPlanner {
             guard let existing = directory.profile(named: spec.name) ?? desired.profile(named: spec.name) else {
                 continue
             }
-            var profile = existing
-            profile.name = spec.name
-            if let permissions = spec.adminPermissions { profile.adminPermissions = Set(permissions) }
-            if let apps = spec.connectedApps {
-                profile.connectedApps = references.apps(apps, at: fieldPath(spec.path, "connectedApps"), into: &report)
-            }
-            if existing.isBuiltIn, profile.adminPermissions != existing.adminPermissions {
-                report.add(
-                    fieldPath(spec.path, "adminPermissions"),
-                    "the built-in profile \"\(existing.name)\" keeps every admin permission")
-            }
-            FieldRules.checkName(profile.name, at: fieldPath(spec.path, "name"), into: &report)
+            let profile = edit(existing, with: spec, references: references, into: &report)
             changes.append(
                 contentsOf: change(
                     from: directory.profiles[profile.id], to: profile, create: DirectoryChange.createProfile,
@@ -70,13 +59,7 @@ public struct ConfigPlanner {
         }
         for spec in document.permissionSets {
             guard let existing = desired.permissionSet(named: spec.name) else { continue }
-            var set = existing
-            set.name = spec.name
-            if let permissions = spec.adminPermissions { set.adminPermissions = Set(permissions) }
-            if let apps = spec.connectedApps {
-                set.connectedApps = references.apps(apps, at: fieldPath(spec.path, "connectedApps"), into: &report)
-            }
-            FieldRules.checkName(set.name, at: fieldPath(spec.path, "name"), into: &report)
+            let set = edit(existing, with: spec, references: references, into: &report)
             changes.append(
                 contentsOf: change(
                     from: directory.permissionSets[set.id], to: set, create: DirectoryChange.createPermissionSet,
@@ -84,34 +67,9 @@ public struct ConfigPlanner {
         }
         for spec in document.users {
             guard let existing = desired.user(named: spec.username) else { continue }
-            let isNew = directory.users[existing.id] == nil
-            var user = existing
-            user.username = spec.username
-            if let email = spec.email {
-                user.email = email
-            } else if isNew {
-                report.add(fieldPath(spec.path, "email"), "is required")
-            }
-            if let displayName = spec.displayName { user.displayName = displayName }
-            if let active = spec.active { user.isActive = active }
-            if let name = spec.profile {
-                if let profile = references.profile(name, at: fieldPath(spec.path, "profile"), into: &report) {
-                    user.profile = profile
-                }
-            } else if isNew {
-                report.add(fieldPath(spec.path, "profile"), "is required: every user has exactly one profile")
-            }
-            if let sets = spec.permissionSets {
-                user.permissionSets = references.permissionSets(
-                    sets, at: fieldPath(spec.path, "permissionSets"), into: &report)
-            }
-            if let password = spec.password {
-                PasswordRules.check(password, at: fieldPath(spec.path, "password"), into: &report)
-                let isSame = existing.passwordHash.map { passwordHasher.verify(password, against: $0) } ?? false
-                if !isSame, report.isValid { user.passwordHash = try passwordHasher.hash(password) }
-            }
-            if let hash = spec.passwordHash { user.passwordHash = hash }
-            user.validate(at: spec.path, into: &report)
+            let user = try edit(
+                existing, with: spec, isNew: directory.users[existing.id] == nil, references: references,
+                into: &report)
             changes.append(
                 contentsOf: change(
                     from: directory.users[user.id], to: user, create: DirectoryChange.createUser,
@@ -120,8 +78,7 @@ public struct ConfigPlanner {
         for spec in document.connectedApps {
             guard let existing = desired.app(named: spec.name) else { continue }
             let isNew = directory.apps[existing.id] == nil
-            var app = existing
-            apply(spec, to: &app, isNew: isNew, references: references, into: &report)
+            var app = edit(existing, with: spec, isNew: isNew, references: references, into: &report)
             if isNew, spec.clientId == nil { report.add(fieldPath(spec.path, "clientId"), "is required") }
             if isNew, !app.isPublic, app.secrets.isEmpty {
                 let secret = ClientSecretGenerator.generate()
@@ -142,6 +99,129 @@ public struct ConfigPlanner {
         let result = directory.applying(changes)
         try ValidationReport.from(result.integrityIssues()).throwIfInvalid()
         return ConfigPlan(changes: changes, generatedSecrets: secrets, result: result)
+    }
+
+    // MARK: One entity as a spec sets it
+
+    /// `profile` as `spec` sets it: absent keys leave a field as it is, a list given replaces the list; references
+    /// resolved in `directory`. Every problem is reported at the spec's path, as `apply` reports it.
+    public func edit(_ profile: Profile, with spec: ProfileSpec, in directory: Directory) throws(ValidationFailure)
+        -> Profile
+    {
+        var report = ValidationReport()
+        let edited = edit(profile, with: spec, references: References(directory: directory), into: &report)
+        try report.throwIfInvalid()
+        return edited
+    }
+
+    public func edit(_ set: PermissionSet, with spec: PermissionSetSpec, in directory: Directory)
+        throws(ValidationFailure) -> PermissionSet
+    {
+        var report = ValidationReport()
+        let edited = edit(set, with: spec, references: References(directory: directory), into: &report)
+        try report.throwIfInvalid()
+        return edited
+    }
+
+    /// `user` as `spec` sets it (`isNew`: the fields a new user needs are required).
+    public func edit(_ user: User, with spec: UserSpec, isNew: Bool, in directory: Directory) throws -> User {
+        var report = ValidationReport()
+        let edited = try edit(
+            user, with: spec, isNew: isNew, references: References(directory: directory), into: &report)
+        try report.throwIfInvalid()
+        return edited
+    }
+
+    /// `app` as `spec` sets it, validated; a client id another app of `directory` uses is reported.
+    public func edit(_ app: ConnectedApp, with spec: ConnectedAppSpec, isNew: Bool, in directory: Directory)
+        throws(ValidationFailure) -> ConnectedApp
+    {
+        var report = ValidationReport()
+        let edited = edit(app, with: spec, isNew: isNew, references: References(directory: directory), into: &report)
+        edited.validate(at: spec.path, into: &report)
+        if let other = directory.app(clientID: edited.clientID), other.id != edited.id {
+            report.add(
+                fieldPath(spec.path, "clientId"), "\"\(edited.clientID)\" is already used by app \"\(other.name)\"")
+        }
+        try report.throwIfInvalid()
+        return edited
+    }
+
+    private func edit(
+        _ existing: Profile, with spec: ProfileSpec, references: References, into report: inout ValidationReport
+    ) -> Profile {
+        var profile = existing
+        profile.name = spec.name
+        if let permissions = spec.adminPermissions { profile.adminPermissions = Set(permissions) }
+        if let apps = spec.connectedApps {
+            profile.connectedApps = references.apps(apps, at: fieldPath(spec.path, "connectedApps"), into: &report)
+        }
+        if existing.isBuiltIn, profile.adminPermissions != existing.adminPermissions {
+            report.add(
+                fieldPath(spec.path, "adminPermissions"),
+                "the built-in profile \"\(existing.name)\" keeps every admin permission")
+        }
+        if existing.isBuiltIn, uniquenessKey(profile.name) != uniquenessKey(existing.name) {
+            report.add(fieldPath(spec.path, "name"), "the built-in profile \"\(existing.name)\" cannot be renamed")
+        }
+        FieldRules.checkName(profile.name, at: fieldPath(spec.path, "name"), into: &report)
+        return profile
+    }
+
+    private func edit(
+        _ existing: PermissionSet, with spec: PermissionSetSpec, references: References,
+        into report: inout ValidationReport
+    ) -> PermissionSet {
+        var set = existing
+        set.name = spec.name
+        if let permissions = spec.adminPermissions { set.adminPermissions = Set(permissions) }
+        if let apps = spec.connectedApps {
+            set.connectedApps = references.apps(apps, at: fieldPath(spec.path, "connectedApps"), into: &report)
+        }
+        FieldRules.checkName(set.name, at: fieldPath(spec.path, "name"), into: &report)
+        return set
+    }
+
+    private func edit(
+        _ existing: User, with spec: UserSpec, isNew: Bool, references: References, into report: inout ValidationReport
+    ) throws -> User {
+        var user = existing
+        user.username = spec.username
+        if let email = spec.email {
+            user.email = email
+        } else if isNew {
+            report.add(fieldPath(spec.path, "email"), "is required")
+        }
+        if let displayName = spec.displayName { user.displayName = displayName }
+        if let active = spec.active { user.isActive = active }
+        if let name = spec.profile {
+            if let profile = references.profile(name, at: fieldPath(spec.path, "profile"), into: &report) {
+                user.profile = profile
+            }
+        } else if isNew {
+            report.add(fieldPath(spec.path, "profile"), "is required: every user has exactly one profile")
+        }
+        if let sets = spec.permissionSets {
+            user.permissionSets = references.permissionSets(
+                sets, at: fieldPath(spec.path, "permissionSets"), into: &report)
+        }
+        if let password = spec.password {
+            PasswordRules.check(password, at: fieldPath(spec.path, "password"), into: &report)
+            let isSame = existing.passwordHash.map { passwordHasher.verify(password, against: $0) } ?? false
+            if !isSame, report.isValid { user.passwordHash = try passwordHasher.hash(password) }
+        }
+        if let hash = spec.passwordHash { user.passwordHash = hash }
+        user.validate(at: spec.path, into: &report)
+        return user
+    }
+
+    private func edit(
+        _ existing: ConnectedApp, with spec: ConnectedAppSpec, isNew: Bool, references: References,
+        into report: inout ValidationReport
+    ) -> ConnectedApp {
+        var app = existing
+        apply(spec, to: &app, isNew: isNew, references: references, into: &report)
+        return app
     }
 
     private func apply(
@@ -232,7 +312,7 @@ public struct ConfigPlanner {
 }
 
 /// Resolves names in config to ids, reporting `no profile named "Sales"` at the referring path.
-private struct References {
+struct References {
     let directory: Directory
 
     func profile(_ name: String, at path: String, into report: inout ValidationReport) -> ProfileID? {

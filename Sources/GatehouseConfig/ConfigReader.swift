@@ -1,8 +1,10 @@
+import Foundation
 import GatehouseCore
 import Yams
 
 /// Reads a config file's YAML into a ``ConfigDocument``, reporting every problem with its path in the file
-/// (`users[3].profile: …`). Unknown keys are errors, so a typo never passes silently.
+/// (`users[3].profile: …`). Unknown keys are errors, so a typo never passes silently. The admin API's JSON bodies
+/// are read by the same code (``read(json:)``, ``user(json:named:)``, …): the same keys, paths and sentences.
 public enum ConfigReader {
     public static func read(yaml text: String) throws(ValidationFailure) -> ConfigDocument {
         let root: Node?
@@ -11,6 +13,43 @@ public enum ConfigReader {
         } catch {
             throw ValidationFailure([ValidationIssue(path: "", message: "not valid YAML: \(error)")])
         }
+        return try document(root)
+    }
+
+    /// A config document as JSON (the same keys as the YAML file).
+    public static func read(json data: Data) throws(ValidationFailure) -> ConfigDocument {
+        try document(try JSONInput.node(data))
+    }
+
+    /// One user as JSON: the keys of a config file's `users[]` entry but `passwordHash` (hashes are imported with a
+    /// whole document). In a `patch` (a JSON merge patch of an existing user) `username` may be left out.
+    public static func user(json data: Data, patch: Bool = false) throws(ValidationFailure) -> UserSpec {
+        try entity(data) { readUser($0, "", $1, keys: userKeys.filter { $0 != "passwordHash" }, patch: patch) }
+    }
+
+    /// One profile or permission set as JSON: the keys of a config file's `profiles[]` entry.
+    public static func profile(json data: Data, patch: Bool = false) throws(ValidationFailure) -> ProfileSpec {
+        try entity(data) { readProfile($0, "", $1, patch: patch) }
+    }
+
+    /// One connected app as JSON: the keys of a config file's `connectedApps[]` entry but the secrets (generated,
+    /// rotated and retired by their own operations).
+    public static func app(json data: Data, patch: Bool = false) throws(ValidationFailure) -> ConnectedAppSpec {
+        let keys = appKeys.filter { $0 != "clientSecret" && $0 != "clientSecretHashes" }
+        return try entity(data) { readApp($0, "", $1, keys: keys, patch: patch) }
+    }
+
+    private static func entity<Spec>(_ data: Data, _ read: (Node, NodeReader) -> Spec?) throws(ValidationFailure)
+        -> Spec
+    {
+        let reader = NodeReader()
+        let spec = read(try JSONInput.node(data), reader)
+        try reader.report.throwIfInvalid()
+        guard let spec else { throw ValidationFailure([ValidationIssue(path: "", message: "must be an object")]) }
+        return spec
+    }
+
+    private static func document(_ root: Node?) throws(ValidationFailure) -> ConfigDocument {
         let reader = NodeReader()
         var document = ConfigDocument()
         if let root {
@@ -29,6 +68,10 @@ public enum ConfigReader {
     }
 
     private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader) -> ProfileSpec? {
+        readProfile(node, path, reader, patch: false)
+    }
+
+    private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader, patch: Bool) -> ProfileSpec? {
         var spec = ProfileSpec(path: path, name: "")
         var hasName = false
         reader.mapping(node, at: path, keys: ["name", "adminPermissions", "connectedApps"]) { key, value, keyPath in
@@ -38,7 +81,8 @@ public enum ConfigReader {
             default: spec.connectedApps = reader.stringList(value, at: keyPath)
             }
         }
-        if !hasName { reader.report.add(fieldPath(path, "name"), "is required") }
+        if !hasName && !patch { reader.report.add(fieldPath(path, "name"), "is required") }
+        spec.nameGiven = hasName
         return spec
     }
 
@@ -49,12 +93,19 @@ public enum ConfigReader {
             connectedApps: profile.connectedApps)
     }
 
+    private static let userKeys = [
+        "username", "email", "displayName", "password", "passwordHash", "profile", "permissionSets", "active",
+    ]
+
     private static func readUser(_ node: Node, _ path: String, _ reader: NodeReader) -> UserSpec? {
+        readUser(node, path, reader, keys: userKeys, patch: false)
+    }
+
+    private static func readUser(_ node: Node, _ path: String, _ reader: NodeReader, keys: [String], patch: Bool)
+        -> UserSpec?
+    {
         var spec = UserSpec(path: path, username: "")
         var hasUsername = false
-        let keys = [
-            "username", "email", "displayName", "password", "passwordHash", "profile", "permissionSets", "active",
-        ]
         reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
             switch key {
             case "username": (spec.username, hasUsername) = (reader.string(value, at: keyPath) ?? "", true)
@@ -67,7 +118,8 @@ public enum ConfigReader {
             default: spec.active = reader.bool(value, at: keyPath)
             }
         }
-        if !hasUsername { reader.report.add(fieldPath(path, "username"), "is required") }
+        if !hasUsername && !patch { reader.report.add(fieldPath(path, "username"), "is required") }
+        spec.nameGiven = hasUsername
         if spec.password != nil && spec.passwordHash != nil {
             reader.report.add(fieldPath(path, "password"), "give either password or passwordHash, not both")
         }
@@ -82,9 +134,15 @@ public enum ConfigReader {
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
+        readApp(node, path, reader, keys: appKeys, patch: false)
+    }
+
+    private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader, keys: [String], patch: Bool)
+        -> ConnectedAppSpec?
+    {
         var spec = ConnectedAppSpec(path: path, name: "")
         var hasName = false
-        reader.mapping(node, at: path, keys: appKeys) { key, value, keyPath in
+        reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
             switch key {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "clientId": spec.clientId = reader.string(value, at: keyPath)
@@ -111,7 +169,8 @@ public enum ConfigReader {
             default: spec.blocked = reader.bool(value, at: keyPath)
             }
         }
-        if !hasName { reader.report.add(fieldPath(path, "name"), "is required") }
+        if !hasName && !patch { reader.report.add(fieldPath(path, "name"), "is required") }
+        spec.nameGiven = hasName
         return spec
     }
 }

@@ -84,6 +84,13 @@ public func buildApplication(
         passwordVerifications: PasswordVerifications(),
         dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")))
 
+    let watcher = DirectoryWatcher(
+        store: store, live: live, approvals: approvals, revocations: revocations,
+        pollInterval: configuration.directoryPollInterval
+            ?? (store.sql.kind == .sqlite ? .milliseconds(50) : .milliseconds(200)),
+        logger: logger, now: now,
+        counterReloads: [SigningKeyStore.counter: { keys.replace(with: try await keyStore.load()) }])
+
     let router = Router(context: GatehouseRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     if !configuration.trustedProxies.isEmpty {  // otherwise the context's client address is the peer's already
@@ -103,13 +110,11 @@ public func buildApplication(
     DiscoveryController(
         services: services, endpoints: SupportedEndpoints(hasAuthorization: true, hasUserinfo: true, hasLogout: true)
     ).addRoutes(to: router)
+    AdminAPI(
+        services: services, store: store, masterKey: masterKey, passwordHasher: configuration.passwordHasher,
+        catchUp: { await watcher.refreshIfChanged() }
+    ).addRoutes(to: router)
 
-    let watcher = DirectoryWatcher(
-        store: store, live: live, approvals: approvals, revocations: revocations,
-        pollInterval: configuration.directoryPollInterval
-            ?? (store.sql.kind == .sqlite ? .milliseconds(50) : .milliseconds(200)),
-        logger: logger, now: now,
-        counterReloads: [SigningKeyStore.counter: { keys.replace(with: try await keyStore.load()) }])
     let housekeeping = Housekeeping(
         tokens: tokens, keys: keyStore, store: store, loginHistoryRetention: configuration.loginHistoryRetention,
         interval: configuration.housekeepingInterval, now: now, logger: logger)

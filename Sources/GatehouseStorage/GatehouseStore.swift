@@ -75,24 +75,6 @@ public final class GatehouseStore: Sendable {
         try await sql.read { db in try await DirectoryReader.user(.username(username), db) }
     }
 
-    /// One page of users in username order, after `username` (exclusive), by index: a listing of a million users
-    /// reads only the page it shows.
-    public func users(after username: String?, limit: Int) async throws -> [User] {
-        // Byte order on both databases (SQLite's default; PostgreSQL's "C"), so that the page boundary `--after`
-        // names is the same boundary whatever the server's locale.
-        let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
-        return try await sql.read { db in
-            let after: SQLQueryString =
-                username.map { "WHERE username_key \(collate) > \(bind: uniquenessKey($0))" } ?? ""
-            let ids = try await db.raw(
-                "SELECT id FROM users \(after) ORDER BY username_key \(collate) LIMIT \(bind: max(1, limit))"
-            ).all().map { UserID(rawValue: try $0.value("id")) }
-            let found = try await DirectoryReader.entities(Set(ids.map(EntityRef.user)), db).users
-            let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
-            return ids.compactMap { byID[$0] }
-        }
-    }
-
     /// The usernames of a profile's holders, or of a permission set's, in username order, by index.
     public func usernames(holding ref: EntityRef) async throws -> [String] {
         let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""

@@ -177,6 +177,8 @@ public struct DirectoryWatcher: Service {
                     metadata: ["version": "\(delta.version)", "entities": "\(delta.refs.count)"])
                 return
             }
+            // Another refresh (the watcher's own, or one after a change made on this node) got there first.
+            if live.version >= version { return }
             let directory = try await store.loadDirectoryExceptUsers()
             live.replace(with: directory)
             logger.info("directory loaded in full", metadata: ["version": "\(directory.version)"])

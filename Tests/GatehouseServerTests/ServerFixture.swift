@@ -17,7 +17,8 @@ struct ServerFixture: Sendable {
     static let secret = "deduper-secret-0123456789"
 
     /// Apps: `jwt-app` (JWT access tokens) and `opaque-app` (opaque), both confidential with every grant and
-    /// run-as user alice; `public-app` (public, code flow).
+    /// run-as user alice; `public-app` (public, code flow); `automation` (client credentials with the scope
+    /// `gatehouse.admin`, run-as alice: the admin API's caller).
     static func run(
         _ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() },
         housekeepingInterval: Duration = .seconds(60),
@@ -39,11 +40,14 @@ struct ServerFixture: Sendable {
             }
             let publicApp = ConnectedApp(
                 name: "public-app", clientID: "public-app", isPublic: true, callbackURLs: ["http://127.0.0.1:9/cb"])
+            let automation = ConnectedApp(
+                name: "automation", clientID: "automation", secrets: [ClientSecret(hash: hash, createdAt: Date())],
+                scopes: [adminScope], grantTypes: [.clientCredentials], runAsUser: alice.id)
             try await store.commit(
                 [
                     .createUser(alice), .createApp(app("jwt-app", format: .jwt)),
                     .createApp(app("opaque-app", format: .opaque)),
-                    .createApp(publicApp),
+                    .createApp(publicApp), .createApp(automation),
                 ],
                 basedOn: base, actor: AuditActor(name: "t"), at: Date())
             try await TestKeys.seed(store)

@@ -9,6 +9,8 @@ public enum AccessFlow: String, Sendable, Codable, CaseIterable {
     case jwtBearer = "jwt_bearer"
     case introspection
     case userinfo
+    /// A request to the admin API, with a token carrying `gatehouse.admin`.
+    case adminAPI = "admin_api"
 }
 
 /// The outcome of the access decision: allowed or refused with a reason, and every check made.
@@ -136,7 +138,7 @@ public enum AccessPolicy {
             case .jwtBearer: (onRecord != nil, onRecord ?? .neverApproved(user: user.username, app: app.name))
             case .authorize: (true, onRecord ?? .consentWillAsk(user: user.username, app: app.name))
             case .clientCredentials: (true, .runAsUser(user: user.username, app: app.name))
-            case .codeExchange, .refresh, .introspection, .userinfo:
+            case .codeExchange, .refresh, .introspection, .userinfo, .adminAPI:
                 (true, onRecord ?? .grantCarriesApproval(user: user.username))
             }
         return AccessCheck("user_approval", passed: passed, fact)

@@ -88,13 +88,16 @@ public struct LoginEventQuery: Sendable {
     public var since: Date?
     public var until: Date?
     public var traceID: String?
+    /// Only events older than this one (a page boundary: events are listed newest first).
+    public var beforeID: Int64?
     public var limit: Int
 
     public init(
         user: UserID? = nil, username: String? = nil, app: ConnectedAppID? = nil, result: LoginResult? = nil,
         reason: String? = nil, flow: AccessFlow? = nil, since: Date? = nil, until: Date? = nil, traceID: String? = nil,
-        limit: Int = 100
+        beforeID: Int64? = nil, limit: Int = 100
     ) {
+        self.beforeID = beforeID
         self.user = user
         self.username = username
         self.app = app

@@ -93,7 +93,10 @@ public final class LiveApprovals: Sendable {
         state.modify { change(&$0.book) }
     }
 
-    public func replace(with book: ApprovalBook, version: Int64) { state.replace(with: (book, version)) }
+    /// Replaces the book with one read at `version`, unless a newer one is held already (two refreshes at once).
+    public func replace(with book: ApprovalBook, version: Int64) {
+        state.modify { if version >= $0.version { $0 = (book, version) } }
+    }
 }
 
 extension GatehouseStore {
@@ -117,6 +120,46 @@ extension GatehouseStore {
                 """
                 SELECT a.user_id, a.app_id, a.scopes, a.approved_at, u.username FROM approvals a
                 JOIN users u ON u.id = a.user_id \(filter)
+                """
+            ).all().map { row in
+                (
+                    Approval(
+                        user: UserID(rawValue: try row.value("user_id")),
+                        app: ConnectedAppID(rawValue: try row.value("app_id")),
+                        scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
+                        approvedAt: try row.date("approved_at")),
+                    try row.value("username")
+                )
+            }
+        }
+    }
+
+    /// Approvals of one user or one app or both, in (app id, user id) order after `boundary` ("<app id> <user id>"),
+    /// a page at a time.
+    public func approvals(user: UserID?, app: ConnectedAppID?, after boundary: String?, limit: Int) async throws
+        -> [(approval: Approval, username: String)]
+    {
+        // Byte order on both databases, in the comparison and the sort alike (ids hold hyphens, which a locale's
+        // collation may skip).
+        let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
+        var filter: SQLQueryString = "WHERE 1 = 1"
+        if let user { filter = "\(filter) AND a.user_id = \(bind: user.rawValue)" }
+        if let app { filter = "\(filter) AND a.app_id = \(bind: app.rawValue)" }
+        if let boundary {
+            let parts = boundary.split(separator: " ", maxSplits: 1).map(String.init)
+            let (afterApp, afterUser) = (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            filter =
+                """
+                \(filter) AND (a.app_id \(collate) > \(bind: afterApp) \
+                OR (a.app_id = \(bind: afterApp) AND a.user_id \(collate) > \(bind: afterUser)))
+                """
+        }
+        return try await sql.read { [filter] db in
+            try await db.raw(
+                """
+                SELECT a.user_id, a.app_id, a.scopes, a.approved_at, u.username FROM approvals a
+                JOIN users u ON u.id = a.user_id \(filter)
+                ORDER BY a.app_id \(collate), a.user_id \(collate) LIMIT \(bind: max(1, limit))
                 """
             ).all().map { row in
                 (

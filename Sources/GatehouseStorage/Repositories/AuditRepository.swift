@@ -8,16 +8,19 @@ public struct AuditQuery: Sendable {
     public var targetType: EntityKind?
     public var target: String?
     public var since: Date?
+    /// Only events older than this one (a page boundary: events are listed newest first).
+    public var beforeID: Int64?
     public var limit: Int
 
     public init(
         actor: String? = nil, targetType: EntityKind? = nil, target: String? = nil, since: Date? = nil,
-        limit: Int = 100
+        beforeID: Int64? = nil, limit: Int = 100
     ) {
         self.actor = actor
         self.targetType = targetType
         self.target = target
         self.since = since
+        self.beforeID = beforeID
         self.limit = limit
     }
 }
@@ -51,6 +54,7 @@ enum AuditRepository {
         if let since = query.since {
             select = select.where("occurred_at", .greaterThanOrEqual, Timestamp.milliseconds(since))
         }
+        if let beforeID = query.beforeID { select = select.where("id", .lessThan, beforeID) }
         return try await select.orderBy("id", .descending).limit(max(1, min(query.limit, 10_000))).all().map { row in
             AuditEvent(
                 id: try row.value("id"), occurredAt: try row.date("occurred_at"), actor: try row.value("actor"),

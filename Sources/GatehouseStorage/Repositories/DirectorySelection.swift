@@ -13,29 +13,39 @@ public struct DirectorySelection: Sendable, Equatable {
     public var permissionSets: [String]
     /// Apps by name or client id.
     public var apps: [String]
+    /// Entities by id (the admin API addresses them so), read as if named.
+    public var ids: [EntityRef]
 
     public init(
-        usernames: [String] = [], profiles: [String] = [], permissionSets: [String] = [], apps: [String] = []
+        usernames: [String] = [], profiles: [String] = [], permissionSets: [String] = [], apps: [String] = [],
+        ids: [EntityRef] = []
     ) {
         self.usernames = usernames
         self.profiles = profiles
         self.permissionSets = permissionSets
         self.apps = apps
+        self.ids = ids
     }
+
+    func ids(of kind: EntityKind) -> Set<String> { Set(ids.filter { $0.kind == kind }.map(\.id)) }
 }
 
 extension DirectoryReader {
     static func load(_ db: any SQLDatabase, selection: DirectorySelection) async throws -> Directory {
         let version = try await currentVersion(db)
         let userIDs = try await ids(
-            db, "SELECT id FROM users WHERE username_key", selection.usernames.map(uniquenessKey))
+            db, "SELECT id FROM users WHERE username_key", selection.usernames.map(uniquenessKey)
+        ).union(selection.ids(of: .user))
         var profileIDs = try await ids(
-            db, "SELECT id FROM profiles WHERE name_key", selection.profiles.map(uniquenessKey))
+            db, "SELECT id FROM profiles WHERE name_key", selection.profiles.map(uniquenessKey)
+        ).union(selection.ids(of: .profile))
         var setIDs = try await ids(
-            db, "SELECT id FROM permission_sets WHERE name_key", selection.permissionSets.map(uniquenessKey))
+            db, "SELECT id FROM permission_sets WHERE name_key", selection.permissionSets.map(uniquenessKey)
+        ).union(selection.ids(of: .permissionSet))
         let namedApps =
             try await ids(db, "SELECT id FROM connected_apps WHERE name_key", selection.apps.map(uniquenessKey))
             .union(try await ids(db, "SELECT id FROM connected_apps WHERE client_id", selection.apps))
+            .union(selection.ids(of: .connectedApp))
         var rows = try await entities(Set(userIDs.map { .user(UserID(rawValue: $0)) }), db)
         for user in rows.users {
             profileIDs.insert(user.profile.rawValue)

@@ -71,6 +71,7 @@ enum LoginEventRepository {
             select = select.where("occurred_at", .greaterThanOrEqual, Timestamp.milliseconds(since))
         }
         if let until = query.until { select = select.where("occurred_at", .lessThan, Timestamp.milliseconds(until)) }
+        if let beforeID = query.beforeID { select = select.where("id", .lessThan, beforeID) }
         return try await select.orderBy("id", .descending).limit(max(1, min(query.limit, 100_000))).all().map { row in
             LoginEvent(
                 id: try row.value("id"), occurredAt: try row.date("occurred_at"),

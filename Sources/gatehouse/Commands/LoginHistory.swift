@@ -103,31 +103,7 @@ struct ShowLoginEvent: AsyncParsableCommand {
 }
 
 /// A login event for printing.
-struct LoginEventView: Encodable {
-    var time: String
-    var traceId: String
-    var user: String?
-    var app: String?
-    var flow: String
-    var result: String
-    var reason: String?
-    var description: String?
-    var clientIp: String?
-    var checks: [AccessCheck]?
-
-    init(_ event: LoginEvent) {
-        time = event.occurredAt.formatted(.iso8601)
-        traceId = event.traceID
-        user = event.username
-        app = event.appName
-        flow = event.flow.rawValue
-        result = event.result.rawValue
-        reason = event.reason
-        description = event.description
-        clientIp = event.clientIP
-        checks = event.checks
-    }
-
+extension LoginEventView {
     var line: String {
         [time, result, flow, user ?? "-", app ?? "-", reason ?? "-", clientIp ?? "-", traceId].map(field)
             .joined(separator: "\t")
@@ -136,7 +112,8 @@ struct LoginEventView: Encodable {
 
 /// An ISO 8601 time, or an age before now (`90m`, `24h`, `7d`).
 func parseTime(_ text: String) throws -> Date {
-    if let duration = PolicyDuration(parsing: text) { return Date().addingTimeInterval(-Double(duration.seconds)) }
-    if let date = try? Date(text, strategy: .iso8601) { return date }
-    throw CommandFailure("\"\(text)\" is neither an ISO 8601 time (2026-11-30T10:00:00Z) nor an age (90m, 24h, 7d)")
+    guard let time = AdminTime.parse(text, now: Date()) else {
+        throw CommandFailure("\"\(text)\" is neither an ISO 8601 time (2026-11-30T10:00:00Z) nor an age (90m, 24h, 7d)")
+    }
+    return time
 }
