@@ -199,9 +199,9 @@ extension Admin {
         try requireToPrepare(.manageConnectedApps)
         let directory = try await directory(users: users, apps: apps, ids: [.app(id)])
         let before = try directory.requireApp(id: id)
-        try check(condition, of: .app(id), in: directory)
         let after = try change(before, directory)
         try ValidationFailure.check { after.validate(at: "", into: &$0) }
+        try check(condition, of: .app(id), in: directory)
         return try await prepare(
             before == after ? [] : [.updateApp(before: before, after: after)], basedOn: directory,
             needing: [.manageConnectedApps])

@@ -112,15 +112,15 @@ extension Admin {
         switch ref {
         case .profile(let id):
             let before = try directory.requireProfile(id: id)
-            try check(condition, of: ref, in: directory)
             if !spec.nameGiven { spec.name = before.name }
             let after = try planner.edit(before, with: spec, in: directory)
+            try check(condition, of: ref, in: directory)
             change = before == after ? nil : .updateProfile(before: before, after: after)
         case .permissionSet(let id):
             let before = try directory.requirePermissionSet(id: id)
-            try check(condition, of: ref, in: directory)
             if !spec.nameGiven { spec.name = before.name }
             let after = try planner.edit(before, with: spec.asPermissionSet, in: directory)
+            try check(condition, of: ref, in: directory)
             change = before == after ? nil : .updatePermissionSet(before: before, after: after)
         case .user, .app: change = nil
         }

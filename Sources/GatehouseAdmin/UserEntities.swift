@@ -88,12 +88,13 @@ extension Admin {
             users: spec.nameGiven ? [spec.username] : [], profiles: spec.profile.map { [$0] } ?? [],
             permissionSets: spec.permissionSets ?? [], ids: [.user(id)])
         let before = try directory.requireUser(id: id)
-        try check(condition, of: .user(id), in: directory)
         if !spec.nameGiven { spec.username = before.username }
+        // What is wrong with the change is said first; then whether it was made from the version there is now.
+        let after = try planner.edit(before, with: spec, isNew: false, in: directory)
+        try check(condition, of: .user(id), in: directory)
         if let other = directory.user(named: spec.username), other.id != id {
             throw AdminFailure(.conflict, "a user named \"\(other.username)\" already exists")
         }
-        let after = try planner.edit(before, with: spec, isNew: false, in: directory)
         return try await prepare(
             before == after ? [] : [.updateUser(before: before, after: after)], basedOn: directory,
             needing: [.manageUsers])

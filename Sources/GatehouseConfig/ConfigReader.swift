@@ -13,12 +13,12 @@ public enum ConfigReader {
         } catch {
             throw ValidationFailure([ValidationIssue(path: "", message: "not valid YAML: \(error)")])
         }
-        return try document(root)
+        return try document(root, reader: NodeReader())
     }
 
     /// A config document as JSON (the same keys as the YAML file).
     public static func read(json data: Data) throws(ValidationFailure) -> ConfigDocument {
-        try document(try JSONInput.node(data))
+        try document(try JSONInput.node(data), reader: NodeReader(json: true))
     }
 
     /// One user as JSON: the keys of a config file's `users[]` entry but `passwordHash` (hashes are imported with a
@@ -42,15 +42,14 @@ public enum ConfigReader {
     private static func entity<Spec>(_ data: Data, _ read: (Node, NodeReader) -> Spec?) throws(ValidationFailure)
         -> Spec
     {
-        let reader = NodeReader()
+        let reader = NodeReader(json: true)
         let spec = read(try JSONInput.node(data), reader)
         try reader.report.throwIfInvalid()
         guard let spec else { throw ValidationFailure([ValidationIssue(path: "", message: "must be an object")]) }
         return spec
     }
 
-    private static func document(_ root: Node?) throws(ValidationFailure) -> ConfigDocument {
-        let reader = NodeReader()
+    private static func document(_ root: Node?, reader: NodeReader) throws(ValidationFailure) -> ConfigDocument {
         var document = ConfigDocument()
         if let root {
             reader.mapping(root, at: "", keys: ["profiles", "permissionSets", "users", "connectedApps"]) {

@@ -4,6 +4,11 @@ import Yams
 /// Walks YAML nodes, collecting typed values and every problem with its path.
 final class NodeReader {
     var report = ValidationReport()
+    /// JSON's types are exact: a string is a JSON string and a boolean `true` or `false`, where YAML reads a plain
+    /// scalar as either.
+    let isJSON: Bool
+
+    init(json: Bool = false) { isJSON = json }
 
     /// Visits each key of a mapping; unknown and repeated keys are reported.
     func mapping(
@@ -42,14 +47,28 @@ final class NodeReader {
     }
 
     func string(_ node: Node, at path: String) -> String? {
-        guard let scalar = node.scalar, node.null == nil || scalar.style != .plain else {
+        guard let scalar = node.scalar, node.null == nil || scalar.style != .plain,
+            !isJSON || scalar.style == .doubleQuoted
+        else {
             report.add(path, "must be a string")
+            return nil
+        }
+        // No database stores U+0000 in text (PostgreSQL refuses it): refused here, with its path, not there.
+        guard !scalar.string.unicodeScalars.contains("\u{0}") else {
+            report.add(path, "must not contain the NUL character (U+0000)")
             return nil
         }
         return scalar.string
     }
 
     func bool(_ node: Node, at path: String) -> Bool? {
+        if isJSON {
+            guard let scalar = node.scalar, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
+                report.add(path, "must be true or false")
+                return nil
+            }
+            return scalar.string == "true"
+        }
         switch node.scalar?.string.lowercased() {
         case "true", "yes": return true
         case "false", "no": return false
@@ -60,7 +79,7 @@ final class NodeReader {
     }
 
     func stringList(_ node: Node, at path: String) -> [String]? {
-        if node.null != nil { return [] }
+        if node.null != nil && !isJSON { return [] }
         guard node.sequence != nil else {
             report.add(path, "must be a list")
             return nil
@@ -77,7 +96,7 @@ final class NodeReader {
 
     func enumList<Value: RawRepresentable & CaseIterable>(_ node: Node, at path: String) -> [Value]?
     where Value.RawValue == String {
-        if node.null != nil { return [] }
+        if node.null != nil && !isJSON { return [] }
         guard node.sequence != nil else {
             report.add(path, "must be a list")
             return nil

@@ -25,6 +25,12 @@ struct AdminAPI: Sendable {
     static func etag(_ version: Int64) -> String { "\"\(version)\"" }
 
     func addRoutes(to router: Router<some RequestContext>) {
+        // The document describing the API is public: it holds no data, and clients and tools read it first.
+        router.get("admin/api/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         let routes = AdminRoutes(router: router, api: self)
         UsersAPI(api: self).addRoutes(to: routes)
         BundlesAPI(api: self, kind: .profile).addRoutes(to: routes)
@@ -87,6 +93,18 @@ final class AdminRoutes<Context: RequestContext>: @unchecked Sendable {
         router.on(RouterPath(Self.routerPath(full)), method: method) { request, context in
             await AdminRequest.respond(request, context, api: api, accepted: query, handler)
         }
+        if method == .get {  // HEAD: the GET's status and headers, without its body (RFC 9110 §9.3.2)
+            router.on(RouterPath(Self.routerPath(full)), method: .head) { request, context in
+                var response = await AdminRequest.respond(request, context, api: api, accepted: query, handler)
+                response.body = .init()
+                return response
+            }
+        }
+    }
+
+    /// Every method a path may be asked with: those it serves answer, the others are refused with `405`.
+    private static var methods: [HTTPRequest.Method] {
+        [.get, .post, .put, .patch, .delete, .options, .trace] + (HTTPRequest.Method("QUERY").map { [$0] } ?? [])
     }
 
     /// `405 Method Not Allowed` for the methods a path does not serve, and `404` problems below the API.
@@ -94,7 +112,7 @@ final class AdminRoutes<Context: RequestContext>: @unchecked Sendable {
         for path in order {
             let allowed = methods[path] ?? []
             let allow = (allowed + (allowed.contains(.get) ? [.head] : [])).map(\.rawValue).joined(separator: ", ")
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method) {
+            for method in Self.methods where !allowed.contains(method) {
                 router.on(RouterPath(Self.routerPath(path)), method: method) { _, context in
                     var problem = APIProblem(
                         .methodNotAllowed, "urn:gatehouse:problem:method-not-allowed", "Method not allowed",
@@ -104,7 +122,7 @@ final class AdminRoutes<Context: RequestContext>: @unchecked Sendable {
                 }
             }
         }
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+        for method in Self.methods + [.head] {
             for path in ["/admin/api", "/admin/api/**"] {
                 router.on(RouterPath(path), method: method) { request, context in
                     APIProblem.notFound("no admin API resource at \(request.uri.path)").response(traceID: context.id)

@@ -30,9 +30,17 @@ struct AdminRequest: Sendable {
                 request, traceID: context.id, clientIP: clientAddress(request, context))
             let query = try Self.query(of: request, accepting: accepted)
             // Only a dry run may be prepared by an admin who can see the setup but not change it.
+            if let dryRun = query["dryRun"], dryRun != "true", dryRun != "false" {
+                throw APIProblem.badRequest("dryRun must be true or false", path: "dryRun")
+            }
             admin.preparesToCommit = query["dryRun"] != "true"
             var parameters: [String: String] = [:]
-            for (key, value) in context.parameters { parameters[String(key)] = String(value) }
+            for (key, value) in context.parameters {
+                guard !value.unicodeScalars.contains("\u{0}") else {
+                    throw APIProblem.notFound("no admin API resource at \(request.uri.path)")
+                }
+                parameters[String(key)] = String(value)
+            }
             var response = try await handler(
                 AdminRequest(
                     admin: admin, api: api, request: request, parameters: parameters, query: query,
@@ -52,6 +60,10 @@ struct AdminRequest: Sendable {
         }
         var query: [String: String] = [:]
         for (name, values) in all {
+            if name.unicodeScalars.contains("\u{0}") || values.contains(where: { $0.unicodeScalars.contains("\u{0}") })
+            {
+                throw .badRequest("query parameters must not contain the NUL character (U+0000)")
+            }
             guard accepted.contains(name) else {
                 let known = accepted.isEmpty ? "none" : accepted.joined(separator: ", ")
                 throw .badRequest("unknown query parameter \"\(name)\" (this operation takes: \(known))", path: name)
@@ -157,6 +169,7 @@ struct AdminRequest: Sendable {
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json"],
