@@ -78,4 +78,21 @@ import Testing
             #expect(try await server.clientCredentials("jwt-app").status == 200)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aNULCharacterInAFormIsRefusedBeforeItReachesTheDatabase(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let token = try await server.raw(
+                "/token", method: .post, body: "grant_type=client_credentials&client_id=jwt%00app&client_secret=x",
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(token.status == 400)
+            #expect(token.json["error"] as? String == "invalid_request")
+            let admin = try await server.api(
+                .get, "/users?username=al%00ice", token: try await server.adminToken())
+            #expect(admin.status == 400)
+            let body = try await server.api(
+                .post, "/profiles", token: try await server.adminToken(), json: #"{"name": "a\u0000b"}"#)
+            #expect(body.status == 422 && body.problemPaths == ["name"])
+        }
+    }
 }

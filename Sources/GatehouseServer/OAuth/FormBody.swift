@@ -52,9 +52,16 @@ enum FormBody {
         return parameters
     }
 
+    /// nil for invalid percent-encoding, and for a NUL character (U+0000), which no parameter holds and no database
+    /// stores (PostgreSQL refuses it in text).
     private static func unescape(_ text: Substring) -> String? {
         // Most values (grant types, tokens, ids) need no decoding at all.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
-        return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") || $0 == 0 }) {
+            return String(text)
+        }
+        guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+            !decoded.utf8.contains(0)
+        else { return nil }
+        return decoded
     }
 }
