@@ -32,7 +32,11 @@ public struct LoginEventView: Encodable, Sendable {
 public enum AdminTime {
     /// An ISO 8601 time (`2026-11-30T10:00:00Z`), or an age before `now` (`90m`, `24h`, `7d`); nil for neither.
     public static func parse(_ text: String, now: Date) -> Date? {
-        if let duration = PolicyDuration(parsing: text) { return now.addingTimeInterval(-Double(duration.seconds)) }
+        if let duration = PolicyDuration(parsing: text) {
+            // At most a century: a larger age is no time a store can hold (milliseconds in 64 bits).
+            guard duration.seconds <= 100 * 366 * 86_400 else { return nil }
+            return now.addingTimeInterval(-Double(duration.seconds))
+        }
         return try? Date(text, strategy: .iso8601)
     }
 }

@@ -47,8 +47,9 @@ struct OperationsAPI: Sendable {
             let algorithm: SigningAlgorithm? = try request.enumeration("algorithm")
             var delay = 600.0
             if let text = request.query["publishFor"] {
-                guard let duration = PolicyDuration(parsing: text) else {
-                    throw APIProblem.badRequest("publishFor must be a duration such as 10m or 0s", path: "publishFor")
+                guard let duration = PolicyDuration(parsing: text), duration.seconds <= 30 * 86_400 else {
+                    throw APIProblem.badRequest(
+                        "publishFor must be a duration of at most 30d, such as 10m or 0s", path: "publishFor")
                 }
                 delay = Double(duration.seconds)
             }
