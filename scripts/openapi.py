@@ -455,8 +455,17 @@ def swift_source(text):
     )
 
 
+def dump(value, depth=0):
+    """JSON with one line per path and per schema: readable in a diff, not thousands of lines of punctuation."""
+    if depth >= 3 or not isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"))
+    pad = " " * (depth + 1)
+    members = ",\n".join(f"{pad}{json.dumps(key)}: {dump(item, depth + 1)}" for key, item in value.items())
+    return "{\n" + members + "\n" + " " * depth + "}"
+
+
 def main():
-    text = json.dumps(DOCUMENT, indent=1, sort_keys=False)
+    text = dump(DOCUMENT)
     if "--print" in sys.argv:
         print(text)
         return
