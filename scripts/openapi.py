@@ -181,7 +181,9 @@ SCHEMAS = {
         ["kid", "algorithm", "createdAt", "activatesAt", "state"]),
     "Keys": obj({"items": {"type": "array", "items": ref("SigningKey")}}, ["items"]),
     "Unlocked": obj({"user": string(), "failedSignInsCleared": {"type": "integer"}}, ["user", "failedSignInsCleared"]),
-    "Revoked": obj({"revoked": {"type": "integer"}}, ["revoked"]),
+    "Revoked": obj({"dryRun": {"type": "boolean"},
+                    "revoked": {"type": "integer", "description": "Grants ended (in a dry run: that would end)."}},
+                   ["dryRun", "revoked"]),
     "ConfigDocument": {
         "type": "object",
         "description": "The config-as-code document `gatehouse apply` reads (docs/configuration.md).",
@@ -336,7 +338,7 @@ PATHS[f"{BASE}/users/{{id}}/grants"] = {
     "get": {**operation("listUserGrants", "A user's live grants", "view-setup", ok("GrantPage"), [USER_ID, *PAGING],
                         errors=[NOT_FOUND]), "tags": ["User"]},
     "delete": {**operation("revokeUserGrants", "End every grant and approval of a user", "manage-users", ok("Revoked"),
-                           [USER_ID], errors=[NOT_FOUND]), "tags": ["User"]},
+                           [USER_ID, DRY_RUN], errors=[NOT_FOUND]), "tags": ["User"]},
 }
 PATHS[f"{BASE}/apps/{{id}}/secrets"] = {"post": {**operation(
     "rotateAppSecret", "Add a client secret (returned once in clientSecret); the others keep working until retired",
@@ -352,7 +354,7 @@ PATHS[f"{BASE}/apps/{{id}}/grants"] = {
             "tags": ["App"]},
     "delete": {**operation("revokeAppGrants", "End every grant of an app, or one user's (?user=id)",
                            "manage-connected-apps (one user's: manage-users or manage-connected-apps)", ok("Revoked"),
-                           [APP_ID, query("user", "Only this user's (id).")], errors=[NOT_FOUND]), "tags": ["App"]},
+                           [APP_ID, query("user", "Only this user's (id)."), DRY_RUN], errors=[NOT_FOUND]), "tags": ["App"]},
 }
 PATHS[f"{BASE}/approvals"] = {"get": {**operation(
     "listApprovals", "Users' approvals of self-authorize apps", "view-setup", ok("ApprovalPage"),

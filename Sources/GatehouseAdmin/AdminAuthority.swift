@@ -16,7 +16,11 @@ import GatehouseCore
 /// the permission it needs (``DirectoryChange/permissionNeeded``), so a change put together by hand, or prepared by
 /// another admin, gets no further than one made by a use case. No admin can give anyone an admin permission they do
 /// not hold themselves: not through a user's profile or permission sets, not by adding it to a profile or
-/// permission set.
+/// permission set. Nor can an admin reach a permission they lack through someone who holds it: changing or deleting
+/// a user needs every admin permission that user holds (a new password would be a way in), and an app that may ask
+/// for `gatehouse.admin` (``ConnectedApp/adminScope``) can be created, given new credentials (a secret, an assertion
+/// key, a callback URL) or more reach only by an admin who holds every permission its tokens could act with
+/// (``Directory/adminReach(of:)``).
 extension Admin {
     /// Whether the acting admin holds `permission`.
     public func holds(_ permission: AdminPermission) -> Bool { permissions.contains(permission) }
@@ -71,6 +75,20 @@ extension Admin {
                     "\(actor.name) cannot give the admin permission \"\(permission.rawValue)\": no admin can give a permission they do not hold themselves"
                 )
             }
+            if let (permission, sentence) = change.adminReachLacking(holds, from: base, to: after) {
+                throw AdminFailure(.permissionMissing(permission), "\(actor.name) cannot \(sentence)")
+            }
+        }
+    }
+
+    /// Refuses unless the acting admin holds every admin permission of `user` (a user's grants and state are in
+    /// reach only of admins at least as strong).
+    func requireOutranks(_ user: User, in directory: Directory) throws(AdminFailure) {
+        if let permission = directory.adminPermissions(of: user).sorted().first(where: { !holds($0) }) {
+            throw AdminFailure(
+                .permissionMissing(permission),
+                "\(actor.name) cannot act on \(user.username), who holds the admin permission \"\(permission.rawValue)\" that \(actor.name) does not"
+            )
         }
     }
 }
@@ -114,6 +132,68 @@ extension DirectoryChange {
         case .updatePermissionSet(let before, let set): set.adminPermissions.subtracting(before.adminPermissions)
         case .deleteUser, .deleteProfile, .deletePermissionSet, .createApp, .updateApp, .deleteApp: []
         }
+    }
+}
+
+extension DirectoryChange {
+    /// The first admin permission, with the sentence saying why, that this change would put within the acting
+    /// admin's reach without `holds` it: a user who holds it (changed or deleted), or an app whose tokens could act
+    /// with it, created, or given more reach or new credentials.
+    func adminReachLacking(
+        _ holds: (AdminPermission) -> Bool, from base: Directory, to after: Directory
+    ) -> (AdminPermission, String)? {
+        switch self {
+        case .updateUser(let user, _), .deleteUser(let user):
+            guard let permission = base.adminPermissions(of: user).sorted().first(where: { !holds($0) }) else {
+                return nil
+            }
+            return (
+                permission,
+                "change or delete \(user.username), who holds the admin permission \"\(permission.rawValue)\" that only an admin who holds it may act on"
+            )
+        case .createApp(let app):
+            guard let permission = after.adminReach(of: app).sorted().first(where: { !holds($0) }) else { return nil }
+            return (permission, Self.appReachSentence(app, permission, "create"))
+        case .updateApp(let before, let app):
+            let reach = after.adminReach(of: app)
+            guard !reach.isSubset(of: base.adminReach(of: before)) || app.addsCredentials(comparedTo: before),
+                let permission = reach.sorted().first(where: { !holds($0) })
+            else { return nil }
+            return (permission, Self.appReachSentence(app, permission, "give new credentials or reach to"))
+        default:
+            return nil
+        }
+    }
+
+    private static func appReachSentence(_ app: ConnectedApp, _ permission: AdminPermission, _ verb: String)
+        -> String
+    {
+        "\(verb) \"\(app.name)\": its tokens (scope \(ConnectedApp.adminScope)) could act with the admin permission \"\(permission.rawValue)\", which \(verb == "create" ? "its creator" : "whoever changes it") must hold"
+    }
+}
+
+extension Directory {
+    /// The admin permissions an app's tokens could act with in the admin API: none unless the app may ask for
+    /// ``ConnectedApp/adminScope``; its run-as user's through client credentials; every permission through a flow
+    /// where the app names or receives the user (JWT bearer: the app asserts any user it may act for; authorization
+    /// code: the code goes to the app's callback).
+    public func adminReach(of app: ConnectedApp) -> Set<AdminPermission> {
+        guard app.scopes.contains(ConnectedApp.adminScope) else { return [] }
+        if app.grantTypes.contains(.jwtBearer) || app.grantTypes.contains(.authorizationCode) { return .all }
+        guard app.grantTypes.contains(.clientCredentials), let runAs = app.runAsUser, let user = users[runAs] else {
+            return []
+        }
+        return adminPermissions(of: user)
+    }
+}
+
+extension ConnectedApp {
+    /// Whether this app holds a way in that `before` did not: a new secret, assertion key or callback URL, or it
+    /// became public (no secret needed).
+    func addsCredentials(comparedTo before: ConnectedApp) -> Bool {
+        !Set(secrets.map(\.id)).isSubset(of: before.secrets.map(\.id))
+            || !Set(assertionKeys).isSubset(of: before.assertionKeys)
+            || !Set(callbackURLs).isSubset(of: before.callbackURLs) || (isPublic && !before.isPublic)
     }
 }
 

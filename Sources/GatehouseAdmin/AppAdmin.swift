@@ -170,6 +170,7 @@ extension Admin {
         let directory = try await directory(users: username.map { [$0] } ?? [], apps: [nameOrClientID])
         let app = try directory.requireApp(nameOrClientID)
         let user = try username.map { try directory.requireUser($0) }
+        if let user { try requireOutranks(user, in: directory) }
         return (app, user, try await store.revokeGrants(of: app, user: user, actor: actor, at: now()))
     }
 }

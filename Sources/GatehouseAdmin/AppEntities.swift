@@ -47,10 +47,10 @@ extension Admin {
             refs = try await store.page(of: .connectedApp, after: boundary, limit: limit + 1)
         }
         let directory = try await directory(ids: Array(refs.prefix(limit)))
-        let found = refs.compactMap { ref -> ConnectedApp? in
+        let found = refs.prefix(limit).compactMap { ref -> ConnectedApp? in
             if case .app(let id) = ref { directory.apps[id] } else { nil }
         }
-        return Page.of(found, limit: limit, key: \.name) { app in versioned(app, in: directory) }
+        return Page.of(found, more: refs.count > limit, key: \.name) { app in versioned(app, in: directory) }
     }
 
     public func app(id: ConnectedAppID) async throws -> Versioned<AppView> {
@@ -167,25 +167,34 @@ extension Admin {
         }
     }
 
-    /// Ends the grants of the app with `id` (every user's, or `user`'s); returns how many.
-    public func revokeGrants(ofApp id: ConnectedAppID, user: UserID?) async throws -> Int {
-        try require(anyOf: user == nil ? [.manageConnectedApps] : [.manageUsers, .manageConnectedApps])
+    /// Ends the grants of the app with `id` (every user's, or `user`'s); returns how many. A `dryRun` (which
+    /// `view-setup` may make) ends none and returns how many it would.
+    public func revokeGrants(ofApp id: ConnectedAppID, user: UserID?, dryRun: Bool = false) async throws -> Int {
+        let accepted: [AdminPermission] = user == nil ? [.manageConnectedApps] : [.manageUsers, .manageConnectedApps]
+        try require(anyOf: dryRun ? accepted + [.viewSetup] : accepted)
         let directory = try await directory(ids: [.app(id)] + (user.map { [.user($0)] } ?? []))
         let app = try directory.requireApp(id: id)
         let user = try user.map { try directory.requireUser(id: $0) }
+        if let user, !dryRun { try requireOutranks(user, in: directory) }
+        if dryRun { return try await store.liveGrantCount(app: app.id, user: user?.id) }
         return try await store.revokeGrants(of: app, user: user, actor: actor, at: now())
     }
 
-    /// Ends every grant and approval of the user with `id`, of every app; returns how many grants.
-    public func revokeGrants(ofUser id: UserID) async throws -> Int {
-        try require(.manageUsers)
+    /// Ends every grant and approval of the user with `id`, of every app; returns how many grants. A `dryRun`
+    /// (which `view-setup` may make) ends none and returns how many it would.
+    public func revokeGrants(ofUser id: UserID, dryRun: Bool = false) async throws -> Int {
+        try require(anyOf: dryRun ? [.manageUsers, .viewSetup] : [.manageUsers])
         // The selection around a user holds every app the user has approved or holds grants of.
         let directory = try await directory(ids: [.user(id)])
         let user = try directory.requireUser(id: id)
+        if !dryRun { try requireOutranks(user, in: directory) }
         let inUse = Set(try await store.accountAccess(of: id).map(\.app))
         var revoked = 0
         for app in directory.sortedApps where inUse.contains(app.id) {
-            revoked += try await store.revokeGrants(of: app, user: user, actor: actor, at: now())
+            revoked +=
+                dryRun
+                ? try await store.liveGrantCount(app: app.id, user: user.id)
+                : try await store.revokeGrants(of: app, user: user, actor: actor, at: now())
         }
         return revoked
     }

@@ -71,8 +71,8 @@ extension Admin {
             refs = try await store.page(of: kind.entityKind, after: boundary, limit: limit + 1)
         }
         let directory = try await directory(ids: Array(refs.prefix(limit)))
-        let found = refs.compactMap { bundle($0, in: directory) }
-        return Page.of(found, limit: limit, key: \.view.name) { $0 }
+        let found = refs.prefix(limit).compactMap { bundle($0, in: directory) }
+        return Page.of(found, more: refs.count > limit, key: \.view.name) { $0 }
     }
 
     public func bundle(_ kind: BundleKind, id: String) async throws -> Versioned<BundleFields> {

@@ -38,9 +38,14 @@ public struct Page<Item: Sendable>: Sendable {
     static func of<Found>(_ found: [Found], limit: Int, key: (Found) -> String, item: (Found) throws -> Item)
         rethrows -> Page
     {
-        let shown = Array(found.prefix(limit))
-        return Page(
-            items: try shown.map(item), next: found.count > limit ? shown.last.map(key) : nil)
+        try of(Array(found.prefix(limit)), more: found.count > limit, key: key, item: item)
+    }
+
+    /// A page of `shown`, with a next page when `more` (the read found one past the last shown).
+    static func of<Found>(_ shown: [Found], more: Bool, key: (Found) -> String, item: (Found) throws -> Item)
+        rethrows -> Page
+    {
+        Page(items: try shown.map(item), next: more ? shown.last.map(key) : nil)
     }
 }
 

@@ -13,7 +13,30 @@ public enum ConfigReader {
         } catch {
             throw ValidationFailure([ValidationIssue(path: "", message: "not valid YAML: \(error)")])
         }
+        // Aliases are expanded where they stand: a document of a few lines can name billions of nodes. Without them
+        // a document has fewer nodes than bytes.
+        if let root, !fits(root, within: text.utf8.count + 16) {
+            throw ValidationFailure([
+                ValidationIssue(
+                    path: "", message: "YAML aliases (*name) that repeat parts of the document are not accepted")
+            ])
+        }
         return try document(root, reader: NodeReader())
+    }
+
+    /// Whether `node` holds at most `budget` nodes (counting stops when it is spent).
+    private static func fits(_ node: Node, within budget: Int) -> Bool {
+        var left = budget
+        func walk(_ node: Node) -> Bool {
+            left -= 1
+            guard left >= 0 else { return false }
+            switch node {
+            case .mapping(let mapping): return mapping.allSatisfy { walk($0.key) && walk($0.value) }
+            case .sequence(let sequence): return sequence.allSatisfy(walk)
+            case .scalar, .alias: return true
+            }
+        }
+        return walk(node)
     }
 
     /// A config document as JSON (the same keys as the YAML file).

@@ -228,8 +228,23 @@ import Testing
             let both = Self.admin(store, [.manageUsers, .manageConnectedApps])
             _ = try await both.commit(try await both.assign("App Admins", to: "bob"))
             #expect(try await root.user(named: "bob").adminPermissions == ["manage-connected-apps"])
-            // Removing a permission is not giving one.
-            _ = try await userAdmin.commit(try await userAdmin.unassign("App Admins", from: "bob"))
+            // Nor can an admin act on a user who holds a permission they lack (a new password would be a way in;
+            // deactivating or demoting them a way to silence a stronger admin)...
+            for attempt: @Sendable (Admin) async throws -> PreparedChange in [
+                { try await $0.unassign("App Admins", from: "bob") },
+                { try await $0.setPassword(of: "bob", to: "a-new-password-for-bob") },
+                { try await $0.setActive("bob", false) },
+            ] {
+                do {
+                    _ = try await attempt(userAdmin)
+                    Issue.record("an admin without manage-connected-apps changed bob, who holds it")
+                } catch let failure as AdminFailure {
+                    #expect(failure.missingPermission == .manageConnectedApps)
+                    #expect(failure.description.contains("cannot change or delete bob"))
+                }
+            }
+            // ...but one who holds as much can; removing a permission is not giving one.
+            _ = try await both.commit(try await both.unassign("App Admins", from: "bob"))
         }
     }
 

@@ -2,6 +2,10 @@ import Foundation
 
 /// An OAuth client registered with Gatehouse, with the policies that decide who may use it.
 public struct ConnectedApp: Sendable, Hashable, Codable {
+    /// The scope of the admin API: a token carrying it acts as its user (or the app's run-as user) with that user's
+    /// admin permissions.
+    public static let adminScope = "gatehouse.admin"
+
     public var id: ConnectedAppID
     public var name: String
     /// The public OAuth `client_id` (RFC 6749 §2.2).

@@ -36,13 +36,16 @@ public enum FieldRules {
     }
 
     /// RFC 6749 §2.2 leaves the client identifier's syntax open; we keep it to URL-safe characters so that it
-    /// reads the same in a form, a query string and HTTP Basic credentials.
+    /// reads the same in a form, a query string and HTTP Basic credentials. Nor may it be shaped like a UUID: those
+    /// are user ids, and the `sub` of an app's own token (its client id) must never read as a user's.
     public static func checkClientID(_ clientID: String, at path: String, into report: inout ValidationReport) {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-")
         if clientID.isEmpty || clientID.count > 128 {
             report.add(path, "must be 1 to 128 characters")
         } else if !clientID.unicodeScalars.allSatisfy(allowed.contains) {
             report.add(path, "\(quoted(clientID)) may contain only letters, digits and . _ ~ -")
+        } else if UUID(uuidString: clientID) != nil {
+            report.add(path, "\(quoted(clientID)) is shaped like a user id (a UUID); choose another client id")
         }
     }
 

@@ -11,7 +11,7 @@ import Logging
 /// the token's user (or the client-credentials app's run-as user), and that user's profile and permission sets give
 /// the admin permissions the library checks. A change is applied to this node's directory before it is answered.
 struct AdminAPI: Sendable {
-    static let scope = "gatehouse.admin"
+    static let scope = ConnectedApp.adminScope
     static let base = "/admin/api/v1"
 
     let services: OAuthServices
@@ -47,7 +47,9 @@ struct AdminAPI: Sendable {
         guard header.lowercased().hasPrefix("bearer "), header.count > 7 else {
             throw APIProblem.unauthorized(
                 "send an access token of this Gatehouse with the scope \(Self.scope): Authorization: Bearer <token>",
-                error: header.isEmpty ? nil : "invalid_request")
+                // Another scheme is no authentication at all (RFC 6750 §3.1: no error code); a Bearer header
+                // without a token is a malformed request.
+                error: header.lowercased().hasPrefix("bearer") ? "invalid_request" : nil)
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let inspection = try await TokenInspector(services: services).inspect(

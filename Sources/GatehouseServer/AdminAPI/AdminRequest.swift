@@ -74,10 +74,11 @@ struct AdminRequest: Sendable {
         return query
     }
 
-    /// Refuses a change (not a dry run) the acting admin may not make, before its body is read: an admin who may
-    /// not make it learns that first, not what is wrong with the body.
+    /// Refuses a change the acting admin may not make, or a dry run they may not preview (each permission, or
+    /// `view-setup`), before its body is read: an admin who may not make it learns that first, not what is wrong
+    /// with the body, and reads of large bodies are for those who may send them.
     func mayChange(_ permissions: AdminPermission...) throws(AdminFailure) {
-        if admin.preparesToCommit { try admin.require(allOf: permissions) }
+        for permission in permissions { try admin.requireToPrepare(permission) }
     }
 
     // MARK: Reading the request
@@ -85,8 +86,9 @@ struct AdminRequest: Sendable {
     /// The path parameter `name` (always present: the route names it).
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
-    /// `?limit=` (default 100, 1 to 1,000) and `?cursor=` (a page boundary this API gave).
-    func paging() throws(APIProblem) -> (after: String?, limit: Int) {
+    /// `?limit=` (default 100, 1 to 1,000) and `?cursor=` (a page boundary this API gave; `numeric` for the audit
+    /// trail and login history, whose boundaries are event ids).
+    func paging(numeric: Bool = false) throws(APIProblem) -> (after: String?, limit: Int) {
         var limit = 100
         if let text = query["limit"] {
             guard let value = Int(text), (1...1_000).contains(value) else {
@@ -96,7 +98,7 @@ struct AdminRequest: Sendable {
         }
         var after: String?
         if let cursor = query["cursor"] {
-            guard let key = Cursor.decode(cursor) else {
+            guard let key = Cursor.decode(cursor), !numeric || Int64(key).map({ $0 > 0 }) == true else {
                 throw .badRequest(
                     "cursor is not one this API gave (use the \"next\" of the previous page)", path: "cursor")
             }
@@ -279,7 +281,11 @@ enum Cursor {
         else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64) else { return nil }
-        return String(data: data, encoding: .utf8)
+        // A sort key is a name: a control character in one (NUL above all, which PostgreSQL refuses in text) means
+        // the cursor was not made here.
+        guard let data = Data(base64Encoded: base64), let key = String(data: data, encoding: .utf8),
+            !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return key
     }
 }

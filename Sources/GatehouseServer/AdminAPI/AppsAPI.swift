@@ -63,11 +63,13 @@ struct AppsAPI: Sendable {
                     app: ConnectedAppID(rawValue: request.parameter("id")),
                     user: request.query["user"].map(UserID.init), after: after, limit: limit))
         }
-        routes.on(.delete, "apps/{id}/grants", query: ["user"]) { request in
+        routes.on(.delete, "apps/{id}/grants", query: ["user", "dryRun"]) { request in
+            let dryRun = try request.isDryRun
             let revoked = try await request.admin.revokeGrants(
-                ofApp: ConnectedAppID(rawValue: request.parameter("id")), user: request.query["user"].map(UserID.init))
-            await api.catchUp()
-            return try request.json(RevokedBody(revoked: revoked))
+                ofApp: ConnectedAppID(rawValue: request.parameter("id")), user: request.query["user"].map(UserID.init),
+                dryRun: dryRun)
+            if !dryRun { await api.catchUp() }
+            return try request.json(RevokedBody(dryRun: dryRun, revoked: revoked))
         }
     }
 

@@ -15,7 +15,7 @@ struct OperationsAPI: Sendable {
             .get, "login-history",
             query: ["user", "app", "result", "reason", "flow", "since", "until", "limit", "cursor"]
         ) { request in
-            let (after, limit) = try request.paging()
+            let (after, limit) = try request.paging(numeric: true)
             let query = LoginEventQuery(
                 result: try request.enumeration("result"), reason: request.query["reason"],
                 flow: try request.enumeration("flow"), since: try request.time("since"),
@@ -32,7 +32,7 @@ struct OperationsAPI: Sendable {
                     event: LoginEventView(details.event), now: details.explanation.map(ExplanationView.init)))
         }
         routes.on(.get, "audit", query: ["actor", "target", "targetType", "since", "limit", "cursor"]) { request in
-            let (after, limit) = try request.paging()
+            let (after, limit) = try request.paging(numeric: true)
             let query = AuditQuery(
                 actor: request.query["actor"], targetType: try request.enumeration("targetType"),
                 target: request.query["target"], since: try request.time("since"))
@@ -69,18 +69,17 @@ struct OperationsAPI: Sendable {
         routes.on(.post, "config", query: ["dryRun"]) { request in
             try request.mayChange(.manageUsers, .manageProfilesAndPermissionSets, .manageConnectedApps)
             let type = (request.request.headers[.contentType] ?? "").lowercased()
-            let data = try await request.body(limit: 64 << 20)
-            let document: ConfigDocument
-            if type.hasPrefix("application/json") {
-                document = try ConfigReader.read(json: data)
-            } else if type.hasPrefix("application/yaml") || type.hasPrefix("text/yaml")
-                || type.hasPrefix("application/x-yaml")
-            {
-                document = try ConfigReader.read(yaml: String(decoding: data, as: UTF8.self))
-            } else {
+            let isJSON = type.hasPrefix("application/json")
+            guard isJSON || ["application/yaml", "text/yaml", "application/x-yaml"].contains(where: type.hasPrefix)
+            else {
                 throw APIProblem.unsupportedMediaType(
                     "send the config document as application/yaml or application/json")
             }
+            let data = try await request.body(limit: 64 << 20)
+            let document =
+                isJSON
+                ? try ConfigReader.read(json: data)
+                : try ConfigReader.read(yaml: String(decoding: data, as: UTF8.self))
             let plan = try await request.admin.planApply(document)
             return try await request.change(
                 plan.change, item: { _, _ -> Versioned<UserView>? in nil },

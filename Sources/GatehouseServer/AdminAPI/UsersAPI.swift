@@ -54,10 +54,12 @@ struct UsersAPI: Sendable {
                 try await request.admin.grants(
                     app: nil, user: UserID(rawValue: request.parameter("id")), after: after, limit: limit))
         }
-        routes.on(.delete, "users/{id}/grants") { request in
-            let revoked = try await request.admin.revokeGrants(ofUser: UserID(rawValue: request.parameter("id")))
-            await api.catchUp()
-            return try request.json(RevokedBody(revoked: revoked))
+        routes.on(.delete, "users/{id}/grants", query: ["dryRun"]) { request in
+            let dryRun = try request.isDryRun
+            let revoked = try await request.admin.revokeGrants(
+                ofUser: UserID(rawValue: request.parameter("id")), dryRun: dryRun)
+            if !dryRun { await api.catchUp() }
+            return try request.json(RevokedBody(dryRun: dryRun, revoked: revoked))
         }
     }
 
@@ -74,6 +76,8 @@ struct UnlockBody: Encodable {
     var failedSignInsCleared: Int
 }
 
+/// What revoking grants ended, or in a dry run would end.
 struct RevokedBody: Encodable {
+    var dryRun: Bool
     var revoked: Int
 }

@@ -90,10 +90,10 @@ struct TokenInspector: Sendable {
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
                 let subject = verified.string("sub")
             else { return nil }
-            // `sub` equal to the client id is the app itself. User ids are generated UUIDs, and a client id may be
-            // shaped like one, so only a `sub` that cannot be a user id skips the user lookup; a UUID-shaped one is
-            // looked up (a user found means the token is that user's). A token for a user whose record is gone is dead.
-            let isAppItself = subject == clientID && UUID(uuidString: subject) == nil
+            // `sub` equal to the client id is the app itself (a client-credentials token without a run-as user). A
+            // client id cannot be shaped like a user id (a UUID: FieldRules.checkClientID), so no such token can pass
+            // for a user's. A token for a user whose record is gone is dead.
+            let isAppItself = subject == clientID
             let user = isAppItself ? nil : try await services.directory.users.user(UserID(rawValue: subject))
             if user == nil && subject != clientID { return nil }
             return ActiveToken(

@@ -280,7 +280,11 @@ struct DirectoryWriter {
     {
         try await db.raw(query).all().map { row in
             let victim = ref(try row.value("id"))
-            guard base.version(of: victim) == (try row.value("version", as: Int64.self)) else {
+            // Unchanged since the read: at the version read, or — for one the read did not hold (a permission set's
+            // holders, a user's run-as apps: the read names only what the change is about) — written no later than
+            // the directory version the read saw.
+            let version = try row.value("version", as: Int64.self)
+            guard base.version(of: victim).map({ $0 == version }) ?? (version <= base.version) else {
                 throw StorageError.conflict(
                     "\(victim.kind.rawValue) \(victim.id), which deleting \(change.subject) would change, was changed since this change was prepared; run it again"
                 )

@@ -17,6 +17,19 @@ public struct LiveGrant: Sendable, Equatable {
 }
 
 extension GatehouseStore {
+    /// How many grants of `app` (of `user`'s alone, if named) are not revoked: what revoking them would end.
+    public func liveGrantCount(app: ConnectedAppID, user: UserID?) async throws -> Int {
+        let userFilter: SQLQueryString = user.map { "AND user_id = \(bind: $0.rawValue)" } ?? ""
+        return try await sql.read { db in
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM grants WHERE app_id = \(bind: app.rawValue) \(userFilter) \
+                AND revoked_at IS NULL
+                """
+            ).first()?.value("n", as: Int.self) ?? 0
+        }
+    }
+
     /// Grants not revoked of one app or one user or both, in id order after `id` (exclusive), a page at a time, by
     /// index.
     public func liveGrants(app: ConnectedAppID?, user: UserID?, after id: String?, limit: Int) async throws
