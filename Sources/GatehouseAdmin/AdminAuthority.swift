@@ -137,49 +137,90 @@ extension DirectoryChange {
 
 extension DirectoryChange {
     /// The first admin permission, with the sentence saying why, that this change would put within the acting
-    /// admin's reach without `holds` it: a user who holds it (changed or deleted), or an app whose tokens could act
-    /// with it, created, or given more reach or new credentials.
+    /// admin's reach (or take from someone) without `holds` it: a user who holds it changed or deleted; an app whose
+    /// tokens could act with it created, or changed in any way but a restriction (``ConnectedApp/onlyRestricts(_:)``);
+    /// such an app newly granted by a profile or permission set (its tokens could then act for the holders); the
+    /// permission removed from a profile or permission set (only what an admin could give may they take away).
     func adminReachLacking(
         _ holds: (AdminPermission) -> Bool, from base: Directory, to after: Directory
     ) -> (AdminPermission, String)? {
+        func lacking(_ permissions: Set<AdminPermission>) -> AdminPermission? {
+            permissions.sorted().first { !holds($0) }
+        }
         switch self {
         case .updateUser(let user, _), .deleteUser(let user):
-            guard let permission = base.adminPermissions(of: user).sorted().first(where: { !holds($0) }) else {
-                return nil
+            return lacking(base.adminPermissions(of: user)).map { permission in
+                (
+                    permission,
+                    "change or delete \(user.username), who holds the admin permission \"\(permission.rawValue)\" that only an admin who holds it may act on"
+                )
             }
-            return (
-                permission,
-                "change or delete \(user.username), who holds the admin permission \"\(permission.rawValue)\" that only an admin who holds it may act on"
-            )
         case .createApp(let app):
-            guard let permission = after.adminReach(of: app).sorted().first(where: { !holds($0) }) else { return nil }
-            return (permission, Self.appReachSentence(app, permission, "create"))
+            return lacking(after.adminReach(of: app)).map { ($0, Self.appReachSentence(app, $0, "create")) }
         case .updateApp(let before, let app):
-            let reach = after.adminReach(of: app)
-            guard !reach.isSubset(of: base.adminReach(of: before)) || app.addsCredentials(comparedTo: before),
-                let permission = reach.sorted().first(where: { !holds($0) })
-            else { return nil }
-            return (permission, Self.appReachSentence(app, permission, "give new credentials or reach to"))
-        default:
+            guard !app.onlyRestricts(before) else { return nil }
+            return lacking(base.adminReach(of: before).union(after.adminReach(of: app))).map {
+                ($0, Self.appReachSentence(app, $0, "change"))
+            }
+        case .createProfile(let bundle as any AppGranting), .createPermissionSet(let bundle as any AppGranting):
+            return Self.grantedAppLacking(bundle.connectedApps, bundle.name, in: after, lacking)
+        case .updateProfile(let before as any AppGranting, let bundle as any AppGranting),
+            .updatePermissionSet(let before as any AppGranting, let bundle as any AppGranting):
+            if let permission = lacking(before.adminPermissions.subtracting(bundle.adminPermissions)) {
+                return (permission, Self.removalSentence(bundle.name, permission))
+            }
+            return Self.grantedAppLacking(
+                bundle.connectedApps.subtracting(before.connectedApps), bundle.name, in: after, lacking)
+        case .deleteProfile(let bundle as any AppGranting), .deletePermissionSet(let bundle as any AppGranting):
+            return lacking(bundle.adminPermissions).map { ($0, Self.removalSentence(bundle.name, $0)) }
+        case .createUser, .deleteApp:
             return nil
         }
+    }
+
+    private static func grantedAppLacking(
+        _ apps: Set<ConnectedAppID>, _ bundle: String, in after: Directory,
+        _ lacking: (Set<AdminPermission>) -> AdminPermission?
+    ) -> (AdminPermission, String)? {
+        for id in apps.sorted() {
+            guard let app = after.apps[id], let permission = lacking(after.adminReach(of: app)) else { continue }
+            return (
+                permission,
+                "grant \"\(app.name)\" in \"\(bundle)\": its tokens (scope \(ConnectedApp.adminScope)) could act for the holders with the admin permission \"\(permission.rawValue)\", which whoever grants it must hold"
+            )
+        }
+        return nil
+    }
+
+    private static func removalSentence(_ bundle: String, _ permission: AdminPermission) -> String {
+        "take the admin permission \"\(permission.rawValue)\" away with \"\(bundle)\": only an admin who holds it may"
     }
 
     private static func appReachSentence(_ app: ConnectedApp, _ permission: AdminPermission, _ verb: String)
         -> String
     {
-        "\(verb) \"\(app.name)\": its tokens (scope \(ConnectedApp.adminScope)) could act with the admin permission \"\(permission.rawValue)\", which \(verb == "create" ? "its creator" : "whoever changes it") must hold"
+        "\(verb) \"\(app.name)\": its tokens (scope \(ConnectedApp.adminScope)) could act with the admin permission \"\(permission.rawValue)\", and only an admin who holds it may \(verb) such an app (blocking it, or taking something away, is open to every app admin)"
     }
 }
 
+/// A profile or a permission set: what it grants.
+protocol AppGranting {
+    var name: String { get }
+    var adminPermissions: Set<AdminPermission> { get }
+    var connectedApps: Set<ConnectedAppID> { get }
+}
+
+extension Profile: AppGranting {}
+extension PermissionSet: AppGranting {}
+
 extension Directory {
     /// The admin permissions an app's tokens could act with in the admin API: none unless the app may ask for
-    /// ``ConnectedApp/adminScope``; its run-as user's through client credentials; every permission through a flow
-    /// where the app names or receives the user (JWT bearer: the app asserts any user it may act for; authorization
-    /// code: the code goes to the app's callback).
+    /// ``ConnectedApp/adminScope``; every permission through a grant that acts for users (authorization code and
+    /// refresh: the code goes to the app's callback, and the app holds its users' refresh tokens; JWT bearer: the
+    /// app asserts any user it may act for); its run-as user's through client credentials.
     public func adminReach(of app: ConnectedApp) -> Set<AdminPermission> {
         guard app.scopes.contains(ConnectedApp.adminScope) else { return [] }
-        if app.grantTypes.contains(.jwtBearer) || app.grantTypes.contains(.authorizationCode) { return .all }
+        if !app.grantTypes.isDisjoint(with: [.authorizationCode, .refreshToken, .jwtBearer]) { return .all }
         guard app.grantTypes.contains(.clientCredentials), let runAs = app.runAsUser, let user = users[runAs] else {
             return []
         }
@@ -188,12 +229,27 @@ extension Directory {
 }
 
 extension ConnectedApp {
-    /// Whether this app holds a way in that `before` did not: a new secret, assertion key or callback URL, or it
-    /// became public (no secret needed).
-    func addsCredentials(comparedTo before: ConnectedApp) -> Bool {
-        !Set(secrets.map(\.id)).isSubset(of: before.secrets.map(\.id))
-            || !Set(assertionKeys).isSubset(of: before.assertionKeys)
-            || !Set(callbackURLs).isSubset(of: before.callbackURLs) || (isPublic && !before.isPublic)
+    /// Whether this app is `before` with only restrictions made: blocked, fewer scopes, grant types, secrets,
+    /// assertion keys or callback URLs, admin-approved, enforcing, tokens cut off, PKCE required, shorter token
+    /// lifetimes. Anything else (a new secret, unblocking, another run-as user, a policy loosened) is a change that
+    /// needs the app's reach.
+    func onlyRestricts(_ before: ConnectedApp) -> Bool {
+        var restricted = before
+        if isBlocked { restricted.isBlocked = true }
+        if Set(scopes).isSubset(of: before.scopes) { restricted.scopes = scopes }
+        if grantTypes.isSubset(of: before.grantTypes) { restricted.grantTypes = grantTypes }
+        if Set(secrets).isSubset(of: before.secrets) { restricted.secrets = secrets }
+        if Set(assertionKeys).isSubset(of: before.assertionKeys) { restricted.assertionKeys = assertionKeys }
+        if Set(callbackURLs).isSubset(of: before.callbackURLs) { restricted.callbackURLs = callbackURLs }
+        if permittedUsers == .adminApprovedPreauthorized { restricted.permittedUsers = permittedUsers }
+        if enforcement == .enforce { restricted.enforcement = enforcement }
+        if let cut = tokensNotBefore, cut >= (before.tokensNotBefore ?? cut) { restricted.tokensNotBefore = cut }
+        if requiresPKCE { restricted.requiresPKCE = true }
+        if accessTokenLifetime.seconds <= before.accessTokenLifetime.seconds {
+            restricted.accessTokenLifetime = accessTokenLifetime
+        }
+        if idTokenLifetime.seconds <= before.idTokenLifetime.seconds { restricted.idTokenLifetime = idTokenLifetime }
+        return restricted == self
     }
 }
 

@@ -149,7 +149,9 @@ extension Admin {
     /// Clears the failed sign-ins counted against the user's account on every node; returns the user and how many.
     public func unlock(_ username: String) async throws -> (user: User, cleared: Int) {
         try require(.manageUsers)
-        let user = try await directory(users: [username]).requireUser(username)
+        let directory = try await directory(users: [username])
+        let user = try directory.requireUser(username)
+        try requireOutranks(user, in: directory)
         return (user, try await store.unlockSignIn(of: user, actor: actor, at: now()))
     }
 }

@@ -119,7 +119,10 @@ extension Admin {
     /// Clears the failed sign-ins counted against the user with `id`.
     public func unlock(_ id: UserID) async throws -> (user: User, cleared: Int) {
         try require(.manageUsers)
-        let user = try await directory(ids: [.user(id)]).requireUser(id: id)
+        let directory = try await directory(ids: [.user(id)])
+        let user = try directory.requireUser(id: id)
+        // Clearing a stronger admin's lockout would help whoever is guessing their password.
+        try requireOutranks(user, in: directory)
         return (user, try await store.unlockSignIn(of: user, actor: actor, at: now()))
     }
 

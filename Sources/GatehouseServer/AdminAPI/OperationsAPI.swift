@@ -67,7 +67,9 @@ struct OperationsAPI: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         routes.on(.post, "config", query: ["dryRun"]) { request in
-            try request.mayChange(.manageUsers, .manageProfilesAndPermissionSets, .manageConnectedApps)
+            // Applying, or previewing, a whole document needs all three (the document may hold hashes): checked
+            // before a body of up to 64 MiB is read.
+            try request.admin.require(allOf: [.manageUsers, .manageProfilesAndPermissionSets, .manageConnectedApps])
             let type = (request.request.headers[.contentType] ?? "").lowercased()
             let isJSON = type.hasPrefix("application/json")
             guard isJSON || ["application/yaml", "text/yaml", "application/x-yaml"].contains(where: type.hasPrefix)

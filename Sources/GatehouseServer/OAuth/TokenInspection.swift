@@ -90,10 +90,12 @@ struct TokenInspector: Sendable {
                 let clientID = verified.string("client_id"), let app = directory.app(clientID: clientID),
                 let subject = verified.string("sub")
             else { return nil }
-            // `sub` equal to the client id is the app itself (a client-credentials token without a run-as user). A
-            // client id cannot be shaped like a user id (a UUID: FieldRules.checkClientID), so no such token can pass
-            // for a user's. A token for a user whose record is gone is dead.
-            let isAppItself = subject == clientID
+            // `sub` equal to the client id is the app itself (a client-credentials token without a run-as user). New
+            // client ids cannot be shaped like a user id (a UUID: FieldRules.checkClientID); for one stored before,
+            // a `sub` that is also the id of the app's run-as user is that user's token, with the user's checks. A
+            // token for a user whose record is gone is dead.
+            let isAppItself =
+                subject == clientID && (UUID(uuidString: subject) == nil || app.runAsUser?.rawValue != subject)
             let user = isAppItself ? nil : try await services.directory.users.user(UserID(rawValue: subject))
             if user == nil && subject != clientID { return nil }
             return ActiveToken(

@@ -71,6 +71,73 @@ import Testing
             let block = try await server.api(
                 .patch, "/apps/\(automation)", token: token, json: #"{"blocked": true}"#, headers: [.ifMatch: "*"])
             #expect(block.status == 200, "\(block.text)")
+            let unblock = try await server.api(
+                .patch, "/apps/\(automation)", token: token, json: #"{"blocked": false}"#, headers: [.ifMatch: "*"])
+            #expect(unblock.status == 403, "unblocking what a stronger admin blocked: \(unblock.text)")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anAppThatActsForUsersIsChangedOnlyByAnAdminWhoHoldsEverything(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            var consoleID = ""
+            try await server.commit { _ in
+                let console = ConnectedApp(
+                    name: "Console", clientID: "console", callbackURLs: ["https://console.example/cb"],
+                    scopes: ["openid", ConnectedApp.adminScope], grantTypes: [.authorizationCode, .refreshToken])
+                consoleID = console.id.rawValue
+                return [.createApp(console)]
+            }
+            let token = try await server.adminToken(
+                app: "apps-admin-app", runAs: "appsadmin", permissions: Self.appAdmin)
+            for body in [
+                #"{"grantTypes": ["authorization_code", "refresh_token", "client_credentials"], "runAsUser": "alice"}"#,
+                #"{"callbackUrls": ["https://console.example/cb", "https://attacker.example/cb"]}"#,
+                #"{"public": true}"#,
+                #"{"accessTokenLifetime": "1h"}"#,
+            ] {
+                let answer = try await server.api(
+                    .patch, "/apps/\(consoleID)", token: token, json: body, headers: [.ifMatch: "*"])
+                #expect(answer.status == 403, "\(body): \(answer.text)")
+            }
+            // Down to the refresh grant alone, it still holds its users' refresh tokens: no new secret for it.
+            let narrowed = try await server.api(
+                .patch, "/apps/\(consoleID)", token: token, json: #"{"grantTypes": ["refresh_token"]}"#,
+                headers: [.ifMatch: "*"])
+            #expect(narrowed.status == 200, "taking a grant type away: \(narrowed.text)")
+            let secret = try await server.api(
+                .post, "/apps/\(consoleID)/secrets", token: token, headers: [.ifMatch: "*"])
+            #expect(secret.status == 403, "\(secret.text)")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aProfileAdminCannotGrantAnAdminAppOrTakeAwayWhatTheyCouldNotGive(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            var opsID = ""
+            try await server.commit { _ in
+                let ops = PermissionSet(name: "Ops", adminPermissions: [.manageUsers])
+                opsID = ops.id.rawValue
+                return [.createPermissionSet(ops)]
+            }
+            let token = try await server.adminToken(
+                app: "bundles-admin-app", runAs: "bundlesadmin",
+                permissions: [.viewSetup, .manageProfilesAndPermissionSets])
+            // `automation` acts as alice: granting it lets it act for the set's holders too.
+            let grant = try await server.api(
+                .post, "/permission-sets", token: token,
+                json: #"{"name": "Automators", "connectedApps": ["automation"]}"#)
+            #expect(grant.status == 403, "\(grant.text)")
+            let plain = try await server.api(
+                .post, "/permission-sets", token: token, json: #"{"name": "Dedupers", "connectedApps": ["jwt-app"]}"#)
+            #expect(plain.status == 201, "an app without the admin scope: \(plain.text)")
+            let removal = try await server.api(
+                .patch, "/permission-sets/\(opsID)", token: token, json: #"{"adminPermissions": []}"#,
+                headers: [.ifMatch: "*"])
+            #expect(removal.status == 403 && removal.json["permission"] as? String == "manage-users", "\(removal.text)")
+            let deletion = try await server.api(
+                .delete, "/permission-sets/\(opsID)", token: token, headers: [.ifMatch: "*"])
+            #expect(deletion.status == 403, "\(deletion.text)")
         }
     }
 
