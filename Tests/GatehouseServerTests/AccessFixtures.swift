@@ -87,14 +87,14 @@ extension ServerFixture {
             basic: (client, Self.secret))
     }
 
-    /// The login event of `traceID`, waiting for the buffered writer (fails after 3 s).
+    /// The login event of `traceID`, waiting for the buffered writer (fails after 10 s).
     func loginEvent(traceID: String) async throws -> LoginEvent {
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let event = try await store.loginEvents(LoginEventQuery(traceID: traceID)).first { return event }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw StorageError.notFound("no login event with trace id \(traceID) within 3 seconds")
+        throw StorageError.notFound("no login event with trace id \(traceID) within 10 seconds")
     }
 
     /// Introspects `token` as each confidential fixture app; returns whether one (its own app: the others may not

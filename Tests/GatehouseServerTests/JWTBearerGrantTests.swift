@@ -124,12 +124,12 @@ import Testing
     }
 }
 
-/// Polls `condition` until it holds (fails after 3 s): for changes another node, or a reload, makes visible.
+/// Polls `condition` until it holds (fails after 10 s): for changes another node, or a reload, makes visible.
 func waitUntil(_ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(3)
+    let deadline = ContinuousClock.now + .seconds(10)
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    Issue.record("condition did not hold within 3 seconds")
+    Issue.record("condition did not hold within 10 seconds")
 }

@@ -62,7 +62,7 @@ struct ServerFixture: Sendable {
         }
     }
 
-    /// Commits directory changes and waits until the running server has loaded them (or fails after 3 s).
+    /// Commits directory changes and waits until the running server has loaded them (or fails after 10 s).
     func commit(_ change: (Directory) throws -> [DirectoryChange]) async throws {
         let directory = try await store.loadDirectory()
         let version = try await store.commit(
@@ -72,13 +72,13 @@ struct ServerFixture: Sendable {
 
     /// Waits until /readyz reports at least `version`.
     func waitForVersion(_ version: Int64) async throws {
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             let ready = try await raw("/readyz", method: .get).json
             if let text = ready["directoryVersion"] as? String, let seen = Int64(text), seen >= version { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw StorageError.conflict("the server did not load directory version \(version) within 3 seconds")
+        throw StorageError.conflict("the server did not load directory version \(version) within 10 seconds")
     }
 
     /// Exchanges a code from the standard test authorization request (PKCE with the RFC 7636 verifier).
