@@ -111,7 +111,7 @@ def main():
             add_approvals(path, arguments.approvals)
         server = bench.Server(arguments.binary, database, environment)
         try:
-            results = measure(server.base, arguments.requests)
+            results = measure(server.base, arguments.requests, f"u{arguments.users // 2 + 45}")
         finally:
             server.stop()
 
@@ -126,13 +126,13 @@ def main():
         print(f"| {label} | {p50:.2f} ms | {percentile(times, 0.99):.2f} ms | {p50 / baseline:.1f} |")
 
 
-def measure(base, count):
+def measure(base, count, username):
     token = requests.post(base + "/token", data={"grant_type": "client_credentials"},
                           auth=("bench-admin", datasets.SECRET), timeout=10).json()["access_token"]
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     api = base + "/admin/api/v1"
-    _, found = timed(session, 1, "GET", api + "/users", params={"username": "u12345"})
+    _, found = timed(session, 1, "GET", api + "/users", params={"username": username})
     user = found.json()["items"][0]["id"]
     _, found = timed(session, 1, "GET", api + "/apps", params={"clientId": "app-1"})
     app = found.json()["items"][0]["id"]
@@ -143,8 +143,8 @@ def measure(base, count):
         session, count, "GET", api + "/users", params={"limit": 100, "cursor": cursor("u5")})[0]))
     results.append(("`GET /users?profile=Profile 7&limit=100`", timed(
         session, count, "GET", api + "/users", params={"limit": 100, "profile": "Profile 7"})[0]))
-    results.append(("`GET /access/explain?user=u12345&app=App 1`", timed(
-        session, count, "GET", api + "/access/explain", params={"user": "u12345", "app": "App 1"})[0]))
+    results.append((f"`GET /access/explain?user={username}&app=App 1`", timed(
+        session, count, "GET", api + "/access/explain", params={"user": username, "app": "App 1"})[0]))
     times, response = timed(
         session, max(10, count // 10), "PATCH", f"{api}/apps/{app}", params={"dryRun": "true"},
         headers={"If-Match": "*", "Content-Type": "application/merge-patch+json"},
