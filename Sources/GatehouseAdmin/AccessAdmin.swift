@@ -4,7 +4,7 @@ import GatehouseStorage
 
 /// An explanation as JSON (`access explain --json`, the admin API): the verdict, every check, and the changes that
 /// would grant access.
-public struct ExplanationView: Encodable, Sendable {
+public struct ExplanationView: Codable, Sendable {
     public var user: String
     public var app: String
     public var allowed: Bool
@@ -27,7 +27,7 @@ public struct ExplanationView: Encodable, Sendable {
 }
 
 /// One approval of a self-authorize app, named for people.
-public struct ApprovalView: Encodable, Sendable {
+public struct ApprovalView: Codable, Sendable {
     public var user: String
     public var app: String
     public var scopes: String

@@ -4,7 +4,7 @@ import GatehouseStorage
 
 /// An app as admins see it (`apps list --json`, `apps show --json`, the admin API): the summary, and the profiles
 /// and permission sets that grant it.
-public struct AppView: Encodable, Sendable {
+public struct AppView: Codable, Sendable {
     public var summary: AppSummary
     /// Profiles and permission sets that grant the app.
     public var grantedBy: [String]
@@ -19,6 +19,12 @@ public struct AppView: Encodable, Sendable {
     }
 
     private enum Extra: String, CodingKey { case grantedBy }
+
+    /// An app as the admin API answered it (`gatehouse --server`).
+    public init(from decoder: any Decoder) throws {
+        summary = try AppSummary(from: decoder)
+        grantedBy = try decoder.container(keyedBy: Extra.self).decode([String].self, forKey: .grantedBy)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try summary.encode(to: encoder)

@@ -17,6 +17,15 @@ public struct BundleView: Encodable, Sendable {
     /// The holders' usernames in username order (in a listing: empty, see ``holderCount``).
     public var users: [String]
 
+    /// A profile or permission set as the admin API showed it (`gatehouse --server`): apps by name, in name order.
+    public init(name: String, builtIn: Bool, adminPermissions: [String], connectedApps: [String], users: [String]) {
+        self.name = name
+        self.builtIn = builtIn
+        self.adminPermissions = adminPermissions
+        self.connectedApps = connectedApps.sorted()
+        self.users = users
+    }
+
     init(
         name: String, builtIn: Bool, adminPermissions: Set<AdminPermission>, apps: Set<ConnectedAppID>,
         users: [String], in directory: Directory
@@ -33,6 +42,11 @@ public struct BundleView: Encodable, Sendable {
 public struct BundleSummary: Sendable {
     public var view: BundleView
     public var holderCount: Int
+
+    public init(view: BundleView, holderCount: Int) {
+        self.view = view
+        self.holderCount = holderCount
+    }
 }
 
 extension Admin {

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 
 /// A login event as admins read it (`login-history --json`, the admin API).
-public struct LoginEventView: Encodable, Sendable {
+public struct LoginEventView: Codable, Sendable {
     public var time: String
     public var traceId: String
     public var user: String?
@@ -42,7 +42,7 @@ public enum AdminTime {
 }
 
 /// A signing key as admins see it: never the private key.
-public struct SigningKeyView: Encodable, Sendable {
+public struct SigningKeyView: Codable, Sendable {
     public var kid: String
     public var algorithm: String
     public var createdAt: String

@@ -4,7 +4,7 @@ import GatehouseStorage
 
 /// A user as admins see them (`users list --json`, `users show --json`, the admin API): the summary, and the admin
 /// permissions the user holds through the profile and permission sets.
-public struct UserView: Encodable, Sendable {
+public struct UserView: Codable, Sendable {
     public var summary: UserSummary
     public var adminPermissions: [String]
 
@@ -14,6 +14,12 @@ public struct UserView: Encodable, Sendable {
     }
 
     private enum Extra: String, CodingKey { case adminPermissions }
+
+    /// A user as the admin API answered it (`gatehouse --server`).
+    public init(from decoder: any Decoder) throws {
+        summary = try UserSummary(from: decoder)
+        adminPermissions = try decoder.container(keyedBy: Extra.self).decode([String].self, forKey: .adminPermissions)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try summary.encode(to: encoder)

@@ -40,11 +40,18 @@ struct CLIRunner: Sendable {
     /// Runs `gatehouse ARGUMENTS --database …` and waits for it.
     @discardableResult
     func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        try Self.execute(arguments + ["--database", database.argument], environment: Self.environment, input: input)
+    }
+
+    /// Runs `gatehouse ARGUMENTS` with `environment` and waits for it.
+    static func execute(_ arguments: [String], environment: [String: String], input: String? = nil) throws
+        -> Outcome
+    {
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()
         let process = ChildProcess(
-            Self.executable, arguments + ["--database", database.argument], environment: Self.environment,
+            executable, arguments, environment: environment,
             standardInput: .pipe(stdin), standardOutput: .pipe(stdout), standardError: .pipe(stderr))
         try launch(process)
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }

@@ -131,7 +131,7 @@ private func threadDump(_ pid: Int32) -> String {
 }
 
 /// A port nothing listens on now: bound to port 0, read back, released.
-private func freePort() throws -> Int {
+func freePort() throws -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw NoFreePort() }
     defer { close(socket) }

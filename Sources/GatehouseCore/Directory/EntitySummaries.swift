@@ -2,7 +2,7 @@ import Foundation
 
 /// What an admin sees of a user: references by name, no password hash. The audit trail records these, and the
 /// CLI and API print them.
-public struct UserSummary: Encodable, Sendable, Equatable {
+public struct UserSummary: Codable, Sendable, Equatable {
     public var username: String
     public var email: String
     public var displayName: String
@@ -36,7 +36,7 @@ public struct BundleSummary: Encodable, Sendable, Equatable {
 }
 
 /// What an admin sees of a connected app: every policy, secret ids but never secrets or their hashes.
-public struct AppSummary: Encodable, Sendable, Equatable {
+public struct AppSummary: Codable, Sendable, Equatable {
     public var name: String
     public var clientId: String
     public var secretIds: [String]

@@ -25,25 +25,31 @@ struct ExplainAccess: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let explanation = try await AdminSession.run(storage) { session in
-            try await session.admin.explain(user: user, app: app)
+        let explanation = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session): ExplanationView(try await session.admin.explain(user: user, app: app))
+            case .server(let server):
+                try await server.api.get("access/explain", [("user", user), ("app", app)]) as ExplanationView
+            }
         }
-        if json { try printJSON(ExplanationView(explanation)) } else { printExplanation(explanation) }
-        if !explanation.decision.isAllowed { throw ExitCode(3) }
+        if json { try printJSON(explanation) } else { printExplanation(explanation) }
+        if !explanation.allowed { throw ExitCode(3) }
     }
 }
 
 /// Prints an explanation for people: the verdict, every check, and the commands that would grant access.
-func printExplanation(_ explanation: AccessExplanation) {
-    let decision = explanation.decision
-    let verdict = decision.isAllowed ? (decision.wouldRefuse == nil ? "ALLOWED" : "ALLOWED (report-only)") : "REFUSED"
+func printExplanation(_ explanation: ExplanationView) {
+    // A reason on an allowed decision is the refusal report-only enforcement let through.
+    let verdict = explanation.allowed ? (explanation.reason == nil ? "ALLOWED" : "ALLOWED (report-only)") : "REFUSED"
     emit("\(explanation.user) → \(explanation.app): \(verdict)")
-    if let refusal = decision.refusal ?? decision.wouldRefuse {
-        let prefix = decision.refusal == nil ? "would refuse, but enforcement is report-only: " : ""
-        emit("reason: \(prefix)\(refusal.reason) (\(refusal.description))")
+    if let reason = explanation.reason {
+        let prefix = explanation.allowed ? "would refuse, but enforcement is report-only: " : ""
+        emit("reason: \(prefix)\(reason) (\(explanation.description ?? ""))")
     }
     emit("checks:")
-    for check in decision.checks { emit("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)") }
+    for check in explanation.checks {
+        emit("  [\(check.passed ? "pass" : "FAIL")] \(check.name): \(check.detail)")
+    }
     if !explanation.remedies.isEmpty {
         emit("to grant access: \(explanation.summary)")
         for command in explanation.remedies.compactMap(\.command) { emit("  \(command)") }

@@ -3,6 +3,7 @@ import Foundation
 import GatehouseAdmin
 import GatehouseConfig
 import GatehouseCore
+import NIOHTTP1
 
 /// `gatehouse apply FILE`: makes the directory match a config file.
 struct Apply: AsyncParsableCommand {
@@ -27,27 +28,61 @@ struct Apply: AsyncParsableCommand {
 
     func run() async throws {
         let text = try readInput(file)
+        // Read here on both paths: a document that cannot be read fails with its paths before anything is sent.
         let document = try ConfigReader.read(yaml: text)
-        try await AdminSession.run(storage) { session in
-            let prepared = try await session.admin.planApply(document)
-            if prepared.change.isEmpty {
-                emit("No changes.")
-                return
+        try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session): try await apply(document, session)
+            case .server(let server): try await apply(text, server)
             }
-            if dryRun {
-                emit("Plan (dry run, nothing changed):")
-                for change in prepared.change.changes {
-                    emit(change.summary(before: prepared.change.base, after: prepared.result))
-                }
-                emit(prepared.change.impact.summary())
-                return
+        }
+    }
+
+    private func apply(_ document: ConfigDocument, _ session: AdminSession) async throws {
+        let prepared = try await session.admin.planApply(document)
+        if prepared.change.isEmpty {
+            emit("No changes.")
+            return
+        }
+        if dryRun {
+            emit("Plan (dry run, nothing changed):")
+            for change in prepared.change.changes {
+                emit(change.summary(before: prepared.change.base, after: prepared.result))
             }
-            try await session.commit(prepared.change)
-            for generated in prepared.generatedSecrets {
-                emit(
-                    "Client secret for \"\(generated.app)\" (client id \(generated.clientID)), shown once: \(generated.secret)"
-                )
-            }
+            emit(prepared.change.impact.summary())
+            return
+        }
+        try await session.commit(prepared.change)
+        printSecrets(prepared.generatedSecrets.map { ($0.app, $0.clientID, $0.secret) })
+    }
+
+    /// The document sent as it was written: one request, planned and stored in one transaction on the server.
+    private func apply(_ text: String, _ server: RemoteAdmin) async throws {
+        let reply: ChangeReply = try await server.api.request(
+            .POST, "config", dryRun ? [("dryRun", "true")] : [],
+            body: (contentType: "application/yaml", data: Data(text.utf8))
+        ).decode()
+        if reply.changes.isEmpty {
+            emit("No changes.")
+            return
+        }
+        let impact = reply.impact.accessImpact
+        if dryRun {
+            emit("Plan (dry run, nothing changed):")
+            for change in reply.changes { emit(change) }
+            emit(impact.summary())
+            return
+        }
+        if !impact.isEmpty { emit(impact.summary()) }
+        for change in reply.changes { emit(change) }
+        printSecrets((reply.generatedSecrets ?? []).map { ($0.app, $0.clientId, $0.clientSecret) })
+    }
+
+    private func printSecrets(_ secrets: [(app: String, clientID: String, secret: String)]) {
+        for generated in secrets {
+            emit(
+                "Client secret for \"\(generated.app)\" (client id \(generated.clientID)), shown once: \(generated.secret)"
+            )
         }
     }
 }

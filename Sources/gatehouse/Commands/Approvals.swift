@@ -19,8 +19,12 @@ struct Approvals: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let views = try await session.admin.approvals(user: user, app: app)
+        try await AdminTarget.run(storage) { target in
+            let views =
+                switch target {
+                case .database(let session): try await session.admin.approvals(user: user, app: app)
+                case .server(let server): try await server.approvals(user: user, app: app)
+                }
             if json { return try printJSON(views) }
             if views.isEmpty { emit("No approvals.") }
             for view in views {

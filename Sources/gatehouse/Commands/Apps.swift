@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
+import NIOHTTP1
 
 /// `gatehouse apps …`
 struct Apps: AsyncParsableCommand {
@@ -30,8 +31,14 @@ struct ListApps: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let views = try await session.admin.apps()
+        try await AdminTarget.run(storage) { target in
+            let views =
+                switch target {
+                case .database(let session): try await session.admin.apps()
+                case .server(let server):
+                    // In name order, as the database path lists them (both by the names' uniqueness keys).
+                    try await server.api.all("apps").map { (app: Fetched<AppView>) in app.view }
+                }
             if json { return try printJSON(views) }
             for view in views.map(\.summary) {
                 emit(
@@ -50,8 +57,12 @@ struct ShowApp: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let full = try await session.admin.app(app)
+        try await AdminTarget.run(storage) { target in
+            let full =
+                switch target {
+                case .database(let session): try await session.admin.app(app)
+                case .server(let server): try await server.app(app).view
+                }
             if json { return try printJSON(full) }
             let view = full.summary
             emit(
@@ -89,6 +100,11 @@ struct DeleteApp: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await commitChange(storage, review: review.review) { try await $0.deleteApp(app) }
+        try await commitChange(storage, review: review.review) {
+            try await $0.deleteApp(app)
+        } remote: { server in
+            let found = try await server.app(app)
+            return try await server.change(.DELETE, "apps/\(found.id)", version: found.version)
+        }
     }
 }

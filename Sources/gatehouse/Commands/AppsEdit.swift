@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
+import NIOHTTP1
 
 /// `gatehouse apps create`
 struct CreateApp: AsyncParsableCommand {
@@ -25,17 +26,31 @@ struct CreateApp: AsyncParsableCommand {
     var permittedUsers: PermittedUsers = .allUsersSelfAuthorize
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let prepared = try await session.admin.createApp(
-                NewApp(
-                    name: name, clientID: clientId, isPublic: `public`, callbackURLs: callbackURLs, scopes: scopes,
-                    grantTypes: grantTypes, permittedUsers: permittedUsers))
-            try await session.commit(prepared.change)
-            emit("client_id:     \(prepared.clientID)")
-            if let secret = prepared.secret {
-                emit("client_secret: \(secret)\nThe secret is shown once; store it now.")
+        let (clientID, secret) = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session):
+                let prepared = try await session.admin.createApp(
+                    NewApp(
+                        name: name, clientID: clientId, isPublic: `public`, callbackURLs: callbackURLs,
+                        scopes: scopes, grantTypes: grantTypes, permittedUsers: permittedUsers))
+                try await session.commit(prepared.change)
+                return (prepared.clientID, prepared.secret)
+            case .server(let server):
+                // A new app takes access from nobody: created in one request, its secret in the answer.
+                var fields: [String: JSONValue] = [
+                    "name": .string(name), "public": .bool(`public`), "callbackUrls": .strings(callbackURLs),
+                    "permittedUsers": .string(permittedUsers.rawValue),
+                ]
+                if let clientId { fields["clientId"] = .string(clientId) }
+                if !scopes.isEmpty { fields["scopes"] = .strings(scopes) }
+                if !grantTypes.isEmpty { fields["grantTypes"] = .strings(grantTypes.map(\.rawValue)) }
+                let created: ChangeReply = try await server.api.request(.POST, "apps", json: .object(fields)).decode()
+                for summary in created.changes { emit(summary) }
+                return (created.item?.clientId ?? clientId ?? NewApp.clientID(from: name), created.clientSecret)
             }
         }
+        emit("client_id:     \(clientID)")
+        if let secret { emit("client_secret: \(secret)\nThe secret is shown once; store it now.") }
     }
 
 }
@@ -92,7 +107,32 @@ struct SetAppPolicy: AsyncParsableCommand {
                 if !scopes.isEmpty { after.scopes = scopes }
                 if !grantTypes.isEmpty { after.grantTypes = Set(grantTypes) }
             }
+        } remote: { server in
+            let found = try await server.app(app)
+            if let runAs { _ = try await server.user(named: runAs) }
+            return try await server.changeApp(found, fields(keys: keys, runAs: runAs))
         }
+    }
+
+    /// The options given, as a merge patch in the config contract's keys.
+    private func fields(keys: [String], runAs: String?) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let permittedUsers { fields["permittedUsers"] = .string(permittedUsers.rawValue) }
+        if let refreshTokenPolicy { fields["refreshTokenPolicy"] = .string(refreshTokenPolicy.description) }
+        if let refreshTokenRotation { fields["refreshTokenRotation"] = .bool(refreshTokenRotation.isOn) }
+        if let blocked { fields["blocked"] = .bool(blocked.isOn) }
+        if let enforcement { fields["enforcement"] = .string(enforcement.rawValue) }
+        if !assertionKeyFiles.isEmpty { fields["assertionKeys"] = .strings(keys) }
+        if runAsUser != nil { fields["runAsUser"] = runAs.map(JSONValue.string) ?? .null }
+        if let accessTokenFormat { fields["accessTokenFormat"] = .string(accessTokenFormat.rawValue) }
+        if let accessTokenLifetime { fields["accessTokenLifetime"] = .string(accessTokenLifetime.description) }
+        if let idTokenLifetime { fields["idTokenLifetime"] = .string(idTokenLifetime.description) }
+        if let requirePkce { fields["requirePkce"] = .bool(requirePkce.isOn) }
+        if let introspectAllTokens { fields["introspectAllTokens"] = .bool(introspectAllTokens.isOn) }
+        if !callbackURLs.isEmpty { fields["callbackUrls"] = .strings(callbackURLs) }
+        if !scopes.isEmpty { fields["scopes"] = .strings(scopes) }
+        if !grantTypes.isEmpty { fields["grantTypes"] = .strings(grantTypes.map(\.rawValue)) }
+        return fields
     }
 
     private func readKeyFile(_ path: String) throws -> String {
@@ -125,14 +165,18 @@ struct UnblockApp: AsyncParsableCommand {
 }
 
 private func setBlocked(_ blocked: Bool, app name: String, storage: StorageOptions, review: ChangeReview) async throws {
-    try await AdminSession.run(storage) { session in
-        let prepared = try await session.admin.setBlocked(name, blocked)
-        guard !prepared.isEmpty else {
-            let app = try prepared.base.requireApp(name)
-            emit("\(app.name) is already \(blocked ? "blocked" : "unblocked").")
-            return
+    let already = "is already \(blocked ? "blocked" : "unblocked")."
+    try await AdminTarget.run(storage) { target in
+        switch target {
+        case .database(let session):
+            let prepared = try await session.admin.setBlocked(name, blocked)
+            guard !prepared.isEmpty else { return emit("\(try prepared.base.requireApp(name).name) \(already)") }
+            try await session.commit(prepared, review: review)
+        case .server(let server):
+            let app = try await server.app(name)
+            guard app.view.summary.blocked != blocked else { return emit("\(app.view.summary.name) \(already)") }
+            try await server.changeApp(app, ["blocked": .bool(blocked)]).commit(review: review)
         }
-        try await session.commit(prepared, review: review)
     }
 }
 
@@ -149,13 +193,46 @@ struct RotateAppSecret: AsyncParsableCommand {
     @Flag(help: "Remove every secret except the newest instead of adding one.") var retireOld = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            if retireOld { return try await session.commit(try await session.admin.retireOldSecrets(of: app)) }
-            let prepared = try await session.admin.rotateSecret(of: app)
-            try await session.commit(prepared.change)
-            emit(
-                "client_secret: \(prepared.secret ?? "")\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(prepared.clientID) --retire-old"
-            )
+        let rotated = try await AdminTarget.run(storage) { target -> (clientID: String, secret: String?)? in
+            switch target {
+            case .database(let session):
+                if retireOld {
+                    try await session.commit(try await session.admin.retireOldSecrets(of: app))
+                    return nil
+                }
+                let prepared = try await session.admin.rotateSecret(of: app)
+                try await session.commit(prepared.change)
+                return (prepared.clientID, prepared.secret)
+            case .server(let server):
+                let found = try await server.app(app)
+                guard !found.view.summary.public else {
+                    throw CommandFailure("\"\(found.view.summary.name)\" is a public app and has no secret")
+                }
+                if retireOld {
+                    try await retire(found, on: server)
+                    return nil
+                }
+                let reply = try await server.api.request(.POST, "apps/\(found.id)/secrets", ifMatch: found.version)
+                let added: ChangeReply = try reply.decode()
+                for summary in added.changes { emit(summary) }
+                return (found.view.summary.clientId, added.clientSecret)
+            }
+        }
+        guard let rotated else { return }
+        emit(
+            "client_secret: \(rotated.secret ?? "")\nThe secret is shown once. Old secrets keep working until: gatehouse apps rotate-secret \(rotated.clientID) --retire-old"
+        )
+    }
+
+    /// Every secret but the newest retired, one request each, each from the version the last one left.
+    private func retire(_ app: Fetched<AppView>, on server: RemoteAdmin) async throws {
+        let old = app.view.summary.secretIds.dropLast()
+        guard !old.isEmpty else { return emit("No changes.") }
+        var version = app.version
+        for secret in old {
+            let reply = try await server.api.request(.DELETE, "apps/\(app.id)/secrets/\(secret)", ifMatch: version)
+            for summary in try reply.decode(ChangeReply.self).changes { emit(summary) }
+            version = reply.version ?? version
         }
     }
 }

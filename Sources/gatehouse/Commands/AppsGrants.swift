@@ -3,6 +3,7 @@ import Foundation
 import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
+import NIOHTTP1
 
 /// `gatehouse apps revoke-grants APP [--user USER]`
 struct RevokeAppGrants: AsyncParsableCommand {
@@ -21,10 +22,22 @@ struct RevokeAppGrants: AsyncParsableCommand {
     @Option(help: "Only this user's grants.") var user: String?
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let (app, user, count) = try await session.admin.revokeGrants(of: app, user: user)
-            let whose = user.map { " of \($0.username)" } ?? ""
-            emit("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(app.name).")
+        let (appName, username, count) = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session):
+                let (app, user, count) = try await session.admin.revokeGrants(of: app, user: user)
+                return (app.name, user?.username, count)
+            case .server(let server):
+                let found = try await server.app(app)
+                let holder = try await user.asyncMap { try await server.user(named: $0) }
+                struct Revoked: Decodable { var revoked: Int }
+                let revoked: Revoked = try await server.api.request(
+                    .DELETE, "apps/\(found.id)/grants", [("user", holder?.id)]
+                ).decode()
+                return (found.view.summary.name, holder?.view.summary.username, revoked.revoked)
+            }
         }
+        let whose = username.map { " of \($0)" } ?? ""
+        emit("Revoked \(count) grant\(count == 1 ? "" : "s")\(whose) for \(appName).")
     }
 }

@@ -18,8 +18,15 @@ struct AuditTrail: AsyncParsableCommand {
     @Flag(help: "Print JSON, with the before and after states.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let events = try await session.admin.auditEvents(AuditQuery(actor: actor, target: target, limit: limit))
+        try await AdminTarget.run(storage) { target in
+            let events: [AuditEvent] =
+                switch target {
+                case .database(let session):
+                    try await session.admin.auditEvents(AuditQuery(actor: actor, target: self.target, limit: limit))
+                case .server(let server):
+                    try await server.api.first(
+                        max(0, limit), of: "audit", [("actor", actor), ("target", self.target)])
+                }
             if json { return try printJSON(events) }
             let formatter = ISO8601DateFormatter()
             for event in events {

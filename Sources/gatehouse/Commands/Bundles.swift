@@ -1,6 +1,7 @@
 import ArgumentParser
 import GatehouseAdmin
 import GatehouseCore
+import NIOHTTP1
 
 extension AdminPermission: ExpressibleByArgument {}
 
@@ -20,6 +21,11 @@ struct BundleCreate<Kind: BundleKindProvider>: AsyncParsableCommand {
     func run() async throws {
         try await commitChange(storage) {
             try await $0.createBundle(Kind.kind, named: name, permissions: Set(adminPermissions))
+        } remote: { server in
+            let permissions = Set(adminPermissions).sorted().map(\.rawValue)
+            return try await server.change(
+                .POST, Kind.kind.collection,
+                json: .object(["name": .string(name), "adminPermissions": .strings(permissions)]))
         }
     }
 }
@@ -32,8 +38,12 @@ struct BundleList<Kind: BundleKindProvider>: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let all = try await session.admin.bundles(Kind.kind, withUsers: json)
+        try await AdminTarget.run(storage) { target in
+            let all =
+                switch target {
+                case .database(let session): try await session.admin.bundles(Kind.kind, withUsers: json)
+                case .server(let server): try await server.bundles(Kind.kind)
+                }
             if json { return try printJSON(all.map(\.view)) }
             for bundle in all {
                 emit(
@@ -53,8 +63,12 @@ struct BundleShow<Kind: BundleKindProvider>: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let bundle = try await session.admin.bundle(Kind.kind, named: name)
+        try await AdminTarget.run(storage) { target in
+            let bundle =
+                switch target {
+                case .database(let session): try await session.admin.bundle(Kind.kind, named: name)
+                case .server(let server): try await server.bundleView(Kind.kind, named: name)
+                }
             if json { return try printJSON(bundle) }
             emit(
                 """
@@ -78,7 +92,11 @@ struct BundleGrantApp<Kind: BundleKindProvider>: AsyncParsableCommand {
     @Argument(help: "The connected app (name or client id).") var app: String
 
     func run() async throws {
-        try await commitChange(storage) { try await $0.setApp(app, granted: true, on: Kind.kind, named: name) }
+        try await commitChange(storage) {
+            try await $0.setApp(app, granted: true, on: Kind.kind, named: name)
+        } remote: {
+            try await $0.setApp(app, granted: true, on: Kind.kind, named: name)
+        }
     }
 }
 
@@ -94,6 +112,8 @@ struct BundleRevokeApp<Kind: BundleKindProvider>: AsyncParsableCommand {
 
     func run() async throws {
         try await commitChange(storage, review: review.review) {
+            try await $0.setApp(app, granted: false, on: Kind.kind, named: name)
+        } remote: {
             try await $0.setApp(app, granted: false, on: Kind.kind, named: name)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseAdmin
 import GatehouseConfig
+import NIOHTTP1
 
 /// `gatehouse export`: writes the directory as a config file.
 struct Export: AsyncParsableCommand {
@@ -20,7 +21,16 @@ struct Export: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let yaml = try await AdminSession.run(storage) { session in try await session.admin.export() }
+        let yaml = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session): try await session.admin.export()
+            case .server(let server):
+                // Hashes only when the token's admin holds every manage permission (the server decides).
+                String(
+                    decoding: try await server.api.request(.GET, "config", accept: "application/yaml").body,
+                    as: UTF8.self)
+            }
+        }
         if let output {
             guard
                 FileManager.default.createFile(

@@ -3,6 +3,7 @@ import Foundation
 import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
+import NIOHTTP1
 
 /// `gatehouse keys …`
 struct Keys: AsyncParsableCommand {
@@ -23,22 +24,25 @@ struct ListKeys: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let ring = try await session.admin.signingKeys()
-            let now = Date()
-            let formatter = ISO8601DateFormatter()
-            for key in ring.keys {
-                let state =
-                    key.isSigning(at: now)
-                    ? "signing"
-                    : key.activatesAt > now
-                        ? "published, signs from \(formatter.string(from: key.activatesAt))"
-                        : key.isPublished(at: now)
-                            ? "retired, published until \(key.expiresAt.map(formatter.string) ?? "?")" : "expired"
-                emit(
-                    "\(key.key.kid)\t\(key.key.algorithm.rawValue)\tcreated \(formatter.string(from: key.createdAt))\t\(state)"
-                )
+        let keys = try await AdminTarget.run(storage) { target -> [SigningKeyView] in
+            switch target {
+            case .database(let session):
+                let now = Date()
+                return try await session.admin.signingKeys().keys.map { SigningKeyView($0, at: now) }
+            case .server(let server):
+                struct Keys: Decodable { var items: [SigningKeyView] }
+                let keys: Keys = try await server.api.get("keys")
+                return keys.items
             }
+        }
+        for key in keys {
+            let state =
+                switch key.state {
+                case "published": "published, signs from \(key.activatesAt)"
+                case "retired": "retired, published until \(key.expiresAt ?? "?")"
+                default: key.state
+                }
+            emit("\(key.kid)\t\(key.algorithm)\tcreated \(key.createdAt)\t\(state)")
         }
     }
 }
@@ -57,15 +61,22 @@ struct RotateKey: AsyncParsableCommand {
     var publishFor = PolicyDuration(seconds: 600)
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let created = try await session.admin.rotateSigningKeys(
-                algorithm, publicationDelay: Double(publishFor.seconds))
-            let formatter = ISO8601DateFormatter()
-            for key in created {
-                emit(
-                    "+ \(key.key.algorithm.rawValue) key \(key.key.kid): published now, signs from \(formatter.string(from: key.activatesAt))"
-                )
+        let created = try await AdminTarget.run(storage) { target -> [SigningKeyView] in
+            switch target {
+            case .database(let session):
+                let now = Date()
+                return try await session.admin.rotateSigningKeys(
+                    algorithm, publicationDelay: Double(publishFor.seconds)
+                ).map { SigningKeyView($0, at: now) }
+            case .server(let server):
+                struct Keys: Decodable { var items: [SigningKeyView] }
+                let reply = try await server.api.request(
+                    .POST, "keys/rotate", [("algorithm", algorithm?.rawValue), ("publishFor", publishFor.description)])
+                return try reply.decode(Keys.self).items
             }
+        }
+        for key in created {
+            emit("+ \(key.algorithm) key \(key.kid): published now, signs from \(key.activatesAt)")
         }
     }
 }

@@ -37,13 +37,26 @@ struct ListLoginHistory: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let query = LoginEventQuery(
-                result: result, reason: reason, flow: flow, since: try since.map(parseTime),
-                until: try until.map(parseTime), limit: limit)
-            let events = try await session.admin.loginEvents(query, username: user, app: app)
-            if json { return try printJSON(events.map(LoginEventView.init)) }
-            for event in events { emit(LoginEventView(event).line) }
+        let (since, until) = (try since.map(parseTime), try until.map(parseTime))
+        try await AdminTarget.run(storage) { target in
+            let events: [LoginEventView]
+            switch target {
+            case .database(let session):
+                let query = LoginEventQuery(
+                    result: result, reason: reason, flow: flow, since: since, until: until, limit: limit)
+                events = try await session.admin.loginEvents(query, username: user, app: app).map(LoginEventView.init)
+            case .server(let server):
+                // Times as this command read them (an age counts back from this machine's clock, as on the database).
+                let iso = { (time: Date) in time.formatted(.iso8601) }
+                events = try await server.api.first(
+                    max(0, limit), of: "login-history",
+                    [
+                        ("user", user), ("app", app), ("result", result?.rawValue), ("reason", reason),
+                        ("flow", flow?.rawValue), ("since", since.map(iso)), ("until", until.map(iso)),
+                    ])
+            }
+            if json { return try printJSON(events) }
+            for event in events { emit(event.line) }
         }
     }
 }
@@ -59,24 +72,29 @@ struct ShowLoginEvent: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let details = try await session.admin.loginEvent(traceID: traceID, explain: explain)
-            let (event, explanation) = (details.event, details.explanation)
-            if json {
-                return try printJSON(
-                    ShownEvent(event: LoginEventView(event), now: explanation.map(ExplanationView.init)))
+        try await AdminTarget.run(storage) { target in
+            let shown: ShownEvent
+            switch target {
+            case .database(let session):
+                let details = try await session.admin.loginEvent(traceID: traceID, explain: explain)
+                shown = ShownEvent(
+                    event: LoginEventView(details.event), now: details.explanation.map(ExplanationView.init))
+            case .server(let server):
+                shown = try await server.api.get(
+                    "login-history/\(AdminAPIClient.segment(traceID))", [("explain", explain ? "true" : "false")])
             }
-            let view = LoginEventView(event)
+            if json { return try printJSON(shown) }
+            let (event, explanation) = (shown.event, shown.now)
             emit(
                 """
-                time:        \(view.time)
-                trace id:    \(event.traceID)
-                user:        \(field(event.username ?? "-"))
-                app:         \(field(event.appName ?? "-"))
-                flow:        \(event.flow.rawValue)
-                result:      \(event.result.rawValue)
+                time:        \(event.time)
+                trace id:    \(event.traceId)
+                user:        \(field(event.user ?? "-"))
+                app:         \(field(event.app ?? "-"))
+                flow:        \(event.flow)
+                result:      \(event.result)
                 reason:      \(field(event.reason.map { "\($0) (\(event.description ?? ""))" } ?? "-"))
-                client IP:   \(event.clientIP ?? "-")
+                client IP:   \(event.clientIp ?? "-")
                 """)
             if let checks = event.checks {
                 emit("checks at the time:")
@@ -96,7 +114,7 @@ struct ShowLoginEvent: AsyncParsableCommand {
         }
     }
 
-    private struct ShownEvent: Encodable {
+    private struct ShownEvent: Codable {
         var event: LoginEventView
         var now: ExplanationView?
     }

@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
     var userCacheSize: Int?
 
     func run() async throws {
+        if storage.server != nil {
+            throw ValidationError("serve runs on a database: --server is for the admin commands")
+        }
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["GATEHOUSE_HOST"] ?? "127.0.0.1"
         let port = port ?? environment["GATEHOUSE_PORT"].map { Int($0) ?? -1 } ?? 8080

@@ -27,9 +27,13 @@ struct ListUsers: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            guard limit != nil || after != nil else { return try await printAll(session.admin) }
-            let views = try await session.admin.users(after: after, limit: limit ?? Int.max)
+        try await AdminTarget.run(storage) { target in
+            guard limit != nil || after != nil else { return try await printAll(target) }
+            let views: [UserView]
+            switch target {
+            case .database(let session): views = try await session.admin.users(after: after, limit: limit ?? Int.max)
+            case .server(let server): views = try await server.users(after: after, limit: limit ?? Int.max)
+            }
             if json { return try printJSON(views) }
             for view in views { emit(line(view)) }
         }
@@ -42,10 +46,10 @@ struct ListUsers: AsyncParsableCommand {
     }
 
     /// Every user, a page at a time, printed as each page arrives: memory stays that of one page at any size.
-    private func printAll(_ admin: Admin) async throws {
+    private func printAll(_ target: AdminTarget) async throws {
         var first = true
         if json { print("[") }
-        try await admin.allUsers { page in
+        let each = { (page: [UserView]) in
             for view in page {
                 if json {
                     // The elements of `printJSON`'s pretty array: each indented two spaces, comma-separated.
@@ -58,6 +62,11 @@ struct ListUsers: AsyncParsableCommand {
                 first = false
             }
         }
+        switch target {
+        case .database(let session): try await session.admin.allUsers(each)
+        case .server(let server):
+            try await server.api.all("users") { (page: [Fetched<UserView>]) in try each(page.map(\.view)) }
+        }
         if json { print("\n]") }
     }
 }
@@ -69,8 +78,12 @@ struct ShowUser: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let full = try await session.admin.user(named: username)
+        try await AdminTarget.run(storage) { target in
+            let full =
+                switch target {
+                case .database(let session): try await session.admin.user(named: username)
+                case .server(let server): try await server.user(named: username).view
+                }
             if json { return try printJSON(full) }
             let view = full.summary
             emit(

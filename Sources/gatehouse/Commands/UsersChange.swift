@@ -3,13 +3,15 @@ import Foundation
 import GatehouseAdmin
 import GatehouseCore
 import GatehouseStorage
+import NIOHTTP1
 
-/// Prepares one change with the admin library and commits it after the review.
+/// Prepares one change (with the admin library, or through the server's admin API) and commits it after the review.
 func commitChange(
-    _ storage: StorageOptions, review: ChangeReview = .proceed, _ prepare: (Admin) async throws -> PreparedChange
+    _ storage: StorageOptions, review: ChangeReview = .proceed, local: (Admin) async throws -> PreparedChange,
+    remote: (RemoteAdmin) async throws -> ReviewedChange
 ) async throws {
-    try await AdminSession.run(storage) { session in
-        try await session.commit(try await prepare(session.admin), review: review)
+    try await AdminTarget.run(storage) { target in
+        try await target.commit(review: review, local: local, remote: remote)
     }
 }
 
@@ -22,7 +24,13 @@ struct SetUserProfile: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await commitChange(storage, review: review.review) { try await $0.setProfile(of: username, to: profile) }
+        try await commitChange(storage, review: review.review) {
+            try await $0.setProfile(of: username, to: profile)
+        } remote: { server in
+            _ = try await server.user(named: username)
+            let named = try await server.bundle(.profile, named: profile)
+            return try await server.changeUser(username, ["profile": .string(named.view.name)])
+        }
     }
 }
 
@@ -34,7 +42,19 @@ struct AssignPermissionSet: AsyncParsableCommand {
     @Argument(help: "The permission set.") var permissionSet: String
 
     func run() async throws {
-        try await commitChange(storage) { try await $0.assign(permissionSet, to: username) }
+        try await commitChange(storage) {
+            try await $0.assign(permissionSet, to: username)
+        } remote: { server in
+            let user = try await server.user(named: username)
+            let set = try await server.bundle(.permissionSet, named: permissionSet).view.name
+            let held = user.view.summary.permissionSets
+            guard !held.contains(where: { uniquenessKey($0) == uniquenessKey(set) }) else {
+                return ReviewedChange(summaries: [], impact: AccessImpact()) { [] }
+            }
+            return try await server.change(
+                .PATCH, "users/\(user.id)", json: .object(["permissionSets": .strings(held + [set])]),
+                version: user.version)
+        }
     }
 }
 
@@ -47,7 +67,19 @@ struct UnassignPermissionSet: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await commitChange(storage, review: review.review) { try await $0.unassign(permissionSet, from: username) }
+        try await commitChange(storage, review: review.review) {
+            try await $0.unassign(permissionSet, from: username)
+        } remote: { server in
+            let user = try await server.user(named: username)
+            let set = try await server.bundle(.permissionSet, named: permissionSet).view.name
+            let held = user.view.summary.permissionSets
+            let kept = held.filter { uniquenessKey($0) != uniquenessKey(set) }
+            guard kept.count < held.count else {
+                throw CommandFailure(#"\#(user.view.summary.username) does not hold permission set "\#(set)""#)
+            }
+            return try await server.change(
+                .PATCH, "users/\(user.id)", json: .object(["permissionSets": .strings(kept)]), version: user.version)
+        }
     }
 }
 
@@ -56,7 +88,13 @@ struct ActivateUser: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The username.") var username: String
 
-    func run() async throws { try await commitChange(storage) { try await $0.setActive(username, true) } }
+    func run() async throws {
+        try await commitChange(storage) {
+            try await $0.setActive(username, true)
+        } remote: {
+            try await $0.changeUser(username, ["active": .bool(true)])
+        }
+    }
 }
 
 struct DeactivateUser: AsyncParsableCommand {
@@ -67,7 +105,11 @@ struct DeactivateUser: AsyncParsableCommand {
     @OptionGroup var review: ReviewOptions
 
     func run() async throws {
-        try await commitChange(storage, review: review.review) { try await $0.setActive(username, false) }
+        try await commitChange(storage, review: review.review) {
+            try await $0.setActive(username, false)
+        } remote: {
+            try await $0.changeUser(username, ["active": .bool(false)])
+        }
     }
 }
 
@@ -79,7 +121,11 @@ struct SetUserPassword: AsyncParsableCommand {
 
     func run() async throws {
         let password = try readPasswordLine()
-        try await commitChange(storage) { try await $0.setPassword(of: username, to: password) }
+        try await commitChange(storage) {
+            try await $0.setPassword(of: username, to: password)
+        } remote: {
+            try await $0.changeUser(username, ["password": .string(password)])
+        }
     }
 }
 
@@ -95,13 +141,24 @@ struct UnlockUser: AsyncParsableCommand {
     @Argument(help: "The username.") var username: String
 
     func run() async throws {
-        try await AdminSession.run(storage) { session in
-            let (user, cleared) = try await session.admin.unlock(username)
-            emit(
-                cleared == 0
-                    ? "\(user.username) has no failed sign-ins on record; nothing to unlock."
-                    : "Cleared \(cleared) failed sign-in\(cleared == 1 ? "" : "s") of \(user.username): they can sign in now."
-            )
+        let (name, cleared) = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session):
+                let (user, cleared) = try await session.admin.unlock(username)
+                return (user.username, cleared)
+            case .server(let server):
+                let user = try await server.user(named: username)
+                struct Unlocked: Decodable {
+                    var user: String
+                    var failedSignInsCleared: Int
+                }
+                let unlocked: Unlocked = try await server.api.request(.POST, "users/\(user.id)/unlock").decode()
+                return (unlocked.user, unlocked.failedSignInsCleared)
+            }
         }
+        emit(
+            cleared == 0
+                ? "\(name) has no failed sign-ins on record; nothing to unlock."
+                : "Cleared \(cleared) failed sign-in\(cleared == 1 ? "" : "s") of \(name): they can sign in now.")
     }
 }

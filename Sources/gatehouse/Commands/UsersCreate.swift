@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
+import NIOHTTP1
 
 /// `gatehouse users create`
 struct CreateUser: AsyncParsableCommand {
@@ -25,6 +26,20 @@ struct CreateUser: AsyncParsableCommand {
                 NewUser(
                     username: username, email: email, displayName: displayName, isActive: !inactive,
                     password: password, profile: profile, permissionSets: permissionSets))
+        } remote: { server in
+            // Refused in the order and words of the database path: a name taken, then a name that does not exist.
+            if (try? await server.user(named: username)) != nil {
+                throw CommandFailure(#"a user named "\#(username)" already exists"#)
+            }
+            _ = try await server.bundle(.profile, named: profile)
+            for set in permissionSets { _ = try await server.bundle(.permissionSet, named: set) }
+            var fields: [String: JSONValue] = [
+                "username": .string(username), "email": .string(email), "profile": .string(profile),
+                "displayName": .string(displayName), "permissionSets": .strings(permissionSets),
+                "active": .bool(!inactive),
+            ]
+            if let password { fields["password"] = .string(password) }
+            return try await server.change(.POST, "users", json: .object(fields))
         }
     }
 }

@@ -3,8 +3,20 @@ import Foundation
 import GatehouseCore
 import GatehouseStorage
 
-/// The options every command shares: which database, which master key.
+/// The options every command shares: which database and master key, or which server to administer through its admin
+/// API instead.
 struct StorageOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Administer this Gatehouse through its admin API instead of opening a database.",
+            discussion: """
+                Defaults to $GATEHOUSE_SERVER. Needs a token carrying the scope gatehouse.admin: $GATEHOUSE_TOKEN, or \
+                $GATEHOUSE_CLIENT_ID and $GATEHOUSE_CLIENT_SECRET of an app allowed client credentials (its run-as \
+                user's admin permissions apply).
+                """, valueName: "url"))
+    var server: String?
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -22,6 +34,12 @@ struct StorageOptions: ParsableArguments {
     var keyFile: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The server to administer, when one is named (`--server`, then `$GATEHOUSE_SERVER`); nil: the database.
+    var serverURL: String? {
+        guard let text = server ?? environment["GATEHOUSE_SERVER"], !text.isEmpty else { return nil }
+        return text
+    }
 
     func location() throws -> DatabaseLocation {
         guard let text = database ?? environment["GATEHOUSE_DATABASE"] else { return .defaultLocation }
