@@ -50,6 +50,12 @@ def obj(properties, required=(), closed=False):
     return schema
 
 
+def patch(fields, clearable):
+    """A JSON merge patch (RFC 7396) of `fields`: null removes a member, allowed where removing means empty."""
+    return obj({name: nullable(schema) if name in clearable else schema for name, schema in fields.items()},
+               closed=True)
+
+
 def entity(fields, required):
     """An entity: its id and version (the ETag) beside the config contract's fields."""
     return obj({"id": string(), "version": {"type": "integer"}, **fields}, ["id", "version", *required])
@@ -109,13 +115,13 @@ SCHEMAS = {
         },
         ["username", "email", "displayName", "active", "hasPassword", "profile", "permissionSets", "adminPermissions"]),
     "NewUser": obj(USER_FIELDS, ["username", "email", "profile"], closed=True),
-    "UserPatch": obj(USER_FIELDS, closed=True),
+    "UserPatch": patch(USER_FIELDS, ["displayName", "permissionSets"]),
     "Bundle": entity(
         {"name": string(), "builtIn": {"type": "boolean"},
          "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)}, "connectedApps": strings()},
         ["name", "builtIn", "adminPermissions", "connectedApps"]),
     "NewBundle": obj(BUNDLE_FIELDS, ["name"], closed=True),
-    "BundlePatch": obj(BUNDLE_FIELDS, closed=True),
+    "BundlePatch": patch(BUNDLE_FIELDS, ["adminPermissions", "connectedApps"]),
     "App": entity(
         {
             "name": string(), "clientId": string(), "secretIds": strings(), "public": {"type": "boolean"},
@@ -131,7 +137,7 @@ SCHEMAS = {
          "refreshTokenPolicy", "refreshTokenRotation", "accessTokenFormat", "accessTokenLifetime", "idTokenLifetime",
          "requirePkce", "blocked", "enforcement", "assertionKeys", "introspectAllTokens", "grantedBy"]),
     "NewApp": obj(APP_FIELDS, ["name"], closed=True),
-    "AppPatch": obj(APP_FIELDS, closed=True),
+    "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys"]),
     "Impact": obj(
         {
             "losses": {"type": "array", "items": obj(

@@ -97,6 +97,14 @@ public enum ConfigReader {
         var spec = ProfileSpec(path: path, name: "")
         var hasName = false
         reader.mapping(node, at: path, keys: ["name", "adminPermissions", "connectedApps"]) { key, value, keyPath in
+            if patch && value.null != nil {
+                switch key {
+                case "adminPermissions": spec.adminPermissions = []
+                case "connectedApps": spec.connectedApps = []
+                default: reader.report.add(keyPath, alwaysSet)
+                }
+                return
+            }
             switch key {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "adminPermissions": spec.adminPermissions = reader.enumList(value, at: keyPath)
@@ -115,6 +123,10 @@ public enum ConfigReader {
             connectedApps: profile.connectedApps)
     }
 
+    /// In a JSON merge patch `null` removes a member (RFC 7396 §2): a list or text whose absence means empty is
+    /// emptied; a member that always has a value cannot be removed, and says so.
+    private static let alwaysSet = "cannot be removed (null): it always has a value; give the one it should have"
+
     private static let userKeys = [
         "username", "email", "displayName", "password", "passwordHash", "profile", "permissionSets", "active",
     ]
@@ -129,6 +141,14 @@ public enum ConfigReader {
         var spec = UserSpec(path: path, username: "")
         var hasUsername = false
         reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
+            if patch && value.null != nil {
+                switch key {
+                case "displayName": spec.displayName = ""
+                case "permissionSets": spec.permissionSets = []
+                default: reader.report.add(keyPath, alwaysSet)
+                }
+                return
+            }
             switch key {
             case "username": (spec.username, hasUsername) = (reader.string(value, at: keyPath) ?? "", true)
             case "email": spec.email = reader.string(value, at: keyPath)
@@ -165,6 +185,14 @@ public enum ConfigReader {
         var spec = ConnectedAppSpec(path: path, name: "")
         var hasName = false
         reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
+            if patch && value.null != nil && key != "runAsUser" {
+                switch key {
+                case "callbackUrls": spec.callbackUrls = []
+                case "assertionKeys": spec.assertionKeys = []
+                default: reader.report.add(keyPath, alwaysSet)
+                }
+                return
+            }
             switch key {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "clientId": spec.clientId = reader.string(value, at: keyPath)

@@ -8,11 +8,57 @@ import Yams
 enum JSONInput {
     /// The nodes of `data`, or a validation failure naming what is wrong with it as JSON.
     static func node(_ data: Data) throws(ValidationFailure) -> Node {
+        let value: Value
         do {
-            return try JSONDecoder().decode(Value.self, from: data).node
+            value = try JSONDecoder().decode(Value.self, from: data)
         } catch {
             throw ValidationFailure([ValidationIssue(path: "", message: "not valid JSON: \(Self.describe(error))")])
         }
+        // A name twice in one object means one reader takes the first and another the last (RFC 8259 §4): refused,
+        // so that what a proxy or an audit log read is what was applied.
+        if let key = duplicateKey(in: data) {
+            throw ValidationFailure([
+                ValidationIssue(path: "", message: "not valid JSON: the name \"\(key)\" appears twice in one object")
+            ])
+        }
+        return value.node
+    }
+
+    /// The first name that appears twice in one object of `data` (valid JSON), compared as decoded (`"a"` and
+    /// `"\u0061"` are the same name).
+    static func duplicateKey(in data: Data) -> String? {
+        let bytes = [UInt8](data)
+        // Per open object or array: whether it is an object, the names seen, and whether a name comes next.
+        var open: [(object: Bool, names: Set<String>, nameNext: Bool)] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"): open.append((true, [], true))
+            case UInt8(ascii: "["): open.append((false, [], false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = open.popLast()
+            case UInt8(ascii: ","): if open.last?.object == true { open[open.count - 1].nameNext = true }
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if let last = open.last, last.object, last.nameNext {
+                    let raw = bytes[start...min(index, bytes.count - 1)]
+                    // Most names have no escape: their bytes are the name.
+                    let name =
+                        raw.contains(UInt8(ascii: "\\"))
+                        ? (try? JSONDecoder().decode(String.self, from: Data(raw)))
+                            ?? String(decoding: raw, as: UTF8.self)
+                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                    if !open[open.count - 1].names.insert(name).inserted { return name }
+                    open[open.count - 1].nameNext = false
+                }
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// A JSON value as decoded: objects keep their keys sorted (JSON objects are unordered, and reports should not

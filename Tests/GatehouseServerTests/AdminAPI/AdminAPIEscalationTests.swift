@@ -295,6 +295,61 @@ import Testing
         }
     }
 
+    /// RFC 7396: `null` removes a member. A list or text whose absence means empty is emptied; a member that always
+    /// has a value cannot be removed, and the answer says which.
+    @Test(arguments: TestBackend.available)
+    func aMergePatchNullEmptiesWhatMayBeEmptyAndRefusesTheRest(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let token = try await server.adminToken()
+            let created = try await server.api(
+                .post, "/users", token: token,
+                json:
+                    #"{"username": "nora", "email": "nora@example.com", "profile": "System Administrator", "displayName": "Nora"}"#
+            )
+            #expect(created.status == 201, "\(created.text)")
+            let nora = try #require(created.item["id"] as? String)
+            let cleared = try await server.api(
+                .patch, "/users/\(nora)", token: token, json: #"{"displayName": null, "permissionSets": null}"#,
+                headers: [.ifMatch: "*"])
+            #expect(cleared.status == 200, "\(cleared.text)")
+            #expect(cleared.item["displayName"] as? String == "")
+            for member in ["email", "profile", "username", "active"] {
+                let refused = try await server.api(
+                    .patch, "/users/\(nora)", token: token, json: #"{"\#(member)": null}"#, headers: [.ifMatch: "*"])
+                #expect(refused.status == 422, "\(member): \(refused.text)")
+                #expect(refused.text.contains("cannot be removed"), "\(member): \(refused.text)")
+            }
+            let app = try #require(
+                try await server.api(.get, "/apps?clientId=automation", token: token).items.first?["id"] as? String)
+            let scopes = try await server.api(
+                .patch, "/apps/\(app)", token: token, json: #"{"scopes": null}"#, headers: [.ifMatch: "*"])
+            #expect(scopes.status == 422, "\(scopes.text)")
+        }
+    }
+
+    /// A name twice in one object (however escaped) is refused: one reader would take the first, another the last.
+    @Test(arguments: TestBackend.available)
+    func aJSONObjectWithANameTwiceIsRefused(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let token = try await server.adminToken()
+            for body in [
+                #"{"username": "a1", "username": "a2", "email": "a@example.com", "profile": "System Administrator"}"#,
+                #"{"username": "a1", "user\u006eame": "a2", "email": "a@example.com", "profile": "System Administrator"}"#,
+            ] {
+                let answer = try await server.api(.post, "/users", token: token, json: body)
+                #expect(answer.status == 422, "\(answer.text)")
+                #expect(answer.text.contains(#"the name \"username\" appears twice"#), "\(answer.text)")
+            }
+            // The same name in two objects, or as a value, is no duplicate.
+            let fine = try await server.api(
+                .post, "/users", token: token,
+                json:
+                    #"{"username": "email", "email": "e@example.com", "profile": "System Administrator", "permissionSets": []}"#
+            )
+            #expect(fine.status == 201, "\(fine.text)")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func anotherAuthenticationSchemeIsNoAuthentication(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
