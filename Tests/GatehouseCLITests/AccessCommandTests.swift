@@ -17,8 +17,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func explainNamesTheMissingGrantAndTheCommandsThatFixIt(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            #expect(try cli.run(["apply", "-"], input: Self.config).status == 0)
-            let refused = try cli.run(["access", "explain", "--user", "alice", "--app", "Deduper"])
+            #expect(try await cli.run(["apply", "-"], input: Self.config).status == 0)
+            let refused = try await cli.run(["access", "explain", "--user", "alice", "--app", "Deduper"])
             #expect(refused.status == 3)
             #expect(refused.stdout.contains("alice → Deduper: REFUSED"))
             #expect(
@@ -30,23 +30,24 @@ import Testing
                 ))
             #expect(refused.stdout.contains("gatehouse profiles grant-app 'Sales User' Deduper"))
 
-            let json = try cli.run(["access", "explain", "--user", "alice", "--app", "deduper", "--json"])
+            let json = try await cli.run(["access", "explain", "--user", "alice", "--app", "deduper", "--json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["allowed"] as? Bool == false)
             #expect(object["reason"] as? String == "user_not_admin_approved")
             #expect((object["checks"] as? [[String: Any]])?.count == 3)
 
-            #expect(try cli.run(["users", "assign", "alice", "Deduper Users"]).status == 0)
-            let allowed = try cli.run(["access", "explain", "--user", "alice", "--app", "Deduper"])
+            #expect(try await cli.run(["users", "assign", "alice", "Deduper Users"]).status == 0)
+            let allowed = try await cli.run(["access", "explain", "--user", "alice", "--app", "Deduper"])
             #expect(allowed.status == 0)
             #expect(allowed.stdout.contains("ALLOWED"))
             #expect(allowed.stdout.contains("approved through permission set Deduper Users"))
 
-            let revoked = try cli.run(["apps", "revoke-grants", "Deduper", "--user", "alice"])
+            let revoked = try await cli.run(["apps", "revoke-grants", "Deduper", "--user", "alice"])
             #expect(revoked.status == 0, "\(revoked.stderr)")
             #expect(revoked.stdout == "Revoked 0 grants of alice for Deduper.\n")
             #expect(
-                try cli.run(["audit", "--target", "Deduper for alice"]).stdout.contains("connected-app.grants-revoked"))
+                try await cli.run(["audit", "--target", "Deduper for alice"]).stdout.contains(
+                    "connected-app.grants-revoked"))
         }
     }
 }

@@ -9,15 +9,15 @@ import Testing
     @Test(arguments: TestBackend.available)
     func applyIsIdempotentAndDryRunChangesNothing(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let dryRun = try cli.run(["apply", "--dry-run", Self.example])
+            let dryRun = try await cli.run(["apply", "--dry-run", Self.example])
             #expect(dryRun.status == 0, "\(dryRun.stderr)")
             #expect(dryRun.stdout.contains(#"+ connected-app "Deduper""#))
-            #expect(try cli.run(["apps", "list"]).stdout.isEmpty)
+            #expect(try await cli.run(["apps", "list"]).stdout.isEmpty)
 
-            let first = try cli.run(["apply", Self.example])
+            let first = try await cli.run(["apply", Self.example])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.split(separator: "\n").count == 4)
-            let second = try cli.run(["apply", Self.example])
+            let second = try await cli.run(["apply", Self.example])
             #expect(second.stdout == "No changes.\n")
         }
     }
@@ -25,8 +25,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func exportAppliedToASecondDatabaseGivesTheSameState(backend: TestBackend) async throws {
         let exported = try await withCLI(backend) { cli in
-            #expect(try cli.run(["apply", Self.example]).status == 0)
-            return try cli.run(["export"]).stdout
+            #expect(try await cli.run(["apply", Self.example]).status == 0)
+            return try await cli.run(["export"]).stdout
         }
         #expect(exported.contains("passwordHash: $scrypt$"))
         #expect(!exported.contains("alice-password"))
@@ -34,9 +34,9 @@ import Testing
         try exported.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let reexported = try await withCLI(backend) { cli in
-            let applied = try cli.run(["apply", file.path])
+            let applied = try await cli.run(["apply", file.path])
             #expect(applied.status == 0, "\(applied.stderr)")
-            return try cli.run(["export"]).stdout
+            return try await cli.run(["export"]).stdout
         }
         #expect(reexported == exported)
     }
@@ -44,7 +44,7 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aFileWithAnyErrorChangesNothingAndNamesThePath(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let before = try cli.run(["export"]).stdout
+            let before = try await cli.run(["export"]).stdout
             let bad = """
                 profiles:
                   - name: Sales User
@@ -52,10 +52,10 @@ import Testing
                   - {username: alice, email: alice@example.com, profile: Sales User}
                   - {username: bob, email: bob@example.com, profile: Sales}
                 """
-            let outcome = try cli.run(["apply", "-"], input: bad)
+            let outcome = try await cli.run(["apply", "-"], input: bad)
             #expect(outcome.status != 0)
             #expect(outcome.stderr.contains(#"users[1].profile: no profile named "Sales""#))
-            #expect(try cli.run(["export"]).stdout == before)
+            #expect(try await cli.run(["export"]).stdout == before)
 
             let cases: [(yaml: String, error: String)] = [
                 ("users: [unclosed", "not valid YAML"),
@@ -71,10 +71,10 @@ import Testing
                 ),
             ]
             for (yaml, error) in cases {
-                let outcome = try cli.run(["apply", "-"], input: yaml)
+                let outcome = try await cli.run(["apply", "-"], input: yaml)
                 #expect(outcome.status != 0, "\(yaml)")
                 #expect(outcome.stderr.contains(error), "\(outcome.stderr)")
-                #expect(try cli.run(["export"]).stdout == before)
+                #expect(try await cli.run(["export"]).stdout == before)
             }
         }
     }

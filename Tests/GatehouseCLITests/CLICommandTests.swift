@@ -8,7 +8,9 @@ import Testing
     @Test(arguments: TestBackend.available)
     func appsCreatePrintsTheSecretOnceAndStoresOnlyItsHash(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let created = try cli.run(["apps", "create", "Data Deduper", "--callback-url", "https://d.example/cb"])
+            let created = try await cli.run([
+                "apps", "create", "Data Deduper", "--callback-url", "https://d.example/cb",
+            ])
             #expect(created.status == 0, "\(created.stderr)")
             #expect(created.stdout.contains("client_id:     data-deduper"))
             let secretLine = try #require(
@@ -16,7 +18,7 @@ import Testing
             let secret = String(secretLine.dropFirst("client_secret: ".count))
             #expect(secret.count == 43)
 
-            let shown = try cli.run(["apps", "show", "data-deduper", "--json"])
+            let shown = try await cli.run(["apps", "show", "data-deduper", "--json"])
             #expect(shown.status == 0)
             #expect(!shown.stdout.contains(secret))
             #expect(shown.stdout.contains(#""permittedUsers" : "all-users-self-authorize""#))
@@ -34,34 +36,35 @@ import Testing
     func usersAreListedPageByPageInUsernameOrder(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
             for name in ["carol", "Alice", "bob", "dave"] {
-                let created = try cli.run([
+                let created = try await cli.run([
                     "users", "create", name, "--email", "\(name)@example.com", "--profile",
                     Profile.systemAdministratorName,
                 ])
                 #expect(created.status == 0, "\(created.stderr)")
             }
-            func names(_ arguments: [String]) throws -> [String] {
-                try cli.run(["users", "list"] + arguments).stdout.split(separator: "\n").map {
+            func names(_ arguments: [String]) async throws -> [String] {
+                try await cli.run(["users", "list"] + arguments).stdout.split(separator: "\n").map {
                     String($0.split(separator: "\t")[0])
                 }
             }
-            let whole = try names([])
+            let whole = try await names([])
             #expect(whole == ["Alice", "bob", "carol", "dave"])
-            #expect(try names(["--limit", "2"]) == ["Alice", "bob"])
-            #expect(try names(["--limit", "2", "--after", "bob"]) == ["carol", "dave"])
-            #expect(try names(["--after", "dave"]).isEmpty)
+            #expect(try await names(["--limit", "2"]) == ["Alice", "bob"])
+            #expect(try await names(["--limit", "2", "--after", "bob"]) == ["carol", "dave"])
+            #expect(try await names(["--after", "dave"]).isEmpty)
         }
     }
 
     @Test(arguments: TestBackend.available)
     func usersProfilesAndPermissionSetsAreManagedEndToEnd(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            #expect(try cli.run(["apps", "create", "Deduper", "--callback-url", "https://d.example/cb"]).status == 0)
-            #expect(try cli.run(["profiles", "create", "Sales User"]).status == 0)
-            #expect(try cli.run(["permission-sets", "create", "Deduper Users"]).status == 0)
-            #expect(try cli.run(["profiles", "grant-app", "Sales User", "Deduper"]).status == 0)
-            #expect(try cli.run(["permission-sets", "grant-app", "Deduper Users", "deduper"]).status == 0)
-            let created = try cli.run(
+            #expect(
+                try await cli.run(["apps", "create", "Deduper", "--callback-url", "https://d.example/cb"]).status == 0)
+            #expect(try await cli.run(["profiles", "create", "Sales User"]).status == 0)
+            #expect(try await cli.run(["permission-sets", "create", "Deduper Users"]).status == 0)
+            #expect(try await cli.run(["profiles", "grant-app", "Sales User", "Deduper"]).status == 0)
+            #expect(try await cli.run(["permission-sets", "grant-app", "Deduper Users", "deduper"]).status == 0)
+            let created = try await cli.run(
                 [
                     "users", "create", "alice", "--email", "alice@example.com", "--profile", "Sales User",
                     "--password-stdin",
@@ -69,20 +72,20 @@ import Testing
                 input: "correct horse battery\n")
             #expect(created.status == 0, "\(created.stderr)")
             #expect(created.stdout == "+ user \"alice\"\n")
-            let assigned = try cli.run(["users", "assign", "ALICE", "Deduper Users"])
+            let assigned = try await cli.run(["users", "assign", "ALICE", "Deduper Users"])
             #expect(assigned.stdout == "~ user \"alice\": permissionSets: [] → [Deduper Users]\n")
-            #expect(try cli.run(["users", "deactivate", "alice"]).status == 0)
+            #expect(try await cli.run(["users", "deactivate", "alice"]).status == 0)
 
-            let shown = try cli.run(["users", "show", "alice", "--json"])
+            let shown = try await cli.run(["users", "show", "alice", "--json"])
             #expect(shown.stdout.contains(#""active" : false"#))
             #expect(shown.stdout.contains(#""hasPassword" : true"#))
             #expect(shown.stdout.contains(#""permissionSets" : [\#n    "Deduper Users"\#n  ]"#))
-            let profile = try cli.run(["profiles", "show", "Sales User", "--json"])
+            let profile = try await cli.run(["profiles", "show", "Sales User", "--json"])
             #expect(profile.stdout.contains(#""connectedApps" : [\#n    "Deduper"\#n  ]"#))
 
-            #expect(try cli.run(["users", "unassign", "alice", "Deduper Users"]).status == 0)
-            #expect(try cli.run(["users", "set-profile", "alice", "System Administrator"]).status == 0)
-            let audit = try cli.run(["audit", "--target", "alice"])
+            #expect(try await cli.run(["users", "unassign", "alice", "Deduper Users"]).status == 0)
+            #expect(try await cli.run(["users", "set-profile", "alice", "System Administrator"]).status == 0)
+            let audit = try await cli.run(["audit", "--target", "alice"])
             #expect(audit.stdout.split(separator: "\n").count == 5)
             #expect(audit.stdout.contains("cli:tester\tuser.created\talice"))
         }
@@ -91,17 +94,17 @@ import Testing
     @Test(arguments: TestBackend.available)
     func mistakesGetOneClearSentenceAndAFailingStatus(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let missingProfile = try cli.run([
+            let missingProfile = try await cli.run([
                 "users", "create", "bob", "--email", "bob@example.com", "--profile", "Nope",
             ])
             #expect(missingProfile.status != 0)
             #expect(missingProfile.stderr.contains(#"no profile named "Nope""#))
-            let badURL = try cli.run(["apps", "create", "X", "--callback-url", "http://example.com/cb"])
+            let badURL = try await cli.run(["apps", "create", "X", "--callback-url", "http://example.com/cb"])
             #expect(badURL.status != 0)
             #expect(badURL.stderr.contains(#"callbackUrls[0]: "http://example.com/cb" must use https"#))
-            let badPolicy = try cli.run(["apps", "set-policy", "X", "--refresh-token-policy", "forever"])
+            let badPolicy = try await cli.run(["apps", "set-policy", "X", "--refresh-token-policy", "forever"])
             #expect(badPolicy.status != 0)
-            #expect(try cli.run(["apps", "list"]).stdout.isEmpty)
+            #expect(try await cli.run(["apps", "list"]).stdout.isEmpty)
         }
     }
 

@@ -39,13 +39,27 @@ struct CLIRunner: Sendable {
 
     /// Runs `gatehouse ARGUMENTS --database …` and waits for it.
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        try Self.execute(arguments + ["--database", database.argument], environment: Self.environment, input: input)
+    func run(_ arguments: [String], input: String? = nil) async throws -> Outcome {
+        try await Self.execute(
+            arguments + ["--database", database.argument], environment: Self.environment, input: input)
     }
 
-    /// Runs `gatehouse ARGUMENTS` with `environment` and waits for it.
-    static func execute(_ arguments: [String], environment: [String: String], input: String? = nil) throws
+    /// Runs `gatehouse ARGUMENTS` with `environment` and waits for it on a thread of its own: a test waiting on the
+    /// Swift concurrency pool (two threads on two cores) would stall every other test of the process meanwhile —
+    /// their database pools time out waiting for a thread, not for the database.
+    static func execute(_ arguments: [String], environment: [String: String], input: String? = nil) async throws
         -> Outcome
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result { try executeBlocking(arguments, environment: environment, input: input) })
+            }.start()
+        }
+    }
+
+    private static func executeBlocking(_ arguments: [String], environment: [String: String], input: String?)
+        throws -> Outcome
     {
         let stdout = Pipe()
         let stderr = Pipe()

@@ -6,16 +6,16 @@ import Testing
     @Test(arguments: TestBackend.available)
     func rotateAddsKeysThatArePublishedBeforeTheySign(backend: TestBackend) async throws {
         try await withCLI(backend) { cli in
-            let first = try cli.run(["keys", "rotate"])
+            let first = try await cli.run(["keys", "rotate"])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("+ RS256 key"))
             #expect(first.stdout.contains("+ ES256 key"))
-            let second = try cli.run(["keys", "rotate", "--algorithm", "ES256", "--publish-for", "1h"])
+            let second = try await cli.run(["keys", "rotate", "--algorithm", "ES256", "--publish-for", "1h"])
             #expect(second.status == 0, "\(second.stderr)")
-            let list = try cli.run(["keys", "list"]).stdout
+            let list = try await cli.run(["keys", "list"]).stdout
             #expect(list.split(separator: "\n").count == 3)
             #expect(list.contains("published, signs from"))
-            let bad = try cli.run(["keys", "rotate", "--algorithm", "HS256"])
+            let bad = try await cli.run(["keys", "rotate", "--algorithm", "HS256"])
             #expect(bad.status != 0)
         }
     }

@@ -13,19 +13,19 @@ import Testing
         let environment: [String: String]
 
         func remote(_ arguments: [String], input: String? = nil, as clientID: String? = nil, secret: String? = nil)
-            throws -> CLIRunner.Outcome
+            async throws -> CLIRunner.Outcome
         {
             var environment = environment
             if let clientID, let secret {
                 environment["GATEHOUSE_CLIENT_ID"] = clientID
                 environment["GATEHOUSE_CLIENT_SECRET"] = secret
             }
-            return try CLIRunner.execute(arguments, environment: environment, input: input)
+            return try await CLIRunner.execute(arguments, environment: environment, input: input)
         }
 
         /// The command's outcome on the database and through the server, with what is generated differently on two
         /// databases masked: secrets, secret ids, and the times of changes (a revocation's `tokensNotBefore`).
-        func both(_ arguments: [String], input: String? = nil) throws -> (local: String, remote: String) {
+        func both(_ arguments: [String], input: String? = nil) async throws -> (local: String, remote: String) {
             func shown(_ outcome: CLIRunner.Outcome) -> String {
                 let text = "status \(outcome.status)\n\(outcome.stdout)\(outcome.stderr)"
                 return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
@@ -36,7 +36,8 @@ import Testing
                         .replacing(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/, with: "<time>")
                 }.joined(separator: "\n")
             }
-            return (shown(try local.run(arguments, input: input)), shown(try remote(arguments, input: input)))
+            let local = try await local.run(arguments, input: input)
+            return (shown(local), shown(try await remote(arguments, input: input)))
         }
     }
 
@@ -50,7 +51,7 @@ import Testing
                 try await RunningServer.start(on: served.database).stop()
                 var secret = ""
                 for cli in [local, served] {
-                    let created = try cli.run([
+                    let created = try await cli.run([
                         "apps", "create", "Automation", "--grant-type", "client_credentials", "--scope",
                         "gatehouse.admin",
                     ])
@@ -59,7 +60,8 @@ import Testing
                         created.stdout.split(separator: "\n").first { $0.hasPrefix("client_secret:") }
                         .map { String($0.dropFirst("client_secret:".count)).trimmingCharacters(in: .whitespaces) }
                         ?? ""
-                    #expect(try cli.run(["apps", "set-policy", "Automation", "--run-as-user", "admin"]).status == 0)
+                    #expect(
+                        try await cli.run(["apps", "set-policy", "Automation", "--run-as-user", "admin"]).status == 0)
                 }
                 let server = try await RunningServer.start(on: served.database)
                 defer { server.stop() }
@@ -176,23 +178,23 @@ import Testing
         ]
         try await Self.withTwins(backend) { twins in
             for step in steps {
-                let (local, remote) = try twins.both(step.arguments, input: step.input)
+                let (local, remote) = try await twins.both(step.arguments, input: step.input)
                 #expect(local == remote, "gatehouse \(step.arguments.joined(separator: " "))")
             }
             // Reads whose values differ between two databases (key ids, hashes) agree in shape.
-            let keys = (try twins.local.run(["keys", "list"]), try twins.remote(["keys", "list"]))
+            let keys = (try await twins.local.run(["keys", "list"]), try await twins.remote(["keys", "list"]))
             #expect(keys.0.status == 0 && keys.1.status == 0)
             #expect(Self.columns(keys.0.stdout, [1, 3]) == Self.columns(keys.1.stdout, [1, 3]))
-            let rotated = try twins.remote(["keys", "rotate", "--publish-for", "0s"])
+            let rotated = try await twins.remote(["keys", "rotate", "--publish-for", "0s"])
             #expect(rotated.status == 0, "\(rotated.stderr)")
             #expect(rotated.stdout.split(separator: "\n").count == 2)
-            let exported = (try twins.local.run(["export"]), try twins.remote(["export"]))
+            let exported = (try await twins.local.run(["export"]), try await twins.remote(["export"]))
             #expect(Self.withoutHashes(exported.0.stdout) == Self.withoutHashes(exported.1.stdout))
             #expect(exported.1.stdout.contains("clientSecretHashes"), "an admin with every permission gets hashes")
             // The audit trail names who acted: the operating-system user, or the API's admin and app.
-            let audit = try twins.remote(["audit", "--limit", "1"])
+            let audit = try await twins.remote(["audit", "--limit", "1"])
             #expect(audit.stdout.contains("api:automation via admin") || audit.stdout.contains("admin"), "\(audit)")
-            let tokens = try twins.remote(["login-history", "--flow", "client_credentials", "--json"])
+            let tokens = try await twins.remote(["login-history", "--flow", "client_credentials", "--json"])
             #expect(tokens.status == 0 && tokens.stdout.contains("\"Automation\""))
         }
     }
@@ -208,42 +210,46 @@ import Testing
                 ["profiles", "create", "Viewers", "--admin-permission", "view-setup"],
                 ["users", "create", "viewer", "--email", "viewer@example.com", "--profile", "Viewers"],
             ] {
-                #expect(try twins.remote(arguments).status == 0)
+                #expect(try await twins.remote(arguments).status == 0)
             }
-            let created = try twins.remote([
+            let created = try await twins.remote([
                 "apps", "create", "Viewer", "--grant-type", "client_credentials", "--scope", "gatehouse.admin",
             ])
             let secret = try #require(
                 created.stdout.split(separator: "\n").first { $0.hasPrefix("client_secret:") }.map {
                     String($0.dropFirst("client_secret: ".count))
                 })
-            #expect(try twins.remote(["apps", "set-policy", "Viewer", "--run-as-user", "viewer"]).status == 0)
+            #expect(try await twins.remote(["apps", "set-policy", "Viewer", "--run-as-user", "viewer"]).status == 0)
 
-            let viewer = { (arguments: [String]) in try twins.remote(arguments, as: "viewer", secret: secret) }
-            #expect(try viewer(["users", "list"]).stdout.contains("viewer\tviewer@example.com"))
-            let refused = try viewer(["users", "create", "mallory", "--email", "m@example.com", "--profile", "Viewers"])
+            let viewer = { (arguments: [String]) in try await twins.remote(arguments, as: "viewer", secret: secret) }
+            #expect(try await viewer(["users", "list"]).stdout.contains("viewer\tviewer@example.com"))
+            let refused = try await viewer([
+                "users", "create", "mallory", "--email", "m@example.com", "--profile", "Viewers",
+            ])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains(#"does not have the admin permission "manage-users""#), "\(refused.stderr)")
-            #expect(try twins.remote(["users", "show", "mallory"]).status == 1, "nothing was created")
-            let blocked = try viewer(["apps", "block", "Automation", "--yes"])
+            #expect(try await twins.remote(["users", "show", "mallory"]).status == 1, "nothing was created")
+            let blocked = try await viewer(["apps", "block", "Automation", "--yes"])
             #expect(blocked.status == 1 && blocked.stderr.contains("manage-connected-apps"))
-            #expect(try twins.remote(["apps", "show", "Automation", "--json"]).stdout.contains(#""blocked" : false"#))
-            let export = try viewer(["export"])
+            #expect(
+                try await twins.remote(["apps", "show", "Automation", "--json"]).stdout.contains(#""blocked" : false"#))
+            let export = try await viewer(["export"])
             #expect(export.status == 0 && !export.stdout.contains("Hash"), "no hashes without every permission")
 
-            let wrong = try twins.remote(["users", "list"], as: "viewer", secret: "wrong")
+            let wrong = try await twins.remote(["users", "list"], as: "viewer", secret: "wrong")
             #expect(wrong.status == 1 && wrong.stderr.contains("invalid_client"), "\(wrong.stderr)")
             var environment = twins.environment
             environment["GATEHOUSE_CLIENT_ID"] = nil
             #expect(
-                try CLIRunner.execute(["users", "list"], environment: environment).stderr.contains("GATEHOUSE_TOKEN"))
+                try await CLIRunner.execute(["users", "list"], environment: environment).stderr.contains(
+                    "GATEHOUSE_TOKEN"))
             environment["GATEHOUSE_TOKEN"] = "not-a-token"
-            let forged = try CLIRunner.execute(["users", "list"], environment: environment)
+            let forged = try await CLIRunner.execute(["users", "list"], environment: environment)
             #expect(forged.status == 1 && !forged.stderr.isEmpty)
-            let nowhere = try CLIRunner.execute(
+            let nowhere = try await CLIRunner.execute(
                 ["users", "list", "--server", "http://127.0.0.1:1"], environment: twins.environment)
             #expect(nowhere.status == 1 && nowhere.stderr.contains("cannot reach"))
-            #expect(try local.run(["serve", "--server", twins.server.base]).status != 0)
+            #expect(try await local.run(["serve", "--server", twins.server.base]).status != 0)
         }
     }
 

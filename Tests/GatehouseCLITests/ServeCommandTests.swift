@@ -38,7 +38,9 @@ import Testing
                     ready,
                     "node on port \(port) came up (exit status \(server.isRunning ? 0 : server.terminationStatus))")
             }
-            let admins = try cli.run(["users", "list"]).stdout.split(separator: "\n").filter { $0.hasPrefix("admin\t") }
+            let admins = try await cli.run(["users", "list"]).stdout.split(separator: "\n").filter {
+                $0.hasPrefix("admin\t")
+            }
             #expect(admins.count == 1)
         }
     }
@@ -85,14 +87,14 @@ import Testing
                 return
             }
             #expect(await get("/healthz")?.status == 200)
-            #expect(try cli.run(["users", "show", "admin"]).stdout.contains("System Administrator"))
+            #expect(try await cli.run(["users", "show", "admin"]).stdout.contains("System Administrator"))
 
             let version = try #require(
                 readyBody.split(separator: "\"").drop { $0 != "directoryVersion" }.dropFirst(2).first.flatMap {
                     Int($0)
                 })
             let changedAt = ContinuousClock.now
-            #expect(try cli.run(["profiles", "create", "Sales"]).status == 0)
+            #expect(try await cli.run(["profiles", "create", "Sales"]).status == 0)
             var seenAfter: Duration?
             while seenAfter == nil, ContinuousClock.now - changedAt < .seconds(3) {
                 if let body = await get("/readyz")?.body, body.contains(#""directoryVersion":"\#(version + 1)""#) {
