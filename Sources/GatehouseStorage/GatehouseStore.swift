@@ -140,8 +140,8 @@ public final class GatehouseStore: Sendable {
 
     /// Stores `changes`, computed from `base`, in one transaction with one audit event each, under the next directory
     /// version, and logs the entities they wrote so that every node applies just those (ADR 7). Refuses with
-    /// ``StorageError/conflict(_:)`` if an entity a change updates or deletes moved on since `base` was read, or a
-    /// name it takes was taken meanwhile: no admin change is lost to a race, and changes to other entities do not
+    /// ``StorageError/conflict(_:)`` if an entity a change updates or deletes moved on since `base` was read, or
+    /// ``StorageError/nameTaken(_:)`` if a name it takes was taken meanwhile: no admin change is lost to a race, and changes to other entities do not
     /// get in each other's way. Returns the new directory version.
     @discardableResult
     public func commit(_ changes: [DirectoryChange], basedOn base: Directory, actor: AuditActor, at now: Date)
@@ -220,7 +220,7 @@ public final class GatehouseStore: Sendable {
                     [.createProfile(.systemAdministrator())], basedOn: directory, actor: .system,
                     at: Date())
                 return
-            } catch StorageError.conflict(_) where attempt < 2 {
+            } catch let error as StorageError where attempt < 2 && error.isRace {
                 continue  // another process changed the directory first; look again
             }
         }

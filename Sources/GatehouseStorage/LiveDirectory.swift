@@ -108,6 +108,7 @@ public struct DirectoryWatcher: Service {
     /// The revocations, extended with the new rows whenever their counter moves.
     let revocations: LiveRevocations?
     let now: @Sendable () -> Date
+    private let turns = Turns()
 
     public init(
         store: GatehouseStore, live: LiveDirectory, approvals: LiveApprovals? = nil,
@@ -150,8 +151,14 @@ public struct DirectoryWatcher: Service {
     }
 
     /// Brings the snapshot (and the approvals, revocations and keys) up to the database's. Errors are logged and
-    /// retried on the next nudge.
+    /// retried on the next nudge. One refresh at a time: the watcher's and those after a change made on this node
+    /// take turns, so none reads a delta that another, applied meanwhile, makes stale (two overlapping catch-ups
+    /// could otherwise end in a full reload). A turn that finds nothing new costs two small reads.
     public func refreshIfChanged() async {
+        await turns.next { await refreshOnce() }.value
+    }
+
+    private func refreshOnce() async {
         do {
             let counters = try await store.changeCounters()
             if let approvals, counters[ApprovalRepository.counter] != approvals.version {
@@ -208,6 +215,24 @@ public struct DirectoryWatcher: Service {
                     "directory listener lost; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: .seconds(1))
             }
+        }
+    }
+}
+
+/// Work run one piece at a time, in the order asked for.
+private final class Turns: Sendable {
+    private let last = Mutex<Task<Void, Never>?>(nil)
+
+    /// `work`, started once the work asked for before it has finished.
+    func next(_ work: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+        last.withLock { last in
+            let previous = last
+            let task = Task {
+                await previous?.value
+                await work()
+            }
+            last = task
+            return task
         }
     }
 }

@@ -92,8 +92,8 @@ import Testing
             #expect(stored.profile(named: "B") != nil)
             // A name someone else took meanwhile is a conflict too, not a constraint error.
             await #expect(
-                throws: StorageError.conflict(
-                    "a profile named 'b' was created by someone else since this change was prepared; run it again")
+                throws: StorageError.nameTaken(
+                    "a profile named 'b' was created by someone else since this change was prepared")
             ) {
                 try await store.commit([.createProfile(Profile(name: "b"))], basedOn: base, actor: actor, at: now)
             }

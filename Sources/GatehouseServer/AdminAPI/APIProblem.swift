@@ -157,6 +157,9 @@ struct APIProblem: Error, Sendable {
         case StorageError.conflict(let message):
             // Another change to the same entity committed between this request's read and its commit.
             return ifMatch ? .preconditionFailed(message, current: nil) : .conflict(message)
+        case StorageError.nameTaken(let message):
+            // Another admin took the name meanwhile: the entity's version is not what stands in the way.
+            return .conflict(message)
         default:
             logger.error("admin API request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .serverError

@@ -4,6 +4,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidLocation(String)
     /// The directory changed between reading it and writing a change computed from it.
     case conflict(String)
+    /// A name (or client id) the change takes was taken by another writer since the change was prepared: asking
+    /// again with a fresh read does not help, another name does.
+    case nameTaken(String)
     /// A row the change refers to does not exist.
     case notFound(String)
     /// The database was written by a newer Gatehouse.
@@ -20,9 +23,18 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         if case .unavailable = self { true } else { false }
     }
 
+    /// Whether another writer got there first (``conflict(_:)`` or ``nameTaken(_:)``): looking again may show the
+    /// work is done.
+    public var isRace: Bool {
+        switch self {
+        case .conflict, .nameTaken: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
-        case .invalidLocation(let message), .conflict(let message), .notFound(let message),
+        case .invalidLocation(let message), .conflict(let message), .nameTaken(let message), .notFound(let message),
             .wrongMasterKey(let message), .unavailable(let message):
             message
         case .schemaTooNew(let found, let known):

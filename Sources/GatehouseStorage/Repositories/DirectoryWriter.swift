@@ -5,7 +5,8 @@ import SQLKit
 /// Writes ``DirectoryChange``s as SQL, inside a transaction the caller owns and that holds the `directory_version`
 /// row lock (so no other directory writer commits meanwhile, and every check here sees everything committed). An
 /// update or delete names the entity's version it was computed from and is refused with
-/// ``StorageError/conflict(_:)`` if the entity has moved on since; a name taken meanwhile is a conflict too.
+/// ``StorageError/conflict(_:)`` if the entity has moved on since; a name taken meanwhile is
+/// ``StorageError/nameTaken(_:)``.
 struct DirectoryWriter {
     let db: any SQLDatabase
     let now: Int64
@@ -209,15 +210,15 @@ struct DirectoryWriter {
         var byKey: [String: User] = [:]
         for user in users {
             guard byKey.updateValue(user, forKey: uniquenessKey(user.username)) == nil else {
-                throw StorageError.conflict("the change creates two users named '\(user.username)'")
+                throw StorageError.nameTaken("the change creates two users named '\(user.username)'")
             }
         }
         for chunk in Self.chunks(byKey.keys.sorted()) {
             if let row = try await db.raw(
                 "SELECT username_key FROM users WHERE username_key IN (\(Self.list(chunk))) LIMIT 1"
             ).first(), let user = byKey[try row.value("username_key", as: String.self)] {
-                throw StorageError.conflict(
-                    "a user named '\(user.username)' was created by someone else since this change was prepared; run it again"
+                throw StorageError.nameTaken(
+                    "a user named '\(user.username)' was created by someone else since this change was prepared"
                 )
             }
         }
@@ -360,8 +361,7 @@ struct DirectoryWriter {
             taken = "an app with client id '\(clientID)'"
         }
         if let taken {
-            throw StorageError.conflict(
-                "\(taken) was created by someone else since this change was prepared; run it again")
+            throw StorageError.nameTaken("\(taken) was created by someone else since this change was prepared")
         }
     }
 

@@ -104,7 +104,7 @@ struct DeleteApp: AsyncParsableCommand {
             try await $0.deleteApp(app)
         } remote: { server in
             let found = try await server.app(app)
-            return try await server.change(.DELETE, "apps/\(found.id)", version: found.version)
+            return try await server.change(.DELETE, try AdminAPIClient.path("apps", found.id), version: found.version)
         }
     }
 }

@@ -212,7 +212,8 @@ struct RotateAppSecret: AsyncParsableCommand {
                     try await retire(found, on: server)
                     return nil
                 }
-                let reply = try await server.api.request(.POST, "apps/\(found.id)/secrets", ifMatch: found.version)
+                let reply = try await server.api.request(
+                    .POST, try AdminAPIClient.path("apps", found.id, "secrets"), ifMatch: found.version)
                 let added: ChangeReply = try reply.decode()
                 for summary in added.changes { emit(summary) }
                 return (found.view.summary.clientId, added.clientSecret)
@@ -230,7 +231,8 @@ struct RotateAppSecret: AsyncParsableCommand {
         guard !old.isEmpty else { return emit("No changes.") }
         var version = app.version
         for secret in old {
-            let reply = try await server.api.request(.DELETE, "apps/\(app.id)/secrets/\(secret)", ifMatch: version)
+            let reply = try await server.api.request(
+                .DELETE, try AdminAPIClient.path("apps", app.id, "secrets", secret), ifMatch: version)
             for summary in try reply.decode(ChangeReply.self).changes { emit(summary) }
             version = reply.version ?? version
         }

@@ -32,7 +32,7 @@ struct RevokeAppGrants: AsyncParsableCommand {
                 let holder = try await user.asyncMap { try await server.user(named: $0) }
                 struct Revoked: Decodable { var revoked: Int }
                 let revoked: Revoked = try await server.api.request(
-                    .DELETE, "apps/\(found.id)/grants", [("user", holder?.id)]
+                    .DELETE, try AdminAPIClient.path("apps", found.id, "grants"), [("user", holder?.id)]
                 ).decode()
                 return (found.view.summary.name, holder?.view.summary.username, revoked.revoked)
             }

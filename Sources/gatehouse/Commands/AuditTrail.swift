@@ -17,6 +17,10 @@ struct AuditTrail: AsyncParsableCommand {
     @Option(help: "At most this many events.") var limit = 50
     @Flag(help: "Print JSON, with the before and after states.") var json = false
 
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
     func run() async throws {
         try await AdminTarget.run(storage) { target in
             let events: [AuditEvent] =

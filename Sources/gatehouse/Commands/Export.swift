@@ -25,10 +25,7 @@ struct Export: AsyncParsableCommand {
             switch target {
             case .database(let session): try await session.admin.export()
             case .server(let server):
-                // Hashes only when the token's admin holds every manage permission (the server decides).
-                String(
-                    decoding: try await server.api.request(.GET, "config", accept: "application/yaml").body,
-                    as: UTF8.self)
+                try await server.exportYAML()
             }
         }
         if let output {

@@ -60,6 +60,11 @@ struct RotateKey: AsyncParsableCommand {
     @Option(help: "How long the new key is published before it signs, e.g. 10m; 0s signs at once.")
     var publishFor = PolicyDuration(seconds: 600)
 
+    func validate() throws {
+        // The admin API's limit too: a key held back longer is a mistake, not a plan.
+        if publishFor.seconds > 30 * 86_400 { throw ValidationError("--publish-for must be at most 30d") }
+    }
+
     func run() async throws {
         let created = try await AdminTarget.run(storage) { target -> [SigningKeyView] in
             switch target {

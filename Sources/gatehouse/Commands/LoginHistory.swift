@@ -36,6 +36,10 @@ struct ListLoginHistory: AsyncParsableCommand {
     @Option(help: "At most this many events.") var limit = 100
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
     func run() async throws {
         let (since, until) = (try since.map(parseTime), try until.map(parseTime))
         try await AdminTarget.run(storage) { target in
@@ -81,7 +85,7 @@ struct ShowLoginEvent: AsyncParsableCommand {
                     event: LoginEventView(details.event), now: details.explanation.map(ExplanationView.init))
             case .server(let server):
                 shown = try await server.api.get(
-                    "login-history/\(AdminAPIClient.segment(traceID))", [("explain", explain ? "true" : "false")])
+                    try AdminAPIClient.path("login-history", traceID), [("explain", explain ? "true" : "false")])
             }
             if json { return try printJSON(shown) }
             let (event, explanation) = (shown.event, shown.now)

@@ -180,7 +180,7 @@ struct AdminBootstrap {
                 try await store.commit([.createUser(admin)], basedOn: directory, actor: .system, at: Date())
             } catch let error as StorageError {
                 // Another node starting at the same moment created it first: one admin, and this node goes on.
-                guard case .conflict = error,
+                guard error.isRace,
                     try await store.loadDirectory(DirectorySelection(usernames: ["admin"])).user(named: "admin") != nil
                 else { throw error }
                 return

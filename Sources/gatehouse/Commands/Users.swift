@@ -26,7 +26,12 @@ struct ListUsers: AsyncParsableCommand {
     @Option(help: "Only users whose username sorts after this one (the last of the previous page).") var after: String?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
     func run() async throws {
+        let after = after.flatMap { $0.isEmpty ? nil : $0 }  // after "": from the first user
         try await AdminTarget.run(storage) { target in
             guard limit != nil || after != nil else { return try await printAll(target) }
             let views: [UserView]

@@ -52,7 +52,8 @@ struct AssignPermissionSet: AsyncParsableCommand {
                 return ReviewedChange(summaries: [], impact: AccessImpact()) { [] }
             }
             return try await server.change(
-                .PATCH, "users/\(user.id)", json: .object(["permissionSets": .strings(held + [set])]),
+                .PATCH, try AdminAPIClient.path("users", user.id),
+                json: .object(["permissionSets": .strings(held + [set])]),
                 version: user.version)
         }
     }
@@ -78,7 +79,8 @@ struct UnassignPermissionSet: AsyncParsableCommand {
                 throw CommandFailure(#"\#(user.view.summary.username) does not hold permission set "\#(set)""#)
             }
             return try await server.change(
-                .PATCH, "users/\(user.id)", json: .object(["permissionSets": .strings(kept)]), version: user.version)
+                .PATCH, try AdminAPIClient.path("users", user.id), json: .object(["permissionSets": .strings(kept)]),
+                version: user.version)
         }
     }
 }
@@ -152,7 +154,9 @@ struct UnlockUser: AsyncParsableCommand {
                     var user: String
                     var failedSignInsCleared: Int
                 }
-                let unlocked: Unlocked = try await server.api.request(.POST, "users/\(user.id)/unlock").decode()
+                let unlocked: Unlocked = try await server.api.request(
+                    .POST, try AdminAPIClient.path("users", user.id, "unlock")
+                ).decode()
                 return (unlocked.user, unlocked.failedSignInsCleared)
             }
         }

@@ -42,16 +42,9 @@ struct RemoteAdmin: Sendable {
     /// Up to `limit` users in username order after `username`. The API's user cursor is the last username shown,
     /// base64url-encoded (`Cursor`, AdminRequest.swift): `--after` names one.
     func users(after username: String?, limit: Int) async throws -> [UserView] {
-        var cursor = username.map { Data($0.utf8).base64URLEncoded }
-        var views: [UserView] = []
-        while views.count < limit {
-            let page: Listing<Fetched<UserView>> = try await api.get(
-                "users", [("limit", String(min(1_000, limit - views.count))), ("cursor", cursor)])
-            views += page.items.map(\.view)
-            guard let next = page.next else { break }
-            cursor = next
-        }
-        return views
+        let users: [Fetched<UserView>] = try await api.first(
+            limit, of: "users", from: username.map { Data($0.utf8).base64URLEncoded })
+        return users.map(\.view)
     }
 
     /// Every profile or permission set with its holders, in name order (as the database path lists them).
@@ -74,8 +67,8 @@ struct RemoteAdmin: Sendable {
     func setApp(_ appName: String, granted: Bool, on kind: BundleKind, named name: String) async throws
         -> ReviewedChange
     {
+        let app = try await self.app(appName).view.summary.name  // the app first, as the database path looks
         let bundle = try await self.bundle(kind, named: name)
-        let app = try await self.app(appName).view.summary.name
         var apps = bundle.view.connectedApps
         let holds = apps.contains { uniquenessKey($0) == uniquenessKey(app) }
         guard holds != granted else {
@@ -84,7 +77,8 @@ struct RemoteAdmin: Sendable {
         }
         if granted { apps.append(app) } else { apps.removeAll { uniquenessKey($0) == uniquenessKey(app) } }
         return try await change(
-            .PATCH, "\(kind.collection)/\(bundle.id)", json: .object(["connectedApps": .strings(apps)]),
+            .PATCH, try AdminAPIClient.path(kind.collection, bundle.id),
+            json: .object(["connectedApps": .strings(apps)]),
             version: bundle.version)
     }
 
@@ -94,6 +88,21 @@ struct RemoteAdmin: Sendable {
         if let app { _ = try await self.app(app) }
         let all: [ApprovalView] = try await api.all("approvals", [("user", user), ("app", app)])
         return all.sorted { ($0.app.lowercased(), $0.user.lowercased()) < ($1.app.lowercased(), $1.user.lowercased()) }
+    }
+
+    /// The config document as YAML (with hashes only when the token's admin holds every manage permission: the
+    /// server decides). Refused unless the server says it is YAML: the file is applied later as one.
+    func exportYAML() async throws -> String {
+        let reply = try await api.request(.GET, "config", accept: "application/yaml")
+        let mediaType = reply.headers.first(name: "Content-Type")?.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard mediaType == "application/yaml", let text = String(validating: reply.body, as: UTF8.self) else {
+            throw CommandFailure(
+                "the server's export is not YAML (Content-Type \(field(mediaType ?? "none"))): is --server a Gatehouse?"
+            )
+        }
+        return text
     }
 
     // MARK: Changes
@@ -116,11 +125,12 @@ struct RemoteAdmin: Sendable {
     /// A user changed by a merge patch of `fields`, from the version read.
     func changeUser(_ username: String, _ fields: [String: JSONValue]) async throws -> ReviewedChange {
         let user = try await self.user(named: username)
-        return try await change(.PATCH, "users/\(user.id)", json: .object(fields), version: user.version)
+        return try await change(
+            .PATCH, try AdminAPIClient.path("users", user.id), json: .object(fields), version: user.version)
     }
 
     func changeApp(_ app: Fetched<AppView>, _ fields: [String: JSONValue]) async throws -> ReviewedChange {
-        try await change(.PATCH, "apps/\(app.id)", json: .object(fields), version: app.version)
+        try await change(.PATCH, try AdminAPIClient.path("apps", app.id), json: .object(fields), version: app.version)
     }
 }
 
@@ -156,11 +166,20 @@ struct ChangeReply: Decodable, Sendable {
     }
 
     var dryRun: Bool
-    var changes: [String]
+    private var summaries: [String]
     var impact: Impact
     var item: Item?
     var clientSecret: String?
     var generatedSecrets: [Secret]?
+
+    /// The summary line of each change, escaped (printed as a line each: one cannot pass for two).
+    var changes: [String] { summaries.map(field) }
+
+    private enum CodingKeys: String, CodingKey {
+        case dryRun
+        case summaries = "changes"
+        case impact, item, clientSecret, generatedSecrets
+    }
 }
 
 extension BundleKind {
