@@ -118,7 +118,10 @@ SCHEMAS = {
     "UserPatch": patch(USER_FIELDS, ["displayName", "permissionSets"]),
     "Bundle": entity(
         {"name": string(), "builtIn": {"type": "boolean"},
-         "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)}, "connectedApps": strings()},
+         "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)}, "connectedApps": strings(),
+         "userCount": {"type": "integer", "minimum": 0,
+                       "description": "How many users hold it (a profile: as their profile; a permission set: "
+                                      "assigned). In reads and listings; not in a change's item."}},
         ["name", "builtIn", "adminPermissions", "connectedApps"]),
     "NewBundle": obj(BUNDLE_FIELDS, ["name"], closed=True),
     "BundlePatch": patch(BUNDLE_FIELDS, ["adminPermissions", "connectedApps"]),

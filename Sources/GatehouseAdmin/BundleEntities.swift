@@ -10,6 +10,8 @@ public struct BundleFields: Encodable, Sendable {
     public var builtIn: Bool
     public var adminPermissions: [String]
     public var connectedApps: [String]
+    /// How many users hold it, in reads and listings (nil, and left out, in a change's item).
+    public var userCount: Int?
 
     init(
         name: String, builtIn: Bool, permissions: Set<AdminPermission>, apps: Set<ConnectedAppID>,
@@ -70,15 +72,18 @@ extension Admin {
         } else {
             refs = try await store.page(of: kind.entityKind, after: boundary, limit: limit + 1)
         }
-        let directory = try await directory(ids: Array(refs.prefix(limit)))
-        let found = refs.prefix(limit).compactMap { bundle($0, in: directory) }
+        let shown = Array(refs.prefix(limit))
+        let directory = try await directory(ids: shown)
+        let counts = try await store.holderCounts(of: shown)
+        let found = shown.compactMap { bundle($0, in: directory, count: counts[$0] ?? 0) }
         return Page.of(found, more: refs.count > limit, key: \.view.name) { $0 }
     }
 
     public func bundle(_ kind: BundleKind, id: String) async throws -> Versioned<BundleFields> {
         try require(.viewSetup)
         let ref = kind.ref(id)
-        guard let found = bundle(ref, in: try await directory(ids: [ref])) else {
+        let counts = try await store.holderCounts(of: [ref])
+        guard let found = bundle(ref, in: try await directory(ids: [ref]), count: counts[ref] ?? 0) else {
             throw AdminFailure.noEntity(kind.entityKind, id)
         }
         return found
@@ -160,8 +165,11 @@ extension Admin {
         return try await prepare([change], basedOn: directory, needing: [.manageProfilesAndPermissionSets])
     }
 
-    private func bundle(_ ref: EntityRef, in directory: Directory) -> Versioned<BundleFields>? {
-        BundleFields.versioned(ref, in: directory, version: nil)
+    /// A profile or permission set as read, with how many users hold it.
+    private func bundle(_ ref: EntityRef, in directory: Directory, count: Int) -> Versioned<BundleFields>? {
+        guard var found = BundleFields.versioned(ref, in: directory, version: nil) else { return nil }
+        found.view.userCount = count
+        return found
     }
 
     /// What a spec for a profile or permission set refers to: its name (taken?) and the apps it grants.

@@ -116,6 +116,37 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// How many users hold each of `refs` (profiles and permission sets; those held by nobody are absent): grouped
+    /// counts over the holders' indexes, so a page costs what its own holders do, not the whole directory.
+    public func holderCounts(of refs: [EntityRef]) async throws -> [EntityRef: Int] {
+        let profiles = refs.filter { $0.kind == .profile }.map(\.id)
+        let sets = refs.filter { $0.kind == .permissionSet }.map(\.id)
+        return try await sql.read { db in
+            var counts: [EntityRef: Int] = [:]
+            for (ids, table, column) in [
+                (profiles, "users", "profile_id"), (sets, "user_permission_sets", "permission_set_id"),
+            ] {
+                for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                    var list: SQLQueryString = ""
+                    for (index, id) in chunk.enumerated() { list = index == 0 ? "\(bind: id)" : "\(list), \(bind: id)" }
+                    for row in try await db.raw(
+                        """
+                        SELECT \(unsafeRaw: column) AS id, COUNT(*) AS n FROM \(unsafeRaw: table)
+                        WHERE \(unsafeRaw: column) IN (\(list)) GROUP BY \(unsafeRaw: column)
+                        """
+                    ).all() {
+                        let id: String = try row.value("id")
+                        let ref: EntityRef =
+                            column == "profile_id"
+                            ? .profile(ProfileID(rawValue: id)) : .permissionSet(PermissionSetID(rawValue: id))
+                        counts[ref] = Int(try row.value("n", as: Int64.self))
+                    }
+                }
+            }
+            return counts
+        }
+    }
+
     /// How many users hold each profile and each permission set (those held by nobody are absent).
     public func holderCounts() async throws -> [EntityRef: Int] {
         try await sql.read { db in

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -69,15 +68,11 @@ import Testing
                 environment: CLIRunner.environment)
             try launch(process)
             let hostile = Hostile(process: process, base: "http://127.0.0.1:\(port)", log: log)
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline, process.isRunning {
-                let response = try? await HTTPClient.shared.execute(
-                    HTTPClientRequest(url: hostile.base + "/ready"), timeout: .seconds(1))
-                if response?.status.code == 200 { return hostile }
-                try await Task.sleep(for: .milliseconds(50))
+            guard try await RunningServer.answers(hostile.base + "/ready", while: process, within: .seconds(30)) else {
+                hostile.stop()
+                throw ServerDidNotStart()
             }
-            hostile.stop()
-            throw ServerDidNotStart()
+            return hostile
         }
 
         func stop() {

@@ -20,15 +20,22 @@ struct RunningServer: Sendable {
             environment: environment)
         try launch(process)
         let server = RunningServer(process: process, port: port)
-        let deadline = ContinuousClock.now + .seconds(60)
+        guard try await answers(server.base + "/readyz", while: process, within: .seconds(60)) else {
+            server.stop()
+            throw ServerDidNotStart()
+        }
+        return server
+    }
+
+    /// Whether `url` answers 200 before `process` ends and within `limit`, asked every 50 ms.
+    static func answers(_ url: String, while process: ChildProcess, within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline, process.isRunning {
-            let response = try? await HTTPClient.shared.execute(
-                HTTPClientRequest(url: server.base + "/readyz"), timeout: .seconds(1))
-            if response?.status.code == 200 { return server }
+            let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(1))
+            if response?.status.code == 200 { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        server.stop()
-        throw ServerDidNotStart()
+        return false
     }
 
     func stop() {

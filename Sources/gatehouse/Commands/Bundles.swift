@@ -42,7 +42,7 @@ struct BundleList<Kind: BundleKindProvider>: AsyncParsableCommand {
             let all =
                 switch target {
                 case .database(let session): try await session.admin.bundles(Kind.kind, withUsers: json)
-                case .server(let server): try await server.bundles(Kind.kind)
+                case .server(let server): try await server.bundles(Kind.kind, withUsers: json)
                 }
             if json { return try printJSON(all.map(\.view)) }
             for bundle in all {

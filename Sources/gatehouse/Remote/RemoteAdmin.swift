@@ -47,13 +47,15 @@ struct RemoteAdmin: Sendable {
         return users.map(\.view)
     }
 
-    /// Every profile or permission set with its holders, in name order (as the database path lists them).
-    func bundles(_ kind: BundleKind) async throws -> [GatehouseAdmin.BundleSummary] {
+    /// Every profile or permission set with how many hold it, in name order (as the database path lists them);
+    /// `withUsers` names the holders too (a listing of users per profile or permission set).
+    func bundles(_ kind: BundleKind, withUsers: Bool) async throws -> [GatehouseAdmin.BundleSummary] {
         var summaries: [GatehouseAdmin.BundleSummary] = []
         for bundle in try await api.all(kind.collection) as [Fetched<RemoteBundle>] {
-            let users = try await holders(of: kind, named: bundle.view.name)
+            let users = withUsers ? try await holders(of: kind, named: bundle.view.name) : []
             summaries.append(
-                GatehouseAdmin.BundleSummary(view: bundle.view.shown(users: users), holderCount: users.count))
+                GatehouseAdmin.BundleSummary(
+                    view: bundle.view.shown(users: users), holderCount: bundle.view.userCount ?? users.count))
         }
         return summaries
     }
@@ -140,6 +142,7 @@ struct RemoteBundle: Decodable, Sendable {
     var builtIn: Bool
     var adminPermissions: [String]
     var connectedApps: [String]
+    var userCount: Int?
 }
 
 extension RemoteBundle {

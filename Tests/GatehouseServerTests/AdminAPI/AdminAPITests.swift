@@ -154,6 +154,13 @@ import Testing
                 .post, "/users", token: token,
                 json: #"{"username": "bob", "email": "bob@example.com", "profile": "Sales"}"#)
             #expect(bob.status == 201)
+            // Reads and listings say how many hold a profile; a change's item does not.
+            #expect(sales.item["userCount"] == nil)
+            let salesID = try #require(sales.item["id"] as? String)
+            #expect(try await server.api(.get, "/profiles/\(salesID)", token: token).json["userCount"] as? Int == 1)
+            let listed = try await server.api(.get, "/profiles", token: token).items
+            #expect(listed.map { $0["name"] as? String } == ["Sales", "System Administrator"])
+            #expect(listed.map { $0["userCount"] as? Int } == [1, 1])
             try await SQLSessionStore(store: server.store).recordApproval(
                 Approval(
                     user: UserID(rawValue: try #require(bob.item["id"] as? String)),
@@ -185,7 +192,6 @@ import Testing
             #expect(refused.json["summary"] as? String == "enable profile Sales on app Data Deduper")
 
             // The fix: the profile grants the app; allowed at once.
-            let salesID = try #require(sales.item["id"] as? String)
             let fixed = try await server.api(
                 .patch, "/profiles/\(salesID)", token: token, json: #"{"connectedApps": ["Data Deduper"]}"#,
                 headers: ServerFixture.ifMatch(sales.etag))
