@@ -38,7 +38,8 @@ public final class PostgresStore: SQLStore {
     }
 
     public static func open(_ location: PostgresLocation) async throws -> PostgresStore {
-        var logger = Logger(label: "gatehouse.postgres")
+        let base = Logger(label: "gatehouse.postgres").handler
+        var logger = Logger(label: "gatehouse.postgres") { _ in NotYetRunningFilter(base: base) }
         logger.logLevel = .warning
         let client = PostgresClient(configuration: configuration(location), backgroundLogger: logger)
         let store = PostgresStore(client: client, location: location, runTask: await start(client))
@@ -226,5 +227,34 @@ public final class PostgresStore: SQLStore {
         sweepTask.cancel()
         runTask.cancel()
         _ = await runTask.value
+    }
+}
+
+/// The pool's background log without its warning that a lease came before `run()` was entered: ``start(_:)``
+/// waits only until the run task executes, the lease then waits for the pool, and the warning (printed on a
+/// command's standard error) says nothing an operator could act on.
+private struct NotYetRunningFilter: LogHandler {
+    var base: any LogHandler
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard !event.message.description.hasPrefix("Trying to lease connection from `PostgresClient`") else { return }
+        base.log(event: event)
     }
 }
