@@ -134,11 +134,15 @@ SCHEMAS = {
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},
             "tokensNotBefore": string(format="date-time"), "introspectAllTokens": {"type": "boolean"},
+            "builtIn": {"type": "boolean", "description": "Made by Gatehouse (the admin console): it cannot be deleted, "
+                                                          "and its clientId, public, callbackUrls, grantTypes, scopes, "
+                                                          "requirePkce, runAsUser, assertionKeys and "
+                                                          "introspectAllTokens are Gatehouse's to set."},
             "grantedBy": strings(description="The profiles and permission sets that grant the app."),
         },
         ["name", "clientId", "secretIds", "public", "callbackUrls", "scopes", "grantTypes", "permittedUsers",
          "refreshTokenPolicy", "refreshTokenRotation", "accessTokenFormat", "accessTokenLifetime", "idTokenLifetime",
-         "requirePkce", "blocked", "enforcement", "assertionKeys", "introspectAllTokens", "grantedBy"]),
+         "requirePkce", "blocked", "enforcement", "assertionKeys", "introspectAllTokens", "builtIn", "grantedBy"]),
     "NewApp": obj(APP_FIELDS, ["name"], closed=True),
     "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys"]),
     "Impact": obj(
@@ -375,7 +379,7 @@ PATHS[f"{BASE}/access/explain"] = {"get": {**operation(
     [query("user", "A username or user id.", required=True),
      query("app", "An app name, client id or id.", required=True)], errors=[NOT_FOUND]), "tags": ["Access"]}}
 FLOWS = ["authorize", "code_exchange", "refresh", "client_credentials", "jwt_bearer", "introspection", "userinfo",
-         "admin_api"]
+         "admin_api", "admin_console"]
 TIME = "An ISO 8601 time (2026-11-30T10:00:00Z) or an age (90m, 24h, 7d)."
 PATHS[f"{BASE}/login-history"] = {"get": {**operation(
     "listLoginEvents", "Login events on every flow, newest first", "view-audit-trail", ok("LoginEventPage"),

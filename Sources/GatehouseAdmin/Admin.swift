@@ -66,12 +66,33 @@ public struct Admin: Sendable {
             return PreparedChange(
                 base: base, changes: [], after: base, impact: AccessImpact(losses: []), permissions: permissions)
         }
+        try refuseChangingBuiltInApps(changes)
         let after = base.applying(changes)
         try authorize(changes, from: base, to: after, toCommit: false)
         let issues = after.integrityIssues()
         if !issues.isEmpty { throw ValidationFailure(issues) }
         let impact = try await store.impactPreview(of: changes, basedOn: base, at: now())
         return PreparedChange(base: base, changes: changes, after: after, impact: impact, permissions: permissions)
+    }
+
+    /// A built-in app is never deleted and keeps the fields Gatehouse sets, whichever path the change came by.
+    private func refuseChangingBuiltInApps(_ changes: [DirectoryChange]) throws {
+        for change in changes {
+            switch change {
+            case .deleteApp(let app) where app.isBuiltIn:
+                throw AdminFailure(
+                    .conflict,
+                    "\"\(app.name)\" is built in and cannot be deleted: block it, or change who may use it, instead")
+            case .updateApp(let before, let after):
+                if let field = before.fixedFieldsChanged(in: after).first {
+                    throw AdminFailure(
+                        .invalid,
+                        "\"\(before.name)\" is built in: its \(field) is set by Gatehouse (change who may use it and its token policies instead)"
+                    )
+                }
+            default: continue
+            }
+        }
     }
 
     /// Stores a prepared change with one audit event per change, under a new directory version. Refused with a

@@ -10,12 +10,18 @@ public struct UserQuery: Sendable, Equatable {
     public var profile: String?
     public var permissionSet: String?
     public var isActive: Bool?
+    /// Usernames that start with this (Quick Find), regardless of case.
+    public var usernamePrefix: String?
 
-    public init(username: String? = nil, profile: String? = nil, permissionSet: String? = nil, isActive: Bool? = nil) {
+    public init(
+        username: String? = nil, profile: String? = nil, permissionSet: String? = nil, isActive: Bool? = nil,
+        usernamePrefix: String? = nil
+    ) {
         self.username = username
         self.profile = profile
         self.permissionSet = permissionSet
         self.isActive = isActive
+        self.usernamePrefix = usernamePrefix
     }
 }
 
@@ -29,7 +35,7 @@ extension Admin {
         try require(.viewSetup)
         let named = try await directory(
             profiles: query.profile.map { [$0] } ?? [], permissionSets: query.permissionSet.map { [$0] } ?? [])
-        var filter = UserFilter(isActive: query.isActive)
+        var filter = UserFilter(isActive: query.isActive, usernamePrefix: query.usernamePrefix)
         if let name = query.profile {
             guard let profile = named.profile(named: name) else { return Page(items: [], next: nil) }
             filter.profile = profile.id

@@ -5,6 +5,12 @@ import Yams
 /// same state. Passwords and secrets are never written in clear: users carry `passwordHash`, apps
 /// `clientSecretHashes` (usable only under the same master key) — or, `withHashes: false`, neither.
 public enum ConfigExporter {
+    /// The keys a built-in app's export leaves out: Gatehouse sets them (``ConnectedApp/fixedFieldsChanged(in:)``).
+    static let builtInFixedKeys: Set<String> = [
+        "clientId", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes", "runAsUser", "requirePkce",
+        "assertionKeys", "introspectAllTokens",
+    ]
+
     public static func export(_ directory: Directory, withHashes: Bool = true) throws -> String {
         try Yams.serialize(node: document(directory, withHashes: withHashes), sortKeys: false)
     }
@@ -92,7 +98,10 @@ public enum ConfigExporter {
                     ("enforcement", scalar(app.enforcement.rawValue)),
                     ("assertionKeys", blockList(app.assertionKeys)),
                     ("introspectAllTokens", bool(app.introspectsAllTokens)),
-                ].filter { withHashes || $0.0 != "clientSecretHashes" })
+                ].filter { withHashes || $0.0 != "clientSecretHashes" }
+                    // A built-in app's fixed fields are Gatehouse's (its callback follows the server it runs on):
+                    // the document carries what admins set, so it applies to any Gatehouse.
+                    .filter { !app.isBuiltIn || !Self.builtInFixedKeys.contains($0.0) })
         }
         let root = mapping([
             ("profiles", .sequence(.init(profiles))),

@@ -221,6 +221,12 @@ public struct ConfigPlanner {
     ) -> ConnectedApp {
         var app = existing
         apply(spec, to: &app, isNew: isNew, references: references, into: &report)
+        for field in existing.fixedFieldsChanged(in: app) {
+            report.add(
+                fieldPath(spec.path, field),
+                "\"\(existing.name)\" is built in: its \(field) is set by Gatehouse (change who may use it and its token policies instead)"
+            )
+        }
         return app
     }
 

@@ -14,6 +14,7 @@ public final class GatehouseStore: Sendable {
         do {
             try await Migrator.migrate(store.sql)
             try await store.ensureBuiltInProfiles()
+            try await store.ensureConsoleApp()
         } catch {
             await store.close()
             throw error
@@ -253,6 +254,55 @@ public final class GatehouseStore: Sendable {
                 return
             } catch let error as StorageError where attempt < 2 && error.isRace {
                 continue  // another process changed the directory first; look again
+            }
+        }
+    }
+
+    /// The admin console's app exists, granted to System Administrator when it is first made (admins may take
+    /// it away afterwards, like any grant). Its callback follows the serving node's issuer
+    /// (``setConsoleCallback(issuer:)``). A database whose own app took the console's name or client id before
+    /// the console existed keeps that app, and has no console until it is renamed.
+    private func ensureConsoleApp() async throws {
+        for attempt in 0..<3 {
+            let directory = try await loadDirectory(
+                DirectorySelection(
+                    profiles: [Profile.systemAdministratorName],
+                    apps: [ConnectedApp.consoleClientID, ConnectedApp.consoleName]))
+            guard directory.app(clientID: ConnectedApp.consoleClientID) == nil,
+                directory.app(named: ConnectedApp.consoleName) == nil,
+                var administrators = directory.profile(named: Profile.systemAdministratorName)
+            else { return }
+            let console = ConnectedApp.console()
+            let before = administrators
+            administrators.connectedApps.insert(console.id)
+            do {
+                try await commit(
+                    [.createApp(console), .updateProfile(before: before, after: administrators)], basedOn: directory,
+                    actor: .system, at: Date())
+                return
+            } catch let error as StorageError where attempt < 2 && error.isRace {
+                continue  // another process made it first; look again
+            }
+        }
+    }
+
+    /// Points the console's callback at `issuer` (`{issuer}/admin/callback`), when it points elsewhere: the issuer
+    /// is the serving node's, which a database does not know until a server starts on it.
+    public func setConsoleCallback(issuer: String) async throws {
+        let callback = ConnectedApp.consoleCallback(issuer: issuer)
+        for attempt in 0..<3 {
+            let directory = try await loadDirectory(DirectorySelection(apps: [ConnectedApp.consoleClientID]))
+            guard let console = directory.app(clientID: ConnectedApp.consoleClientID), console.isBuiltIn,
+                console.callbackURLs != [callback]
+            else { return }
+            var updated = console
+            updated.callbackURLs = [callback]
+            do {
+                try await commit(
+                    [.updateApp(before: console, after: updated)], basedOn: directory, actor: .system, at: Date())
+                return
+            } catch let error as StorageError where attempt < 2 && error.isRace {
+                continue
             }
         }
     }

@@ -39,7 +39,9 @@ import Testing
             #expect(Set(prepared.base.users.values.map(\.username)) == ["bob"], "one user read, not the directory")
             #expect(
                 prepared.impact.losses == [
-                    AccessLoss(user: "bob", app: "Deduper", reason: "user_inactive", liveGrants: 0)
+                    AccessLoss(user: "bob", app: "Deduper", reason: "user_inactive", liveGrants: 0),
+                    // The console is an app System Administrator grants like any other.
+                    AccessLoss(user: "bob", app: ConnectedApp.consoleName, reason: "user_inactive", liveGrants: 0),
                 ])
             #expect(prepared.summaries.count == 1)
             let committed = try await admin.commit(prepared)

@@ -12,7 +12,7 @@ import Testing
             let dryRun = try await cli.run(["apply", "--dry-run", Self.example])
             #expect(dryRun.status == 0, "\(dryRun.stderr)")
             #expect(dryRun.stdout.contains(#"+ connected-app "Deduper""#))
-            #expect(try await cli.run(["apps", "list"]).stdout.isEmpty)
+            #expect(!(try await cli.run(["apps", "list"]).stdout.contains("Deduper")))
 
             let first = try await cli.run(["apply", Self.example])
             #expect(first.status == 0, "\(first.stderr)")

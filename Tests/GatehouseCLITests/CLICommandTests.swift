@@ -104,7 +104,10 @@ import Testing
             #expect(badURL.stderr.contains(#"callbackUrls[0]: "http://example.com/cb" must use https"#))
             let badPolicy = try await cli.run(["apps", "set-policy", "X", "--refresh-token-policy", "forever"])
             #expect(badPolicy.status != 0)
-            #expect(try await cli.run(["apps", "list"]).stdout.isEmpty)
+            #expect(
+                try await cli.run(["apps", "list"]).stdout
+                    == "Gatehouse Admin Console\tgatehouse-console\tadmin-approved-preauthorized\n",
+                "only the built-in console")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseStorage
 import GatehouseTestSupport
 import Testing
 
@@ -65,6 +66,10 @@ import Testing
                 }
                 let server = try await RunningServer.start(on: served.database)
                 defer { server.stop() }
+                // The console's callback follows the issuer of the last server on a database: alike on both.
+                let store = try await GatehouseStore.open(local.database.location)
+                try await store.setConsoleCallback(issuer: server.base)
+                await store.close()
                 var environment = CLIRunner.environment
                 environment["GATEHOUSE_SERVER"] = server.base
                 environment["GATEHOUSE_CLIENT_ID"] = "automation"

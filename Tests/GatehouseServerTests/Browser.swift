@@ -70,7 +70,9 @@ final class Browser: @unchecked Sendable {
             Page(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
         }
         for header in page.headers[values: .setCookie] {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            // "name=" (a cleared cookie) is two parts, the second empty.
+            let pair = header.split(separator: ";")[0].split(
+                separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             if header.contains("Max-Age=0") {
                 cookies[String(pair[0])] = nil

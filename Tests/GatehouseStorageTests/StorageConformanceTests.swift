@@ -167,7 +167,7 @@ import Testing
             try await store.commit([.createApp(app), .createProfile(profile)], basedOn: base, actor: actor, at: now)
             try await store.commit([.deleteApp(app)], basedOn: try await store.loadDirectory(), actor: actor, at: now)
             let after = try await store.loadDirectory()
-            #expect(after.apps.isEmpty)
+            #expect(after.apps[app.id] == nil)
             #expect(after.profiles[profile.id]?.connectedApps.isEmpty == true)
             let secrets = try await store.sql.read { db in try await db.raw("SELECT id FROM client_secrets").all().count
             }

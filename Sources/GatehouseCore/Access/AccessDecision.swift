@@ -11,6 +11,8 @@ public enum AccessFlow: String, Sendable, Codable, CaseIterable {
     case userinfo
     /// A request to the admin API, with a token carrying `gatehouse.admin`.
     case adminAPI = "admin_api"
+    /// A page of the admin console, signed in with the console's own tokens.
+    case adminConsole = "admin_console"
 }
 
 /// The outcome of the access decision: allowed or refused with a reason, and every check made.
@@ -138,7 +140,7 @@ public enum AccessPolicy {
             case .jwtBearer: (onRecord != nil, onRecord ?? .neverApproved(user: user.username, app: app.name))
             case .authorize: (true, onRecord ?? .consentWillAsk(user: user.username, app: app.name))
             case .clientCredentials: (true, .runAsUser(user: user.username, app: app.name))
-            case .codeExchange, .refresh, .introspection, .userinfo, .adminAPI:
+            case .codeExchange, .refresh, .introspection, .userinfo, .adminAPI, .adminConsole:
                 (true, onRecord ?? .grantCarriesApproval(user: user.username))
             }
         return AccessCheck("user_approval", passed: passed, fact)

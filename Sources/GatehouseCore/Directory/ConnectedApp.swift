@@ -40,6 +40,10 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     /// A resource server's right to introspect every app's access tokens (never their refresh tokens); without it,
     /// an app introspects only its own (RFC 7662 §2.2, §4).
     public var introspectsAllTokens: Bool
+    /// An app Gatehouse made for itself (the admin console, ``console(callbackURLs:)``): never deleted, and what it
+    /// is — client id, client type, callbacks, grant types, scopes, PKCE — is Gatehouse's to set. Admins set who may
+    /// use it and its token policies, as for any app.
+    public var isBuiltIn: Bool
 
     public init(
         id: ConnectedAppID = .random(),
@@ -62,7 +66,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         enforcement: AccessEnforcement = .enforce,
         assertionKeys: [String] = [],
         tokensNotBefore: Date? = nil,
-        introspectsAllTokens: Bool = false
+        introspectsAllTokens: Bool = false,
+        isBuiltIn: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -85,6 +90,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.assertionKeys = assertionKeys
         self.tokensNotBefore = tokensNotBefore
         self.introspectsAllTokens = introspectsAllTokens
+        self.isBuiltIn = isBuiltIn
     }
 
     /// Whether `redirectURI` is one of the app's callback URLs: matched exactly (RFC 9700 §2.1), except that a native

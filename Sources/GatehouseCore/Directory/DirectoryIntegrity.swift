@@ -18,6 +18,14 @@ extension Directory {
         if let administrators = profile(named: Profile.systemAdministratorName), !administrators.isBuiltIn {
             report.add("profiles[\(Profile.systemAdministratorName)]", "the name is reserved for the built-in profile")
         }
+        for app in sortedApps where !app.isBuiltIn {
+            if uniquenessKey(app.name) == uniquenessKey(ConnectedApp.consoleName) {
+                report.add("connectedApps[\(app.name)]", "the name is reserved for the built-in admin console")
+            } else if app.clientID == ConnectedApp.consoleClientID {
+                report.add(
+                    "connectedApps[\(app.name)].clientId", "the client id is reserved for the built-in admin console")
+            }
+        }
         return report.issues
     }
 

@@ -59,6 +59,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
     /// ISO 8601: tokens issued before it are dead (the last revoke-all).
     public var tokensNotBefore: String?
     public var introspectAllTokens: Bool
+    /// Made by Gatehouse (the admin console): not deletable, its client id, callbacks, grants and scopes fixed.
+    public var builtIn: Bool
 
     public init(_ app: ConnectedApp, in directory: Directory) {
         name = app.name
@@ -81,5 +83,6 @@ public struct AppSummary: Codable, Sendable, Equatable {
         assertionKeys = app.assertionKeys.count
         tokensNotBefore = app.tokensNotBefore.map { $0.formatted(.iso8601) }
         introspectAllTokens = app.introspectsAllTokens
+        builtIn = app.isBuiltIn
     }
 }

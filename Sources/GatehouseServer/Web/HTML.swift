@@ -77,6 +77,7 @@ enum HTML {
 
 extension HTTPField.Name {
     static let xFrameOptions = known("X-Frame-Options")
+    static let xContentTypeOptions = known("X-Content-Type-Options")
     static let referrerPolicy = known("Referrer-Policy")
     static let pragma = known("Pragma")
     static let requestID = known("X-Request-Id")

@@ -6,11 +6,17 @@ public struct UserFilter: Sendable, Equatable {
     public var profile: ProfileID?
     public var permissionSet: PermissionSetID?
     public var isActive: Bool?
+    /// Usernames that start with this (compared as usernames are: case-folded), by a range of the index.
+    public var usernamePrefix: String?
 
-    public init(profile: ProfileID? = nil, permissionSet: PermissionSetID? = nil, isActive: Bool? = nil) {
+    public init(
+        profile: ProfileID? = nil, permissionSet: PermissionSetID? = nil, isActive: Bool? = nil,
+        usernamePrefix: String? = nil
+    ) {
         self.profile = profile
         self.permissionSet = permissionSet
         self.isActive = isActive
+        self.usernamePrefix = usernamePrefix
     }
 }
 
@@ -29,6 +35,13 @@ extension GatehouseStore {
                 "id IN (SELECT user_id FROM user_permission_sets WHERE permission_set_id = \(bind: set.rawValue))")
         }
         if let isActive = filter.isActive { conditions.append("is_active = \(bind: isActive)") }
+        if let prefix = filter.usernamePrefix.map(uniquenessKey), !prefix.isEmpty {
+            // [prefix, the next string after every one that starts with it): in byte order, the code point order.
+            conditions.append("username_key \(collate) >= \(bind: prefix)")
+            if let end = Self.successor(ofEveryStringStartingWith: prefix) {
+                conditions.append("username_key \(collate) < \(bind: end)")
+            }
+        }
         let condition = Self.whereAll(conditions)
         return try await sql.read { db in
             let ids = try await db.raw(
@@ -63,6 +76,23 @@ extension GatehouseStore {
         }
     }
 
+    /// The least string greater than every string that starts with `prefix` (the last scalar that can be moved up,
+    /// moved up by one); nil when there is none.
+    static func successor(ofEveryStringStartingWith prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            var value = last.value + 1
+            if value == 0xD800 { value = 0xE000 }  // past the surrogates, which are no scalars
+            if let next = Unicode.Scalar(value) {
+                scalars.append(next)
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                return String(view)
+            }
+        }
+        return nil
+    }
+
     private static func whereAll(_ conditions: [SQLQueryString]) -> SQLQueryString {
         guard var joined = conditions.first else { return "" }
         for condition in conditions.dropFirst() { joined = "\(joined) AND \(condition)" }
@@ -76,5 +106,6 @@ extension UserFilter {
         (profile.map { user.profile == $0 } ?? true)
             && (permissionSet.map { user.permissionSets.contains($0) } ?? true)
             && (isActive.map { user.isActive == $0 } ?? true)
+            && (usernamePrefix.map { uniquenessKey(user.username).hasPrefix(uniquenessKey($0)) } ?? true)
     }
 }

@@ -210,6 +210,6 @@ enum DirectoryReader {
             enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
             assertionKeys: try row.list("assertion_keys"),
             tokensNotBefore: try row.value("tokens_not_before", as: Int64?.self).map(Timestamp.date),
-            introspectsAllTokens: try row.value("introspect_all_tokens"))
+            introspectsAllTokens: try row.value("introspect_all_tokens"), isBuiltIn: try row.value("is_builtin"))
     }
 }

@@ -133,7 +133,7 @@ struct DirectoryWriter {
                 INSERT INTO connected_apps (id, name, name_key, client_id, is_public, callback_urls, scopes, grant_types,
                 permitted_users, refresh_token_policy, refresh_token_rotation, run_as_user_id, access_token_format,
                 access_token_lifetime, id_token_lifetime, requires_pkce, is_blocked, enforcement, assertion_keys,
-                tokens_not_before, introspect_all_tokens, created_at, updated_at, version)
+                tokens_not_before, introspect_all_tokens, is_builtin, created_at, updated_at, version)
                 VALUES (\(bind: app.id.rawValue), \(bind: app.name), \(bind: uniquenessKey(app.name)), \(bind: app.clientID),
                 \(bind: app.isPublic), \(bind: ListColumn.encode(app.callbackURLs)), \(bind: ListColumn.encode(app.scopes)),
                 \(bind: ListColumn.encode(app.grantTypes.sorted().map(\.rawValue))), \(bind: app.permittedUsers.rawValue),
@@ -141,8 +141,8 @@ struct DirectoryWriter {
                 \(bind: app.runAsUser?.rawValue), \(bind: app.accessTokenFormat.rawValue),
                 \(bind: app.accessTokenLifetime.seconds), \(bind: app.idTokenLifetime.seconds), \(bind: app.requiresPKCE),
                 \(bind: app.isBlocked), \(bind: app.enforcement.rawValue), \(bind: ListColumn.encode(app.assertionKeys)),
-                \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)), \(bind: app.introspectsAllTokens), \(bind: now),
-                \(bind: now), \(bind: version))
+                \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)), \(bind: app.introspectsAllTokens),
+                \(bind: app.isBuiltIn), \(bind: now), \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceSecrets(of: app)

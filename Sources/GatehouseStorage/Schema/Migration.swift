@@ -47,7 +47,7 @@ public enum Migrator {
     static let all: [Migration] = [
         Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema, Migrations.revocationSchema,
         Migrations.throttleSchema, Migrations.hardeningSchema, Migrations.changeLogSchema,
-        Migrations.impactSchema, Migrations.listingSchema,
+        Migrations.impactSchema, Migrations.listingSchema, Migrations.builtInAppsSchema,
     ]
 
     /// The newest schema version this build knows.

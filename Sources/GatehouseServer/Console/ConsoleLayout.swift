@@ -1,0 +1,71 @@
+import Foundation
+import GatehouseCore
+import HTTPTypes
+import Hummingbird
+
+/// The console's pages: one stylesheet of its own (no inline style or script: the policy forbids both), a header
+/// with Quick Find and sign-out, and the sections the signed-in admin may open.
+enum ConsoleLayout {
+    /// Pages are never cached, never framed, and load nothing but the console's own stylesheet.
+    static let securityHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+        .contentSecurityPolicy:
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
+        .xContentTypeOptions: "nosniff",
+    ]
+
+    /// A whole page. `signedIn`: the admin the header names (nil on the pages before or after a session).
+    static func page(
+        title: String, signedIn: ConsoleAdmin?, query: String = "", status: HTTPResponse.Status = .ok,
+        _ body: String
+    ) -> Response {
+        let e = HTML.escape
+        var header = #"<a class="brand" href="/admin">Gatehouse Setup</a>"#
+        if let signedIn, signedIn.may(.viewSetup) {
+            header += """
+                <form class="find" role="search" action="/admin/find" method="get">\
+                <label for="quick-find" class="visually-hidden">Quick Find</label>\
+                <input id="quick-find" name="q" type="search" value="\(e(query))" \
+                placeholder="Quick Find: a user, app, profile or permission set" autocomplete="off">\
+                <button type="submit">Find</button></form>
+                """
+        }
+        if let signedIn {
+            header += """
+                <form class="who" action="/admin/logout" method="post">\
+                <span>\(e(signedIn.user.displayName.isEmpty ? signedIn.user.username : signedIn.user.displayName))</span>\
+                <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">\
+                <button type="submit" class="quiet">Sign out</button></form>
+                """
+        }
+        let document = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e(title)) · Gatehouse Setup</title>
+            <link rel="stylesheet" href="/admin/console.css">
+            </head>
+            <body>
+            <a class="skip" href="#main">Skip to the page</a>
+            <header class="bar">\(header)</header>
+            <main id="main">
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+        return Response(
+            status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// A time as people read it, with the exact UTC value on hover (`title`) and for machines (`datetime`).
+    static func time(_ date: Date) -> String {
+        let utc = date.formatted(.iso8601)
+        let shown = date.formatted(
+            Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current))
+        return #"<time datetime="\#(utc)" title="\#(utc)">\#(HTML.escape(shown)) UTC</time>"#
+    }
+}

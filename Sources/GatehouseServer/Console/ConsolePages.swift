@@ -1,0 +1,65 @@
+import Foundation
+import GatehouseAdmin
+import GatehouseCore
+import HTTPTypes
+import Hummingbird
+
+/// The console's pages outside any section: sign-in trouble, refusals, a missing permission, signed out.
+enum ConsolePages {
+    private static let e = HTML.escape
+
+    /// The access decision (at `/authorize`, or on a page) refused the admin: its sentence, and what to do.
+    static func refused(_ description: String, traceID: String) -> Response {
+        ConsoleLayout.page(
+            title: "No access to the console", signedIn: nil, status: .forbidden,
+            """
+            <h1>You cannot use the Gatehouse Admin Console</h1>
+            <p class="problem" role="alert">\(e(description))</p>
+            <p>The console is a connected app like any other: an administrator decides who may use it, on its page \
+            under Connected apps (its permitted users), through a profile or a permission set that grants it.</p>
+            <p><a href="/admin/login">Sign in again</a> · <a href="/account">Your account</a></p>
+            <p class="muted">Trace id: <code>\(e(traceID))</code> — give it to an administrator: the login history \
+            shows every check made.</p>
+            """)
+    }
+
+    static func signInFailed(_ reason: String, traceID: String) -> Response {
+        ConsoleLayout.page(
+            title: "Sign-in did not complete", signedIn: nil, status: .badRequest,
+            """
+            <h1>The sign-in did not complete</h1>
+            <p class="problem" role="alert">\(e(reason))</p>
+            <p><a class="button" href="/admin/login">Start again</a></p>
+            <p class="muted">Trace id: <code>\(e(traceID))</code></p>
+            """)
+    }
+
+    static func signedOut() -> Response {
+        ConsoleLayout.page(
+            title: "Signed out", signedIn: nil,
+            """
+            <h1>You are signed out</h1>
+            <p>The console's session is over and its tokens are revoked; your Gatehouse sign-in in this browser has \
+            ended too.</p>
+            <p><a class="button" href="/admin/login">Sign in again</a></p>
+            """)
+    }
+
+    /// Signed in, but without the admin permission the page needs: which one, and who can give it.
+    static func missingPermission(_ permission: AdminPermission, signedIn: ConsoleAdmin, traceID: String)
+        -> Response
+    {
+        let held = signedIn.permissions.sorted().map { "<code>\(e($0.rawValue))</code>" }
+        return ConsoleLayout.page(
+            title: "Permission needed", signedIn: signedIn, status: .forbidden,
+            """
+            <h1>This page needs the admin permission <code>\(e(permission.rawValue))</code></h1>
+            <p class="problem" role="alert">You are signed in as <strong>\(e(signedIn.user.username))</strong>, and \
+            neither your profile nor any of your permission sets gives <code>\(e(permission.rawValue))</code>.</p>
+            <p>\(held.isEmpty ? "You hold no admin permission." : "You hold: \(held.joined(separator: ", ")).")</p>
+            <p>An administrator with <code>manage-users</code> can assign you a permission set that has it, or one \
+            with <code>manage-profiles-and-permission-sets</code> can add it to your profile.</p>
+            <p class="muted">Trace id: <code>\(e(traceID))</code></p>
+            """)
+    }
+}
