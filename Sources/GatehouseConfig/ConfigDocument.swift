@@ -76,6 +76,12 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var enforcement: AccessEnforcement?
     public var assertionKeys: [String]?
     public var introspectAllTokens: Bool?
+
+    /// A spec that sets nothing but the name: the fields set afterwards are the ones that change.
+    public init(path: String, name: String) {
+        self.path = path
+        self.name = name
+    }
 }
 
 extension ProfileSpec {

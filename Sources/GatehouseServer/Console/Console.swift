@@ -57,5 +57,6 @@ struct Console: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         ConsoleSignIn(console: self).addRoutes(to: router)
         ConsoleController(console: self).addRoutes(to: router)
+        ConsoleApps(console: self).addRoutes(to: router)
     }
 }

@@ -91,10 +91,20 @@ extension Console {
             switch try await enter(request, context) {
             case .respond(let response): return response
             case .signedIn(let signedIn):
-                var response =
-                    signedIn.may(permission)
-                    ? try await body(signedIn)
-                    : ConsolePages.missingPermission(permission, signedIn: signedIn, traceID: context.id)
+                var response: Response
+                if signedIn.may(permission) {
+                    do {
+                        response = try await body(signedIn)
+                    } catch let failure as AdminFailure {
+                        response = ConsolePages.failed(failure, signedIn: signedIn, traceID: context.id)
+                    } catch let failure as ValidationFailure {
+                        response = ConsolePages.failed(
+                            AdminFailure(.invalid, failure.issues.map(\.description).joined(separator: "; ")),
+                            signedIn: signedIn, traceID: context.id)
+                    }
+                } else {
+                    response = ConsolePages.missingPermission(permission, signedIn: signedIn, traceID: context.id)
+                }
                 response.setCookie(signedIn.cookie)
                 return response
             }

@@ -37,7 +37,7 @@ struct ConsoleController: Sendable {
             <h1>Setup</h1>
             <p class="lead">Find a user, an app, a profile or a permission set with Quick Find above.</p>
             <section class="tiles" aria-label="This Gatehouse">
-            <div class="tile"><h2>Connected apps</h2><p class="count">\(directory.apps.count)</p>\
+            <div class="tile"><h2><a href="/admin/apps">Connected apps</a></h2><p class="count">\(directory.apps.count)</p>\
             <p>\(adminApproved) admin-approved, \(blocked) blocked</p></div>
             <div class="tile"><h2>Profiles</h2><p class="count">\(directory.profiles.count)</p></div>
             <div class="tile"><h2>Permission sets</h2><p class="count">\(directory.permissionSets.count)</p></div>
@@ -70,7 +70,7 @@ struct ConsoleController: Sendable {
             return "<section><h2>\(title)</h2><ul class=\"results\">\(rows.joined())</ul>\(more)</section>"
         }
         let appRows = apps.prefix(limit).map { app in
-            "<li><strong>\(e(app.name))</strong> <code>\(e(app.clientID))</code> · \(e(app.permittedUsers.rawValue))\(app.isBlocked ? " · <span class=\"flag\">blocked</span>" : "")\(app.isBuiltIn ? " · built in" : "")</li>"
+            "<li><a href=\"/admin/apps/\(e(queryEscape(app.id.rawValue)))\"><strong>\(e(app.name))</strong></a> <code>\(e(app.clientID))</code> · \(e(app.permittedUsers.rawValue))\(app.isBlocked ? " · <span class=\"flag\">blocked</span>" : "")\(app.isBuiltIn ? " · built in" : "")</li>"
         }
         let profileRows = profiles.prefix(limit).map { profile in
             "<li><strong>\(e(profile.name))</strong> · grants \(profile.connectedApps.count) app\(profile.connectedApps.count == 1 ? "" : "s")</li>"

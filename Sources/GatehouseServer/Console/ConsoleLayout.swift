@@ -25,9 +25,9 @@ enum ConsoleLayout {
         if let signedIn, signedIn.may(.viewSetup) {
             header += """
                 <form class="find" role="search" action="/admin/find" method="get">\
-                <label for="quick-find" class="visually-hidden">Quick Find</label>\
+                <label for="quick-find">Quick Find</label>\
                 <input id="quick-find" name="q" type="search" value="\(e(query))" \
-                placeholder="Quick Find: a user, app, profile or permission set" autocomplete="off">\
+                placeholder="A user, app, profile or permission set">\
                 <button type="submit">Find</button></form>
                 """
         }

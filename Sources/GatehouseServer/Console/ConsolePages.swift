@@ -62,4 +62,27 @@ enum ConsolePages {
             <p class="muted">Trace id: <code>\(e(traceID))</code></p>
             """)
     }
+
+    /// What the admin library refused, in its own words: a missing permission names it (403), an unknown entity is
+    /// 404, a conflict 409, a stale read 412, anything invalid 422.
+    static func failed(_ failure: AdminFailure, signedIn: ConsoleAdmin, traceID: String) -> Response {
+        let title: String
+        let status: HTTPResponse.Status
+        switch failure.kind {
+        case .notFound: (title, status) = ("Not found", .notFound)
+        case .conflict: (title, status) = ("This cannot be done", .conflict)
+        case .invalid: (title, status) = ("This cannot be done", .unprocessableContent)
+        case .stale: (title, status) = ("Changed meanwhile", .preconditionFailed)
+        case .permissionMissing(let permission):
+            return missingPermission(permission, signedIn: signedIn, traceID: traceID)
+        }
+        return ConsoleLayout.page(
+            title: title, signedIn: signedIn, status: status,
+            """
+            <h1>\(e(title))</h1>
+            <p class="problem" role="alert">\(e(failure.description))</p>
+            <p><a href="/admin">Back to Setup</a></p>
+            <p class="muted">Trace id: <code>\(e(traceID))</code></p>
+            """)
+    }
 }

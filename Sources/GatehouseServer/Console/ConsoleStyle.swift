@@ -24,6 +24,7 @@ enum ConsoleStyle {
         .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
         .find { display: flex; flex: 1 1 20rem; gap: .4rem; max-width: 40rem; }
         .find input { flex: 1; min-width: 0; }
+        .find label { align-self: center; font-weight: 600; }
         .who { display: flex; gap: .6rem; align-items: center; margin-left: auto; }
         main { max-width: 70rem; margin: 0 auto; padding: 1.25rem; }
         h1 { font-size: 1.6rem; margin: .4rem 0 1rem; line-height: 1.25; }
@@ -52,6 +53,21 @@ enum ConsoleStyle {
         ul.results li { padding: .5rem 0; border-bottom: 1px solid var(--line); }
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        .crumbs { font-size: .9rem; margin: 0; }
+        .actions { margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
+        dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: .4rem 1rem; margin: 0; }
+        dl.facts dt { font-weight: 600; }
+        dl.facts dd { margin: 0; }
+        fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
+        legend { font-weight: 700; padding: 0 .3rem; }
+        form.stacked label { display: block; font-weight: 600; margin-top: .8rem; }
+        form.stacked select, form.stacked input[type=text], form.stacked textarea { width: 100%; max-width: 36rem; }
+        .check { display: flex; gap: .5rem; align-items: baseline; margin-top: .8rem; }
+        form.stacked .check label { margin: 0; font-weight: 400; }
+        .hint { margin: .2rem 0 0; color: var(--muted); font-size: .9rem; }
+        .field-problem { margin: .3rem 0 0; color: var(--bad); font-weight: 600; }
+        [aria-invalid=true] { border-color: var(--bad); }
+        @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } }
         @media (max-width: 40rem) { .who { margin-left: 0; } main { padding: 1rem .75rem; } }
         """
 }

@@ -1,0 +1,116 @@
+import Foundation
+import GatehouseConfig
+import GatehouseCore
+
+/// The policies of an app as the console's form edits them: read from the app, written back as a config spec
+/// (so the admin library checks them as it checks `apply` and the admin API), each problem at its field.
+struct ConsoleAppForm: Sendable {
+    var permittedUsers: String
+    var enforcement: String
+    var refreshTokenPolicy: String
+    var refreshTokenDuration: String
+    var refreshTokenRotation: Bool
+    var accessTokenFormat: String
+    var accessTokenLifetime: String
+    var idTokenLifetime: String
+    var requirePkce: Bool
+    var blocked: Bool
+    /// One URL per line (not for a built-in app, whose callback Gatehouse sets).
+    var callbackUrls: String
+    var scopes: String
+
+    /// The form filled in with `app` as it is.
+    init(_ app: ConnectedApp) {
+        permittedUsers = app.permittedUsers.rawValue
+        enforcement = app.enforcement.rawValue
+        switch app.refreshTokenPolicy {
+        case .validUntilRevoked: (refreshTokenPolicy, refreshTokenDuration) = ("valid-until-revoked", "")
+        case .immediatelyExpire: (refreshTokenPolicy, refreshTokenDuration) = ("immediately-expire", "")
+        case .expireAfter(let duration):
+            (refreshTokenPolicy, refreshTokenDuration) = ("expire-after", duration.description)
+        case .expireIfUnused(let duration):
+            (refreshTokenPolicy, refreshTokenDuration) = ("expire-if-unused", duration.description)
+        }
+        refreshTokenRotation = app.isRefreshTokenRotationEnabled
+        accessTokenFormat = app.accessTokenFormat.rawValue
+        accessTokenLifetime = app.accessTokenLifetime.description
+        idTokenLifetime = app.idTokenLifetime.description
+        requirePkce = app.requiresPKCE
+        blocked = app.isBlocked
+        callbackUrls = app.callbackURLs.joined(separator: "\n")
+        scopes = app.scopes.joined(separator: " ")
+    }
+
+    /// The form as posted, over `app` for the fields left out (a checkbox left out is off: only a posted form has
+    /// checkboxes, so `form` must be the whole form).
+    init(posted form: [String: String], over app: ConnectedApp) {
+        self.init(app)
+        permittedUsers = form["permittedUsers"] ?? permittedUsers
+        enforcement = form["enforcement"] ?? enforcement
+        refreshTokenPolicy = form["refreshTokenPolicy"] ?? refreshTokenPolicy
+        refreshTokenDuration = form["refreshTokenDuration"] ?? refreshTokenDuration
+        refreshTokenRotation = form["refreshTokenRotation"] == "on"
+        accessTokenFormat = form["accessTokenFormat"] ?? accessTokenFormat
+        accessTokenLifetime = form["accessTokenLifetime"] ?? accessTokenLifetime
+        idTokenLifetime = form["idTokenLifetime"] ?? idTokenLifetime
+        requirePkce = form["requirePkce"] == "on"
+        blocked = form["blocked"] == "on"
+        if !app.isBuiltIn {
+            callbackUrls = form["callbackUrls"] ?? callbackUrls
+            scopes = form["scopes"] ?? scopes
+        }
+    }
+
+    /// The fields as form inputs, so a review page can post them again unchanged.
+    var fields: [(String, String)] {
+        var pairs = [
+            ("permittedUsers", permittedUsers), ("enforcement", enforcement),
+            ("refreshTokenPolicy", refreshTokenPolicy),
+            ("refreshTokenDuration", refreshTokenDuration), ("accessTokenFormat", accessTokenFormat),
+            ("accessTokenLifetime", accessTokenLifetime), ("idTokenLifetime", idTokenLifetime),
+            ("callbackUrls", callbackUrls), ("scopes", scopes),
+        ]
+        if refreshTokenRotation { pairs.append(("refreshTokenRotation", "on")) }
+        if requirePkce { pairs.append(("requirePkce", "on")) }
+        if blocked { pairs.append(("blocked", "on")) }
+        return pairs
+    }
+
+    /// The spec the admin library applies: every field the form holds that parses, and each that does not, at its
+    /// field (left out of the spec, so the library's own checks of the others are still reported beside them).
+    func spec(for app: ConnectedApp) -> (spec: ConnectedAppSpec, issues: [ValidationIssue]) {
+        var report = ValidationReport()
+        var spec = ConnectedAppSpec(path: "", name: app.name)
+        func parsed<Value>(_ field: String, _ value: Value?, _ expected: String) -> Value? {
+            if value == nil { report.add(field, expected) }
+            return value
+        }
+        spec.permittedUsers = parsed(
+            "permittedUsers", PermittedUsers(rawValue: permittedUsers),
+            "must be all-users-self-authorize or admin-approved-preauthorized")
+        spec.enforcement = parsed(
+            "enforcement", AccessEnforcement(rawValue: enforcement), "must be enforce or report-only")
+        let policyText =
+            refreshTokenDuration.isEmpty ? refreshTokenPolicy : "\(refreshTokenPolicy) \(refreshTokenDuration)"
+        spec.refreshTokenPolicy = parsed(
+            "refreshTokenPolicy", RefreshTokenPolicy(parsing: policyText),
+            "must be valid-until-revoked, immediately-expire, or expire-after / expire-if-unused with a duration such as 30d"
+        )
+        spec.refreshTokenRotation = refreshTokenRotation
+        spec.accessTokenFormat = parsed(
+            "accessTokenFormat", AccessTokenFormat(rawValue: accessTokenFormat), "must be jwt or opaque")
+        spec.accessTokenLifetime = parsed(
+            "accessTokenLifetime", PolicyDuration(parsing: accessTokenLifetime), "must be a duration such as 5m")
+        spec.idTokenLifetime = parsed(
+            "idTokenLifetime", PolicyDuration(parsing: idTokenLifetime), "must be a duration such as 1h")
+        spec.blocked = blocked
+        if !app.isBuiltIn {
+            spec.requirePkce = requirePkce
+            spec.callbackUrls = callbackUrls.split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+            spec.scopes = scopes.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+        return (spec, report.issues)
+    }
+}

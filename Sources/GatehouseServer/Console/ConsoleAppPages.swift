@@ -1,0 +1,238 @@
+import Foundation
+import GatehouseAdmin
+import GatehouseCore
+import HTTPTypes
+import Hummingbird
+
+/// The pages of the console's Connected apps section.
+enum ConsoleAppPages {
+    private static let e = HTML.escape
+
+    static func list(_ page: Page<Versioned<AppView>>, signedIn: ConsoleAdmin) -> Response {
+        let rows = page.items.map { found in
+            let app = found.view.summary
+            return """
+                <tr><td><a href="/admin/apps/\(e(queryEscape(found.id)))">\(e(app.name))</a>\
+                \(app.builtIn ? " <span class=\"muted\">built in</span>" : "")</td>\
+                <td><code>\(e(app.clientId))</code></td><td>\(e(ConsoleWords.permittedUsers(app.permittedUsers)))</td>\
+                <td>\(e(app.refreshTokenPolicy))</td>\
+                <td>\(app.blocked ? "<span class=\"flag\">Blocked</span>" : "No")</td>\
+                <td>\(e(found.view.grantedBy.isEmpty ? "—" : found.view.grantedBy.joined(separator: ", ")))</td></tr>
+                """
+        }.joined()
+        let next = page.next.map { #"<p><a href="/admin/apps?after=\#(e(queryEscape($0)))">Next page</a></p>"# } ?? ""
+        return ConsoleLayout.page(
+            title: "Connected apps", signedIn: signedIn,
+            """
+            <p class="crumbs"><a href="/admin">Setup</a></p>
+            <h1>Connected apps</h1>
+            <table>
+            <caption class="visually-hidden">Connected apps, by name</caption>
+            <thead><tr><th scope="col">App</th><th scope="col">Client id</th><th scope="col">Permitted users</th>\
+            <th scope="col">Refresh tokens</th><th scope="col">Blocked</th><th scope="col">Granted by</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            \(next)
+            """)
+    }
+
+    static func show(_ found: Versioned<AppView>, liveGrants: Int, saved: Bool, signedIn: ConsoleAdmin) -> Response {
+        let app = found.view.summary
+        let id = e(queryEscape(found.id))
+        let edit =
+            signedIn.may(.manageConnectedApps)
+            ? #"<p class="actions"><a class="button" href="/admin/apps/\#(id)/edit">Edit policies</a></p>"# : ""
+        func row(_ label: String, _ value: String) -> String { "<dt>\(e(label))</dt><dd>\(value)</dd>" }
+        let grantedBy =
+            found.view.grantedBy.isEmpty
+            ? "No profile or permission set" : found.view.grantedBy.map(e).joined(separator: "<br>")
+        return ConsoleLayout.page(
+            title: app.name, signedIn: signedIn,
+            """
+            <p class="crumbs"><a href="/admin">Setup</a> › <a href="/admin/apps">Connected apps</a></p>
+            <h1>\(e(app.name))</h1>
+            \(saved ? #"<p class="notice" role="status">Saved. The change is in force now.</p>"# : "")
+            \(app.blocked ? #"<p class="problem">This app is blocked: it gets no tokens for anyone, and every token it holds is refused.</p>"# : "")
+            \(app.builtIn ? #"<p class="muted">Built in: Gatehouse sets its client id, callback, grant types and scopes; you decide who may use it and its token policies.</p>"# : "")
+            \(edit)
+            <h2>Permitted users</h2>
+            <dl class="facts">
+            \(row("Who may use it", e(ConsoleWords.permittedUsers(app.permittedUsers))))
+            \(row("Granted by", grantedBy))
+            \(row("Enforcement", e(app.enforcement)))
+            \(row("Live grants", "\(liveGrants)"))
+            </dl>
+            <h2>OAuth policies</h2>
+            <dl class="facts">
+            \(row("Client id", "<code>\(e(app.clientId))</code>"))
+            \(row("Client type", app.public ? "Public (no secret; PKCE)" : "Confidential"))
+            \(row("Grant types", app.grantTypes.map { "<code>\(e($0))</code>" }.joined(separator: " ")))
+            \(row("Scopes", app.scopes.map { "<code>\(e($0))</code>" }.joined(separator: " ")))
+            \(row("Callback URLs", app.callbackUrls.isEmpty ? "None" : app.callbackUrls.map { "<code>\(e($0))</code>" }.joined(separator: "<br>")))
+            \(row("Refresh tokens", e(app.refreshTokenPolicy) + (app.refreshTokenRotation ? ", rotated on every use" : ", not rotated")))
+            \(row("Access tokens", "\(e(app.accessTokenFormat)), valid \(e(app.accessTokenLifetime))"))
+            \(row("ID tokens", "valid \(e(app.idTokenLifetime))"))
+            \(row("PKCE required", app.requirePkce ? "Yes" : "No"))
+            \(row("Run-as user", app.runAsUser.map(e) ?? "None"))
+            </dl>
+            """)
+    }
+
+    /// The policy form, with `issues` at their fields when a submission did not validate.
+    static func edit(
+        _ app: ConnectedApp, form: ConsoleAppForm, version: Int64, issues: [ValidationIssue] = [],
+        signedIn: ConsoleAdmin, notice: String? = nil, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let id = e(queryEscape(app.id.rawValue))
+        func issue(_ field: String) -> String {
+            let messages = issues.filter { $0.path == field || $0.path.hasPrefix(field + "[") }.map(\.message)
+            return messages.isEmpty
+                ? "" : #"<p class="field-problem" id="\#(field)-problem">\#(e(messages.joined(separator: "; ")))</p>"#
+        }
+        func described(_ field: String) -> String {
+            issues.contains { $0.path == field || $0.path.hasPrefix(field + "[") }
+                ? #" aria-invalid="true" aria-describedby="\#(field)-problem""# : ""
+        }
+        func select(_ field: String, _ label: String, _ options: [(String, String)], _ value: String) -> String {
+            let choices = options.map { option in
+                #"<option value="\#(e(option.0))"\#(option.0 == value ? " selected" : "")>\#(e(option.1))</option>"#
+            }.joined()
+            return
+                #"<label for="\#(field)">\#(e(label))</label><select id="\#(field)" name="\#(field)"\#(described(field))>\#(choices)</select>\#(issue(field))"#
+        }
+        func text(_ field: String, _ label: String, _ value: String, hint: String) -> String {
+            #"<label for="\#(field)">\#(e(label))</label><input type="text" id="\#(field)" name="\#(field)" value="\#(e(value))"\#(described(field))><p class="hint">\#(e(hint))</p>\#(issue(field))"#
+        }
+        func checkbox(_ field: String, _ label: String, _ on: Bool) -> String {
+            #"<p class="check"><input type="checkbox" id="\#(field)" name="\#(field)"\#(on ? " checked" : "")><label for="\#(field)">\#(e(label))</label></p>\#(issue(field))"#
+        }
+        let others = issues.filter { issue in
+            ![
+                "permittedUsers", "enforcement", "refreshTokenPolicy", "accessTokenFormat", "accessTokenLifetime",
+                "idTokenLifetime", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation", "blocked",
+            ].contains {
+                issue.path == $0 || issue.path.hasPrefix($0 + "[")
+            }
+        }
+        let needs = issues.count == 1 ? "one field needs" : "\(issues.count) fields need"
+        let otherList = others.isEmpty ? "" : "<ul>" + others.map { "<li>\(e($0.description))</li>" }.joined() + "</ul>"
+        let summary =
+            issues.isEmpty
+            ? ""
+            : #"<div class="problem" role="alert"><p>The change was not saved: \#(needs) fixing.</p>\#(otherList)</div>"#
+        let fixed =
+            app.isBuiltIn
+            ? ""
+            : """
+            <fieldset><legend>Where it signs users in</legend>
+            <label for="callbackUrls">Callback URLs, one per line</label>\
+            <textarea id="callbackUrls" name="callbackUrls" rows="3"\(described("callbackUrls"))>\(e(form.callbackUrls))</textarea>\
+            \(issue("callbackUrls"))
+            \(text("scopes", "Scopes", form.scopes, hint: "Separated by spaces, for example: openid profile email"))
+            \(checkbox("requirePkce", "Require PKCE (always on for public apps)", form.requirePkce))
+            </fieldset>
+            """
+        return ConsoleLayout.page(
+            title: "Edit \(app.name)", signedIn: signedIn, status: status,
+            """
+            <p class="crumbs"><a href="/admin">Setup</a> › <a href="/admin/apps">Connected apps</a> › \
+            <a href="/admin/apps/\(id)">\(e(app.name))</a></p>
+            <h1>Edit the policies of \(e(app.name))</h1>
+            \(notice.map { #"<p class="problem" role="alert">\#(e($0))</p>"# } ?? "")
+            \(summary)
+            <p>Nothing is saved yet: the next page shows who would lose access and asks you to confirm.</p>
+            <form method="post" action="/admin/apps/\(id)/edit" class="stacked">
+            <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">
+            <input type="hidden" name="version" value="\(version)">
+            <fieldset><legend>Permitted users</legend>
+            \(select("permittedUsers", "Who may use the app", [("all-users-self-authorize", ConsoleWords.permittedUsers("all-users-self-authorize")), ("admin-approved-preauthorized", ConsoleWords.permittedUsers("admin-approved-preauthorized"))], form.permittedUsers))
+            \(select("enforcement", "When a user is not permitted", [("enforce", "Refuse them"), ("report-only", "Let them in, and log that they would be refused")], form.enforcement))
+            \(checkbox("blocked", "Block the app: no tokens for anyone, and every token it holds stops working", form.blocked))
+            </fieldset>
+            <fieldset><legend>Tokens</legend>
+            \(select("refreshTokenPolicy", "Refresh tokens", [("valid-until-revoked", "Valid until revoked"), ("immediately-expire", "Expire immediately (no refresh)"), ("expire-after", "Expire a fixed time after the grant"), ("expire-if-unused", "Expire if not used for a time")], form.refreshTokenPolicy))
+            \(text("refreshTokenDuration", "For how long (with the last two)", form.refreshTokenDuration, hint: "A duration: 30m, 12h, 30d"))
+            \(checkbox("refreshTokenRotation", "Rotate refresh tokens on every use", form.refreshTokenRotation))
+            \(select("accessTokenFormat", "Access token format", [("jwt", "JWT (checked offline until it expires)"), ("opaque", "Opaque (checked on every use)")], form.accessTokenFormat))
+            \(text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
+            \(text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
+            </fieldset>
+            \(fixed)
+            <p class="actions"><button type="submit">Review the change</button> <a href="/admin/apps/\(id)">Cancel</a></p>
+            </form>
+            """)
+    }
+
+    /// What the change does before it is saved: each change, who loses access (and why), the live grants that end.
+    static func review(
+        _ app: ConnectedApp, form: ConsoleAppForm, version: Int64, prepared: PreparedChange, signedIn: ConsoleAdmin
+    ) -> Response {
+        let id = e(queryEscape(app.id.rawValue))
+        guard !prepared.isEmpty else {
+            return ConsoleLayout.page(
+                title: "No change", signedIn: signedIn,
+                """
+                <h1>Nothing to save</h1>
+                <p>\(e(app.name)) already has these policies.</p>
+                <p><a class="button" href="/admin/apps/\(id)">Back to \(e(app.name))</a></p>
+                """)
+        }
+        let losses = prepared.impact.losses
+        let grants = losses.reduce(0) { $0 + $1.liveGrants }
+        let impact =
+            losses.isEmpty
+            ? #"<p class="notice">No one loses access.</p>"#
+            : """
+            <p class="problem"><strong>\(losses.count) user\(losses.count == 1 ? "" : "s") will lose access</strong>\
+            \(grants > 0 ? ", and \(grants) live grant\(grants == 1 ? "" : "s") will end at once" : ""). The next \
+            sign-in or token request of each is refused, with this reason.</p>
+            <table><caption class="visually-hidden">Who loses access</caption>
+            <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
+            <th scope="col">Live grants ending</th></tr></thead>
+            <tbody>\(losses.map { "<tr><td>\(e($0.user))</td><td>\(e($0.app))</td><td>\(e(ConsoleWords.reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
+            """
+        let hidden = form.fields.map { HTML.hiddenField($0.0, $0.1) }.joined()
+        return ConsoleLayout.page(
+            title: "Review the change to \(app.name)", signedIn: signedIn,
+            """
+            <p class="crumbs"><a href="/admin">Setup</a> › <a href="/admin/apps">Connected apps</a> › \
+            <a href="/admin/apps/\(id)">\(e(app.name))</a></p>
+            <h1>Review the change to \(e(app.name))</h1>
+            <h2>What changes</h2>
+            <ul>\(prepared.summaries.map { "<li>\(e($0))</li>" }.joined())</ul>
+            <h2>Who loses access</h2>
+            \(impact)
+            <form method="post" action="/admin/apps/\(id)/edit">
+            <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">
+            <input type="hidden" name="version" value="\(version)">
+            <input type="hidden" name="confirm" value="yes">
+            \(hidden)
+            <p class="actions"><button type="submit">Save the change</button> \
+            <a href="/admin/apps/\(id)/edit">Go back and edit</a> · <a href="/admin/apps/\(id)">Cancel</a></p>
+            </form>
+            """)
+    }
+}
+
+/// The words the console uses for the values it shows.
+enum ConsoleWords {
+    static func permittedUsers(_ value: String) -> String {
+        switch value {
+        case "all-users-self-authorize": "All users may self-authorize"
+        case "admin-approved-preauthorized": "Admin approved users are pre-authorized"
+        default: value
+        }
+    }
+
+    /// A refusal reason as a sentence an admin reads.
+    static func reason(_ code: String) -> String {
+        switch code {
+        case "app_blocked": "the app is blocked"
+        case "user_inactive": "the user is deactivated"
+        case "user_not_admin_approved":
+            "not admin approved: neither their profile nor a permission set of theirs grants the app"
+        case "user_not_approved": "they must approve the app again"
+        default: code
+        }
+    }
+}

@@ -1,0 +1,139 @@
+"""The admin console in a real browser (Debian's Chromium, headless): an admin signs in through Gatehouse's own
+login page, finds the app with Quick Find, flips it to admin-approved after seeing who loses access, and the flip is
+in force at once. Every console page passes axe-core with no serious or critical violation."""
+
+import json
+import time
+
+import pytest
+
+from test_browser import CHROMIUM, CHROMEDRIVER, screenshot, wait_for
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER), reason="Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+)
+
+
+def make_browser(javascript):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,900"]:
+        options.add_argument(argument)
+    if not javascript:  # the console needs none: every form works without it
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def console_browser():
+    driver = make_browser(javascript=False)
+    yield driver
+    driver.quit()
+
+
+def set_up(gatehouse):
+    """bob (profile Sales, which does not grant it) and Deduper, a self-authorize app; the admin signs in as `admin`."""
+    gatehouse.cli("apply", "-", stdin="""
+profiles:
+  - {name: Sales}
+users:
+  - {username: bob, email: bob@example.com, password: bob-password-1, profile: Sales}
+connectedApps:
+  - name: Deduper
+    clientId: deduper
+    clientSecret: deduper-secret-0123456789
+    callbackUrls: [https://deduper.example/cb]
+    scopes: [openid, profile]
+""")
+    time.sleep(0.5)
+
+
+def sign_in(browser, gatehouse, path="/admin"):
+    from selenium.webdriver.common.by import By
+
+    browser.get(gatehouse.issuer + path)
+    assert wait_for(lambda: browser.title == "Sign in · Gatehouse"), browser.page_source
+    browser.find_element(By.ID, "username").send_keys("admin")
+    browser.find_element(By.ID, "password").send_keys("admin-password-e2e")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert wait_for(lambda: browser.title.endswith("· Gatehouse Setup")), browser.page_source
+
+
+def test_the_seed_flip_in_the_console(gatehouse, console_browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    set_up(gatehouse)
+    browser = console_browser
+    sign_in(browser, gatehouse)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Setup"
+    screenshot(browser, "console-home")
+
+    find = browser.find_element(By.ID, "quick-find")
+    find.send_keys("dedu")
+    browser.find_element(By.CSS_SELECTOR, "form.find button").click()
+    assert wait_for(lambda: "Quick Find" in browser.title)
+    browser.find_element(By.LINK_TEXT, "Deduper").click()
+    assert wait_for(lambda: browser.title == "Deduper · Gatehouse Setup")
+    assert "All users may self-authorize" in browser.page_source
+    screenshot(browser, "console-app")
+
+    browser.find_element(By.LINK_TEXT, "Edit policies").click()
+    assert wait_for(lambda: browser.title == "Edit Deduper · Gatehouse Setup")
+    Select(browser.find_element(By.ID, "permittedUsers")).select_by_value("admin-approved-preauthorized")
+    screenshot(browser, "console-app-edit")
+    browser.find_element(By.XPATH, "//button[text()='Review the change']").click()
+    assert wait_for(lambda: browser.title == "Review the change to Deduper · Gatehouse Setup")
+    assert "permittedUsers: all-users-self-authorize → admin-approved-preauthorized" in browser.page_source
+    screenshot(browser, "console-app-review")
+    browser.find_element(By.XPATH, "//button[text()='Save the change']").click()
+    assert wait_for(lambda: "Saved. The change is in force now." in browser.page_source)
+    assert "Admin approved users are pre-authorized" in browser.page_source
+
+    # In force at once: bob, whom nothing grants Deduper, is refused with the reason.
+    explained = gatehouse.cli_result("access", "explain", "--user", "bob", "--app", "Deduper", "--json")
+    assert explained.returncode == 3  # refused
+    assert json.loads(explained.stdout)["reason"] == "user_not_admin_approved"
+
+    # Sign out: the console's session and the Gatehouse sign-in both end.
+    browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    assert wait_for(lambda: "You are signed out" in browser.page_source)
+    browser.get(gatehouse.issuer + "/admin")
+    assert wait_for(lambda: browser.title == "Sign in · Gatehouse"), "a password again, not a silent sign-in"
+
+
+def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
+    from axe_selenium_python import Axe
+    from selenium.webdriver.common.by import By
+
+    set_up(gatehouse)
+    browser = make_browser(javascript=True)  # axe-core runs as a script in the page
+
+    def check(page):
+        axe = Axe(browser)
+        axe.inject()
+        results = axe.run()
+        serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{page}: " + "; ".join(
+            f"{v['id']}: {v['help']} at {[n['html'] for n in v['nodes']]}" for v in serious)
+
+    try:
+        browser.get(gatehouse.issuer + "/admin")
+        assert wait_for(lambda: browser.title == "Sign in · Gatehouse")
+        check("the sign-in page the console leads to")
+        sign_in(browser, gatehouse)
+        browser.get(gatehouse.issuer + "/admin/apps")
+        browser.find_element(By.LINK_TEXT, "Deduper").click()
+        assert wait_for(lambda: browser.title == "Deduper · Gatehouse Setup")
+        app_page = browser.current_url
+        pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", "/account"]
+        for page in pages:
+            browser.get(page if page.startswith("http") else gatehouse.issuer + page)
+            check(page)
+    finally:
+        browser.quit()
