@@ -53,6 +53,13 @@ extension Admin {
         return Page.of(found, more: refs.count > limit, key: \.name) { app in versioned(app, in: directory) }
     }
 
+    /// The app with `id` itself and its version, from one read (a form is filled from what its version names).
+    public func connectedApp(id: ConnectedAppID) async throws -> (app: ConnectedApp, version: Int64) {
+        try require(.viewSetup)
+        let directory = try await directory(ids: [.app(id)])
+        return (try directory.requireApp(id: id), directory.version(of: .app(id)) ?? 0)
+    }
+
     public func app(id: ConnectedAppID) async throws -> Versioned<AppView> {
         try require(.viewSetup)
         let directory = try await directory(ids: [.app(id)])

@@ -8,6 +8,7 @@ public enum ConfigExporter {
     /// The keys a built-in app's export leaves out: Gatehouse sets them (``ConnectedApp/fixedFieldsChanged(in:)``).
     static let builtInFixedKeys: Set<String> = [
         "clientId", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes", "runAsUser", "requirePkce",
+        "refreshTokenRotation",
         "assertionKeys", "introspectAllTokens",
     ]
 

@@ -62,8 +62,6 @@ public func buildApplication(
     let keyStore = SigningKeyStore(store: store, masterKey: masterKey)
     // Keys first: creating them moves the directory version, which the snapshot below must include.
     let keys = Live(try await keyStore.ensureKeys(at: now()))
-    // The console's callback follows this node's issuer, before the snapshot below is read.
-    try await store.setConsoleCallback(issuer: configuration.issuer)
     let live = try await LiveDirectory(loadingFrom: store, userCapacity: configuration.userCacheCapacity)
     let (approvalBook, approvalsVersion) = try await store.loadApprovals()
     let approvals = LiveApprovals(book: approvalBook, version: approvalsVersion)

@@ -259,8 +259,8 @@ public final class GatehouseStore: Sendable {
     }
 
     /// The admin console's app exists, granted to System Administrator when it is first made (admins may take
-    /// it away afterwards, like any grant). Its callback follows the serving node's issuer
-    /// (``setConsoleCallback(issuer:)``). A database whose own app took the console's name or client id before
+    /// it away afterwards, like any grant). Its callback is each serving node's `{issuer}/admin/callback`, checked
+    /// at `/authorize` and stored nowhere (nodes behind different issuers cannot overwrite each other). A database whose own app took the console's name or client id before
     /// the console existed keeps that app, and has no console until it is renamed.
     private func ensureConsoleApp() async throws {
         for attempt in 0..<3 {
@@ -282,27 +282,6 @@ public final class GatehouseStore: Sendable {
                 return
             } catch let error as StorageError where attempt < 2 && error.isRace {
                 continue  // another process made it first; look again
-            }
-        }
-    }
-
-    /// Points the console's callback at `issuer` (`{issuer}/admin/callback`), when it points elsewhere: the issuer
-    /// is the serving node's, which a database does not know until a server starts on it.
-    public func setConsoleCallback(issuer: String) async throws {
-        let callback = ConnectedApp.consoleCallback(issuer: issuer)
-        for attempt in 0..<3 {
-            let directory = try await loadDirectory(DirectorySelection(apps: [ConnectedApp.consoleClientID]))
-            guard let console = directory.app(clientID: ConnectedApp.consoleClientID), console.isBuiltIn,
-                console.callbackURLs != [callback]
-            else { return }
-            var updated = console
-            updated.callbackURLs = [callback]
-            do {
-                try await commit(
-                    [.updateApp(before: console, after: updated)], basedOn: directory, actor: .system, at: Date())
-                return
-            } catch let error as StorageError where attempt < 2 && error.isRace {
-                continue
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GatehouseStorage
 import GatehouseTestSupport
 import Testing
 
@@ -66,10 +65,6 @@ import Testing
                 }
                 let server = try await RunningServer.start(on: served.database)
                 defer { server.stop() }
-                // The console's callback follows the issuer of the last server on a database: alike on both.
-                let store = try await GatehouseStore.open(local.database.location)
-                try await store.setConsoleCallback(issuer: server.base)
-                await store.close()
                 var environment = CLIRunner.environment
                 environment["GATEHOUSE_SERVER"] = server.base
                 environment["GATEHOUSE_CLIENT_ID"] = "automation"

@@ -42,8 +42,9 @@ public enum AuthorizationRequestFailure: Error, Sendable {
 /// Validates authorization requests as a list of small named checks run in order (as node-oidc-provider does):
 /// first the ones that make redirecting safe, then everything else, reported by redirect.
 public enum AuthorizationRequestValidator {
-    /// Parameters as received: each name with every value it was given.
-    public static func validate(_ parameters: [String: [String]], in directory: Directory)
+    /// Parameters as received: each name with every value it was given. `issuer`: the serving node's, whose
+    /// `{issuer}/admin/callback` is the built-in console's callback (each node's own: nothing stored to disagree on).
+    public static func validate(_ parameters: [String: [String]], in directory: Directory, issuer: String? = nil)
         throws(AuthorizationRequestFailure)
         -> AuthorizationRequest
     {
@@ -63,7 +64,10 @@ public enum AuthorizationRequestValidator {
             throw .unredirectable("The request has no redirect_uri.")
         }
         guard redirectURIs.count == 1 else { throw .unredirectable("redirect_uri is repeated.") }
-        guard app.acceptsCallback(redirectURI) else {
+        let isConsoleCallback =
+            app.isBuiltIn && app.clientID == ConnectedApp.consoleClientID
+            && issuer.map { redirectURI == ConnectedApp.consoleCallback(issuer: $0) } == true
+        guard app.acceptsCallback(redirectURI) || isConsoleCallback else {
             throw .unredirectable(
                 "The redirect_uri is not registered for \(app.name); callback URLs are matched exactly.")
         }

@@ -37,6 +37,9 @@ extension ConnectedApp {
         if changed.grantTypes != grantTypes { fields.append("grantTypes") }
         if Set(changed.scopes) != Set(scopes) { fields.append("scopes") }
         if changed.requiresPKCE != requiresPKCE { fields.append("requirePkce") }
+        if changed.isRefreshTokenRotationEnabled != isRefreshTokenRotationEnabled {
+            fields.append("refreshTokenRotation")
+        }
         if changed.runAsUser != runAsUser { fields.append("runAsUser") }
         if changed.assertionKeys != assertionKeys { fields.append("assertionKeys") }
         if changed.introspectsAllTokens != introspectsAllTokens { fields.append("introspectAllTokens") }

@@ -44,8 +44,17 @@ struct Console: Sendable {
     var oauth: OAuthServices { web.oauth }
     var callback: String { ConnectedApp.consoleCallback(issuer: oauth.issuer.issuer) }
 
-    /// The console's app as this node holds it now.
-    var app: ConnectedApp? { oauth.directory.current.app(clientID: ConnectedApp.consoleClientID) }
+    /// The console's app as this node holds it now: the built-in one (an app of a database's own that took the
+    /// client id before the console existed is not it, and gets no in-process exchanges).
+    var app: ConnectedApp? {
+        oauth.directory.current.app(clientID: ConnectedApp.consoleClientID).flatMap { $0.isBuiltIn ? $0 : nil }
+    }
+
+    /// The cookie that holds the sign-in started with `state`: one per sign-in, so tabs signing in at once do not
+    /// overwrite each other's.
+    static func signInCookie(for state: String) -> String {
+        signInCookie + "_" + TokenValue.hash(state).prefix(16)
+    }
 
     /// A cookie for the console's pages only.
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {

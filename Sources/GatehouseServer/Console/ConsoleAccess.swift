@@ -30,10 +30,18 @@ extension Console {
     func enter(_ request: Request, _ context: some RequestContext) async throws -> ConsoleEntry {
         let now = oauth.now()
         let here = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
-        let signIn = ConsoleEntry.respond(try ConsoleSignIn(console: self).start(returnTo: here))
+        func signIn(_ prompt: String? = nil) throws -> ConsoleEntry {
+            .respond(try ConsoleSignIn(console: self).start(returnTo: here, prompt: prompt))
+        }
         guard let sealed = request.cookies[Self.sessionCookie]?.value,
-            var session = sessions.open(sealed, as: ConsoleSession.self), session.isValid(at: now)
-        else { return signIn }
+            var session = sessions.open(sealed, as: ConsoleSession.self)
+        else { return try signIn() }
+        guard session.isValid(at: now) else {
+            // Over: its grant goes (none piles up), and after the absolute limit the password is asked again
+            // even while the browser's Gatehouse sign-in lasts.
+            try await ConsoleSignIn(console: self).revoke(session)
+            return try signIn(now.timeIntervalSince(session.signedInAt) >= Self.absoluteTimeout ? "login" : nil)
+        }
         let clientIP = clientAddress(request, context)
         let inspector = TokenInspector(services: oauth)
         var inspection = try await inspector.inspect(
@@ -41,12 +49,14 @@ extension Console {
         if case .inactive = inspection, let refreshToken = session.refreshToken {
             let renewal = TokenRequest(["grant_type": "refresh_token", "refresh_token": refreshToken])
             switch await grant(renewal, flow: .refresh, request, context) {
+            case .failure(let error) where error.code == .temporarilyUnavailable || error.code == .serverError:
+                throw error  // the database, not the admin: "try again", not a new sign-in
             case .failure:
                 // Expired, revoked, or refused by the policy as it is now: a new sign-in, where /authorize runs
                 // the access decision again and the callback shows its sentence if it refuses.
-                return signIn
+                return try signIn()
             case .success(let tokens):
-                guard case .string(let accessToken) = tokens["access_token"] else { return signIn }
+                guard case .string(let accessToken) = tokens["access_token"] else { return try signIn() }
                 session.accessToken = accessToken
                 if case .string(let rotated) = tokens["refresh_token"] { session.refreshToken = rotated }
                 inspection = try await inspector.inspect(
@@ -57,9 +67,9 @@ extension Console {
         case .refused(_, let refusal):
             return .respond(ended(ConsolePages.refused(refusal.description, traceID: context.id)))
         case .active(let token):
-            guard token.kind == .access, token.app.clientID == ConnectedApp.consoleClientID,
+            guard token.kind == .access, token.app.clientID == ConnectedApp.consoleClientID, token.app.isBuiltIn,
                 token.scopes.contains(ConnectedApp.adminScope), let user = token.user
-            else { return signIn }
+            else { return try signIn() }
             session.lastSeenAt = now
             let permissions = oauth.directory.current.adminPermissions(of: user)
             let admin = Admin(
@@ -70,7 +80,7 @@ extension Console {
                     user: user, admin: admin, permissions: permissions, session: session,
                     cookie: cookie(Self.sessionCookie, try sessions.seal(session))))
         case .inactive:
-            return signIn
+            return try signIn()
         }
     }
 

@@ -56,7 +56,9 @@ struct ConsoleAppForm: Sendable {
         requirePkce = form["requirePkce"] == "on"
         blocked = form["blocked"] == "on"
         if !app.isBuiltIn {
-            callbackUrls = form["callbackUrls"] ?? callbackUrls
+            // Browsers send a text area's line breaks as CRLF.
+            callbackUrls = (form["callbackUrls"] ?? callbackUrls).replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\r", with: "\n")
             scopes = form["scopes"] ?? scopes
         }
     }
@@ -90,13 +92,14 @@ struct ConsoleAppForm: Sendable {
             "must be all-users-self-authorize or admin-approved-preauthorized")
         spec.enforcement = parsed(
             "enforcement", AccessEnforcement(rawValue: enforcement), "must be enforce or report-only")
-        let policyText =
-            refreshTokenDuration.isEmpty ? refreshTokenPolicy : "\(refreshTokenPolicy) \(refreshTokenDuration)"
+        // A duration left in the box is ignored by the policies that take none.
+        let takesDuration = ["expire-after", "expire-if-unused"].contains(refreshTokenPolicy)
+        let duration = refreshTokenDuration.trimmingCharacters(in: .whitespaces)
+        let policyText = takesDuration ? "\(refreshTokenPolicy) \(duration)" : refreshTokenPolicy
         spec.refreshTokenPolicy = parsed(
             "refreshTokenPolicy", RefreshTokenPolicy(parsing: policyText),
             "must be valid-until-revoked, immediately-expire, or expire-after / expire-if-unused with a duration such as 30d"
         )
-        spec.refreshTokenRotation = refreshTokenRotation
         spec.accessTokenFormat = parsed(
             "accessTokenFormat", AccessTokenFormat(rawValue: accessTokenFormat), "must be jwt or opaque")
         spec.accessTokenLifetime = parsed(
@@ -105,6 +108,7 @@ struct ConsoleAppForm: Sendable {
             "idTokenLifetime", PolicyDuration(parsing: idTokenLifetime), "must be a duration such as 1h")
         spec.blocked = blocked
         if !app.isBuiltIn {
+            spec.refreshTokenRotation = refreshTokenRotation
             spec.requirePkce = requirePkce
             spec.callbackUrls = callbackUrls.split(whereSeparator: \.isNewline).map {
                 $0.trimmingCharacters(in: .whitespaces)

@@ -89,9 +89,11 @@ enum ConsoleAppPages {
             return messages.isEmpty
                 ? "" : #"<p class="field-problem" id="\#(field)-problem">\#(e(messages.joined(separator: "; ")))</p>"#
         }
-        func described(_ field: String) -> String {
-            issues.contains { $0.path == field || $0.path.hasPrefix(field + "[") }
-                ? #" aria-invalid="true" aria-describedby="\#(field)-problem""# : ""
+        func described(_ field: String, hint: Bool = false) -> String {
+            let invalid = issues.contains { $0.path == field || $0.path.hasPrefix(field + "[") }
+            let ids = (hint ? ["\(field)-hint"] : []) + (invalid ? ["\(field)-problem"] : [])
+            return (invalid ? #" aria-invalid="true""# : "")
+                + (ids.isEmpty ? "" : #" aria-describedby="\#(ids.joined(separator: " "))""#)
         }
         func select(_ field: String, _ label: String, _ options: [(String, String)], _ value: String) -> String {
             let choices = options.map { option in
@@ -101,7 +103,7 @@ enum ConsoleAppPages {
                 #"<label for="\#(field)">\#(e(label))</label><select id="\#(field)" name="\#(field)"\#(described(field))>\#(choices)</select>\#(issue(field))"#
         }
         func text(_ field: String, _ label: String, _ value: String, hint: String) -> String {
-            #"<label for="\#(field)">\#(e(label))</label><input type="text" id="\#(field)" name="\#(field)" value="\#(e(value))"\#(described(field))><p class="hint">\#(e(hint))</p>\#(issue(field))"#
+            #"<label for="\#(field)">\#(e(label))</label><input type="text" id="\#(field)" name="\#(field)" value="\#(e(value))"\#(described(field, hint: true))><p class="hint" id="\#(field)-hint">\#(e(hint))</p>\#(issue(field))"#
         }
         func checkbox(_ field: String, _ label: String, _ on: Bool) -> String {
             #"<p class="check"><input type="checkbox" id="\#(field)" name="\#(field)"\#(on ? " checked" : "")><label for="\#(field)">\#(e(label))</label></p>\#(issue(field))"#
@@ -151,8 +153,8 @@ enum ConsoleAppPages {
             </fieldset>
             <fieldset><legend>Tokens</legend>
             \(select("refreshTokenPolicy", "Refresh tokens", [("valid-until-revoked", "Valid until revoked"), ("immediately-expire", "Expire immediately (no refresh)"), ("expire-after", "Expire a fixed time after the grant"), ("expire-if-unused", "Expire if not used for a time")], form.refreshTokenPolicy))
-            \(text("refreshTokenDuration", "For how long (with the last two)", form.refreshTokenDuration, hint: "A duration: 30m, 12h, 30d"))
-            \(checkbox("refreshTokenRotation", "Rotate refresh tokens on every use", form.refreshTokenRotation))
+            \(text("refreshTokenDuration", "For how long (for the fixed-time and unused-time policies)", form.refreshTokenDuration, hint: "A duration: 30m, 12h, 30d"))
+            \(app.isBuiltIn ? "" : checkbox("refreshTokenRotation", "Rotate refresh tokens on every use", form.refreshTokenRotation))
             \(select("accessTokenFormat", "Access token format", [("jwt", "JWT (checked offline until it expires)"), ("opaque", "Opaque (checked on every use)")], form.accessTokenFormat))
             \(text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
             \(text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
@@ -192,6 +194,11 @@ enum ConsoleAppPages {
             <tbody>\(losses.map { "<tr><td>\(e($0.user))</td><td>\(e($0.app))</td><td>\(e(ConsoleWords.reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
             """
         let hidden = form.fields.map { HTML.hiddenField($0.0, $0.1) }.joined()
+        let lockedOut = losses.contains { $0.user == signedIn.user.username && $0.app == ConnectedApp.consoleName }
+        let selfWarning =
+            lockedOut
+            ? #"<p class="problem" role="alert"><strong>You will lose access to this console yourself</strong> when you save: your next page will refuse you. Another admin, or the CLI on the database, can undo it.</p>"#
+            : ""
         return ConsoleLayout.page(
             title: "Review the change to \(app.name)", signedIn: signedIn,
             """
@@ -201,6 +208,7 @@ enum ConsoleAppPages {
             <h2>What changes</h2>
             <ul>\(prepared.summaries.map { "<li>\(e($0))</li>" }.joined())</ul>
             <h2>Who loses access</h2>
+            \(selfWarning)
             \(impact)
             <form method="post" action="/admin/apps/\(id)/edit">
             <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">

@@ -48,12 +48,10 @@ struct ConsoleApps: Sendable {
         return ConnectedAppID(rawValue: id)
     }
 
-    /// The app as this node's directory holds it, and its version.
+    /// The app and its version, from one read of the database (not this node's copy, which may not have caught up:
+    /// a form filled from it with a newer version would undo another node's change).
     private func current(_ id: ConnectedAppID, _ signedIn: ConsoleAdmin) async throws -> (ConnectedApp, Int64) {
-        let read = try await signedIn.admin.app(id: id)
-        let directory = console.oauth.directory.current
-        guard let app = directory.apps[id] else { throw AdminFailure(.notFound, "no such app") }
-        return (app, read.version)
+        try await signedIn.admin.connectedApp(id: id)
     }
 
     /// A posted policy form: reviewed (the change and its impact, nothing stored) unless it is the review's own

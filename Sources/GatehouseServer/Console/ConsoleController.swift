@@ -62,11 +62,11 @@ struct ConsoleController: Sendable {
         let apps = directory.sortedApps.filter { matches($0.name) || $0.clientID.lowercased() == query.lowercased() }
         let profiles = directory.sortedProfiles.filter { matches($0.name) }
         let sets = directory.sortedPermissionSets.filter { matches($0.name) }
-        let users = try await signedIn.admin.users(UserQuery(usernamePrefix: query), after: nil, limit: limit).items
+        let users = try await signedIn.admin.users(UserQuery(usernamePrefix: query), after: nil, limit: limit)
         func section(_ title: String, _ rows: [String], total: Int) -> String {
             guard !rows.isEmpty else { return "" }
             let more =
-                total > rows.count ? "<p class=\"muted\">\(total - rows.count) more: type more of the name.</p>" : ""
+                total > rows.count ? "<p class=\"muted\">More match than are shown: type more of the name.</p>" : ""
             return "<section><h2>\(title)</h2><ul class=\"results\">\(rows.joined())</ul>\(more)</section>"
         }
         let appRows = apps.prefix(limit).map { app in
@@ -78,13 +78,14 @@ struct ConsoleController: Sendable {
         let setRows = sets.prefix(limit).map { set in
             "<li><strong>\(e(set.name))</strong> · grants \(set.connectedApps.count) app\(set.connectedApps.count == 1 ? "" : "s")</li>"
         }
-        let userRows = users.map { found in
+        let userRows = users.items.map { found in
             let user = found.view.summary
             return
                 "<li><strong>\(e(user.username))</strong> \(e(user.email)) · profile \(e(user.profile))\(user.active ? "" : " · <span class=\"flag\">inactive</span>")</li>"
         }
         let body = [
-            section("Users", userRows, total: userRows.count), section("Connected apps", appRows, total: apps.count),
+            section("Users", userRows, total: userRows.count + (users.next == nil ? 0 : 1)),
+            section("Connected apps", appRows, total: apps.count),
             section("Profiles", profileRows, total: profiles.count),
             section("Permission sets", setRows, total: sets.count),
         ].joined()

@@ -34,6 +34,18 @@ enum ConsolePages {
             """)
     }
 
+    /// Sign-out posted without a console session (it had ended, or the cookie is gone): nothing was ended here.
+    static func sessionAlreadyOver() -> Response {
+        ConsoleLayout.page(
+            title: "No console session", signedIn: nil,
+            """
+            <h1>Your console session had already ended</h1>
+            <p>If you are still signed in to Gatehouse in this browser, <a href="/logout">sign out of Gatehouse</a> \
+            too.</p>
+            <p><a class="button" href="/admin/login">Sign in again</a></p>
+            """)
+    }
+
     static func signedOut() -> Response {
         ConsoleLayout.page(
             title: "Signed out", signedIn: nil,

@@ -34,9 +34,14 @@ struct ConsoleSignInState: Codable, Sendable {
     /// `path` if it is a console page of this server (`/admin`, `/admin/…`, `/admin?…`); else the console's home.
     static func returnPath(_ path: String?) -> String {
         guard let path, path.utf8.count <= 2_000,
-            path == "/admin" || path.hasPrefix("/admin/") || path.hasPrefix("/admin?"),
-            !path.contains("//"), !path.contains("\\"), !path.hasPrefix("/admin/callback"),
             path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else { return "/admin" }
+        // The path itself plainly (no escapes, no dot segments, no empty segment); the query as it came.
+        let route = String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
+        let segments = route.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard route == "/admin" || route.hasPrefix("/admin/"), !route.contains("%"), !route.contains("\\"),
+            !segments.contains(where: { $0 == "." || $0 == ".." || $0.isEmpty }) || route == "/admin/",
+            !route.hasPrefix("/admin/callback")
         else { return "/admin" }
         return path
     }

@@ -26,33 +26,37 @@ struct ConsoleSignIn: Sendable {
         }
     }
 
-    /// Leaves for `/authorize` with a fresh `state`, `nonce` and PKCE verifier, sealed in a cookie for the callback.
-    func start(returnTo: String?) throws -> Response {
+    /// Leaves for `/authorize` with a fresh `state`, `nonce` and PKCE verifier, sealed in a cookie for the callback;
+    /// `prompt=login` when the password must be typed again.
+    func start(returnTo: String?, prompt: String? = nil) throws -> Response {
         let signIn = ConsoleSignInState(
             state: TokenValue.generate(prefix: ""), nonce: TokenValue.generate(prefix: ""),
             verifier: TokenValue.generate(prefix: ""), returnTo: ConsoleSignInState.returnPath(returnTo),
             startedAt: console.oauth.now())
-        let query = [
-            ("response_type", "code"), ("client_id", ConnectedApp.consoleClientID), ("redirect_uri", console.callback),
-            ("scope", ConnectedApp.consoleScopes.joined(separator: " ")), ("state", signIn.state),
-            ("nonce", signIn.nonce), ("code_challenge", PKCE.challenge(for: signIn.verifier)),
-            ("code_challenge_method", "S256"),
-        ].map { "\($0)=\(queryEscape($1))" }.joined(separator: "&")
+        let query =
+            ([
+                ("response_type", "code"), ("client_id", ConnectedApp.consoleClientID),
+                ("redirect_uri", console.callback),
+                ("scope", ConnectedApp.consoleScopes.joined(separator: " ")), ("state", signIn.state),
+                ("nonce", signIn.nonce), ("code_challenge", PKCE.challenge(for: signIn.verifier)),
+                ("code_challenge_method", "S256"),
+            ] + (prompt.map { [("prompt", $0)] } ?? [])).map { "\($0)=\(queryEscape($1))" }.joined(separator: "&")
         var response = Response(
             status: .seeOther, headers: [.location: "/authorize?\(query)", .cacheControl: "no-store"])
         response.setCookie(
             console.cookie(
-                Console.signInCookie, try console.signIns.seal(signIn), maxAge: Int(Console.signInTimeout)))
+                Console.signInCookie(for: signIn.state), try console.signIns.seal(signIn),
+                maxAge: Int(Console.signInTimeout)))
         return response
     }
 
     private func callback(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
         let now = console.oauth.now()
-        guard let sealed = request.cookies[Console.signInCookie]?.value,
+        guard let state = parameters["state"].map(String.init), !state.isEmpty,
+            let sealed = request.cookies[Console.signInCookie(for: state)]?.value,
             let signIn = console.signIns.open(sealed, as: ConsoleSignInState.self),
             now.timeIntervalSince(signIn.startedAt) < Console.signInTimeout,
-            let state = parameters["state"].map(String.init),
             constantTimeEquals(Array(state.utf8), Array(signIn.state.utf8))
         else {
             // Not the sign-in this browser started (a forged or replayed callback), or one that took too long.
@@ -71,7 +75,7 @@ struct ConsoleSignIn: Sendable {
         } else {
             response = ConsolePages.signInFailed("The answer carried no authorization code.", traceID: context.id)
         }
-        response.setCookie(console.cookie(Console.signInCookie, "", maxAge: 0))  // one use
+        response.setCookie(console.cookie(Console.signInCookie(for: signIn.state), "", maxAge: 0))  // one use
         return response
     }
 
@@ -85,6 +89,8 @@ struct ConsoleSignIn: Sendable {
         ])
         let tokens: JSONObject
         switch await console.grant(grant, flow: .codeExchange, request, context) {
+        case .failure(let error) where error.code == .temporarilyUnavailable || error.code == .serverError:
+            return Pages.error(error, traceID: context.id, failed: "sign you in")
         case .failure(let error): return ConsolePages.refused(error.message, traceID: context.id)
         case .success(let issued): tokens = issued
         }
@@ -118,8 +124,26 @@ struct ConsoleSignIn: Sendable {
         let form = try await FormBody.parse(request)
         guard let sealed = request.cookies[Console.sessionCookie]?.value,
             let session = console.sessions.open(sealed, as: ConsoleSession.self)
-        else { return ConsolePages.signedOut() }
+        else {
+            // No session to check the form against: nothing is ended here, and the page says so.
+            return ConsolePages.sessionAlreadyOver()
+        }
         guard session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        try await revoke(session)
+        if let signedIn = try await console.web.currentSession(request) {
+            try await console.web.sessions.deleteSession(idHash: signedIn.session.idHash)
+        }
+        var response = ConsolePages.signedOut()
+        response.setCookie(console.cookie(Console.sessionCookie, "", maxAge: 0))
+        response.setCookie(console.web.cookie(WebServices.sessionCookie, "", maxAge: 0))
+        return response
+    }
+}
+
+extension ConsoleSignIn {
+    /// Revokes the session's grant (its refresh token takes every token of the grant with it), or its access
+    /// token when it has no refresh token.
+    func revoke(_ session: ConsoleSession) async throws {
         let tokens = console.oauth.tokens
         let now = console.oauth.now()
         if let refresh = session.refreshToken,
@@ -131,13 +155,6 @@ struct ConsoleSignIn: Sendable {
         {
             try await tokens.revokeAccessToken(jti: jti, expiresAt: expiresAt)
         }
-        if let signedIn = try await console.web.currentSession(request) {
-            try await console.web.sessions.deleteSession(idHash: signedIn.session.idHash)
-        }
-        var response = ConsolePages.signedOut()
-        response.setCookie(console.cookie(Console.sessionCookie, "", maxAge: 0))
-        response.setCookie(console.web.cookie(WebServices.sessionCookie, "", maxAge: 0))
-        return response
     }
 }
 
@@ -149,7 +166,7 @@ extension Console {
         let attempt = LoginAttempt()
         let clientIP = clientAddress(request, context)
         let directory = oauth.directory.current
-        let app = directory.app(clientID: ConnectedApp.consoleClientID)
+        let app = self.app
         let outcome: Result<JSONObject, OAuthError>
         if let app {
             do {

@@ -21,7 +21,9 @@ struct AuthorizationFlow: Sendable {
                     title: "Invalid request", message: "The request is not validly encoded.", traceID: context.id))
         }
         do throws(AuthorizationRequestFailure) {
-            return .valid(try AuthorizationRequestValidator.validate(parameters, in: web.oauth.directory.current))
+            return .valid(
+                try AuthorizationRequestValidator.validate(
+                    parameters, in: web.oauth.directory.current, issuer: web.oauth.issuer.issuer))
         } catch {
             switch error {
             case .unredirectable(let message):

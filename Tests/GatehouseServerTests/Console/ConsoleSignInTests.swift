@@ -166,7 +166,7 @@ import Testing
             let found = try await server.api(.get, "/apps?clientId=gatehouse-console", token: token)
             let console = try #require(found.items.first)
             #expect(console["builtIn"] as? Bool == true)
-            #expect(console["callbackUrls"] as? [String] == ["http://127.0.0.1:8080/admin/callback"])
+            #expect(console["callbackUrls"] as? [String] == [], "its callback is each node's own, stored nowhere")
             #expect(console["permittedUsers"] as? String == "admin-approved-preauthorized")
             let id = try #require(console["id"] as? String)
             let delete = try await server.api(.delete, "/apps/\(id)", token: token, headers: [.ifMatch: "*"])
@@ -187,6 +187,65 @@ import Testing
                 "/token", ["grant_type": "refresh_token", "refresh_token": "x", "client_id": "gatehouse-console"])
             #expect(stolen.status == 401)
         }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func twoTabsSigningInAtOnceBothGetInAndNoReturnPathLeavesTheConsole(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            // Tab one starts, tab two starts, tab one finishes: its sign-in cookie was not overwritten.
+            let first = try #require(try await browser.get("/admin/apps").location)
+            _ = try await browser.get("/admin")
+            let login = try await browser.get(first)
+            var form = login.hiddenFields
+            form["username"] = "alice"
+            form["password"] = "alice-password"
+            let redirect = try await browser.post("/login", form: form)
+            let callback = try await browser.get(
+                String(try #require(redirect.location).dropFirst("http://127.0.0.1:8080".count)))
+            #expect(callback.status == 303 && callback.location == "/admin/apps", "\(callback.body)")
+            for hostile in ["/admin/x/../callback", "/admin/%63allback", "/admin/../account", "/admin//evil.example"] {
+                let start = try await ConsoleSignInTests.returnTarget(server, hostile)
+                #expect(start == "/admin", "\(hostile) → \(start)")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aSessionUnusedForHalfAnHourEndsAndItsGrantIsRevoked(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            #expect(try await Self.signIn(browser).landed?.status == 200)
+            let grants = { try await server.store.liveGrantCount(app: try Self.consoleID(server), user: nil) }
+            #expect(try await grants() == 1)
+            clock.advance(by: 31 * 60)
+            let expired = try await browser.get("/admin")
+            #expect(expired.status == 303 && expired.location?.hasPrefix("/authorize?") == true)
+            #expect(try await grants() == 0, "the ended session's grant is revoked")
+        }
+    }
+
+    static func consoleID(_ server: ServerFixture) async throws -> ConnectedAppID {
+        try requireValue(try await server.store.loadDirectory().app(clientID: ConnectedApp.consoleClientID)).id
+    }
+
+    /// Where a sign-in started from `path` (as `?return=`) comes back to, read from its sealed state's effect: the
+    /// `/admin/login` redirect is followed by a fresh browser as far as its own callback would send it.
+    static func returnTarget(_ server: ServerFixture, _ path: String) async throws -> String {
+        let browser = Browser(client: server.client)
+        let start = try await browser.get("/admin/login?return=\(ServerFixture.escape(path))")
+        let login = try await browser.get(try requireValue(start.location))
+        var form = login.hiddenFields
+        form["username"] = "alice"
+        form["password"] = "alice-password"
+        let redirect = try await browser.post("/login", form: form)
+        let callback = try await browser.get(
+            String(try requireValue(redirect.location).dropFirst("http://127.0.0.1:8080".count)))
+        return callback.location ?? "(no redirect: \(callback.status))"
     }
 
     /// A user with a password `<name>-password` on a new profile with `permissions`, granting the console or not.
