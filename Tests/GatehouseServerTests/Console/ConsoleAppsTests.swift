@@ -77,11 +77,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func aPolicyFormThatDoesNotValidateSaysWhichFieldAndKeepsWhatWasTyped(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let id = try await Self.appID(server, "jwt-app")
-            let browser = Browser(client: server.client)
-            #expect(try await ConsoleSignInTests.signIn(browser).landed?.status == 200)
-            var fields = try Self.formFields(try await browser.get("/admin/apps/\(id)/edit").body)
+            let (browser, id, form) = try await Self.editingJWTApp(server)
+            var fields = form
             fields["accessTokenLifetime"] = "forever<script>"
             fields["callbackUrls"] = "http://evil.example/cb"
             let refused = try await browser.post("/admin/apps/\(id)/edit", form: fields)
@@ -113,11 +110,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func forgedOrUnpermittedFormsChangeNothing(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let id = try await Self.appID(server, "jwt-app")
-            let browser = Browser(client: server.client)
-            #expect(try await ConsoleSignInTests.signIn(browser).landed?.status == 200)
-            var fields = try Self.formFields(try await browser.get("/admin/apps/\(id)/edit").body)
+            let (browser, id, form) = try await Self.editingJWTApp(server)
+            var fields = form
             fields["blocked"] = "on"
             fields["confirm"] = "yes"
             var forged = fields
@@ -145,6 +139,15 @@ import Testing
             // An unknown app is a 404 page, not an error.
             #expect(try await viewer.get("/admin/apps/nope").status == 404)
         }
+    }
+
+    /// alice signed in to the console with jwt-app's policy form open: the browser, the app's id, the form's fields.
+    static func editingJWTApp(_ server: ServerFixture) async throws -> (Browser, String, [String: String]) {
+        try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+        let id = try await appID(server, "jwt-app")
+        let browser = Browser(client: server.client)
+        #expect(try await ConsoleSignInTests.signIn(browser).landed?.status == 200)
+        return (browser, id, try formFields(try await browser.get("/admin/apps/\(id)/edit").body))
     }
 
     /// The fields a browser would post from the page's form: hidden inputs, text inputs, selected options,

@@ -19,6 +19,15 @@ import Testing
         let authorize = try #require(start.location)
         #expect(authorize.hasPrefix("/authorize?"))
         #expect(authorize.contains("client_id=gatehouse-console") && authorize.contains("code_challenge_method=S256"))
+        let callback = try await browser.get(try await callbackPath(browser, authorize, username, password))
+        guard callback.status == 303, let next = callback.location else { return (callback, nil) }
+        return (callback, try await browser.get(next))
+    }
+
+    /// Signs in on the login page `authorize` leads to; returns the console callback the browser is sent to.
+    static func callbackPath(
+        _ browser: Browser, _ authorize: String, _ username: String = "alice", _ password: String = "alice-password"
+    ) async throws -> String {
         let login = try await browser.get(authorize)
         #expect(login.status == 200, "\(login.body)")
         var form = login.hiddenFields
@@ -26,11 +35,9 @@ import Testing
         form["password"] = password
         let redirect = try await browser.post("/login", form: form)
         #expect(redirect.status == 303, "no consent page for an admin-approved app: \(redirect.body)")
-        let location = try #require(redirect.location)
+        let location = try requireValue(redirect.location)
         #expect(location.hasPrefix("http://127.0.0.1:8080/admin/callback?"), "\(location)")
-        let callback = try await browser.get(String(location.dropFirst("http://127.0.0.1:8080".count)))
-        guard callback.status == 303, let next = callback.location else { return (callback, nil) }
-        return (callback, try await browser.get(next))
+        return String(location.dropFirst("http://127.0.0.1:8080".count))
     }
 
     @Test(arguments: TestBackend.available)
@@ -140,12 +147,7 @@ import Testing
             let start = try await attacker.get("/admin")
             let authorize = try #require(start.location)
             // The attacker signs in and keeps the callback URL, then lures the victim's browser to it.
-            let login = try await attacker.get(authorize)
-            var form = login.hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
-            let redirect = try await attacker.post("/login", form: form)
-            let callback = String(try #require(redirect.location).dropFirst("http://127.0.0.1:8080".count))
+            let callback = try await Self.callbackPath(attacker, authorize)
             let victim = Browser(client: server.client)
             let lured = try await victim.get(callback)
             #expect(lured.status == 400 && lured.body.contains("not started in this browser"))
@@ -197,13 +199,7 @@ import Testing
             // Tab one starts, tab two starts, tab one finishes: its sign-in cookie was not overwritten.
             let first = try #require(try await browser.get("/admin/apps").location)
             _ = try await browser.get("/admin")
-            let login = try await browser.get(first)
-            var form = login.hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
-            let redirect = try await browser.post("/login", form: form)
-            let callback = try await browser.get(
-                String(try #require(redirect.location).dropFirst("http://127.0.0.1:8080".count)))
+            let callback = try await browser.get(try await Self.callbackPath(browser, first))
             #expect(callback.status == 303 && callback.location == "/admin/apps", "\(callback.body)")
             for hostile in ["/admin/x/../callback", "/admin/%63allback", "/admin/../account", "/admin//evil.example"] {
                 let start = try await ConsoleSignInTests.returnTarget(server, hostile)
@@ -238,13 +234,7 @@ import Testing
     static func returnTarget(_ server: ServerFixture, _ path: String) async throws -> String {
         let browser = Browser(client: server.client)
         let start = try await browser.get("/admin/login?return=\(ServerFixture.escape(path))")
-        let login = try await browser.get(try requireValue(start.location))
-        var form = login.hiddenFields
-        form["username"] = "alice"
-        form["password"] = "alice-password"
-        let redirect = try await browser.post("/login", form: form)
-        let callback = try await browser.get(
-            String(try requireValue(redirect.location).dropFirst("http://127.0.0.1:8080".count)))
+        let callback = try await browser.get(try await callbackPath(browser, try requireValue(start.location)))
         return callback.location ?? "(no redirect: \(callback.status))"
     }
 
