@@ -39,33 +39,16 @@ enum ConsoleLayout {
                 <button type="submit" class="quiet">Sign out</button></form>
                 """
         }
-        let document = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(title)) · Gatehouse Setup</title>
-            <link rel="stylesheet" href="/admin/console.css">
-            </head>
-            <body>
-            <a class="skip" href="#main">Skip to the page</a>
-            <header class="bar">\(header)</header>
-            <main id="main">
-            \(body)
-            </main>
-            </body>
-            </html>
-            """
+        let document = HTML.document(
+            title: "\(title) · Gatehouse Setup", head: #"<link rel="stylesheet" href="/admin/console.css">"#,
+            body: """
+                <a class="skip" href="#main">Skip to the page</a>
+                <header class="bar">\(header)</header>
+                <main id="main">
+                \(body)
+                </main>
+                """)
         return Response(
             status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: document)))
-    }
-
-    /// A time as people read it, with the exact UTC value on hover (`title`) and for machines (`datetime`).
-    static func time(_ date: Date) -> String {
-        let utc = date.formatted(.iso8601)
-        let shown = date.formatted(
-            Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current))
-        return #"<time datetime="\#(utc)" title="\#(utc)">\#(HTML.escape(shown)) UTC</time>"#
     }
 }

@@ -30,34 +30,24 @@ enum HTML {
 
     /// A whole page. Pages are never cached and never framed (clickjacking on the consent page).
     static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let document = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · Gatehouse</title>
-            <style>
-            body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b; }
-            h1 { font-size: 1.4rem; }
-            label { display: block; margin-top: 1rem; font-weight: 600; }
-            input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }
-            button { margin-top: 1.2rem; padding: .6rem 1.2rem; font-size: 1rem; margin-right: .5rem; }
-            .error { background: #fde8e8; border: 1px solid #c81e1e; padding: .6rem; margin-top: 1rem; }
-            .muted { color: #555; font-size: .9rem; }
-            ul.scopes li { margin: .3rem 0; }
-            .notice { background: #e8f5e9; border: 1px solid #2e7d32; padding: .6rem; }
-            section.app { border-top: 1px solid #ddd; margin-top: 1.2rem; }
-            h2 { font-size: 1.15rem; margin-bottom: .3rem; }
-            </style>
-            </head>
-            <body>
-            <main>
-            \(body)
-            </main>
-            </body>
-            </html>
-            """
+        let document = Self.document(
+            title: "\(title) · Gatehouse",
+            head: """
+                <style>
+                body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b; }
+                h1 { font-size: 1.4rem; }
+                label { display: block; margin-top: 1rem; font-weight: 600; }
+                input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }
+                button { margin-top: 1.2rem; padding: .6rem 1.2rem; font-size: 1rem; margin-right: .5rem; }
+                .error { background: #fde8e8; border: 1px solid #c81e1e; padding: .6rem; margin-top: 1rem; }
+                .muted { color: #555; font-size: .9rem; }
+                ul.scopes li { margin: .3rem 0; }
+                .notice { background: #e8f5e9; border: 1px solid #2e7d32; padding: .6rem; }
+                section.app { border-top: 1px solid #ddd; margin-top: 1.2rem; }
+                h2 { font-size: 1.15rem; margin-bottom: .3rem; }
+                </style>
+                """,
+            body: "<main>\n\(body)\n</main>")
         return Response(
             status: status,
             headers: [
@@ -67,6 +57,25 @@ enum HTML {
                 .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// An HTML5 document in English, laid out for phones too: `head` after the title, `body` as given (escaped by
+    /// its caller).
+    static func document(title: String, head: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        \(head)
+        </head>
+        <body>
+        \(body)
+        </body>
+        </html>
+        """
     }
 
     /// Hidden inputs that carry the authorization request through a form.
