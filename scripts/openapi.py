@@ -162,6 +162,30 @@ SCHEMAS = {
         {"userId": string(), "user": string(), "appId": string(), "app": string(), "scopes": string(),
          "approvedAt": string(format="date-time")},
         ["userId", "user", "appId", "app", "scopes", "approvedAt"]),
+    "AccessRequest": obj(
+        {"id": string(), "userId": string(), "user": string(), "appId": string(), "app": string(),
+         "note": string(description="The user's words for the admin."),
+         "state": string(enum=["pending", "approved", "declined"]), "requestedAt": string(format="date-time"),
+         "decidedAt": string(format="date-time"), "decidedBy": string(),
+         "decisionNote": string(description="The admin's words for the user."),
+         "grantedThrough": obj({"kind": string(enum=["profile", "permission-set"]), "name": string()},
+                               ["kind", "name"])},
+        ["id", "userId", "user", "appId", "app", "state", "requestedAt"]),
+    "AccessRequestDetails": obj(
+        {"request": ref("AccessRequest"), "explanation": ref("Explanation"),
+         "options": {"type": "array", "items": obj(
+             {"kind": string(enum=["profile", "permission-set"]), "name": string(),
+              "change": string(description="What approving through it changes."),
+              "alsoGives": strings(description="What else it gives the user, or who else gains the app."),
+              "exists": {"type": "boolean", "description": "The grant exists already: only the request changes."}},
+             ["kind", "name", "change", "alsoGives", "exists"])}},
+        ["request", "explanation", "options"]),
+    "AccessRequestApproval": obj(
+        {"profile": string(description="The user's own profile: the app is enabled on it."),
+         "permissionSet": string(description="A permission set that grants the app: assigned to the user.")},
+        closed=True),
+    "AccessRequestDecline": obj({"note": string(description="Why, for the user.")}, closed=True),
+    "AccessRequestDecision": obj({"changes": strings(), "item": ref("AccessRequest")}, ["changes", "item"]),
     "Check": obj({"name": string(), "passed": {"type": "boolean"}, "detail": string()}, ["name", "passed", "detail"]),
     "Explanation": obj(
         {
@@ -230,7 +254,7 @@ def change(item):
         ["dryRun", "changes", "impact", "item"])
 
 
-for name in ["User", "Bundle", "App", "Grant", "Approval", "LoginEvent", "AuditEvent"]:
+for name in ["User", "Bundle", "App", "Grant", "Approval", "AccessRequest", "LoginEvent", "AuditEvent"]:
     SCHEMAS[f"{name}Page"] = page(name)
 for name in ["User", "Bundle", "App"]:
     SCHEMAS[f"{name}Change"] = change(name)
@@ -378,6 +402,27 @@ PATHS[f"{BASE}/access/explain"] = {"get": {**operation(
     "view-setup", ok("Explanation"),
     [query("user", "A username or user id.", required=True),
      query("app", "An app name, client id or id.", required=True)], errors=[NOT_FOUND]), "tags": ["Access"]}}
+REQUEST_ID = path_param("id", "The access request's id.")
+DECIDED = ("409", "The request was decided already (by whom and when in `detail`).")
+PATHS[f"{BASE}/access-requests"] = {"get": {**operation(
+    "listAccessRequests", "Users' requests for admin-approved apps, newest first", "manage-users",
+    ok("AccessRequestPage"),
+    [query("state", "pending (the default), approved, declined or all.",
+           string(enum=["pending", "approved", "declined", "all"])), *PAGING]), "tags": ["Access"]}}
+PATHS[f"{BASE}/access-requests/{{id}}"] = {"get": {**operation(
+    "getAccessRequest", "A request, why its user is refused now, and the grants that would let them in",
+    "manage-users", ok("AccessRequestDetails"), [REQUEST_ID], errors=[NOT_FOUND]), "tags": ["Access"]}}
+PATHS[f"{BASE}/access-requests/{{id}}/approve"] = {"post": {**operation(
+    "approveAccessRequest", "Approve a pending request through the user's profile or a permission set that grants "
+                            "the app; the change and the request's state are one commit", "manage-users (and, through "
+    "a profile, manage-profiles-and-permission-sets)", ok("AccessRequestDecision"), [REQUEST_ID],
+    json_body("AccessRequestApproval"), [NOT_FOUND, DECIDED, INVALID, ("415", "The body is not application/json.")]),
+    "tags": ["Access"]}}
+PATHS[f"{BASE}/access-requests/{{id}}/decline"] = {"post": {**operation(
+    "declineAccessRequest", "Decline a pending request, with a note the user sees", "manage-users",
+    ok("AccessRequestDecision"), [REQUEST_ID], {"required": False, "content": {"application/json": {
+        "schema": ref("AccessRequestDecline")}}},
+    [NOT_FOUND, DECIDED, INVALID, ("415", "The body is not application/json.")]), "tags": ["Access"]}}
 FLOWS = ["authorize", "code_exchange", "refresh", "client_credentials", "jwt_bearer", "introspection", "userinfo",
          "admin_api", "admin_console"]
 TIME = "An ISO 8601 time (2026-11-30T10:00:00Z) or an age (90m, 24h, 7d)."

@@ -78,7 +78,8 @@ public func buildApplication(
 
     let web = WebServices(
         oauth: services, sessions: SQLSessionStore(store: store),
-        pendingAuthorizations: SQLPendingAuthorizationStore(store: store), throttle: LoginThrottle(),
+        pendingAuthorizations: SQLPendingAuthorizationStore(store: store), accessRequests: store,
+        throttle: LoginThrottle(),
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
         passwordVerifications: PasswordVerifications(),

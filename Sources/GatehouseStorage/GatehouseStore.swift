@@ -184,13 +184,25 @@ public final class GatehouseStore: Sendable {
 
     /// ``commit(_:basedOn:actor:at:)`` for a caller that has worked out the directory the changes leave (`after`);
     /// returns the audit events written too.
+    /// With `deciding`, the access request's decision is written in the same transaction (refused when another
+    /// admin decided it first), and its audit event follows the change's.
     public func commit(
         _ changes: [DirectoryChange], basedOn base: Directory, leaving after: Directory, actor: AuditActor,
-        at now: Date
+        at now: Date, deciding decided: DecidedAccessRequest? = nil
     ) async throws -> (version: Int64, events: [AuditEvent]) {
-        guard !changes.isEmpty else { return (base.version, []) }
-        let events = changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
+        guard !changes.isEmpty || decided != nil else { return (base.version, []) }
+        let events =
+            changes.map { $0.auditEvent(actor: actor, at: now, before: base, after: after) }
+            + (decided.map { [$0.event] }
+                ?? [])
         let kind = sql.kind
+        if changes.isEmpty, let decided {  // a decision alone (access granted meanwhile): no directory version
+            try await sql.transaction { db in
+                try await AccessRequestRepository.decide(decided.id, as: decided.state, decided.decision, in: db)
+                try await AuditRepository.append(events, to: db)
+            }
+            return (base.version, events)
+        }
         return try await StorageDeadlines.$operationLimit.withValue(StorageDeadlines.forCommit(of: changes.count)) {
             try await sql.transaction { db in
                 let version = try await DirectoryLog.nextVersion(in: db)
@@ -210,6 +222,9 @@ public final class GatehouseStore: Sendable {
                     touched.formUnion(try await writer.write(change, expected: base.version(of: change.ref)))
                 }
                 touched.formUnion(try await writer.createUsers(newUsers))
+                if let decided {
+                    try await AccessRequestRepository.decide(decided.id, as: decided.state, decided.decision, in: db)
+                }
                 try await AuditRepository.append(events, to: db)
                 // The writer stamped what it wrote; what cascades changed is stamped with the log.
                 let cascaded = touched.subtracting(changes.map(\.ref))

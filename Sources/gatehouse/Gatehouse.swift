@@ -17,7 +17,7 @@ struct Gatehouse: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Apply.self, Export.self, Users.self, Profiles.self, PermissionSets.self, Apps.self,
-            AuditTrail.self, LoginHistory.self, Approvals.self, Keys.self, Access.self,
+            AuditTrail.self, LoginHistory.self, Approvals.self, AccessRequests.self, Keys.self, Access.self,
         ]
     )
 }

@@ -41,14 +41,16 @@ import Testing
             }
 
             // authorize, over the existing session (SSO)…
-            let sso = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            let sso = try await browser.backToApp(
+                from: try await browser.get(AuthorizationCodeFlowTests.authorizePath()))
             #expect(sso.redirectParameters["error"] == "access_denied")
             #expect(sso.redirectParameters["reason"] == "user_not_admin_approved")
             #expect(sso.redirectParameters["error_description"] == description)
             traceIDs.append(try #require(sso.redirectParameters["trace_id"]))
             // …and with a fresh login.
             let fresh = Browser(client: server.client)
-            let login = try await fresh.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(fresh))
+            let login = try await fresh.backToApp(
+                from: try await fresh.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(fresh)))
             #expect(login.redirectParameters["reason"] == "user_not_admin_approved")
             traceIDs.append(try #require(login.redirectParameters["trace_id"]))
             // code exchange, refresh, client credentials for the run-as user, the JWT bearer grant.

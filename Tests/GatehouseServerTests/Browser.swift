@@ -48,6 +48,23 @@ final class Browser: @unchecked Sendable {
         }
     }
 
+    /// From the access-request page (a user not admin approved, refused at `/authorize`), back to the app: the
+    /// redirect with `access_denied`. Any other page is returned as it is (a redirect already, say).
+    func backToApp(from page: Page) async throws -> Page {
+        guard page.status == 403, page.body.contains(#"action="/access-request""#) else { return page }
+        var form = page.hiddenFields
+        form["action"] = "continue"
+        return try await post("/access-request", form: form)
+    }
+
+    /// From the access-request page, Request access with `note`: the page that shows the request's state.
+    func requestAccess(from page: Page, note: String = "") async throws -> Page {
+        var form = page.hiddenFields
+        form["action"] = "request"
+        form["note"] = note
+        return try await post("/access-request", form: form)
+    }
+
     func get(_ path: String) async throws -> Page {
         try await send(path, method: .get, body: nil)
     }

@@ -29,7 +29,8 @@ import Testing
             #expect(refused.json["error"] as? String == "invalid_grant")
             #expect(refused.json["reason"] as? String == "user_not_admin_approved")
             #expect(refused.json["error_description"] as? String == "user is not admin approved to access this app")
-            let redirect = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            let redirect = try await browser.backToApp(
+                from: try await browser.get(AuthorizationCodeFlowTests.authorizePath()))
             #expect(redirect.redirectParameters["error"] == "access_denied")
             #expect(redirect.redirectParameters["reason"] == "user_not_admin_approved")
             #expect(redirect.redirectParameters["error_description"] == "user is not admin approved to access this app")

@@ -87,7 +87,7 @@ public struct AccessExplanation: Sendable, Equatable {
     }
 
     /// Quotes a CLI argument when it holds anything but letters, digits and `-_.@`.
-    static func quoted(_ argument: String) -> String {
+    public static func quoted(_ argument: String) -> String {
         let plain = argument.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.@".contains($0)) }
         return plain && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -42,6 +42,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case userDeleted = "user.deleted"
     /// The account's failed sign-ins cleared (`gatehouse users unlock`).
     case userSignInUnlocked = "user.sign-in-unlocked"
+    /// A user's access request approved; the change that grants the app is audited beside it.
+    case userAccessRequestApproved = "user.access-request-approved"
+    /// A user's access request declined.
+    case userAccessRequestDeclined = "user.access-request-declined"
     case profileCreated = "profile.created"
     case profileUpdated = "profile.updated"
     case profileDeleted = "profile.deleted"
@@ -56,7 +60,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
 
     public var targetType: EntityKind {
         switch self {
-        case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked: .user
+        case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked, .userAccessRequestApproved,
+            .userAccessRequestDeclined:
+            .user
         case .profileCreated, .profileUpdated, .profileDeleted: .profile
         case .permissionSetCreated, .permissionSetUpdated, .permissionSetDeleted: .permissionSet
         case .connectedAppCreated, .connectedAppUpdated, .connectedAppDeleted, .connectedAppGrantsRevoked: .connectedApp

@@ -37,6 +37,7 @@ struct AdminAPI: Sendable {
         BundlesAPI(api: self, kind: .permissionSet).addRoutes(to: routes)
         AppsAPI(api: self).addRoutes(to: routes)
         AccessAPI(api: self).addRoutes(to: routes)
+        AccessRequestsAPI(api: self).addRoutes(to: routes)
         OperationsAPI(api: self).addRoutes(to: routes)
         routes.finish()
     }

@@ -67,5 +67,6 @@ struct Console: Sendable {
         ConsoleSignIn(console: self).addRoutes(to: router)
         ConsoleController(console: self).addRoutes(to: router)
         ConsoleApps(console: self).addRoutes(to: router)
+        ConsoleAccessRequests(console: self).addRoutes(to: router)
     }
 }

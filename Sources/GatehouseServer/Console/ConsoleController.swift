@@ -11,7 +11,7 @@ struct ConsoleController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin") { request, context in
-            await console.page(request, context) { signedIn in home(signedIn) }
+            await console.page(request, context) { signedIn in try await home(signedIn) }
         }
         router.get("admin/find") { request, context in
             await console.page(request, context) { signedIn in
@@ -25,11 +25,19 @@ struct ConsoleController: Sendable {
         }
     }
 
-    private func home(_ signedIn: ConsoleAdmin) -> Response {
+    private func home(_ signedIn: ConsoleAdmin) async throws -> Response {
         let directory = console.oauth.directory.current
         let e = HTML.escape
         let blocked = directory.sortedApps.filter(\.isBlocked).count
         let adminApproved = directory.sortedApps.filter { $0.permittedUsers == .adminApprovedPreauthorized }.count
+        var requests = ""
+        if signedIn.may(.manageUsers) {
+            let waiting = try await console.store.pendingAccessRequestCount()
+            requests = """
+                <div class="tile"><h2><a href="/admin/access-requests">Access requests</a></h2>\
+                <p class="count">\(waiting)</p><p>\(waiting == 1 ? "user waits" : "users wait") for approval</p></div>
+                """
+        }
         let powers = signedIn.permissions.sorted().map { "<li><code>\(e($0.rawValue))</code></li>" }.joined()
         return ConsoleLayout.page(
             title: "Setup", signedIn: signedIn,
@@ -41,6 +49,7 @@ struct ConsoleController: Sendable {
             <p>\(adminApproved) admin-approved, \(blocked) blocked</p></div>
             <div class="tile"><h2>Profiles</h2><p class="count">\(directory.profiles.count)</p></div>
             <div class="tile"><h2>Permission sets</h2><p class="count">\(directory.permissionSets.count)</p></div>
+            \(requests)
             </section>
             <section aria-labelledby="you">
             <h2 id="you">Your admin permissions</h2>
@@ -53,7 +62,7 @@ struct ConsoleController: Sendable {
     private func find(_ typed: String, _ signedIn: ConsoleAdmin) async throws -> Response {
         let query = String(typed.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let e = HTML.escape
-        guard !query.isEmpty else { return home(signedIn) }
+        guard !query.isEmpty else { return try await home(signedIn) }
         let limit = 20
         let directory = console.oauth.directory.current
         func matches(_ name: String) -> Bool {

@@ -53,6 +53,11 @@ enum ConsoleStyle {
         ul.results li { padding: .5rem 0; border-bottom: 1px solid var(--line); }
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        tr.failed td { background: var(--bad-bg); }
+        ul.tabs { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; }
+        ul.tabs a[aria-current=page] { font-weight: 700; text-decoration: none; }
+        section.option { border: 1px solid var(--line); border-radius: 8px; padding: 0 1rem .75rem; margin: .75rem 0; }
+        section.option h3 { font-size: 1rem; }
         .crumbs { font-size: .9rem; margin: 0; }
         .actions { margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
         dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: .4rem 1rem; margin: 0; }

@@ -34,7 +34,11 @@ struct AccountController: Sendable {
                 directory.apps[access.app].map { Pages.AccountEntry(app: $0, access: access) }
             }.sorted { $0.app.name.localizedStandardCompare($1.app.name) == .orderedAscending }
             let removed = request.uri.queryParameters["removed"].flatMap { directory.app(clientID: String($0))?.name }
-            page = Pages.account(user: signedIn.user, entries: entries, removed: removed, csrf: csrf.token)
+            let requests = try await web.accessRequests.accessRequests(of: signedIn.user.id, limit: 20).compactMap {
+                found in directory.apps[found.app].map { (app: $0, request: found) }
+            }
+            page = Pages.account(
+                user: signedIn.user, entries: entries, requests: requests, removed: removed, csrf: csrf.token)
         } else {
             page = Pages.accountSignIn(username: "", error: nil, csrf: csrf.token)
         }

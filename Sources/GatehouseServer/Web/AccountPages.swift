@@ -15,7 +15,10 @@ extension Pages {
             username: username, error: error, csrf: csrf)
     }
 
-    static func account(user: User, entries: [AccountEntry], removed: String?, csrf: String) -> Response {
+    static func account(
+        user: User, entries: [AccountEntry], requests: [(app: ConnectedApp, request: AccessRequest)], removed: String?,
+        csrf: String
+    ) -> Response {
         let notice = removed.map {
             #"<p class="notice" role="status">\#(HTML.escape($0)) no longer has access to your account.</p>"#
         }
@@ -30,7 +33,39 @@ extension Pages {
                 <p>Signed in as <strong>\(HTML.escape(user.username))</strong> · <a href="/logout">Sign out</a></p>
                 \(notice ?? "")
                 \(list)
+                \(accessRequests(requests))
                 """)
+    }
+
+    /// The user's newest access requests and what became of each.
+    private static func accessRequests(_ requests: [(app: ConnectedApp, request: AccessRequest)]) -> String {
+        guard !requests.isEmpty else { return "" }
+        let rows = requests.map { app, request in
+            let state: String
+            switch request.state {
+            case .pending: state = "Waiting for an administrator"
+            case .approved: state = "Approved" + (request.decision.map { " on \(time($0.decidedAt))" } ?? "")
+            case .declined:
+                state =
+                    "Declined" + (request.decision.map { " on \(time($0.decidedAt))" } ?? "")
+                    + (request.decision?.note.map { ": “\($0)”" } ?? "")
+            }
+            return """
+                <tr><td>\(HTML.escape(app.name))</td><td>\(HTML.escape(time(request.requestedAt)))</td>\
+                <td class="state-\(request.state.rawValue)">\(HTML.escape(state))</td></tr>
+                """
+        }.joined(separator: "\n")
+        return """
+            <section class="requests" aria-labelledby="requests-heading">
+            <h2 id="requests-heading">Your access requests</h2>
+            <table>
+            <thead><tr><th scope="col">App</th><th scope="col">Asked</th><th scope="col">State</th></tr></thead>
+            <tbody>
+            \(rows)
+            </tbody>
+            </table>
+            </section>
+            """
     }
 
     private static func entry(for entry: AccountEntry, csrf: String) -> String {

@@ -45,9 +45,12 @@ struct AuthorizationFlow: Sendable {
     /// Continues a valid request for the browser's session (nil: not signed in). `pending` is the request's record
     /// on the server once a page has been shown for it; it decides whether a required sign-in happened in this
     /// flow, and nothing the browser posts can say otherwise.
+    /// A refusal for not being admin approved shows the access-request page unless `offersAccessRequest` is false
+    /// (the user chose to go back to the app from it).
     func proceed(
         _ authorization: AuthorizationRequest, pending: KeptAuthorization?,
-        signedIn: (session: BrowserSession, user: User)?, request: Request, context: some RequestContext
+        signedIn: (session: BrowserSession, user: User)?, offersAccessRequest: Bool = true, request: Request,
+        context: some RequestContext
     ) async throws -> Response {
         let now = web.oauth.now()
         func fail(_ error: OAuthError, user: User?, decision: AccessDecision? = nil) async throws -> Response {
@@ -84,6 +87,20 @@ struct AuthorizationFlow: Sendable {
         let decision = web.oauth.decide(
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
+            // Not admin approved, in a flow the user can see: Gatehouse's own page first, with Request access.
+            if refusal.reason == .userNotAdminApproved, offersAccessRequest, !authorization.prompt.contains(.none) {
+                record(
+                    authorization, user: user, username: user.username, error: .accessDenied(refusal),
+                    decision: decision, request: request, context: context)
+                let existing = try await web.accessRequests.latestAccessRequest(
+                    user: user.id, app: authorization.app.id)
+                return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
+                    csrf, handle in
+                    Pages.accessRequest(
+                        appName: authorization.app.name, username: user.username, existing: existing, justSent: false,
+                        csrf: csrf, handle: handle, traceID: context.id)
+                }
+            }
             return try await fail(.accessDenied(refusal), user: user, decision: decision)
         }
         // Admin-approved apps: the admin's grant is the approval, so pre-authorized users see no consent page.
@@ -114,7 +131,7 @@ struct AuthorizationFlow: Sendable {
 
     /// A login or consent page for the request: its record on the server (kept, or made now, bound to this browser's
     /// CSRF cookie), and the page carrying the record's handle.
-    private func page(
+    func page(
         for authorization: AuthorizationRequest, pending: KeptAuthorization?, requiresSignIn: Bool,
         request: Request, render: (_ csrf: String, _ handle: String) -> Response
     ) async throws -> Response {
@@ -166,19 +183,22 @@ struct AuthorizationFlow: Sendable {
         return redirect(to: authorization.redirectURI, parameters, method: request.method)
     }
 
-    /// Ends the attempt with an error redirect, recorded in login history; a request kept on the server ends too.
+    /// Ends the attempt with an error redirect, recorded in login history (unless `recording` is false: a page
+    /// already recorded it); a request kept on the server ends too.
     func refuse(
         _ authorization: AuthorizationRequest, _ error: OAuthError, user: User?, username: String? = nil,
-        decision: AccessDecision? = nil, pending: KeptAuthorization?, request: Request,
+        decision: AccessDecision? = nil, pending: KeptAuthorization?, recording: Bool = true, request: Request,
         context: some RequestContext
     ) async throws -> Response {
         if let pending {
             _ = try await web.pendingAuthorizations.completePendingAuthorization(
                 handleHash: pending.record.handleHash, at: web.oauth.now())
         }
-        record(
-            authorization, user: user, username: username ?? user?.username, error: error, decision: decision,
-            request: request, context: context)
+        if recording {
+            record(
+                authorization, user: user, username: username ?? user?.username, error: error, decision: decision,
+                request: request, context: context)
+        }
         return errorRedirect(
             error, to: authorization.redirectURI, state: authorization.state, traceID: context.id,
             method: request.method)

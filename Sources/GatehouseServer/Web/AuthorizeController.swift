@@ -30,6 +30,53 @@ struct AuthorizeController: Sendable {
         router.post("consent") { request, context in
             await Pages.handling(context) { try await consent(request, context, flow: flow) }
         }
+        router.post("access-request") { request, context in
+            await Pages.handling(context) { try await accessRequest(request, context, flow: flow) }
+        }
+    }
+
+    /// The access-request page's form: `action=request` records a request (one pending per user and app) and shows
+    /// its state; `action=continue` sends the browser back to the app with `access_denied`. Either way the decision
+    /// is made again first: approved meanwhile, the flow goes on to the app with a code.
+    private func accessRequest(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow)
+        async throws -> Response
+    {
+        let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
+        switch try await submitted(request, context, flow: flow) {
+        case .respond(let response): return response
+        case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
+        }
+        guard let signedIn = try await web.currentSession(request),
+            pending.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime)
+        else {
+            return try await flow.proceed(
+                authorization, pending: pending, signedIn: nil, request: request, context: context)
+        }
+        let user = signedIn.user
+        let decision = web.oauth.decide(
+            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+        guard let refusal = decision.refusal, refusal.reason == .userNotAdminApproved else {
+            return try await flow.proceed(
+                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
+        }
+        guard form["action"] == "request" else {
+            // The refusal is in login history since the page was shown.
+            return try await flow.refuse(
+                authorization, .accessDenied(refusal), user: user, decision: decision, pending: pending,
+                recording: false, request: request, context: context)
+        }
+        let (made, isNew) = try await web.accessRequests.requestAccess(
+            AccessRequest(user: user.id, app: authorization.app.id, note: form["note"], requestedAt: web.oauth.now()))
+        if isNew {
+            context.logger.info(
+                "access requested", metadata: ["user": "\(user.id)", "app": "\(authorization.app.clientID)"])
+        }
+        return try await flow.page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
+            csrf, handle in
+            Pages.accessRequest(
+                appName: authorization.app.name, username: user.username, existing: made, justSent: isNew, csrf: csrf,
+                handle: handle, traceID: context.id)
+        }
     }
 
     private func authorize(

@@ -37,7 +37,7 @@ enum HTML {
                 body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b; }
                 h1 { font-size: 1.4rem; }
                 label { display: block; margin-top: 1rem; font-weight: 600; }
-                input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }
+                input[type=text], input[type=password], textarea { width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; font-family: inherit; }
                 button { margin-top: 1.2rem; padding: .6rem 1.2rem; font-size: 1rem; margin-right: .5rem; }
                 .error { background: #fde8e8; border: 1px solid #c81e1e; padding: .6rem; margin-top: 1rem; }
                 .muted { color: #555; font-size: .9rem; }

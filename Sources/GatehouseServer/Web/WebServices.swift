@@ -12,6 +12,8 @@ struct WebServices: Sendable {
     let sessions: any SessionStore
     /// Authorization requests in progress, kept on the server; the forms carry only their handle.
     let pendingAuthorizations: any PendingAuthorizationStore
+    /// Users' requests for access to admin-approved apps (the page at a refused `/authorize`, the account page).
+    let accessRequests: any AccessRequestStore
     /// The limits on failed sign-ins; the failures are counted in the database, by every node.
     let throttle: LoginThrottle
     let passwordHasher: PasswordHasher
