@@ -9,6 +9,8 @@ import Testing
     /// Runs one command both ways.
     struct Twins: Sendable {
         let local: CLIRunner
+        /// The database the server serves.
+        let served: CLIRunner
         let server: RunningServer
         let environment: [String: String]
 
@@ -26,6 +28,13 @@ import Testing
         /// The command's outcome on the database and through the server, with what is generated differently on two
         /// databases masked: secrets, secret ids, and the times of changes (a revocation's `tokensNotBefore`).
         func both(_ arguments: [String], input: String? = nil) async throws -> (local: String, remote: String) {
+            try await both(local: arguments, remote: arguments, input: input)
+        }
+
+        /// Two commands that differ only in what the databases generated differently (an id), run one each way.
+        func both(local localArguments: [String], remote remoteArguments: [String], input: String? = nil)
+            async throws -> (local: String, remote: String)
+        {
             func shown(_ outcome: CLIRunner.Outcome) -> String {
                 let text = "status \(outcome.status)\n\(outcome.stdout)\(outcome.stderr)"
                 return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
@@ -36,8 +45,8 @@ import Testing
                         .replacing(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/, with: "<time>")
                 }.joined(separator: "\n")
             }
-            let local = try await local.run(arguments, input: input)
-            return (shown(local), shown(try await remote(arguments, input: input)))
+            let local = try await local.run(localArguments, input: input)
+            return (shown(local), shown(try await remote(remoteArguments, input: input)))
         }
     }
 
@@ -71,7 +80,7 @@ import Testing
                 environment["GATEHOUSE_CLIENT_SECRET"] = secret
                 // Nothing here for a remote run to open: it must not need the database.
                 environment["GATEHOUSE_DATABASE"] = "sqlite:/nonexistent/gatehouse-remote-test/none.sqlite"
-                try await body(Twins(local: local, server: server, environment: environment))
+                try await body(Twins(local: local, served: served, server: server, environment: environment))
             }
         }
     }

@@ -107,20 +107,78 @@ def test_the_seed_flip_in_the_console(gatehouse, console_browser):
     assert wait_for(lambda: browser.title == "Sign in · Gatehouse"), "a password again, not a silent sign-in"
 
 
-def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
+def axe_check(browser, page):
     from axe_selenium_python import Axe
+
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{page}: " + "; ".join(
+        f"{v['id']}: {v['help']} at {[n['html'] for n in v['nodes']]}" for v in serious)
+
+
+def test_an_access_request_from_the_refusal_page_to_an_approval_in_the_console(gatehouse, console_browser):
+    """The seed's story with the request in it: Deduper becomes admin-approved, bob is refused at sign-in and asks
+    for access with a note, the admin approves it in the console through the profile, bob is in at once."""
+    from urllib.parse import urlencode
+
+    from selenium.webdriver.common.by import By
+
+    set_up(gatehouse)
+    gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized", "--yes")
+    query = urlencode({"response_type": "code", "client_id": "deduper", "redirect_uri": "https://deduper.example/cb",
+                       "scope": "openid", "state": "s1", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                       "code_challenge_method": "S256"})
+    bob = make_browser(javascript=True)  # axe-core runs as a script in the page; the page itself needs none
+    try:
+        bob.get(f"{gatehouse.issuer}/authorize?{query}")
+        assert wait_for(lambda: bob.title == "Sign in · Gatehouse"), bob.page_source
+        bob.find_element(By.ID, "username").send_keys("bob")
+        bob.find_element(By.ID, "password").send_keys("bob-password-1")
+        bob.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        assert wait_for(lambda: bob.title == "Approval needed · Gatehouse"), bob.page_source
+        assert "An administrator must approve you to use Deduper" in bob.page_source
+        axe_check(bob, "the access-request page")
+        bob.find_element(By.ID, "note").send_keys("I clean the Q4 leads with it")
+        screenshot(bob, "access-request")
+        bob.find_element(By.XPATH, "//button[text()='Request access']").click()
+        assert wait_for(lambda: "Your request was sent." in bob.page_source), bob.page_source
+        axe_check(bob, "the access-request page, sent")
+
+        browser = console_browser
+        sign_in(browser, gatehouse)
+        browser.find_element(By.PARTIAL_LINK_TEXT, "Access requests").click()
+        assert wait_for(lambda: browser.title == "Access requests · Gatehouse Setup"), browser.page_source
+        assert "I clean the Q4 leads with it" in browser.page_source
+        browser.find_element(By.LINK_TEXT, "bob").click()
+        assert wait_for(lambda: browser.title == "Access request of bob · Gatehouse Setup")
+        assert "user is not admin approved to access this app" in browser.page_source
+        screenshot(browser, "console-access-request")
+        browser.find_element(By.XPATH, "//button[text()='Approve through profile Sales']").click()
+        assert wait_for(lambda: "Approved by console:admin" in browser.page_source), browser.page_source
+
+        # In force at once, and bob sees it on his account page.
+        explained = gatehouse.cli_result("access", "explain", "--user", "bob", "--app", "Deduper")
+        assert explained.returncode == 0, explained.stdout
+        bob.get(gatehouse.issuer + "/account")
+        assert wait_for(lambda: "Your access requests" in bob.page_source)
+        assert "Approved" in bob.page_source
+        axe_check(bob, "the account page with a request")
+        audit = json.loads(gatehouse.cli("audit", "--target", "bob", "--json"))
+        assert any(e["action"] == "user.access-request-approved" for e in audit), audit
+    finally:
+        bob.quit()
+
+
+def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
     from selenium.webdriver.common.by import By
 
     set_up(gatehouse)
     browser = make_browser(javascript=True)  # axe-core runs as a script in the page
 
     def check(page):
-        axe = Axe(browser)
-        axe.inject()
-        results = axe.run()
-        serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-        assert not serious, f"{page}: " + "; ".join(
-            f"{v['id']}: {v['help']} at {[n['html'] for n in v['nodes']]}" for v in serious)
+        axe_check(browser, page)
 
     try:
         browser.get(gatehouse.issuer + "/admin")
@@ -131,7 +189,8 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         browser.find_element(By.LINK_TEXT, "Deduper").click()
         assert wait_for(lambda: browser.title == "Deduper · Gatehouse Setup")
         app_page = browser.current_url
-        pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", "/account"]
+        pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", "/account",
+                 "/admin/access-requests", "/admin/access-requests?state=all"]
         for page in pages:
             browser.get(page if page.startswith("http") else gatehouse.issuer + page)
             check(page)

@@ -137,8 +137,14 @@ def test_the_seed_story_end_to_end(gatehouse):
     refresh_trace = body["trace_id"]
     print(f"policy change seen by the server after {delay * 1000:.0f} ms")
 
-    # 4. The authorize redirect says the same, to the app's verified callback.
-    denied = callback_parameters(browser.get(app.authorize_url(), allow_redirects=False))
+    # 4. At authorize she first sees Gatehouse's page: an administrator must approve her. Going back to the app, the
+    # redirect says the same as the refresh, to the app's verified callback.
+    page = browser.get(app.authorize_url(), allow_redirects=False)
+    assert page.status_code == 403
+    assert "An administrator must approve you to use Deduper" in page.text
+    action, fields = read_form(page.text)
+    denied = callback_parameters(browser.post(issuer + action, data=dict(fields, action="continue"),
+                                              allow_redirects=False))
     assert denied["error"] == "access_denied"
     assert denied["reason"] == "user_not_admin_approved"
     assert denied["error_description"] == NOT_APPROVED
@@ -153,10 +159,24 @@ def test_the_seed_story_end_to_end(gatehouse):
     assert "reason:      user_not_admin_approved (user is not admin approved to access this app)" in shown.stdout
     assert "gatehouse profiles grant-app 'Sales User' Deduper" in shown.stdout
 
-    # 6. The admin enables her profile on the app; she reconnects at once, and sees no consent page.
-    gatehouse.cli("profiles", "grant-app", "Sales User", "Deduper")
-    _, reconnected = until(lambda: (lambda r: r if "code" in r else None)(
-        callback_parameters(browser.get(app.authorize_url(), allow_redirects=False))))
+    # 6. She asks for access; the admin sees why she is refused and approves through her profile (which enables it on
+    # the app); she reconnects at once, and sees no consent page.
+    page = browser.get(app.authorize_url(), allow_redirects=False)
+    action, fields = read_form(page.text)
+    sent = browser.post(issuer + action, data=dict(fields, action="request", note="Deduper cleans my leads"),
+                        allow_redirects=False)
+    assert "Your request was sent." in sent.text
+    (pending,) = json.loads(gatehouse.cli("access-requests", "list", "--json"))
+    assert (pending["user"], pending["app"], pending["note"]) == ("alice", "Deduper", "Deduper cleans my leads")
+    shown = gatehouse.cli("access-requests", "show", pending["id"])
+    assert "--profile 'Sales User'  enable profile Sales User on app Deduper" in shown
+    approved = gatehouse.cli("access-requests", "approve", pending["id"], "--profile", "Sales User")
+    assert "approved alice's request for Deduper through profile Sales User" in approved
+    def reconnect():  # the server process sees the change within a second: until then, the page again
+        response = browser.get(app.authorize_url(), allow_redirects=False)
+        return None if response.status_code == 403 else callback_parameters(response)
+
+    _, reconnected = until(lambda: (lambda r: r if r and "code" in r else None)(reconnect()))
     tokens = app.exchange(reconnected["code"]).json()
     assert "refresh_token" in tokens
     assert app.refresh(tokens["refresh_token"]).status_code == 200

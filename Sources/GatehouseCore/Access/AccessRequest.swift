@@ -96,14 +96,15 @@ public struct AccessRequest: Sendable, Equatable {
     }
 
     /// A note as kept: trimmed, at most ``noteLimit`` characters, nil when empty. Line breaks stay (shown escaped
-    /// on terminals, as text in pages); other control characters are dropped.
+    /// on terminals, as text in pages), tabs become spaces, other control characters are dropped.
     public static func cleanNote(_ note: String?) -> String? {
         guard let note else { return nil }
         let kept = String(
             String.UnicodeScalarView(
-                note.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars.filter {
-                    $0 == "\n" || !UntrustedText.isInvisible($0)
-                }))
+                note.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\t", with: " ")
+                    .unicodeScalars.filter {
+                        $0 == "\n" || !UntrustedText.isInvisible($0)
+                    }))
         let trimmed = kept.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : UntrustedText.bounded(trimmed, to: noteLimit)
     }

@@ -119,7 +119,7 @@ enum ConsoleAccessRequestPages {
             <dt>Note</dt><dd>\(request.note.map(e) ?? "None")</dd>
             <dt>State</dt><dd>\(e(ConsoleWords.state(request)))</dd>
             </dl>
-            <h2>Why \(e(request.user)) is refused</h2>
+            <h2>The access decision now</h2>
             \(verdict)
             <table>
             <caption class="visually-hidden">Every check of the access decision, in order</caption>

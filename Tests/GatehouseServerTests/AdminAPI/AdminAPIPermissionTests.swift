@@ -29,6 +29,10 @@ import Testing
         var jwtApp: String
         var target: String
         var set: String
+        /// carol's pending requests: one to approve through her profile, one through the set, one to decline.
+        var viaProfile: String
+        var viaSet: String
+        var toDecline: String
     }
 
     static let any: HTTPFields = [.ifMatch: "*"]
@@ -68,6 +72,22 @@ import Testing
         },
         Operation(name: "revoke a user's grants", needs: [.manageUsers]) { ids, _ in
             Call(method: .delete, path: "/users/\(ids.carol)/grants")
+        },
+        Operation(name: "list access requests", needs: [.manageUsers]) { _, _ in
+            Call(method: .get, path: "/access-requests")
+        },
+        Operation(name: "read an access request", needs: [.manageUsers]) { ids, _ in
+            Call(method: .get, path: "/access-requests/\(ids.viaSet)")
+        },
+        Operation(name: "approve through a permission set", needs: [.manageUsers]) { ids, _ in
+            Call(method: .post, path: "/access-requests/\(ids.viaSet)/approve", body: #"{"permissionSet": "Shared"}"#)
+        },
+        Operation(name: "approve through a profile", needs: [.manageUsers, .manageProfilesAndPermissionSets]) {
+            ids, _ in
+            Call(method: .post, path: "/access-requests/\(ids.viaProfile)/approve", body: #"{"profile": "Plain"}"#)
+        },
+        Operation(name: "decline an access request", needs: [.manageUsers]) { ids, _ in
+            Call(method: .post, path: "/access-requests/\(ids.toDecline)/decline")
         },
         Operation(name: "create a profile", needs: [.manageProfilesAndPermissionSets]) { _, n in
             Call(method: .post, path: "/profiles", body: #"{"name": "Profile \#(n)"}"#)
@@ -115,18 +135,29 @@ import Testing
             var carolID = ""
             var setID = ""
             var targetID = ""
+            var requested: [ConnectedAppID] = []
             try await server.commit { directory in
                 let plain = Profile(name: "Plain")
                 let carol = User(username: "carol", email: "carol@example.com", profile: plain.id)
-                let set = PermissionSet(name: "Shared")
                 let target = ConnectedApp(name: "Target", clientID: "target", grantTypes: [.clientCredentials])
+                let requestable = ["jwt-app", "opaque-app"].compactMap { directory.app(clientID: $0)?.id }
+                requested = requestable + [target.id]
+                let set = PermissionSet(name: "Shared", connectedApps: Set(requestable))
                 (carolID, setID, targetID) = (carol.id.rawValue, set.id.rawValue, target.id.rawValue)
                 return [.createProfile(plain), .createUser(carol), .createPermissionSet(set), .createApp(target)]
+            }
+            var requestIDs: [String] = []
+            for app in requested {
+                let made = try await server.store.requestAccess(
+                    AccessRequest(user: UserID(rawValue: carolID), app: app, note: nil, requestedAt: Date()))
+                requestIDs.append(made.request.id.rawValue)
             }
             let jwtApp = try #require(
                 try await server.api(.get, "/apps?clientId=jwt-app", token: try await server.adminToken())
                     .items.first?["id"] as? String)
-            let ids = Ids(carol: carolID, jwtApp: jwtApp, target: targetID, set: setID)
+            let ids = Ids(
+                carol: carolID, jwtApp: jwtApp, target: targetID, set: setID, viaProfile: requestIDs[2],
+                viaSet: requestIDs[0], toDecline: requestIDs[1])
 
             var tokens: [Set<AdminPermission>: String] = [:]
             func token(_ permissions: Set<AdminPermission>) async throws -> String {
@@ -138,9 +169,7 @@ import Testing
             }
             var n = 0
             for operation in Self.operations {
-                n += 1
-                let with = try await call(operation, ids, n, token: try await token(Set(operation.needs)), server)
-                #expect((200..<300).contains(with.status), "\(operation.name) with \(operation.needs): \(with.text)")
+                // Refused first (changing nothing), then allowed.
                 for missing in operation.needs {
                     n += 1
                     let others = Set<AdminPermission>.allPermissions.subtracting([missing])
@@ -149,6 +178,9 @@ import Testing
                     #expect(without.json["reason"] as? String == "admin_permission_missing", "\(operation.name)")
                     #expect(without.json["permission"] as? String == missing.rawValue, "\(operation.name)")
                 }
+                n += 1
+                let with = try await call(operation, ids, n, token: try await token(Set(operation.needs)), server)
+                #expect((200..<300).contains(with.status), "\(operation.name) with \(operation.needs): \(with.text)")
             }
         }
     }
