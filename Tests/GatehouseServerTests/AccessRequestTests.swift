@@ -145,6 +145,9 @@ import Testing
             #expect(back.redirectParameters["reason"] == "user_not_admin_approved")
             #expect(back.redirectParameters["state"] == "xyz-state")
             #expect(back.redirectParameters["iss"] == "http://127.0.0.1:8080")
+            let pageTrace = try #require(page.headers[ServerFixture.requestID])
+            #expect(back.redirectParameters["trace_id"] == pageTrace, "the app's error finds the recorded refusal")
+            #expect(page.body.contains("Trace id: <code>\(pageTrace)</code>"))
             // The request record ended with the redirect: its handle cannot be posted again.
             let replay = try await browser.backToApp(from: page)
             #expect(replay.status != 303, "a spent authorization request is not redirected twice")

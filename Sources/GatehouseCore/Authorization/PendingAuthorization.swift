@@ -21,11 +21,14 @@ public struct PendingAuthorization: Sendable, Hashable {
     public var expiresAt: Date
     /// Set when a code was issued or the flow ended with an error redirect: a handle is used once.
     public var completedAt: Date?
+    /// The trace id under which login history recorded the refusal the access-request page shows: going back to the
+    /// app sends this one, so the app's error and login history agree, and the refusal is not recorded twice.
+    public var refusalTraceID: String?
 
     public init(
         handleHash: String, parameters: [String: String], app: ConnectedAppID, browserBinding: String,
         requiresSignIn: Bool, signedInUser: UserID? = nil, signedInAt: Date? = nil, createdAt: Date, expiresAt: Date,
-        completedAt: Date? = nil
+        completedAt: Date? = nil, refusalTraceID: String? = nil
     ) {
         self.handleHash = handleHash
         self.parameters = parameters
@@ -37,6 +40,7 @@ public struct PendingAuthorization: Sendable, Hashable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.completedAt = completedAt
+        self.refusalTraceID = refusalTraceID
     }
 
     /// Long enough to type a password and read a consent page; short enough that an abandoned one is soon useless.
@@ -63,6 +67,8 @@ public protocol PendingAuthorizationStore: Sendable {
     func pendingAuthorization(handleHash: String) async throws -> PendingAuthorization?
     /// Records that `user` typed their password in this flow at `time`.
     func recordSignIn(handleHash: String, user: UserID, at time: Date) async throws
+    /// Records the trace id of the refusal the access-request page shows (see ``PendingAuthorization/refusalTraceID``).
+    func recordRefusal(handleHash: String, traceID: String) async throws
     /// Marks the record used, atomically: true for exactly one caller.
     func completePendingAuthorization(handleHash: String, at time: Date) async throws -> Bool
 }

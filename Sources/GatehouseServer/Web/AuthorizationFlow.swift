@@ -87,18 +87,27 @@ struct AuthorizationFlow: Sendable {
         let decision = web.oauth.decide(
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
         if let refusal = decision.refusal {
-            // Not admin approved, in a flow the user can see: Gatehouse's own page first, with Request access.
-            if refusal.reason == .userNotAdminApproved, offersAccessRequest, !authorization.prompt.contains(.none) {
-                record(
-                    authorization, user: user, username: user.username, error: .accessDenied(refusal),
-                    decision: decision, request: request, context: context)
+            // Not admin approved, in a flow the user can see: Gatehouse's own page first, with Request access (not
+            // for the built-in console: who administers is not asked for from a sign-in page).
+            if refusal.reason == .userNotAdminApproved, offersAccessRequest, !authorization.prompt.contains(.none),
+                !authorization.app.isBuiltIn
+            {
+                // Recorded once per authorization request, under the trace id going back to the app will send.
+                let traceID = pending?.record.refusalTraceID ?? context.id
+                if pending?.record.refusalTraceID == nil {
+                    record(
+                        authorization, user: user, username: user.username, error: .accessDenied(refusal),
+                        decision: decision, request: request, context: context)
+                }
                 let existing = try await web.accessRequests.latestAccessRequest(
                     user: user.id, app: authorization.app.id)
-                return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
-                    csrf, handle in
+                return try await page(
+                    for: authorization, pending: pending, requiresSignIn: false, refusalTraceID: traceID,
+                    request: request
+                ) { csrf, handle in
                     Pages.accessRequest(
                         appName: authorization.app.name, username: user.username, existing: existing, justSent: false,
-                        csrf: csrf, handle: handle, traceID: context.id)
+                        csrf: csrf, handle: handle, traceID: traceID)
                 }
             }
             return try await fail(.accessDenied(refusal), user: user, decision: decision)
@@ -129,16 +138,21 @@ struct AuthorizationFlow: Sendable {
             context: context)
     }
 
-    /// A login or consent page for the request: its record on the server (kept, or made now, bound to this browser's
-    /// CSRF cookie), and the page carrying the record's handle.
+    /// A login, consent or access-request page for the request: its record on the server (kept, or made now, bound
+    /// to this browser's CSRF cookie, with the trace id of the refusal an access-request page shows), and the page
+    /// carrying the record's handle.
     func page(
         for authorization: AuthorizationRequest, pending: KeptAuthorization?, requiresSignIn: Bool,
-        request: Request, render: (_ csrf: String, _ handle: String) -> Response
+        refusalTraceID: String? = nil, request: Request, render: (_ csrf: String, _ handle: String) -> Response
     ) async throws -> Response {
         let csrf = web.csrfToken(request)
         let handle: String
         if let pending {
             handle = pending.handle
+            if let refusalTraceID, pending.record.refusalTraceID != refusalTraceID {
+                try await web.pendingAuthorizations.recordRefusal(
+                    handleHash: pending.record.handleHash, traceID: refusalTraceID)
+            }
         } else {
             handle = TokenValue.generate(prefix: "")
             let now = web.oauth.now()
@@ -147,7 +161,7 @@ struct AuthorizationFlow: Sendable {
                     handleHash: TokenValue.hash(handle), parameters: authorization.parameters,
                     app: authorization.app.id, browserBinding: TokenValue.hash(csrf.token),
                     requiresSignIn: requiresSignIn, createdAt: now,
-                    expiresAt: now.addingTimeInterval(PendingAuthorization.lifetime)))
+                    expiresAt: now.addingTimeInterval(PendingAuthorization.lifetime), refusalTraceID: refusalTraceID))
         }
         var response = render(csrf.token, handle)
         response.setCookies(csrf.newCookie)
@@ -183,24 +197,25 @@ struct AuthorizationFlow: Sendable {
         return redirect(to: authorization.redirectURI, parameters, method: request.method)
     }
 
-    /// Ends the attempt with an error redirect, recorded in login history (unless `recording` is false: a page
-    /// already recorded it); a request kept on the server ends too.
+    /// Ends the attempt with an error redirect, recorded in login history; a request kept on the server ends too.
+    /// A refusal already recorded (by its access-request page, under `recordedAs`) is not recorded again, and the
+    /// redirect carries that record's trace id.
     func refuse(
         _ authorization: AuthorizationRequest, _ error: OAuthError, user: User?, username: String? = nil,
-        decision: AccessDecision? = nil, pending: KeptAuthorization?, recording: Bool = true, request: Request,
-        context: some RequestContext
+        decision: AccessDecision? = nil, pending: KeptAuthorization?, recordedAs recorded: String? = nil,
+        request: Request, context: some RequestContext
     ) async throws -> Response {
         if let pending {
             _ = try await web.pendingAuthorizations.completePendingAuthorization(
                 handleHash: pending.record.handleHash, at: web.oauth.now())
         }
-        if recording {
+        if recorded == nil {
             record(
                 authorization, user: user, username: username ?? user?.username, error: error, decision: decision,
                 request: request, context: context)
         }
         return errorRedirect(
-            error, to: authorization.redirectURI, state: authorization.state, traceID: context.id,
+            error, to: authorization.redirectURI, state: authorization.state, traceID: recorded ?? context.id,
             method: request.method)
     }
 

@@ -59,11 +59,11 @@ struct AuthorizeController: Sendable {
             return try await flow.proceed(
                 authorization, pending: pending, signedIn: signedIn, request: request, context: context)
         }
-        guard form["action"] == "request" else {
-            // The refusal is in login history since the page was shown.
+        guard form["action"] == "request", !authorization.app.isBuiltIn else {
+            // In login history since the page was shown (a record no page showed is recorded now).
             return try await flow.refuse(
                 authorization, .accessDenied(refusal), user: user, decision: decision, pending: pending,
-                recording: false, request: request, context: context)
+                recordedAs: pending.record.refusalTraceID, request: request, context: context)
         }
         let (made, isNew) = try await web.accessRequests.requestAccess(
             AccessRequest(user: user.id, app: authorization.app.id, note: form["note"], requestedAt: web.oauth.now()))
@@ -75,7 +75,7 @@ struct AuthorizeController: Sendable {
             csrf, handle in
             Pages.accessRequest(
                 appName: authorization.app.name, username: user.username, existing: made, justSent: isNew, csrf: csrf,
-                handle: handle, traceID: context.id)
+                handle: handle, traceID: pending.record.refusalTraceID ?? context.id)
         }
     }
 

@@ -14,11 +14,12 @@ public struct SQLPendingAuthorizationStore: PendingAuthorizationStore {
             try await db.raw(
                 """
                 INSERT INTO authorization_requests (handle_hash, app_id, parameters, browser_binding, requires_sign_in,
-                signed_in_user_id, signed_in_at, created_at, expires_at, completed_at)
+                signed_in_user_id, signed_in_at, created_at, expires_at, completed_at, refusal_trace_id)
                 VALUES (\(bind: pending.handleHash), \(bind: pending.app.rawValue), \(bind: parameters),
                 \(bind: pending.browserBinding), \(bind: pending.requiresSignIn), \(bind: pending.signedInUser?.rawValue),
                 \(bind: pending.signedInAt.map(Timestamp.milliseconds)), \(bind: Timestamp.milliseconds(pending.createdAt)),
-                \(bind: Timestamp.milliseconds(pending.expiresAt)), \(bind: pending.completedAt.map(Timestamp.milliseconds)))
+                \(bind: Timestamp.milliseconds(pending.expiresAt)), \(bind: pending.completedAt.map(Timestamp.milliseconds)),
+                \(bind: pending.refusalTraceID))
                 """
             ).run()
         }
@@ -43,7 +44,8 @@ public struct SQLPendingAuthorizationStore: PendingAuthorizationStore {
                 signedInUser: try row.value("signed_in_user_id", as: String?.self).map(UserID.init),
                 signedInAt: try row.value("signed_in_at", as: Int64?.self).map(Timestamp.date),
                 createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"),
-                completedAt: try row.value("completed_at", as: Int64?.self).map(Timestamp.date))
+                completedAt: try row.value("completed_at", as: Int64?.self).map(Timestamp.date),
+                refusalTraceID: try row.value("refusal_trace_id", as: String?.self))
         }
     }
 
@@ -53,6 +55,17 @@ public struct SQLPendingAuthorizationStore: PendingAuthorizationStore {
                 """
                 UPDATE authorization_requests SET signed_in_user_id = \(bind: user.rawValue),
                 signed_in_at = \(bind: Timestamp.milliseconds(time))
+                WHERE handle_hash = \(bind: handleHash) AND completed_at IS NULL
+                """
+            ).run()
+        }
+    }
+
+    public func recordRefusal(handleHash: String, traceID: String) async throws {
+        try await sql.transaction { db in
+            try await db.raw(
+                """
+                UPDATE authorization_requests SET refusal_trace_id = \(bind: traceID)
                 WHERE handle_hash = \(bind: handleHash) AND completed_at IS NULL
                 """
             ).run()

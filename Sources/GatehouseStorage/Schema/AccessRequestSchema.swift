@@ -1,6 +1,7 @@
 extension Migrations {
     /// Version 11: users' requests for access to admin-approved apps (``AccessRequest``). The partial unique index
-    /// keeps one pending request per user and app, whatever races; a request goes with its user or app.
+    /// keeps one pending request per user and app, whatever races; a request goes with its user or app. An
+    /// authorization request remembers the trace id of the refusal its access-request page showed.
     static let accessRequestSchema = Migration(version: 11, name: "access requests") { _ in
         [
             """
@@ -23,6 +24,7 @@ extension Migrations {
             "CREATE INDEX access_requests_by_time ON access_requests (requested_at, id)",
             "CREATE INDEX access_requests_by_user ON access_requests (user_id, requested_at)",
             "CREATE INDEX access_requests_by_app ON access_requests (app_id)",
+            "ALTER TABLE authorization_requests ADD COLUMN refusal_trace_id TEXT",
         ]
     }
 }
