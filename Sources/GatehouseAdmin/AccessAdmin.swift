@@ -48,17 +48,7 @@ extension Admin {
     /// The access decision for a user and an app as it stands now (the user's approval on record included): every
     /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
     public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
-        try require(.viewSetup)
-        // By name, or by id (the admin API's `?user=` and `?app=` take either).
-        let directory = try await directory(
-            users: [username], apps: [nameOrClientID],
-            ids: [.user(UserID(rawValue: username)), .app(ConnectedAppID(rawValue: nameOrClientID))])
-        let user =
-            try directory.user(named: username) ?? directory.users[UserID(rawValue: username)]
-            ?? directory.requireUser(username)
-        let app =
-            try directory.app(named: nameOrClientID) ?? directory.app(clientID: nameOrClientID)
-            ?? directory.apps[ConnectedAppID(rawValue: nameOrClientID)] ?? directory.requireApp(nameOrClientID)
+        let (user, app, directory) = try await subjects(user: username, app: nameOrClientID)
         let approval = try await store.approval(user: user.id, app: app.id)
         return AccessExplanation.explain(
             user: user, app: app, context: AccessContext(flow: .authorize, time: now(), approval: approval),

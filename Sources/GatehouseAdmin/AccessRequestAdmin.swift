@@ -115,33 +115,7 @@ extension Admin {
         }
         let explanation = AccessExplanation.explain(
             user: user, app: app, context: AccessContext(flow: .authorize, time: now()), in: directory)
-        var options: [AccessRequestReview.Option] = []
-        if let profile = directory.profiles[user.profile] {
-            let holders = try await store.holderCounts(of: [.profile(profile.id)])[.profile(profile.id)] ?? 0
-            let others = max(0, holders - 1)
-            options.append(
-                AccessRequestReview.Option(
-                    grant: .profile(profile.name),
-                    change: profile.connectedApps.contains(app.id)
-                        ? "profile \(profile.name) already grants \(app.name)"
-                        : "enable profile \(profile.name) on app \(app.name)",
-                    alsoGives: profile.connectedApps.contains(app.id) || others == 0
-                        ? []
-                        : ["\(others) other \(others == 1 ? "user" : "users") of \(profile.name) gain \(app.name)"],
-                    exists: profile.connectedApps.contains(app.id)))
-        }
-        for set in directory.sortedPermissionSets where set.connectedApps.contains(app.id) {
-            let otherApps = set.connectedApps.subtracting([app.id]).compactMap { directory.apps[$0]?.name }.sorted()
-            options.append(
-                AccessRequestReview.Option(
-                    grant: .permissionSet(set.name),
-                    change: user.permissionSets.contains(set.id)
-                        ? "\(user.username) already holds permission set \(set.name)"
-                        : "assign permission set \(set.name) to \(user.username)",
-                    alsoGives: otherApps.map { "app \($0)" }
-                        + set.adminPermissions.sorted().map { "admin permission \($0.rawValue)" },
-                    exists: user.permissionSets.contains(set.id)))
-        }
+        let options = try await grantOptions(user: user, app: app, in: directory)
         return AccessRequestReview(request: AccessRequestView(listed), explanation: explanation, options: options)
     }
 

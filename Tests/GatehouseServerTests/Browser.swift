@@ -41,6 +41,17 @@ final class Browser: @unchecked Sendable {
             return result
         }
 
+        /// The hidden fields of the first `<form>` on the page whose markup holds `text` (a page with several).
+        func form(containing text: String) -> [String: String]? {
+            var rest = body[...]
+            while let start = rest.range(of: "<form"), let end = rest[start.upperBound...].range(of: "</form>") {
+                let markup = String(rest[start.lowerBound..<end.upperBound])
+                if markup.contains(text) { return Page(status: status, headers: headers, body: markup).hiddenFields }
+                rest = rest[end.upperBound...]
+            }
+            return nil
+        }
+
         static func unescape(_ text: String) -> String {
             text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")

@@ -171,6 +171,35 @@ def test_an_access_request_from_the_refusal_page_to_an_approval_in_the_console(g
         bob.quit()
 
 
+def test_why_cant_bob_use_deduper_answered_and_fixed_in_the_console(gatehouse, console_browser):
+    """The seed's three admin pages in one: the admin types bob and Deduper, sees every check with the failing one
+    highlighted, reviews the fix (who else gains the app) and makes it; bob may use Deduper at once."""
+    from selenium.webdriver.common.by import By
+
+    set_up(gatehouse)
+    gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized", "--yes")
+    browser = console_browser
+    sign_in(browser, gatehouse)
+    browser.find_element(By.LINK_TEXT, "Why can't this user use this app?").click()
+    assert wait_for(lambda: browser.title == "Why can't this user use this app? · Gatehouse Setup"), browser.page_source
+    browser.find_element(By.ID, "explain-user").send_keys("bob")
+    browser.find_element(By.ID, "explain-app").send_keys("Deduper")
+    browser.find_element(By.XPATH, "//button[text()='Explain']").click()
+    assert wait_for(lambda: browser.title == "bob and Deduper · Gatehouse Setup"), browser.page_source
+    assert "bob cannot use Deduper" in browser.page_source
+    failed = browser.find_elements(By.CSS_SELECTOR, "tr.failed")
+    assert len(failed) == 1 and "admin-approved users" in failed[0].text, [row.text for row in failed]
+    screenshot(browser, "console-explain")
+    browser.find_element(By.XPATH, "//button[text()='Review: enable profile Sales on app Deduper']").click()
+    assert wait_for(lambda: browser.title.startswith("Review: enable profile Sales")), browser.page_source
+    assert "After this change the decision allows it." in browser.page_source
+    screenshot(browser, "console-explain-review")
+    browser.find_element(By.XPATH, "//button[text()='Make the change']").click()
+    assert wait_for(lambda: "bob may use Deduper." in browser.page_source), browser.page_source
+    explained = gatehouse.cli_result("access", "explain", "--user", "bob", "--app", "Deduper")
+    assert explained.returncode == 0, explained.stdout
+
+
 def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
     from selenium.webdriver.common.by import By
 
@@ -190,9 +219,18 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         assert wait_for(lambda: browser.title == "Deduper · Gatehouse Setup")
         app_page = browser.current_url
         pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", "/account",
-                 "/admin/access-requests", "/admin/access-requests?state=all"]
+                 "/admin/access-requests", "/admin/access-requests?state=all", "/admin/explain",
+                 "/admin/explain?user=nobody&app=Deduper"]
         for page in pages:
             browser.get(page if page.startswith("http") else gatehouse.issuer + page)
             check(page)
+        # The explanation of a refusal with its fixes, and a fix's review.
+        gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized", "--yes")
+        browser.get(gatehouse.issuer + "/admin/explain?user=bob&app=Deduper")
+        assert wait_for(lambda: "bob cannot use Deduper" in browser.page_source), browser.page_source
+        check("the explanation of a refusal")
+        browser.find_element(By.XPATH, "//button[text()='Review: enable profile Sales on app Deduper']").click()
+        assert wait_for(lambda: browser.title.startswith("Review: enable profile Sales")), browser.page_source
+        check("a fix's review")
     finally:
         browser.quit()

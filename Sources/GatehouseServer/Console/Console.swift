@@ -68,5 +68,6 @@ struct Console: Sendable {
         ConsoleController(console: self).addRoutes(to: router)
         ConsoleApps(console: self).addRoutes(to: router)
         ConsoleAccessRequests(console: self).addRoutes(to: router)
+        ConsoleExplain(console: self).addRoutes(to: router)
     }
 }

@@ -65,12 +65,6 @@ enum ConsoleAccessRequestPages {
             explanation.decision.isAllowed && explanation.decision.wouldRefuse == nil
             ? #"<p class="notice">\#(e(request.user)) may use \#(e(request.app)) now.</p>"#
             : #"<p class="problem">Refused now: \#(e((explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.description ?? ""))</p>"#
-        let checks = explanation.decision.checks.map { check in
-            """
-            <tr\(check.passed ? "" : #" class="failed""#)><td>\(check.passed ? "Passed" : "<strong>Failed</strong>")</td>\
-            <td>\(e(check.name))</td><td>\(e(check.detail))</td></tr>
-            """
-        }.joined()
         var actions = ""
         if request.state == .pending {
             let options = review.options.map { option in
@@ -121,17 +115,30 @@ enum ConsoleAccessRequestPages {
             </dl>
             <h2>The access decision now</h2>
             \(verdict)
-            <table>
-            <caption class="visually-hidden">Every check of the access decision, in order</caption>
-            <thead><tr><th scope="col">Result</th><th scope="col">Check</th><th scope="col">What it found</th></tr></thead>
-            <tbody>\(checks)</tbody>
-            </table>
+            \(ConsoleWords.checks(explanation.decision))
             \(actions)
             """)
     }
 }
 
 extension ConsoleWords {
+    /// Every check of an access decision, in order, the failing one highlighted.
+    static func checks(_ decision: AccessDecision) -> String {
+        let rows = decision.checks.map { check in
+            """
+            <tr\(check.passed ? "" : #" class="failed""#)><td>\(check.passed ? "Passed" : "<strong>Failed</strong>")</td>\
+            <td>\(HTML.escape(check.name))</td><td>\(HTML.escape(check.detail))</td></tr>
+            """
+        }.joined()
+        return """
+            <table>
+            <caption class="visually-hidden">Every check of the access decision, in order</caption>
+            <thead><tr><th scope="col">Result</th><th scope="col">Check</th><th scope="col">What it found</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            """
+    }
+
     static func state(_ request: AccessRequestView) -> String {
         switch request.state {
         case .pending: "Waiting"

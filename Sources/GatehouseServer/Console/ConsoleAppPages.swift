@@ -55,6 +55,11 @@ enum ConsoleAppPages {
             \(app.blocked ? #"<p class="problem">This app is blocked: it gets no tokens for anyone, and every token it holds is refused.</p>"# : "")
             \(app.builtIn ? #"<p class="muted">Built in: Gatehouse sets its client id, callback, grant types and scopes; you decide who may use it and its token policies.</p>"# : "")
             \(edit)
+            <form method="get" action="/admin/explain" class="pick">\
+            \(HTML.hiddenField("app", found.id))\
+            <p><label for="check-user">Can this user use \(e(app.name))?</label>\
+            <input type="text" id="check-user" name="user" autocomplete="off" spellcheck="false" required></p>\
+            <p><button type="submit" class="quiet">Check</button></p></form>
             <h2>Permitted users</h2>
             <dl class="facts">
             \(row("Who may use it", e(ConsoleWords.permittedUsers(app.permittedUsers))))
@@ -179,26 +184,7 @@ enum ConsoleAppPages {
                 <p><a class="button" href="/admin/apps/\(id)">Back to \(e(app.name))</a></p>
                 """)
         }
-        let losses = prepared.impact.losses
-        let grants = losses.reduce(0) { $0 + $1.liveGrants }
-        let impact =
-            losses.isEmpty
-            ? #"<p class="notice">No one loses access.</p>"#
-            : """
-            <p class="problem"><strong>\(losses.count) user\(losses.count == 1 ? "" : "s") will lose access</strong>\
-            \(grants > 0 ? ", and \(grants) live grant\(grants == 1 ? "" : "s") will end at once" : ""). The next \
-            sign-in or token request of each is refused, with this reason.</p>
-            <table><caption class="visually-hidden">Who loses access</caption>
-            <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
-            <th scope="col">Live grants ending</th></tr></thead>
-            <tbody>\(losses.map { "<tr><td>\(e($0.user))</td><td>\(e($0.app))</td><td>\(e(ConsoleWords.reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
-            """
         let hidden = form.fields.map { HTML.hiddenField($0.0, $0.1) }.joined()
-        let lockedOut = losses.contains { $0.user == signedIn.user.username && $0.app == ConnectedApp.consoleName }
-        let selfWarning =
-            lockedOut
-            ? #"<p class="problem" role="alert"><strong>You will lose access to this console yourself</strong> when you save: your next page will refuse you. Another admin, or the CLI on the database, can undo it.</p>"#
-            : ""
         return ConsoleLayout.page(
             title: "Review the change to \(app.name)", signedIn: signedIn,
             """
@@ -208,8 +194,7 @@ enum ConsoleAppPages {
             <h2>What changes</h2>
             <ul>\(prepared.summaries.map { "<li>\(e($0))</li>" }.joined())</ul>
             <h2>Who loses access</h2>
-            \(selfWarning)
-            \(impact)
+            \(ConsoleWords.losses(prepared.impact, signedIn: signedIn))
             <form method="post" action="/admin/apps/\(id)/edit">
             <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">
             <input type="hidden" name="version" value="\(version)">
@@ -224,6 +209,30 @@ enum ConsoleAppPages {
 
 /// The words the console uses for the values it shows.
 enum ConsoleWords {
+    /// Who a change takes access from, and the live grants that end; first a warning if the admin is among them
+    /// for the console itself.
+    static func losses(_ impact: AccessImpact, signedIn: ConsoleAdmin) -> String {
+        let e = HTML.escape
+        let losses = impact.losses
+        guard !losses.isEmpty else { return #"<p class="notice">No one loses access.</p>"# }
+        let grants = impact.liveGrants
+        let lockedOut = losses.contains { $0.user == signedIn.user.username && $0.app == ConnectedApp.consoleName }
+        let selfWarning =
+            lockedOut
+            ? #"<p class="problem" role="alert"><strong>You will lose access to this console yourself</strong> when you save: your next page will refuse you. Another admin, or the CLI on the database, can undo it.</p>"#
+            : ""
+        return """
+            \(selfWarning)
+            <p class="problem"><strong>\(losses.count) user\(losses.count == 1 ? "" : "s") will lose access</strong>\
+            \(grants > 0 ? ", and \(grants) live grant\(grants == 1 ? "" : "s") will end at once" : ""). The next \
+            sign-in or token request of each is refused, with this reason.</p>
+            <table><caption class="visually-hidden">Who loses access</caption>
+            <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
+            <th scope="col">Live grants ending</th></tr></thead>
+            <tbody>\(losses.map { "<tr><td>\(e($0.user))</td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
+            """
+    }
+
     static func permittedUsers(_ value: String) -> String {
         switch value {
         case "all-users-self-authorize": "All users may self-authorize"

@@ -50,6 +50,8 @@ struct ConsoleController: Sendable {
             <div class="tile"><h2>Profiles</h2><p class="count">\(directory.profiles.count)</p></div>
             <div class="tile"><h2>Permission sets</h2><p class="count">\(directory.permissionSets.count)</p></div>
             \(requests)
+            <div class="tile"><h2><a href="/admin/explain">Why can't this user use this app?</a></h2>\
+            <p>Every check of the access decision, and the fix, for a user and an app or a refusal's trace id</p></div>
             </section>
             <section aria-labelledby="you">
             <h2 id="you">Your admin permissions</h2>
@@ -90,7 +92,7 @@ struct ConsoleController: Sendable {
         let userRows = users.items.map { found in
             let user = found.view.summary
             return
-                "<li><strong>\(e(user.username))</strong> \(e(user.email)) · profile \(e(user.profile))\(user.active ? "" : " · <span class=\"flag\">inactive</span>")</li>"
+                "<li><strong>\(e(user.username))</strong> \(e(user.email)) · profile \(e(user.profile))\(user.active ? "" : " · <span class=\"flag\">inactive</span>") · <a href=\"/admin/explain?user=\(e(queryEscape(user.username)))\">Why can't they use an app?</a></li>"
         }
         let body = [
             section("Users", userRows, total: userRows.count + (users.next == nil ? 0 : 1)),

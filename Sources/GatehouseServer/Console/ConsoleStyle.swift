@@ -58,6 +58,9 @@ enum ConsoleStyle {
         ul.tabs a[aria-current=page] { font-weight: 700; text-decoration: none; }
         section.option { border: 1px solid var(--line); border-radius: 8px; padding: 0 1rem .75rem; margin: .75rem 0; }
         section.option h3 { font-size: 1rem; }
+        form.pick { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin: .5rem 0; }
+        form.pick p { margin: 0; }
+        form.pick label { display: block; font-weight: 600; }
         .crumbs { font-size: .9rem; margin: 0; }
         .actions { margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
         dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: .4rem 1rem; margin: 0; }
