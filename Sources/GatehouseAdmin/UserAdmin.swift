@@ -102,14 +102,16 @@ extension Admin {
     }
 
     /// One change to one user, computed by `change` from the user as read now (with the profiles and permission sets
-    /// it names read too); no change when it leaves them as they were.
+    /// it names read too), from a version `condition` admits (the console's forms carry the one they were read
+    /// at); no change when it leaves them as they were.
     public func changeUser(
         _ username: String, profiles: [String] = [], permissionSets: [String] = [],
-        _ change: (inout User, Directory) throws -> Void
+        from condition: VersionCondition = .any, _ change: (inout User, Directory) throws -> Void
     ) async throws -> PreparedChange {
         try requireToPrepare(.manageUsers)
         let directory = try await directory(users: [username], profiles: profiles, permissionSets: permissionSets)
         let before = try directory.requireUser(username)
+        try check(condition, of: .user(before.id), in: directory)
         var after = before
         try change(&after, directory)
         try ValidationFailure.check { after.validate(at: "", into: &$0) }
@@ -118,20 +120,26 @@ extension Admin {
             needing: [.manageUsers])
     }
 
-    public func setProfile(of username: String, to profile: String) async throws -> PreparedChange {
-        try await changeUser(username, profiles: [profile]) { user, directory in
+    public func setProfile(of username: String, to profile: String, from condition: VersionCondition = .any)
+        async throws -> PreparedChange
+    {
+        try await changeUser(username, profiles: [profile], from: condition) { user, directory in
             user.profile = try directory.requireProfile(profile).id
         }
     }
 
-    public func assign(_ permissionSet: String, to username: String) async throws -> PreparedChange {
-        try await changeUser(username, permissionSets: [permissionSet]) { user, directory in
+    public func assign(_ permissionSet: String, to username: String, from condition: VersionCondition = .any)
+        async throws -> PreparedChange
+    {
+        try await changeUser(username, permissionSets: [permissionSet], from: condition) { user, directory in
             user.permissionSets.insert(try directory.requirePermissionSet(permissionSet).id)
         }
     }
 
-    public func unassign(_ permissionSet: String, from username: String) async throws -> PreparedChange {
-        try await changeUser(username, permissionSets: [permissionSet]) { user, directory in
+    public func unassign(
+        _ permissionSet: String, from username: String, from condition: VersionCondition = .any
+    ) async throws -> PreparedChange {
+        try await changeUser(username, permissionSets: [permissionSet], from: condition) { user, directory in
             let set = try directory.requirePermissionSet(permissionSet)
             guard user.permissionSets.remove(set.id) != nil else {
                 throw AdminFailure(.invalid, "\(user.username) does not hold permission set \"\(set.name)\"")
@@ -140,16 +148,21 @@ extension Admin {
     }
 
     /// Activates or deactivates a user; a deactivation ends the user's grants and sessions as it commits.
-    public func setActive(_ username: String, _ isActive: Bool) async throws -> PreparedChange {
-        try await changeUser(username) { user, _ in user.isActive = isActive }
+    public func setActive(_ username: String, _ isActive: Bool, from condition: VersionCondition = .any)
+        async throws -> PreparedChange
+    {
+        try await changeUser(username, from: condition) { user, _ in user.isActive = isActive }
     }
 
     /// Sets a password, checked against the password rules and hashed with the slow KDF; the user's browser
     /// sessions end as it commits.
-    public func setPassword(of username: String, to password: String) async throws -> PreparedChange {
+    public func setPassword(of username: String, to password: String, from condition: VersionCondition = .any)
+        async throws -> PreparedChange
+    {
+        try requireToPrepare(.manageUsers)  // before the slow hash
         try ValidationFailure.check { PasswordRules.check(password, at: "password", into: &$0) }
         let hash = try passwordHasher.hash(password)
-        return try await changeUser(username) { user, _ in user.passwordHash = hash }
+        return try await changeUser(username, from: condition) { user, _ in user.passwordHash = hash }
     }
 
     /// Clears the failed sign-ins counted against the user's account on every node; returns the user and how many.

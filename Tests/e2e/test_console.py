@@ -224,6 +224,16 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         for page in pages:
             browser.get(page if page.startswith("http") else gatehouse.issuer + page)
             check(page)
+        # Users: the list, bob's page and a change's review.
+        browser.get(gatehouse.issuer + "/admin/users")
+        check("the users list")
+        browser.find_element(By.LINK_TEXT, "bob").click()
+        assert wait_for(lambda: browser.title == "bob · Gatehouse Setup"), browser.page_source
+        check("a user's page")
+        screenshot(browser, "console-user")
+        browser.find_element(By.XPATH, "//button[text()='Deactivate…']").click()
+        assert wait_for(lambda: browser.title == "Review the change to bob · Gatehouse Setup"), browser.page_source
+        check("a user change's review")
         # The explanation of a refusal with its fixes, and a fix's review.
         gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized", "--yes")
         browser.get(gatehouse.issuer + "/admin/explain?user=bob&app=Deduper")

@@ -69,5 +69,6 @@ struct Console: Sendable {
         ConsoleApps(console: self).addRoutes(to: router)
         ConsoleAccessRequests(console: self).addRoutes(to: router)
         ConsoleExplain(console: self).addRoutes(to: router)
+        ConsoleUsers(console: self).addRoutes(to: router)
     }
 }

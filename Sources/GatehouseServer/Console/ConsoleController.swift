@@ -47,6 +47,8 @@ struct ConsoleController: Sendable {
             <section class="tiles" aria-label="This Gatehouse">
             <div class="tile"><h2><a href="/admin/apps">Connected apps</a></h2><p class="count">\(directory.apps.count)</p>\
             <p>\(adminApproved) admin-approved, \(blocked) blocked</p></div>
+            <div class="tile"><h2><a href="/admin/users">Users</a></h2>\
+            <p>Profile, permission sets, state and the apps each can use</p></div>
             <div class="tile"><h2>Profiles</h2><p class="count">\(directory.profiles.count)</p></div>
             <div class="tile"><h2>Permission sets</h2><p class="count">\(directory.permissionSets.count)</p></div>
             \(requests)
@@ -92,7 +94,7 @@ struct ConsoleController: Sendable {
         let userRows = users.items.map { found in
             let user = found.view.summary
             return
-                "<li><strong>\(e(user.username))</strong> \(e(user.email)) · profile \(e(user.profile))\(user.active ? "" : " · <span class=\"flag\">inactive</span>") · <a href=\"/admin/explain?user=\(e(queryEscape(user.username)))\">Why can't they use an app?</a></li>"
+                "<li><a href=\"/admin/users/\(e(queryEscape(found.id)))\"><strong>\(e(user.username))</strong></a> \(e(user.email)) · profile \(e(user.profile))\(user.active ? "" : " · <span class=\"flag\">inactive</span>") · <a href=\"/admin/explain?user=\(e(queryEscape(user.username)))\">Why can't they use an app?</a></li>"
         }
         let body = [
             section("Users", userRows, total: userRows.count + (users.next == nil ? 0 : 1)),

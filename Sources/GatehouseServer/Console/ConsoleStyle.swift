@@ -61,6 +61,8 @@ enum ConsoleStyle {
         form.pick { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin: .5rem 0; }
         form.pick p { margin: 0; }
         form.pick label { display: block; font-weight: 600; }
+        form.inline { display: inline; }
+        form.inline button { padding: .1rem .6rem; font-size: .9rem; }
         .crumbs { font-size: .9rem; margin: 0; }
         .actions { margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
         dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: .4rem 1rem; margin: 0; }
