@@ -103,10 +103,12 @@ extension Admin {
         return try await prepare([change], basedOn: directory, needing: [.manageProfilesAndPermissionSets])
     }
 
-    /// Lets the holders of a profile or permission set use an app (`isGranted`), or stops it from granting the app.
-    public func setApp(_ appName: String, granted isGranted: Bool, on kind: BundleKind, named name: String)
-        async throws -> PreparedChange
-    {
+    /// Lets the holders of a profile or permission set use an app (`isGranted`), or stops it from granting the app;
+    /// refused as stale unless the profile or permission set is at a version `condition` admits.
+    public func setApp(
+        _ appName: String, granted isGranted: Bool, on kind: BundleKind, named name: String,
+        from condition: VersionCondition = .any
+    ) async throws -> PreparedChange {
         try requireToPrepare(.manageProfilesAndPermissionSets)
         let directory = try await directory(kind, name, apps: [appName])
         let app = try directory.requireApp(appName)
@@ -125,11 +127,13 @@ extension Admin {
         switch kind {
         case .profile:
             let before = try directory.requireProfile(name)
+            try check(condition, of: .profile(before.id), in: directory)
             var after = before
             try edit(&after.connectedApps)
             change = .updateProfile(before: before, after: after)
         case .permissionSet:
             let before = try directory.requirePermissionSet(name)
+            try check(condition, of: .permissionSet(before.id), in: directory)
             var after = before
             try edit(&after.connectedApps)
             change = .updatePermissionSet(before: before, after: after)

@@ -202,6 +202,7 @@ def test_why_cant_bob_use_deduper_answered_and_fixed_in_the_console(gatehouse, c
 
 def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     set_up(gatehouse)
     browser = make_browser(javascript=True)  # axe-core runs as a script in the page
@@ -234,6 +235,29 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         browser.find_element(By.XPATH, "//button[text()='Deactivate…']").click()
         assert wait_for(lambda: browser.title == "Review the change to bob · Gatehouse Setup"), browser.page_source
         check("a user change's review")
+        # Profiles and permission sets: the lists, a profile's page, a grant's review and a set's assigned users.
+        gatehouse.cli("permission-sets", "create", "Deduper Users")
+        gatehouse.cli("permission-sets", "grant-app", "Deduper Users", "Deduper")
+        gatehouse.cli("users", "assign", "bob", "Deduper Users")
+        browser.get(gatehouse.issuer + "/admin/profiles")
+        check("the profiles list")
+        browser.find_element(By.LINK_TEXT, "Sales").click()
+        assert wait_for(lambda: browser.title == "Sales · Gatehouse Setup"), browser.page_source
+        check("a profile's page")
+        screenshot(browser, "console-profile")
+        Select(browser.find_element(By.ID, "bundle-grant")).select_by_visible_text("Deduper")
+        browser.find_element(By.XPATH, "//form[.//select[@id='bundle-grant']]//button").click()
+        assert wait_for(lambda: browser.title == "Review the change to Sales · Gatehouse Setup"), browser.page_source
+        check("a profile change's review")
+        browser.get(gatehouse.issuer + "/admin/permission-sets")
+        check("the permission sets list")
+        browser.find_element(By.LINK_TEXT, "Deduper Users").click()
+        assert wait_for(lambda: "Assigned users" in browser.page_source and "bob" in browser.page_source)
+        check("a permission set's page")
+        browser.find_element(By.XPATH, "//button[text()='Unassign…']").click()
+        assert wait_for(lambda: browser.title == "Review the change to Deduper Users · Gatehouse Setup"), browser.page_source
+        check("an unassignment's review")
+        gatehouse.cli("users", "unassign", "bob", "Deduper Users", "--yes")
         # The explanation of a refusal with its fixes, and a fix's review.
         gatehouse.cli("apps", "set-policy", "Deduper", "--permitted-users", "admin-approved-preauthorized", "--yes")
         browser.get(gatehouse.issuer + "/admin/explain?user=bob&app=Deduper")

@@ -70,5 +70,7 @@ struct Console: Sendable {
         ConsoleAccessRequests(console: self).addRoutes(to: router)
         ConsoleExplain(console: self).addRoutes(to: router)
         ConsoleUsers(console: self).addRoutes(to: router)
+        ConsoleBundles(console: self, kind: .profile).addRoutes(to: router)
+        ConsoleBundles(console: self, kind: .permissionSet).addRoutes(to: router)
     }
 }

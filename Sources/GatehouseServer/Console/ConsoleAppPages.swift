@@ -229,7 +229,7 @@ enum ConsoleWords {
             <table><caption class="visually-hidden">Who loses access</caption>
             <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
             <th scope="col">Live grants ending</th></tr></thead>
-            <tbody>\(losses.map { "<tr><td>\(e($0.user))</td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
+            <tbody>\(losses.map { "<tr><td><a href=\"/admin/users?username=\(e(queryEscape($0.user)))\">\(e($0.user))</a></td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
             """
     }
 

@@ -49,8 +49,10 @@ struct ConsoleController: Sendable {
             <p>\(adminApproved) admin-approved, \(blocked) blocked</p></div>
             <div class="tile"><h2><a href="/admin/users">Users</a></h2>\
             <p>Profile, permission sets, state and the apps each can use</p></div>
-            <div class="tile"><h2>Profiles</h2><p class="count">\(directory.profiles.count)</p></div>
-            <div class="tile"><h2>Permission sets</h2><p class="count">\(directory.permissionSets.count)</p></div>
+            <div class="tile"><h2><a href="/admin/profiles">Profiles</a></h2>\
+            <p class="count">\(directory.profiles.count)</p><p>The apps and admin permissions each gives</p></div>
+            <div class="tile"><h2><a href="/admin/permission-sets">Permission sets</a></h2>\
+            <p class="count">\(directory.permissionSets.count)</p><p>The apps each grants, and who holds it</p></div>
             \(requests)
             <div class="tile"><h2><a href="/admin/explain">Why can't this user use this app?</a></h2>\
             <p>Every check of the access decision, and the fix, for a user and an app or a refusal's trace id</p></div>
@@ -86,10 +88,10 @@ struct ConsoleController: Sendable {
             "<li><a href=\"/admin/apps/\(e(queryEscape(app.id.rawValue)))\"><strong>\(e(app.name))</strong></a> <code>\(e(app.clientID))</code> · \(e(app.permittedUsers.rawValue))\(app.isBlocked ? " · <span class=\"flag\">blocked</span>" : "")\(app.isBuiltIn ? " · built in" : "")</li>"
         }
         let profileRows = profiles.prefix(limit).map { profile in
-            "<li><strong>\(e(profile.name))</strong> · grants \(profile.connectedApps.count) app\(profile.connectedApps.count == 1 ? "" : "s")</li>"
+            "<li><a href=\"/admin/profiles/\(e(queryEscape(profile.id.rawValue)))\"><strong>\(e(profile.name))</strong></a> · grants \(profile.connectedApps.count) app\(profile.connectedApps.count == 1 ? "" : "s")</li>"
         }
         let setRows = sets.prefix(limit).map { set in
-            "<li><strong>\(e(set.name))</strong> · grants \(set.connectedApps.count) app\(set.connectedApps.count == 1 ? "" : "s")</li>"
+            "<li><a href=\"/admin/permission-sets/\(e(queryEscape(set.id.rawValue)))\"><strong>\(e(set.name))</strong></a> · grants \(set.connectedApps.count) app\(set.connectedApps.count == 1 ? "" : "s")</li>"
         }
         let userRows = users.items.map { found in
             let user = found.view.summary

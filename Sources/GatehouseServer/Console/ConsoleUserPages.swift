@@ -102,7 +102,10 @@ enum ConsoleUserPages {
             """ : ""
         // Permission sets.
         let held = user.permissionSets.map { name in
-            "<li>\(e(name))\(manages ? " " + form("unassign", name, "Remove…", quiet: true) : "")</li>"
+            let link = directory.permissionSet(named: name).map {
+                #"<a href="/admin/permission-sets/\#(e(queryEscape($0.id.rawValue)))">\#(e(name))</a>"#
+            }
+            return "<li>\(link ?? e(name))\(manages ? " " + form("unassign", name, "Remove…", quiet: true) : "")</li>"
         }.joined()
         let assignable = directory.sortedPermissionSets.filter {
             !user.permissionSets.contains($0.name) && givable($0.adminPermissions)
@@ -181,7 +184,7 @@ enum ConsoleUserPages {
             \(signedIn.may(.manageUsers) && !outranked.isEmpty ? #"<p class="muted">You cannot change \#(e(user.username)): they hold admin permissions you do not (\#(outranked.map { "<code>\(e($0))</code>" }.joined(separator: ", "))).</p>"# : "")
             <dl class="facts">
             <dt>Email</dt><dd>\(e(user.email))</dd>
-            <dt>Profile</dt><dd>\(e(user.profile))</dd>
+            <dt>Profile</dt><dd>\(directory.profile(named: user.profile).map { #"<a href="/admin/profiles/\#(e(queryEscape($0.id.rawValue)))">\#(e(user.profile))</a>"# } ?? e(user.profile))</dd>
             <dt>Permission sets</dt><dd>\(held.isEmpty ? "None" : "<ul class=\"plain\">\(held)</ul>")</dd>
             <dt>State</dt><dd>\(state)</dd>
             <dt>Sign-in</dt><dd>\(lockout)\(user.hasPassword ? "" : " · no password set")</dd>

@@ -21,6 +21,13 @@ struct ConsoleUsers: Sendable {
                     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                     return trimmed.isEmpty ? nil : String(trimmed.prefix(200))
                 }
+                if let username = value("username") {  // one user by name (the links of an impact review)
+                    let found = try await signedIn.admin.users(UserQuery(username: username), after: nil, limit: 1)
+                    guard let user = found.items.first else { throw AdminFailure(.notFound, "no user \(username)") }
+                    return Response(
+                        status: .seeOther,
+                        headers: [.location: "/admin/users/\(queryEscape(user.id))", .cacheControl: "no-store"])
+                }
                 let filter = ConsoleUserPages.Filter(prefix: value("q"), profile: value("profile"))
                 let page = try await signedIn.admin.users(
                     UserQuery(profile: filter.profile, usernamePrefix: filter.prefix), after: value("after"),

@@ -48,7 +48,9 @@ import Testing
             let review = try await browser.post("/admin/apps/\(id)/edit", form: fields)
             #expect(review.status == 200, "\(review.body)")
             #expect(review.body.contains("1 user will lose access"), "\(review.body)")
-            #expect(review.body.contains("<td>bob</td>") && review.body.contains("not admin approved"))
+            #expect(
+                review.body.contains(#"<td><a href="/admin/users?username=bob">bob</a></td>"#)
+                    && review.body.contains("not admin approved"))
             let unchanged = try await server.store.loadDirectory().app(clientID: "jwt-app")
             #expect(unchanged?.permittedUsers == .allUsersSelfAuthorize, "a review saves nothing")
 
