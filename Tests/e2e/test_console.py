@@ -221,7 +221,8 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         app_page = browser.current_url
         pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", "/account",
                  "/admin/access-requests", "/admin/access-requests?state=all", "/admin/explain",
-                 "/admin/explain?user=nobody&app=Deduper"]
+                 "/admin/explain?user=nobody&app=Deduper", "/admin/login-history",
+                 "/admin/login-history?result=refused&since=bogus", "/admin/audit", "/admin/permission-sets"]
         for page in pages:
             browser.get(page if page.startswith("http") else gatehouse.issuer + page)
             check(page)

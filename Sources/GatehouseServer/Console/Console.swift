@@ -72,5 +72,6 @@ struct Console: Sendable {
         ConsoleUsers(console: self).addRoutes(to: router)
         ConsoleBundles(console: self, kind: .profile).addRoutes(to: router)
         ConsoleBundles(console: self, kind: .permissionSet).addRoutes(to: router)
+        ConsoleHistory(console: self).addRoutes(to: router)
     }
 }

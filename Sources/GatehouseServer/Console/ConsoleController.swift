@@ -38,6 +38,14 @@ struct ConsoleController: Sendable {
                 <p class="count">\(waiting)</p><p>\(waiting == 1 ? "user waits" : "users wait") for approval</p></div>
                 """
         }
+        let history =
+            signedIn.may(.viewAuditTrail)
+            ? """
+            <div class="tile"><h2><a href="/admin/login-history">Login history</a></h2>\
+            <p>Every sign-in and token request, allowed or refused, by user, app, result or trace id</p></div>
+            <div class="tile"><h2><a href="/admin/audit">Audit trail</a></h2>\
+            <p>Every setup change: who made it, when, and each field before and after</p></div>
+            """ : ""
         let powers = signedIn.permissions.sorted().map { "<li><code>\(e($0.rawValue))</code></li>" }.joined()
         return ConsoleLayout.page(
             title: "Setup", signedIn: signedIn,
@@ -54,6 +62,7 @@ struct ConsoleController: Sendable {
             <div class="tile"><h2><a href="/admin/permission-sets">Permission sets</a></h2>\
             <p class="count">\(directory.permissionSets.count)</p><p>The apps each grants, and who holds it</p></div>
             \(requests)
+            \(history)
             <div class="tile"><h2><a href="/admin/explain">Why can't this user use this app?</a></h2>\
             <p>Every check of the access decision, and the fix, for a user and an app or a refusal's trace id</p></div>
             </section>

@@ -54,6 +54,11 @@ enum ConsoleStyle {
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         tr.failed td { background: var(--bad-bg); }
+        td code { overflow-wrap: anywhere; }
+        ul.changes { display: block; margin: 0; }
+        ul.changes li { margin: 0 0 .2rem; overflow-wrap: anywhere; }
+        del { color: var(--bad); }
+        ins { color: var(--good); text-decoration: none; font-weight: 600; }
         ul.tabs { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; }
         ul.tabs a[aria-current=page] { font-weight: 700; text-decoration: none; }
         section.option { border: 1px solid var(--line); border-radius: 8px; padding: 0 1rem .75rem; margin: .75rem 0; }
@@ -77,7 +82,7 @@ enum ConsoleStyle {
         .hint { margin: .2rem 0 0; color: var(--muted); font-size: .9rem; }
         .field-problem { margin: .3rem 0 0; color: var(--bad); font-weight: 600; }
         [aria-invalid=true] { border-color: var(--bad); }
-        @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } }
+        @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } table { display: block; overflow-x: auto; } }
         @media (max-width: 40rem) { .who { margin-left: 0; } main { padding: 1rem .75rem; } }
         """
 }
