@@ -73,5 +73,6 @@ struct Console: Sendable {
         ConsoleBundles(console: self, kind: .profile).addRoutes(to: router)
         ConsoleBundles(console: self, kind: .permissionSet).addRoutes(to: router)
         ConsoleHistory(console: self).addRoutes(to: router)
+        ConsoleAppUsage(console: self).addRoutes(to: router)
     }
 }

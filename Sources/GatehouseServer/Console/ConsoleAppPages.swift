@@ -65,7 +65,7 @@ enum ConsoleAppPages {
             \(row("Who may use it", e(ConsoleWords.permittedUsers(app.permittedUsers))))
             \(row("Granted by", grantedBy))
             \(row("Enforcement", e(app.enforcement)))
-            \(row("Live grants", "\(liveGrants)"))
+            \(row("Live grants", #"<a href="/admin/apps/\#(id)/usage">\#(liveGrants) — OAuth usage</a>"#))
             </dl>
             <h2>OAuth policies</h2>
             <dl class="facts">
