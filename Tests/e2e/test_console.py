@@ -219,7 +219,7 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         browser.find_element(By.LINK_TEXT, "Deduper").click()
         assert wait_for(lambda: browser.title == "Deduper · Gatehouse Setup")
         app_page = browser.current_url
-        pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", app_page + "/usage", "/account",
+        pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", app_page + "/usage", "/admin/apps/new", "/account",
                  "/admin/access-requests", "/admin/access-requests?state=all", "/admin/explain",
                  "/admin/explain?user=nobody&app=Deduper", "/admin/login-history",
                  "/admin/login-history?result=refused&since=bogus", "/admin/audit", "/admin/permission-sets"]

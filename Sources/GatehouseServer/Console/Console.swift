@@ -74,5 +74,6 @@ struct Console: Sendable {
         ConsoleBundles(console: self, kind: .permissionSet).addRoutes(to: router)
         ConsoleHistory(console: self).addRoutes(to: router)
         ConsoleAppUsage(console: self).addRoutes(to: router)
+        ConsoleAppActions(console: self).addRoutes(to: router)
     }
 }

@@ -26,6 +26,7 @@ enum ConsoleAppPages {
             """
             <p class="crumbs"><a href="/admin">Setup</a></p>
             <h1>Connected apps</h1>
+            \(signedIn.may(.manageConnectedApps) ? #"<p class="actions"><a class="button" href="/admin/apps/new">New connected app</a></p>"# : "")
             <table>
             <caption class="visually-hidden">Connected apps, by name</caption>
             <thead><tr><th scope="col">App</th><th scope="col">Client id</th><th scope="col">Permitted users</th>\
@@ -36,7 +37,9 @@ enum ConsoleAppPages {
             """)
     }
 
-    static func show(_ found: Versioned<AppView>, liveGrants: Int, saved: Bool, signedIn: ConsoleAdmin) -> Response {
+    static func show(
+        _ found: Versioned<AppView>, liveGrants: Int, saved: Bool, controls: String, signedIn: ConsoleAdmin
+    ) -> Response {
         let app = found.view.summary
         let id = e(queryEscape(found.id))
         let edit =
@@ -80,6 +83,7 @@ enum ConsoleAppPages {
             \(row("PKCE required", app.requirePkce ? "Yes" : "No"))
             \(row("Run-as user", app.runAsUser.map(e) ?? "None"))
             </dl>
+            \(controls)
             """)
     }
 
@@ -89,54 +93,20 @@ enum ConsoleAppPages {
         signedIn: ConsoleAdmin, notice: String? = nil, status: HTTPResponse.Status = .ok
     ) -> Response {
         let id = e(queryEscape(app.id.rawValue))
-        func issue(_ field: String) -> String {
-            let messages = issues.filter { $0.path == field || $0.path.hasPrefix(field + "[") }.map(\.message)
-            return messages.isEmpty
-                ? "" : #"<p class="field-problem" id="\#(field)-problem">\#(e(messages.joined(separator: "; ")))</p>"#
-        }
-        func described(_ field: String, hint: Bool = false) -> String {
-            let invalid = issues.contains { $0.path == field || $0.path.hasPrefix(field + "[") }
-            let ids = (hint ? ["\(field)-hint"] : []) + (invalid ? ["\(field)-problem"] : [])
-            return (invalid ? #" aria-invalid="true""# : "")
-                + (ids.isEmpty ? "" : #" aria-describedby="\#(ids.joined(separator: " "))""#)
-        }
-        func select(_ field: String, _ label: String, _ options: [(String, String)], _ value: String) -> String {
-            let choices = options.map { option in
-                #"<option value="\#(e(option.0))"\#(option.0 == value ? " selected" : "")>\#(e(option.1))</option>"#
-            }.joined()
-            return
-                #"<label for="\#(field)">\#(e(label))</label><select id="\#(field)" name="\#(field)"\#(described(field))>\#(choices)</select>\#(issue(field))"#
-        }
-        func text(_ field: String, _ label: String, _ value: String, hint: String) -> String {
-            #"<label for="\#(field)">\#(e(label))</label><input type="text" id="\#(field)" name="\#(field)" value="\#(e(value))"\#(described(field, hint: true))><p class="hint" id="\#(field)-hint">\#(e(hint))</p>\#(issue(field))"#
-        }
-        func checkbox(_ field: String, _ label: String, _ on: Bool) -> String {
-            #"<p class="check"><input type="checkbox" id="\#(field)" name="\#(field)"\#(on ? " checked" : "")><label for="\#(field)">\#(e(label))</label></p>\#(issue(field))"#
-        }
-        let others = issues.filter { issue in
-            ![
+        let f = ConsoleFields(issues: issues)
+        let summary = f.summary(
+            [
                 "permittedUsers", "enforcement", "refreshTokenPolicy", "accessTokenFormat", "accessTokenLifetime",
                 "idTokenLifetime", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation", "blocked",
-            ].contains {
-                issue.path == $0 || issue.path.hasPrefix($0 + "[")
-            }
-        }
-        let needs = issues.count == 1 ? "one field needs" : "\(issues.count) fields need"
-        let otherList = others.isEmpty ? "" : "<ul>" + others.map { "<li>\(e($0.description))</li>" }.joined() + "</ul>"
-        let summary =
-            issues.isEmpty
-            ? ""
-            : #"<div class="problem" role="alert"><p>The change was not saved: \#(needs) fixing.</p>\#(otherList)</div>"#
+            ], verb: "The change was not saved")
         let fixed =
             app.isBuiltIn
             ? ""
             : """
             <fieldset><legend>Where it signs users in</legend>
-            <label for="callbackUrls">Callback URLs, one per line</label>\
-            <textarea id="callbackUrls" name="callbackUrls" rows="3"\(described("callbackUrls"))>\(e(form.callbackUrls))</textarea>\
-            \(issue("callbackUrls"))
-            \(text("scopes", "Scopes", form.scopes, hint: "Separated by spaces, for example: openid profile email"))
-            \(checkbox("requirePkce", "Require PKCE (always on for public apps)", form.requirePkce))
+            \(f.lines("callbackUrls", "Callback URLs, one per line", form.callbackUrls))
+            \(f.text("scopes", "Scopes", form.scopes, hint: "Separated by spaces, for example: openid profile email"))
+            \(f.checkbox("requirePkce", "Require PKCE (always on for public apps)", form.requirePkce))
             </fieldset>
             """
         return ConsoleLayout.page(
@@ -152,17 +122,17 @@ enum ConsoleAppPages {
             <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">
             <input type="hidden" name="version" value="\(version)">
             <fieldset><legend>Permitted users</legend>
-            \(select("permittedUsers", "Who may use the app", [("all-users-self-authorize", ConsoleWords.permittedUsers("all-users-self-authorize")), ("admin-approved-preauthorized", ConsoleWords.permittedUsers("admin-approved-preauthorized"))], form.permittedUsers))
-            \(select("enforcement", "When a user is not permitted", [("enforce", "Refuse them"), ("report-only", "Let them in, and log that they would be refused")], form.enforcement))
-            \(checkbox("blocked", "Block the app: no tokens for anyone, and every token it holds stops working", form.blocked))
+            \(f.select("permittedUsers", "Who may use the app", [("all-users-self-authorize", ConsoleWords.permittedUsers("all-users-self-authorize")), ("admin-approved-preauthorized", ConsoleWords.permittedUsers("admin-approved-preauthorized"))], form.permittedUsers))
+            \(f.select("enforcement", "When a user is not permitted", [("enforce", "Refuse them"), ("report-only", "Let them in, and log that they would be refused")], form.enforcement))
+            \(f.checkbox("blocked", "Block the app: no tokens for anyone, and every token it holds stops working", form.blocked))
             </fieldset>
             <fieldset><legend>Tokens</legend>
-            \(select("refreshTokenPolicy", "Refresh tokens", [("valid-until-revoked", "Valid until revoked"), ("immediately-expire", "Expire immediately (no refresh)"), ("expire-after", "Expire a fixed time after the grant"), ("expire-if-unused", "Expire if not used for a time")], form.refreshTokenPolicy))
-            \(text("refreshTokenDuration", "For how long (for the fixed-time and unused-time policies)", form.refreshTokenDuration, hint: "A duration: 30m, 12h, 30d"))
-            \(app.isBuiltIn ? "" : checkbox("refreshTokenRotation", "Rotate refresh tokens on every use", form.refreshTokenRotation))
-            \(select("accessTokenFormat", "Access token format", [("jwt", "JWT (checked offline until it expires)"), ("opaque", "Opaque (checked on every use)")], form.accessTokenFormat))
-            \(text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
-            \(text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
+            \(f.select("refreshTokenPolicy", "Refresh tokens", [("valid-until-revoked", "Valid until revoked"), ("immediately-expire", "Expire immediately (no refresh)"), ("expire-after", "Expire a fixed time after the grant"), ("expire-if-unused", "Expire if not used for a time")], form.refreshTokenPolicy))
+            \(f.text("refreshTokenDuration", "For how long (for the fixed-time and unused-time policies)", form.refreshTokenDuration, hint: "A duration: 30m, 12h, 30d"))
+            \(app.isBuiltIn ? "" : f.checkbox("refreshTokenRotation", "Rotate refresh tokens on every use", form.refreshTokenRotation))
+            \(f.select("accessTokenFormat", "Access token format", [("jwt", "JWT (checked offline until it expires)"), ("opaque", "Opaque (checked on every use)")], form.accessTokenFormat))
+            \(f.text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
+            \(f.text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
             </fieldset>
             \(fixed)
             <p class="actions"><button type="submit">Review the change</button> <a href="/admin/apps/\(id)">Cancel</a></p>

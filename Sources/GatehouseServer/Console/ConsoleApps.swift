@@ -25,7 +25,11 @@ struct ConsoleApps: Sendable {
                 let app = try await signedIn.admin.app(id: try Self.id(context))
                 let grants = try await console.store.liveGrantCount(app: ConnectedAppID(rawValue: app.id), user: nil)
                 let saved = request.uri.queryParameters["saved"] != nil
-                return ConsoleAppPages.show(app, liveGrants: grants, saved: saved, signedIn: signedIn)
+                let (current, version) = try await signedIn.admin.connectedApp(id: ConnectedAppID(rawValue: app.id))
+                return ConsoleAppPages.show(
+                    app, liveGrants: grants, saved: saved,
+                    controls: ConsoleAppActionPages.controls(current, version: version, signedIn: signedIn),
+                    signedIn: signedIn)
             }
         }
         router.get("admin/apps/{id}/edit") { request, context in

@@ -179,11 +179,8 @@ enum ConsoleBundlePages {
         _ found: Versioned<BundleFields>, kind: BundleKind, form: [String: String], action: Action, gaining: String?,
         prepared: PreparedChange, signedIn: ConsoleAdmin
     ) -> Response {
-        let base = "\(path(kind))/\(e(queryEscape(found.id)))"
+        let base = "\(path(kind))/\(queryEscape(found.id))"
         let name = found.view.name
-        let hidden = ["csrf", "version", "action", "value"].compactMap { key in
-            form[key].map { HTML.hiddenField(key, $0) }
-        }.joined()
         let button =
             switch action {
             case .grant: "Grant the app"
@@ -191,21 +188,15 @@ enum ConsoleBundlePages {
             case .assign: "Assign it"
             case .unassign: "Unassign it"
             }
-        return ConsoleLayout.page(
-            title: "Review the change to \(name)", signedIn: signedIn,
-            """
-            <p class="crumbs"><a href="/admin">Setup</a> › <a href="\(path(kind))">\(kind == .profile ? "Profiles" : "Permission sets")</a> › \
-            <a href="\(base)">\(e(name))</a></p>
-            <h1>Review the change to \(e(name))</h1>
-            <h2>What changes</h2>
-            <ul>\(prepared.summaries.map { "<li>\(e($0))</li>" }.joined())</ul>
-            \(gaining.map { "<h2>Who gains access</h2><p>\(e($0))</p>" } ?? "")
-            <h2>Who loses access</h2>
-            \(ConsoleWords.losses(prepared.impact, signedIn: signedIn))
-            <form method="post" action="\(base)/change">\(hidden)\(HTML.hiddenField("confirm", "yes"))
-            <p class="actions"><button type="submit">\(button)</button> <a href="\(base)">Cancel</a></p>
-            </form>
-            """)
+        return ConsoleReview.page(
+            subject: name,
+            crumbs: """
+                <a href="/admin">Setup</a> › <a href="\(path(kind))">\(kind == .profile ? "Profiles" : "Permission sets")</a> › \
+                <a href="\(e(base))">\(e(name))</a>
+                """,
+            prepared: prepared, gaining: gaining, action: "\(base)/change",
+            fields: ConsoleReview.fields(form, ["csrf", "version", "action", "value"]), button: button, cancel: base,
+            signedIn: signedIn)
     }
 
     static func path(_ kind: BundleKind) -> String { kind == .profile ? "/admin/profiles" : "/admin/permission-sets" }

@@ -206,23 +206,13 @@ enum ConsoleUserPages {
     ) -> Response {
         let id = e(queryEscape(user.id))
         let name = user.view.summary.username
-        let hidden = ["csrf", "version", "action", "value"].compactMap { key in
-            form[key].map { HTML.hiddenField(key, $0) }
-        }.joined()
-        return ConsoleLayout.page(
-            title: "Review the change to \(name)", signedIn: signedIn,
-            """
-            <p class="crumbs"><a href="/admin">Setup</a> › <a href="/admin/users">Users</a> › \
-            <a href="/admin/users/\(id)">\(e(name))</a></p>
-            <h1>Review the change to \(e(name))</h1>
-            <h2>What changes</h2>
-            <ul>\(prepared.summaries.map { "<li>\(e($0))</li>" }.joined())</ul>
-            <h2>Who loses access</h2>
-            \(ConsoleWords.losses(prepared.impact, signedIn: signedIn))
-            <form method="post" action="/admin/users/\(id)/change">\(hidden)\(HTML.hiddenField("confirm", "yes"))
-            <p class="actions"><button type="submit">Make the change</button> \
-            <a href="/admin/users/\(id)">Cancel</a></p>
-            </form>
-            """)
+        return ConsoleReview.page(
+            subject: name,
+            crumbs: """
+                <a href="/admin">Setup</a> › <a href="/admin/users">Users</a> › <a href="/admin/users/\(id)">\(e(name))</a>
+                """,
+            prepared: prepared, action: "/admin/users/\(id)/change",
+            fields: ConsoleReview.fields(form, ["csrf", "version", "action", "value"]), button: "Make the change",
+            cancel: "/admin/users/\(id)", signedIn: signedIn)
     }
 }
