@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumConnections = 4_096
     /// At most this many users are held in memory (ADR 8); others are read by primary key when a request needs them.
     public var userCacheCapacity = LiveUsers.defaultCapacity
+    /// Once a graceful shutdown has begun, the process exits after this long even with work unfinished
+    /// (``ShutdownDeadline``); nil (in-process tests) waits for all of it.
+    public var shutdownLimit: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "http://127.0.0.1:8080",
@@ -138,6 +141,7 @@ public func buildApplication(
         configuration: serverConfiguration,
         logger: logger)
     app.addServices(watcher, housekeeping, historyWriter)
+    if let limit = configuration.shutdownLimit { app.addServices(ShutdownDeadline(limit: limit, logger: logger)) }
     return app
 }
 

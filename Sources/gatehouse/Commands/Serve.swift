@@ -58,6 +58,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "On SIGTERM or SIGINT, exit after this long even if work is unfinished (a database operation that is not answering). Defaults to $GATEHOUSE_SHUTDOWN_TIMEOUT, then 5s.",
+            valueName: "duration"))
+    var shutdownTimeout: PolicyDuration?
+
+    @Option(
+        help: ArgumentHelp(
             "At most this many connections at once; more wait to be accepted. Defaults to $GATEHOUSE_MAX_CONNECTIONS, then 4096 or three quarters of the open-files limit, whichever is lower.",
             valueName: "count"))
     var maxConnections: Int?
@@ -89,6 +95,8 @@ struct Serve: AsyncParsableCommand {
         if let read = try readTimeout ?? Self.duration(environment, "GATEHOUSE_READ_TIMEOUT") {
             configuration.requestReadTimeout = .seconds(max(1, read.seconds))
         }
+        let shutdown = try shutdownTimeout ?? Self.duration(environment, "GATEHOUSE_SHUTDOWN_TIMEOUT")
+        configuration.shutdownLimit = .seconds(max(1, shutdown?.seconds ?? 5))
         configuration.maximumConnections =
             try maxConnections
             ?? environment["GATEHOUSE_MAX_CONNECTIONS"].map {
