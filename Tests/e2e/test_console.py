@@ -226,6 +226,18 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         for page in pages:
             browser.get(page if page.startswith("http") else gatehouse.issuer + page)
             check(page)
+        # Preferences: times in a zone chosen from the list, the UTC value on hover.
+        browser.find_element(By.PARTIAL_LINK_TEXT, "Times in UTC").click()
+        assert wait_for(lambda: browser.title == "Preferences · Gatehouse Setup"), browser.page_source
+        check("the preferences page")
+        Select(browser.find_element(By.ID, "zone")).select_by_visible_text("America/New_York")
+        browser.find_element(By.XPATH, "//button[text()='Save']").click()
+        assert wait_for(lambda: "Saved: times are shown in America/New_York." in browser.page_source)
+        browser.get(gatehouse.issuer + "/admin/login-history")
+        shown = browser.find_element(By.CSS_SELECTOR, "td time")
+        assert shown.text.endswith(("UTC-5", "UTC-4")), shown.text
+        assert shown.get_attribute("title").endswith(" UTC"), shown.get_attribute("title")
+        assert "Times in America/New_York" in browser.page_source
         # Users: the list, bob's page and a change's review.
         browser.get(gatehouse.issuer + "/admin/users")
         check("the users list")

@@ -75,5 +75,6 @@ struct Console: Sendable {
         ConsoleHistory(console: self).addRoutes(to: router)
         ConsoleAppUsage(console: self).addRoutes(to: router)
         ConsoleAppActions(console: self).addRoutes(to: router)
+        ConsolePreferences(console: self).addRoutes(to: router)
     }
 }

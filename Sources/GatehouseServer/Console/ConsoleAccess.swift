@@ -92,9 +92,18 @@ extension Console {
     }
 
     /// Runs `body` for a signed-in admin holding `permission`, with the session cookie renewed on what it returns.
-    /// Without the permission: a page naming it (403), and nothing done.
+    /// Without the permission: a page naming it (403), and nothing done. Times on the page are in the admin's zone.
     func page(
         _ request: Request, _ context: some RequestContext, needing permission: AdminPermission = .viewSetup,
+        _ body: (ConsoleAdmin) async throws -> Response
+    ) async -> Response {
+        await ConsoleTime.$zone.withValue(ConsoleTime.zone(of: request)) {
+            await signedInPage(request, context, needing: permission, body)
+        }
+    }
+
+    private func signedInPage(
+        _ request: Request, _ context: some RequestContext, needing permission: AdminPermission,
         _ body: (ConsoleAdmin) async throws -> Response
     ) async -> Response {
         await Pages.handling(context) {

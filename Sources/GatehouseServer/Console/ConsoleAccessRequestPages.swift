@@ -11,7 +11,7 @@ enum ConsoleAccessRequestPages {
         let rows = page.items.map { request in
             """
             <tr><td><a href="/admin/access-requests/\(e(queryEscape(request.id)))">\(e(request.user))</a></td>\
-            <td>\(e(request.app))</td><td>\(ConsoleWords.time(request.requestedAt))</td>\
+            <td>\(e(request.app))</td><td>\(ConsoleTime.tag(request.requestedAt))</td>\
             <td>\(e(ConsoleWords.state(request)))</td><td>\(e(request.note ?? ""))</td></tr>
             """
         }.joined()
@@ -58,7 +58,7 @@ enum ConsoleAccessRequestPages {
                 } ?? ""
             let note = request.decisionNote.map { " Note: “\(e($0))”" } ?? ""
             decided =
-                #"<p class="notice" role="status">\#(request.state == .approved ? "Approved" : "Declined") by \#(e(by)) \#(ConsoleWords.time(at))\#(through).\#(note)</p>"#
+                #"<p class="notice" role="status">\#(request.state == .approved ? "Approved" : "Declined") by \#(e(by)) \#(ConsoleTime.tag(at))\#(through).\#(note)</p>"#
         }
         let explanation = review.explanation
         let verdict =
@@ -109,7 +109,7 @@ enum ConsoleAccessRequestPages {
             <h1>\(e(request.user)) asks to use \(e(request.app))</h1>
             \(decided)
             <dl class="facts">
-            <dt>Asked</dt><dd>\(ConsoleWords.time(request.requestedAt))</dd>
+            <dt>Asked</dt><dd>\(ConsoleTime.tag(request.requestedAt))</dd>
             <dt>Note</dt><dd>\(request.note.map(e) ?? "None")</dd>
             <dt>State</dt><dd>\(e(ConsoleWords.state(request)))</dd>
             </dl>
@@ -145,12 +145,5 @@ extension ConsoleWords {
         case .approved: "Approved"
         case .declined: "Declined"
         }
-    }
-
-    /// A time for admins: shown in UTC to the minute, the exact ISO 8601 value on hover and in `datetime`.
-    static func time(_ iso: String) -> String {
-        guard let date = try? Date(iso, strategy: .iso8601) else { return HTML.escape(iso) }
-        return
-            #"<time datetime="\#(HTML.escape(iso))" title="\#(HTML.escape(iso))">\#(HTML.escape(Pages.time(date)))</time>"#
     }
 }

@@ -15,8 +15,8 @@ struct ConsoleAccessRequests: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/access-requests") { request, context in
             await console.page(request, context, needing: .manageUsers) { signedIn in
-                let state = Self.state(request.uri.queryParameters["state"].map(String.init))
-                let after = request.uri.queryParameters["after"].map(String.init)
+                let state = Self.state(QueryParameters(request)["state"])
+                let after = QueryParameters(request)["after"]
                 let page = try await signedIn.admin.accessRequests(
                     state: state.flatMap(AccessRequest.State.init), after: after, limit: Self.pageSize)
                 return ConsoleAccessRequestPages.list(page, state: state ?? "all", signedIn: signedIn)

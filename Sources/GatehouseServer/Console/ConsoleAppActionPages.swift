@@ -132,7 +132,7 @@ enum ConsoleAppActionPages {
             <p class="crumbs"><a href="/admin">Setup</a> › <a href="/admin/apps">Connected apps</a> › \
             <a href="/admin/apps/\(id)">\(e(app.name))</a></p>
             <h1>Retire a secret of \(e(app.name))?</h1>
-            <p class="problem"><strong>The secret \(created.map { "created \(ConsoleWords.time($0))" } ?? "") stops \
+            <p class="problem"><strong>The secret \(created.map { "created \(ConsoleTime.tag($0))" } ?? "") stops \
             working at once</strong>: a copy of \(e(app.name)) still using it gets <code>invalid_client</code> from \
             the token endpoint. Its other secrets keep working; no user loses access.</p>
             <form method="post" action="/admin/apps/\(id)/secrets">\(fields.map { HTML.hiddenField($0.0, $0.1) }.joined())\
@@ -161,7 +161,7 @@ enum ConsoleAppActionPages {
                 \(HTML.hiddenField("action", "retire"))\(HTML.hiddenField("secret", secret.id.rawValue))\
                 <button type="submit" class="quiet" aria-label="Retire the secret created \(e(secret.createdAt.formatted(.iso8601)))">Retire…</button></form>
                 """ : #"<span class="muted">the only one</span>"#
-            return "<li>Created \(ConsoleWords.time(secret.createdAt.formatted(.iso8601))) \(retire)</li>"
+            return "<li>Created \(ConsoleTime.tag(secret.createdAt.formatted(.iso8601))) \(retire)</li>"
         }.joined()
         return """
             <p class="actions">\(block)</p>

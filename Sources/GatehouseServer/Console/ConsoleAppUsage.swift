@@ -15,8 +15,8 @@ struct ConsoleAppUsage: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/apps/{id}/usage") { request, context in
             await console.page(request, context) { signedIn in
-                let query = request.uri.queryParameters
-                func cursor(_ name: String) -> String? { query[Substring(name)].map { String($0.prefix(200)) } }
+                let query = QueryParameters(request)
+                func cursor(_ name: String) -> String? { query[name].map { String($0.prefix(200)) } }
                 let id = try Self.id(context)
                 let app = try await signedIn.admin.app(id: id)
                 let grants = try await signedIn.admin.grants(

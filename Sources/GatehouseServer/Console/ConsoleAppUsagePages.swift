@@ -32,8 +32,8 @@ enum ConsoleAppUsagePages {
                 ? revoke(grant.userId, label: "Revoke \(grant.user ?? "")'s grants", button: "Revoke…") : ""
             return """
                 <tr><td>\(user ?? "<span class=\"muted\">the app itself</span>")</td>\
-                <td>\(ConsoleWords.time(grant.createdAt))</td>\
-                <td>\(grant.lastUsedAt.map(ConsoleWords.time) ?? "Not yet")</td>\
+                <td>\(ConsoleTime.tag(grant.createdAt))</td>\
+                <td>\(grant.lastUsedAt.map(ConsoleTime.tag) ?? "Not yet")</td>\
                 <td>\(grant.scopes.split(separator: " ").map { "<code>\(e(String($0)))</code>" }.joined(separator: " "))</td>\
                 <td><code>\(e(grant.flow))</code></td><td>\(control)</td></tr>
                 """
@@ -57,7 +57,7 @@ enum ConsoleAppUsagePages {
         let approvalRows = approvals.items.map { approval in
             """
             <tr><td><a href="/admin/users/\(e(queryEscape(approval.userId)))">\(e(approval.user))</a></td>\
-            <td>\(ConsoleWords.time(approval.approvedAt))</td>\
+            <td>\(ConsoleTime.tag(approval.approvedAt))</td>\
             <td>\(approval.scopes.split(separator: " ").map { "<code>\(e(String($0)))</code>" }.joined(separator: " "))</td></tr>
             """
         }.joined()

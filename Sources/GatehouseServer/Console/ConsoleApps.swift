@@ -15,7 +15,7 @@ struct ConsoleApps: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/apps") { request, context in
             await console.page(request, context) { signedIn in
-                let after = request.uri.queryParameters["after"].map(String.init)
+                let after = QueryParameters(request)["after"]
                 let page = try await signedIn.admin.apps(AppQuery(), after: after, limit: Self.pageSize)
                 return ConsoleAppPages.list(page, signedIn: signedIn)
             }
@@ -24,7 +24,7 @@ struct ConsoleApps: Sendable {
             await console.page(request, context) { signedIn in
                 let app = try await signedIn.admin.app(id: try Self.id(context))
                 let grants = try await console.store.liveGrantCount(app: ConnectedAppID(rawValue: app.id), user: nil)
-                let saved = request.uri.queryParameters["saved"] != nil
+                let saved = QueryParameters(request)["saved"] != nil
                 let (current, version) = try await signedIn.admin.connectedApp(id: ConnectedAppID(rawValue: app.id))
                 return ConsoleAppPages.show(
                     app, liveGrants: grants, saved: saved,

@@ -21,14 +21,14 @@ struct ConsoleBundles: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("\(path)") { request, context in
             await console.page(request, context) { signedIn in
-                let after = request.uri.queryParameters["after"].map { String($0.prefix(200)) }
+                let after = QueryParameters(request)["after"].map { String($0.prefix(200)) }
                 let page = try await signedIn.admin.bundles(kind, name: nil, after: after, limit: Self.pageSize)
                 return ConsoleBundlePages.list(page, kind: kind, signedIn: signedIn)
             }
         }
         router.get("\(path)/{id}") { request, context in
             await console.page(request, context) { signedIn in
-                let query = request.uri.queryParameters
+                let query = QueryParameters(request)
                 let after = query["after"].map { String($0.prefix(200)) }
                 return try await show(try Self.id(context), holdersAfter: after, done: query["done"], signedIn)
             }
@@ -41,7 +41,7 @@ struct ConsoleBundles: Sendable {
     }
 
     private func show(
-        _ id: String, holdersAfter after: String?, done: Substring?, notice: String? = nil, _ signedIn: ConsoleAdmin,
+        _ id: String, holdersAfter after: String?, done: String?, notice: String? = nil, _ signedIn: ConsoleAdmin,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let bundle = try await signedIn.admin.bundle(kind, id: id)

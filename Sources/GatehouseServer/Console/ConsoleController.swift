@@ -15,7 +15,7 @@ struct ConsoleController: Sendable {
         }
         router.get("admin/find") { request, context in
             await console.page(request, context) { signedIn in
-                try await find(String(request.uri.queryParameters["q"] ?? ""), signedIn)
+                try await find(String(QueryParameters(request)["q"] ?? ""), signedIn)
             }
         }
         router.get("admin/console.css") { _, _ in

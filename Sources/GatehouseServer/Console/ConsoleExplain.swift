@@ -44,9 +44,9 @@ struct ConsoleExplain: Sendable {
 
     /// The page for `?user=&app=` (names or ids), or `?trace=` (the user and app of that login event).
     private func explain(_ request: Request, _ signedIn: ConsoleAdmin) async throws -> Response {
-        let query = request.uri.queryParameters
+        let query = QueryParameters(request)
         func parameter(_ name: String) -> String? {
-            guard let value = query[Substring(name)] else { return nil }
+            guard let value = query[name] else { return nil }
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : String(trimmed.prefix(200))
         }

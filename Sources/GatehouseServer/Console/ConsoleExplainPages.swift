@@ -55,7 +55,7 @@ enum ConsoleExplainPages {
         return """
             <section aria-labelledby="event"><h2 id="event">The login event</h2>
             <dl class="facts">
-            <dt>When</dt><dd>\(ConsoleWords.time(event.occurredAt.formatted(.iso8601)))</dd>
+            <dt>When</dt><dd>\(ConsoleTime.tag(event.occurredAt.formatted(.iso8601)))</dd>
             <dt>User</dt><dd>\(e(event.username ?? "unknown"))</dd>
             <dt>App</dt><dd>\(e(event.appName ?? "unknown"))</dd>
             <dt>Flow</dt><dd>\(e(event.flow.rawValue))</dd>

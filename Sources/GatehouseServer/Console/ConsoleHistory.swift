@@ -15,12 +15,12 @@ struct ConsoleHistory: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/login-history") { request, context in
             await console.page(request, context, needing: .viewAuditTrail) { signedIn in
-                try await loginHistory(ConsoleHistoryPages.LoginFilter(request.uri.queryParameters), signedIn)
+                try await loginHistory(ConsoleHistoryPages.LoginFilter(QueryParameters(request)), signedIn)
             }
         }
         router.get("admin/audit") { request, context in
             await console.page(request, context, needing: .viewAuditTrail) { signedIn in
-                try await audit(ConsoleHistoryPages.AuditFilter(request.uri.queryParameters), signedIn)
+                try await audit(ConsoleHistoryPages.AuditFilter(QueryParameters(request)), signedIn)
             }
         }
     }

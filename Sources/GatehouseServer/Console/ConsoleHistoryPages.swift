@@ -76,7 +76,7 @@ enum ConsoleHistoryPages {
                 event.user != nil && event.app != nil
                 ? #"<a href="/admin/explain?trace=\#(e(queryEscape(event.traceId)))">Why?</a>"# : ""
             return """
-                <tr\(refused ? #" class="failed""# : "")><td>\(ConsoleWords.time(event.time))</td>\
+                <tr\(refused ? #" class="failed""# : "")><td>\(ConsoleTime.tag(event.time))</td>\
                 <td>\(user ?? "—")</td><td>\(e(event.app ?? "—"))</td><td><code>\(e(event.flow))</code></td>\
                 <td>\(outcome)</td><td>\(e(event.clientIp ?? "—"))</td><td><code>\(e(event.traceId))</code></td>\
                 <td>\(why)</td></tr>
@@ -146,7 +146,7 @@ enum ConsoleHistoryPages {
     ) -> Response {
         let rows = (page?.items ?? []).map { event in
             """
-            <tr><td>\(ConsoleWords.time(event.occurredAt.formatted(.iso8601)))</td><td>\(e(event.actor))</td>\
+            <tr><td>\(ConsoleTime.tag(event.occurredAt.formatted(.iso8601)))</td><td>\(e(event.actor))</td>\
             <td><code>\(e(event.action.rawValue))</code></td><td>\(e(event.targetType.rawValue)) \
             <strong>\(e(event.target))</strong></td><td>\(changes(event))</td><td>\(e(event.sourceIP ?? "—"))</td></tr>
             """

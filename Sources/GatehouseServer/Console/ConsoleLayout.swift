@@ -33,6 +33,8 @@ enum ConsoleLayout {
         }
         if let signedIn {
             header += """
+                <a class="zone" href="/admin/preferences" title="Change the time zone">\
+                Times in \(e(ConsoleTime.name(ConsoleTime.zone)))</a>\
                 <form class="who" action="/admin/logout" method="post">\
                 <span>\(e(signedIn.user.displayName.isEmpty ? signedIn.user.username : signedIn.user.displayName))</span>\
                 <input type="hidden" name="csrf" value="\(e(signedIn.session.csrf))">\

@@ -15,7 +15,7 @@ struct ConsoleSignIn: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/login") { request, context in
             await Pages.handling(context) {
-                try start(returnTo: request.uri.queryParameters["return"].map(String.init))
+                try start(returnTo: QueryParameters(request)["return"])
             }
         }
         router.get("admin/callback") { request, context in
@@ -51,9 +51,9 @@ struct ConsoleSignIn: Sendable {
     }
 
     private func callback(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = QueryParameters(request)
         let now = console.oauth.now()
-        guard let state = parameters["state"].map(String.init), !state.isEmpty,
+        guard let state = parameters["state"], !state.isEmpty,
             let sealed = request.cookies[Console.signInCookie(for: state)]?.value,
             let signIn = console.signIns.open(sealed, as: ConsoleSignInState.self),
             now.timeIntervalSince(signIn.startedAt) < Console.signInTimeout,
@@ -64,13 +64,13 @@ struct ConsoleSignIn: Sendable {
                 "This sign-in was not started in this browser, or took longer than ten minutes.", traceID: context.id)
         }
         var response: Response
-        if parameters["iss"].map(String.init) != console.oauth.issuer.issuer {
+        if parameters["iss"] != console.oauth.issuer.issuer {
             response = ConsolePages.signInFailed("The answer did not come from this Gatehouse.", traceID: context.id)
-        } else if let error = parameters["error"].map(String.init) {
+        } else if let error = parameters["error"] {
             // The access decision refused the admin at /authorize: its sentence, not a generic error.
-            let description = parameters["error_description"].map(String.init) ?? error
+            let description = parameters["error_description"] ?? error
             response = ConsolePages.refused(description, traceID: context.id)
-        } else if let code = parameters["code"].map(String.init) {
+        } else if let code = parameters["code"] {
             response = try await exchange(code, signIn: signIn, request, context)
         } else {
             response = ConsolePages.signInFailed("The answer carried no authorization code.", traceID: context.id)

@@ -26,6 +26,8 @@ enum ConsoleStyle {
         .find input { flex: 1; min-width: 0; }
         .find label { align-self: center; font-weight: 600; }
         .who { display: flex; gap: .6rem; align-items: center; margin-left: auto; }
+        .zone { margin-left: auto; font-size: .9rem; }
+        .zone + .who { margin-left: 0; }
         main { max-width: 70rem; margin: 0 auto; padding: 1.25rem; }
         h1 { font-size: 1.6rem; margin: .4rem 0 1rem; line-height: 1.25; }
         h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }

@@ -128,7 +128,7 @@ enum ConsoleUserPages {
         var lockout = "Not locked out"
         if let until = overview.lockedUntil {
             lockout =
-                #"<span class="flag">Locked out</span> until \#(ConsoleWords.time(until.formatted(.iso8601))) after \#(overview.failedSignIns) failed sign-ins"#
+                #"<span class="flag">Locked out</span> until \#(ConsoleTime.tag(until.formatted(.iso8601))) after \#(overview.failedSignIns) failed sign-ins"#
         } else if overview.failedSignIns > 0 {
             lockout =
                 "Not locked out (\(overview.failedSignIns) failed sign-in\(overview.failedSignIns == 1 ? "" : "s") recently)"

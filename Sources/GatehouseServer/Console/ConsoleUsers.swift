@@ -15,9 +15,9 @@ struct ConsoleUsers: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/users") { request, context in
             await console.page(request, context) { signedIn in
-                let query = request.uri.queryParameters
+                let query = QueryParameters(request)
                 func value(_ name: String) -> String? {
-                    guard let text = query[Substring(name)] else { return nil }
+                    guard let text = query[name] else { return nil }
                     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                     return trimmed.isEmpty ? nil : String(trimmed.prefix(200))
                 }
@@ -40,7 +40,7 @@ struct ConsoleUsers: Sendable {
         router.get("admin/users/{id}") { request, context in
             await console.page(request, context) { signedIn in
                 let overview = try await signedIn.admin.userOverview(id: try Self.id(context))
-                let notice = request.uri.queryParameters["done"].map { String($0) }
+                let notice = QueryParameters(request)["done"].map { String($0) }
                 return ConsoleUserPages.show(
                     overview, directory: console.oauth.directory.current, notice: notice.flatMap(Self.notice),
                     signedIn: signedIn)

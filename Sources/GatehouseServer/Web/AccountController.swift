@@ -33,7 +33,7 @@ struct AccountController: Sendable {
             let entries = try await store.accountAccess(of: signedIn.user.id).compactMap { access in
                 directory.apps[access.app].map { Pages.AccountEntry(app: $0, access: access) }
             }.sorted { $0.app.name.localizedStandardCompare($1.app.name) == .orderedAscending }
-            let removed = request.uri.queryParameters["removed"].flatMap { directory.app(clientID: String($0))?.name }
+            let removed = QueryParameters(request)["removed"].flatMap { directory.app(clientID: String($0))?.name }
             let requests = try await web.accessRequests.accessRequests(of: signedIn.user.id, limit: 20).compactMap {
                 found in directory.apps[found.app].map { (app: $0, request: found) }
             }

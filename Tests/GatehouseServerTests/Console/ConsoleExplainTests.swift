@@ -72,6 +72,21 @@ import Testing
         }
     }
 
+    /// A GET form sends a space as `+` (and may percent-encode a name): the console's filters read it as a browser
+    /// meant it, so picking "Sales User" or "Deduper Users" finds them.
+    @Test func getFormsDecodeSpacesSentAsPlus() async throws {
+        try await ServerFixture.run(.sqlite) { server in
+            let (browser, _, _) = try await Self.explaining(server)
+            let found = try await browser.get("/admin/find?q=Deduper+Users")
+            #expect(found.body.contains("><strong>Deduper Users</strong></a>"), "\(found.body)")
+            let users = try await browser.get("/admin/users?profile=Sales+User")
+            #expect(users.status == 200 && users.body.contains(">carol</a>"), "\(users.body)")
+            #expect(users.body.contains(#"<option value="Sales User" selected>"#))
+            let encodedName = try await browser.get("/admin/users?%70rofile=Sales%20User")
+            #expect(encodedName.body.contains(">carol</a>") && encodedName.body.contains(">bob</a>"))
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aRefusalsTraceIDOpensItsExplanationAndEachReasonHasItsFix(backend: TestBackend) async throws {
         try await ServerFixture.run(backend) { server in
