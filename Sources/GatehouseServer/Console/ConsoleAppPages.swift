@@ -182,11 +182,15 @@ enum ConsoleWords {
     /// Who a change takes access from, and the live grants that end; first a warning if the admin is among them
     /// for the console itself.
     static func losses(_ impact: AccessImpact, signedIn: ConsoleAdmin) -> String {
+        losses(impact, signedInAs: signedIn.user.username)
+    }
+
+    static func losses(_ impact: AccessImpact, signedInAs username: String) -> String {
         let e = HTML.escape
         let losses = impact.losses
         guard !losses.isEmpty else { return #"<p class="notice">No one loses access.</p>"# }
         let grants = impact.liveGrants
-        let lockedOut = losses.contains { $0.user == signedIn.user.username && $0.app == ConnectedApp.consoleName }
+        let lockedOut = losses.contains { $0.user == username && $0.app == ConnectedApp.consoleName }
         let selfWarning =
             lockedOut
             ? #"<p class="problem" role="alert"><strong>You will lose access to this console yourself</strong> when you save: your next page will refuse you. Another admin, or the CLI on the database, can undo it.</p>"#
@@ -199,9 +203,14 @@ enum ConsoleWords {
             <table><caption class="visually-hidden">Who loses access</caption>
             <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
             <th scope="col">Live grants ending</th></tr></thead>
-            <tbody>\(losses.map { "<tr><td><a href=\"/admin/users?username=\(e(queryEscape($0.user)))\">\(e($0.user))</a></td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
+            <tbody>\(losses.prefix(shownLosses).map { "<tr><td><a href=\"/admin/users?username=\(e(queryEscape($0.user)))\">\(e($0.user))</a></td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
+            \(losses.count > shownLosses ? "<p class=\"hint\">The first \(shownLosses) of \(losses.count) are shown. The whole list is the admin API's preview of the same change (<code>?dryRun=true</code>) or the CLI's <code>--dry-run</code>.</p>" : "")
             """
     }
+
+    /// The most users a review lists: a change that reaches tens of thousands still shows its counts, and a page
+    /// that opens at once.
+    static let shownLosses = 200
 
     static func permittedUsers(_ value: String) -> String {
         switch value {
