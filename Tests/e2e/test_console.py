@@ -272,7 +272,8 @@ def test_console_pages_have_no_serious_accessibility_violation(gatehouse):
         pages = ["/admin", "/admin/find?q=a", "/admin/apps", app_page, app_page + "/edit", app_page + "/usage", "/admin/apps/new", "/account",
                  "/admin/access-requests", "/admin/access-requests?state=all", "/admin/explain",
                  "/admin/explain?user=nobody&app=Deduper", "/admin/login-history",
-                 "/admin/login-history?result=refused&since=bogus", "/admin/audit", "/admin/permission-sets"]
+                 "/admin/login-history?result=refused&since=bogus", "/admin/audit", "/admin/permission-sets",
+                 "/admin/approvals", "/admin/approvals?user=nobody"]
         shots = {"/admin/apps": "console-apps", app_page + "/usage": "console-app-usage",
                  "/admin/login-history": "console-login-history", "/admin/audit": "console-audit"}
         for page in pages:

@@ -74,6 +74,7 @@ struct Console: Sendable {
         ConsoleBundles(console: self, kind: .permissionSet).addRoutes(to: router)
         ConsoleHistory(console: self).addRoutes(to: router)
         ConsoleAppUsage(console: self).addRoutes(to: router)
+        ConsoleApprovals(console: self).addRoutes(to: router)
         ConsoleAppActions(console: self).addRoutes(to: router)
         ConsolePreferences(console: self).addRoutes(to: router)
     }

@@ -54,17 +54,22 @@ struct ConsoleAppUsage: Sendable {
         let app = try await signedIn.admin.app(id: id)
         var username: String?
         if let user { username = try await signedIn.admin.user(id: user).view.summary.username }
+        // Where the admin came from: the app's usage, or the approvals page (one user's revocation only).
+        let fromApprovals = user != nil && form["from"] == "approvals"
         guard form["confirm"] == "yes" else {
             let count = try await signedIn.admin.revokeGrants(ofApp: id, user: user, dryRun: true)
             return ConsoleAppUsagePages.confirmRevoke(
-                app, user: user.map { ($0, username ?? $0.rawValue) }, count: count, signedIn: signedIn)
+                app, user: user.map { ($0, username ?? $0.rawValue) }, count: count, fromApprovals: fromApprovals,
+                signedIn: signedIn)
         }
         let revoked = try await signedIn.admin.revokeGrants(ofApp: id, user: user)
         await console.catchUp()
         return Response(
             status: .seeOther,
             headers: [
-                .location: "/admin/apps/\(queryEscape(id.rawValue))/usage?revoked=\(revoked)",
+                .location: fromApprovals
+                    ? "/admin/approvals?revoked=\(revoked)"
+                    : "/admin/apps/\(queryEscape(id.rawValue))/usage?revoked=\(revoked)",
                 .cacheControl: "no-store",
             ])
     }

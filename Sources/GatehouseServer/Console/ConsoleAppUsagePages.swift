@@ -101,10 +101,12 @@ enum ConsoleAppUsagePages {
 
     /// What a revocation ends, before it is made.
     static func confirmRevoke(
-        _ found: Versioned<AppView>, user: (id: UserID, name: String)?, count: Int, signedIn: ConsoleAdmin
+        _ found: Versioned<AppView>, user: (id: UserID, name: String)?, count: Int, fromApprovals: Bool = false,
+        signedIn: ConsoleAdmin
     ) -> Response {
         let app = found.view.summary
         let id = e(queryEscape(found.id))
+        let back = fromApprovals ? "/admin/approvals" : "/admin/apps/\(id)/usage"
         let whose = user.map { "\($0.name)'s grants" } ?? "every grant"
         return ConsoleLayout.page(
             title: "Revoke \(whose) of \(app.name)", signedIn: signedIn,
@@ -117,8 +119,9 @@ enum ConsoleAppUsagePages {
             and the approvals behind them go too. Nothing else changes: \(user == nil ? "its users" : e(user?.name ?? "")) \
             may sign in again if the policy lets them.</p>
             <form method="post" action="/admin/apps/\(id)/revoke">\(HTML.hiddenField("csrf", signedIn.session.csrf))\
-            \(user.map { HTML.hiddenField("user", $0.id.rawValue) } ?? "")\(HTML.hiddenField("confirm", "yes"))
-            <p class="actions"><button type="submit">Revoke</button> <a href="/admin/apps/\(id)/usage">Cancel</a></p>
+            \(user.map { HTML.hiddenField("user", $0.id.rawValue) } ?? "")\(HTML.hiddenField("confirm", "yes"))\
+            \(fromApprovals ? HTML.hiddenField("from", "approvals") : "")
+            <p class="actions"><button type="submit">Revoke</button> <a href="\(back)">Cancel</a></p>
             </form>
             """)
     }

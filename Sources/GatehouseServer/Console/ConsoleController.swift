@@ -63,6 +63,8 @@ struct ConsoleController: Sendable {
             <p class="count">\(directory.permissionSets.count)</p><p>The apps each grants, and who holds it</p></div>
             \(requests)
             \(history)
+            <div class="tile"><h2><a href="/admin/approvals">Approvals</a></h2>\
+            <p>Who approved which self-authorize app on its consent page, and when; revoke one</p></div>
             <div class="tile"><h2><a href="/admin/explain">Why can't this user use this app?</a></h2>\
             <p>Every check of the access decision, and the fix, for a user and an app or a refusal's trace id</p></div>
             </section>
