@@ -32,7 +32,7 @@ struct ConsoleAccessRequests: Sendable {
             await console.page(request, context, needing: .manageUsers) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 guard let kind = form["kind"], let name = form["name"],
                     let grant = AccessRequest.Grant(kind: kind, name: name)
@@ -47,7 +47,7 @@ struct ConsoleAccessRequests: Sendable {
             await console.page(request, context, needing: .manageUsers) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 let id = try Self.id(context)
                 _ = try await signedIn.admin.decline(accessRequest: id, note: form["note"])

@@ -39,7 +39,9 @@ struct ConsoleAppActions: Sendable {
         -> Response
     {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let typed = ConsoleAppActionPages.NewForm(form)
         let (spec, issues) = typed.spec()
         guard issues.isEmpty else {
@@ -69,7 +71,9 @@ struct ConsoleAppActions: Sendable {
         _ id: ConnectedAppID, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         guard let blocks = ["block": true, "unblock": false][form["action"] ?? ""] else {
             throw AdminFailure(.invalid, "the form names no change: block or unblock the app from its page")
         }
@@ -100,7 +104,9 @@ struct ConsoleAppActions: Sendable {
         _ id: ConnectedAppID, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let version = VersionCondition.oneOf([try Self.version(form)])
         switch form["action"] {
         case "rotate":

@@ -42,7 +42,9 @@ struct ConsoleAppUsage: Sendable {
         _ id: ConnectedAppID, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let user = form["user"].flatMap { $0.isEmpty ? nil : UserID(rawValue: String($0.prefix(200))) }
         let permitted =
             user == nil

@@ -34,7 +34,7 @@ enum ConsoleAppUsagePages {
                 <tr><td>\(user ?? "<span class=\"muted\">the app itself</span>")</td>\
                 <td>\(ConsoleTime.tag(grant.createdAt))</td>\
                 <td>\(grant.lastUsedAt.map(ConsoleTime.tag) ?? "Not yet")</td>\
-                <td>\(grant.scopes.split(separator: " ").map { "<code>\(e(String($0)))</code>" }.joined(separator: " "))</td>\
+                <td>\(HTML.codes(grant.scopes))</td>\
                 <td><code>\(e(grant.flow))</code></td><td>\(control)</td></tr>
                 """
         }.joined()
@@ -58,7 +58,7 @@ enum ConsoleAppUsagePages {
             """
             <tr><td><a href="/admin/users/\(e(queryEscape(approval.userId)))">\(e(approval.user))</a></td>\
             <td>\(ConsoleTime.tag(approval.approvedAt))</td>\
-            <td>\(approval.scopes.split(separator: " ").map { "<code>\(e(String($0)))</code>" }.joined(separator: " "))</td></tr>
+            <td>\(HTML.codes(approval.scopes))</td></tr>
             """
         }.joined()
         let approvalsTable =

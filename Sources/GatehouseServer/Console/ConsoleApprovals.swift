@@ -16,9 +16,10 @@ struct ConsoleApprovals: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("admin/approvals") { request, context in
             await console.page(request, context) { signedIn in
-                let filter = ConsoleApprovalPages.Filter(QueryParameters(request))
+                let query = QueryParameters(request)
+                let filter = ConsoleApprovalPages.Filter(query)
                 let apps = console.oauth.directory.current.sortedApps.map(\.name)
-                let revoked = QueryParameters(request)["revoked"].flatMap { Int($0) }
+                let revoked = query["revoked"].flatMap { Int($0) }
                 do {
                     let page = try await signedIn.admin.approvals(
                         user: filter.user, app: filter.app, after: filter.after, limit: Self.pageSize)
@@ -70,7 +71,7 @@ enum ConsoleApprovalPages {
                 <tr><td><a href="/admin/users/\(e(queryEscape(approval.userId)))">\(e(approval.user))</a></td>\
                 <td><a href="/admin/apps/\(e(queryEscape(approval.appId)))">\(e(approval.app))</a></td>\
                 <td>\(ConsoleTime.tag(approval.approvedAt))</td>\
-                <td>\(approval.scopes.split(separator: " ").map { "<code>\(e(String($0)))</code>" }.joined(separator: " "))</td>\
+                <td>\(HTML.codes(approval.scopes))</td>\
                 <td>\(control)</td></tr>
                 """
         }.joined()

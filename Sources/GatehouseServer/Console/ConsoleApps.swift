@@ -64,7 +64,9 @@ struct ConsoleApps: Sendable {
         _ id: ConnectedAppID, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let (app, current) = try await self.current(id, signedIn)
         let posted = ConsoleAppForm(posted: form, over: app)
         guard let version = form["version"].flatMap(Int64.init) else {

@@ -60,7 +60,9 @@ struct ConsoleBundles: Sendable {
         _ id: String, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let action = ConsoleBundlePages.Action(rawValue: form["action"] ?? "")
         guard let action, kind == .permissionSet || !action.isAssignment else {
             throw AdminFailure(.invalid, "the form names no change: choose one on the \(kind.rawValue)'s page")

@@ -21,7 +21,7 @@ struct ConsoleExplain: Sendable {
             await console.page(request, context) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 guard let user = form["user"], let app = form["app"], let kind = form["fix"],
                     let fix = AccessFix(kind: kind, name: form["name"])

@@ -46,6 +46,21 @@ enum ConsolePages {
             """)
     }
 
+    /// A console form whose CSRF token this session does not accept: posted from another browser or an earlier
+    /// session, or forged. Nothing was changed, and the page says so and how to go on.
+    static func expiredForm(signedIn: ConsoleAdmin?, traceID: String) -> Response {
+        ConsoleLayout.page(
+            title: "Form expired", signedIn: signedIn, status: .forbidden,
+            """
+            <h1>This form has expired</h1>
+            <p class="problem" role="alert">Nothing was changed. The form came from an earlier console session or \
+            another browser, so Gatehouse could not tell that you sent it.</p>
+            <p>Go back, reload the page, and make the change again.</p>
+            <p><a class="button" href="/admin">Setup home</a></p>
+            <p class="muted">Trace id: <code>\(e(traceID))</code></p>
+            """)
+    }
+
     static func signedOut() -> Response {
         ConsoleLayout.page(
             title: "Signed out", signedIn: nil,

@@ -20,7 +20,7 @@ struct ConsolePreferences: Sendable {
             await console.page(request, context) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 guard let identifier = form["zone"], ConsoleTime.zone(named: identifier) != nil else {
                     return Self.page(signedIn: signedIn, problem: "Choose a time zone from the list.")

@@ -128,7 +128,9 @@ struct ConsoleSignIn: Sendable {
             // No session to check the form against: nothing is ended here, and the page says so.
             return ConsolePages.sessionAlreadyOver()
         }
-        guard session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: nil, traceID: context.id)
+        }
         try await revoke(session)
         if let signedIn = try await console.web.currentSession(request) {
             try await console.web.sessions.deleteSession(idHash: signedIn.session.idHash)

@@ -55,7 +55,7 @@ struct ConsoleUsers: Sendable {
             await console.page(request, context, needing: .manageUsers) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 let id = try Self.id(context)
                 _ = try await signedIn.admin.unlock(id)
@@ -66,7 +66,7 @@ struct ConsoleUsers: Sendable {
             await console.page(request, context, needing: .manageUsers) { signedIn in
                 let form = try await FormBody.parse(request)
                 guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return Pages.expiredForm(traceID: context.id)
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
                 }
                 let id = try Self.id(context)
                 let user = try await signedIn.admin.user(id: id)
@@ -96,7 +96,9 @@ struct ConsoleUsers: Sendable {
         _ id: UserID, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard signedIn.session.accepts(csrf: form["csrf"]) else { return Pages.expiredForm(traceID: context.id) }
+        guard signedIn.session.accepts(csrf: form["csrf"]) else {
+            return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        }
         let user = try await signedIn.admin.user(id: id)
         let username = user.view.summary.username
         let version = VersionCondition.oneOf([try Self.version(form)])

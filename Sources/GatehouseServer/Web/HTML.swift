@@ -28,6 +28,11 @@ enum HTML {
         return output
     }
 
+    /// Space-separated words (scopes, grant types) as `<code>` elements, each escaped.
+    static func codes(_ words: String) -> String {
+        words.split(separator: " ").map { "<code>\(escape(String($0)))</code>" }.joined(separator: " ")
+    }
+
     /// A whole page. Pages are never cached and never framed (clickjacking on the consent page).
     static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
         let document = Self.document(

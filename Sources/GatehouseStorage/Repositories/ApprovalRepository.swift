@@ -144,14 +144,15 @@ extension GatehouseStore {
         let collate: SQLQueryString = sql.kind == .postgres ? #"COLLATE "C""# : ""
         var filter: SQLQueryString = "WHERE 1 = 1"
         if let user { filter = "\(filter) AND a.user_id = \(bind: user.rawValue)" }
-        if let app { filter = "\(filter) AND a.app_id = \(bind: app.rawValue)" }
+        if let app { filter = "\(filter) AND a.app_id \(collate) = \(bind: app.rawValue)" }
         if let boundary {
             let parts = boundary.split(separator: " ", maxSplits: 1).map(String.init)
             let (afterApp, afterUser) = (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            // A row comparison, which both databases answer by a range of the (app, user) index: a page deep in
+            // an app's approvals reads its own rows, not every row before them.
             filter =
                 """
-                \(filter) AND (a.app_id \(collate) > \(bind: afterApp) \
-                OR (a.app_id = \(bind: afterApp) AND a.user_id \(collate) > \(bind: afterUser)))
+                \(filter) AND (a.app_id \(collate), a.user_id \(collate)) > (\(bind: afterApp), \(bind: afterUser))
                 """
         }
         return try await sql.read { [filter] db in

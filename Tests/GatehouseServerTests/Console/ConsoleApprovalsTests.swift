@@ -97,4 +97,42 @@ import Testing
             #expect(works)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func forgedAndHostileFormsOnTheApprovalsPageEndNothingAndRedirectNowhereElse(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let (browser, app, granted) = try await ConsoleAppUsageTests.withGrant(server)
+            var refresh = granted
+            let alice = try requireValue(try await server.store.loadDirectory().user(named: "alice")).id.rawValue
+
+            // A revocation without this session's CSRF token (another browser's, or none) changes nothing.
+            for csrf in ["", "forged", String(repeating: "a", count: 10_000)] {
+                let forged = ["csrf": csrf, "user": alice, "from": "approvals", "confirm": "yes"]
+                let refused = try await browser.post("/admin/apps/\(app)/revoke", form: forged)
+                #expect(refused.status == 403 && refused.body.contains("Nothing was changed"), "\(refused.body)")
+            }
+            let stillWorks = try await ConsoleAppUsageTests.works(server, &refresh)
+            #expect(stillWorks)
+
+            // `from` chooses between two pages of this console, never a place of the poster's choosing; without a
+            // user it is ignored (revoking every grant returns to the app's usage).
+            let csrf = try requireValue(try await browser.get("/admin/approvals").hiddenFields["csrf"])
+            let all = try await browser.post(
+                "/admin/apps/\(app)/revoke", form: ["csrf": csrf, "from": "approvals"])
+            #expect(all.status == 200 && all.body.contains(#"<a href="/admin/apps/\#(app)/usage">Cancel</a>"#))
+            let elsewhere = try await browser.post(
+                "/admin/apps/\(app)/revoke",
+                form: ["csrf": csrf, "user": alice, "from": "https://evil.example/", "confirm": "yes"])
+            #expect(elsewhere.status == 303 && elsewhere.location == "/admin/apps/\(app)/usage?revoked=1")
+
+            // Hostile filters: a huge cursor or name is cut, markup is escaped, and nothing is a 500.
+            let huge = String(repeating: "z", count: 3_000)
+            let long = try await browser.get("/admin/approvals?after=\(huge)&user=\(huge)")
+            #expect(long.status == 422 && !long.body.contains(huge), "\(long.status)")
+            let markup = try await browser.get("/admin/approvals?user=%3Cscript%3Ealert(1)%3C/script%3E")
+            #expect(markup.status == 422 && !markup.body.contains("<script>alert"), "\(markup.body)")
+            let badCursor = try await browser.get("/admin/approvals?after=not-a-cursor")
+            #expect(badCursor.status < 500, "\(badCursor.status) \(badCursor.body)")
+        }
+    }
 }
