@@ -83,6 +83,13 @@ struct CLIRunner: Sendable {
 func withCLI<Result: Sendable>(_ backend: TestBackend, _ body: (CLIRunner) async throws -> Result) async throws
     -> Result
 {
+    guard backend == .postgres else { return try await withCLIDatabase(backend, body) }
+    return try await PostgresTestGate.shared.withPermit { try await withCLIDatabase(backend, body) }
+}
+
+private func withCLIDatabase<Result: Sendable>(
+    _ backend: TestBackend, _ body: (CLIRunner) async throws -> Result
+) async throws -> Result {
     let database = try await ScratchDatabase.create(backend)
     do {
         let result = try await body(CLIRunner(database: database))
