@@ -83,8 +83,7 @@ struct CLIRunner: Sendable {
 func withCLI<Result: Sendable>(_ backend: TestBackend, _ body: (CLIRunner) async throws -> Result) async throws
     -> Result
 {
-    guard backend == .postgres else { return try await withCLIDatabase(backend, body) }
-    return try await PostgresTestGate.shared.withPermit { try await withCLIDatabase(backend, body) }
+    try await PostgresTestGate.shared.withPermit(for: backend) { try await withCLIDatabase(backend, body) }
 }
 
 private func withCLIDatabase<Result: Sendable>(

@@ -20,9 +20,12 @@ public final class PostgresTestGate: Sendable {
 
     init(permits: Int) { state = Mutex(State(available: permits)) }
 
-    /// Runs `body` holding a permit, waiting for one first if all are taken.
-    public func withPermit<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-        if Self.holdsPermit { return try await body() }
+    /// Runs `body` for a test on `backend`: on PostgreSQL holding a permit, waiting for one first if all are
+    /// taken; on SQLite at once.
+    public func withPermit<Result: Sendable>(for backend: TestBackend, _ body: () async throws -> Result)
+        async throws -> Result
+    {
+        if backend != .postgres || Self.holdsPermit { return try await body() }
         await acquire()
         defer { release() }
         return try await Self.$holdsPermit.withValue(true) { try await body() }

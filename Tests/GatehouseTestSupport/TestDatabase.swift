@@ -70,8 +70,7 @@ public struct ScratchDatabase: Sendable {
 public func withScratchStore<Result: Sendable>(
     _ backend: TestBackend, _ body: (GatehouseStore, ScratchDatabase) async throws -> Result
 ) async throws -> Result {
-    guard backend == .postgres else { return try await withOpenedScratchStore(backend, body) }
-    return try await PostgresTestGate.shared.withPermit { try await withOpenedScratchStore(backend, body) }
+    try await PostgresTestGate.shared.withPermit(for: backend) { try await withOpenedScratchStore(backend, body) }
 }
 
 private func withOpenedScratchStore<Result: Sendable>(
