@@ -143,7 +143,44 @@ def measure(base, count, users):
         ("Audit trail (first page)", "/admin/audit", {}),
         ("Access requests", "/admin/access-requests", {}),
     ]
-    return [(label, page(path, **params)[0]) for label, path, params in cases]
+    results = [(label, page(path, **params)[0]) for label, path, params in cases]
+    results.append(("Approvals of App 1 (first page)", page("/admin/approvals", app="App 1")[0]))
+
+    # Reviews: a change posted without `confirm`, answered with who would lose access; nothing is stored.
+    def review(label, path, form, expect):
+        times, response = api_bench.timed(session, max(10, count // 5), "POST", base + path, data=form)
+        if expect not in response.text:
+            raise SystemExit(f"{label}: the review does not say {expect!r}: {response.text[:800]}")
+        losing = re.search(r"([0-9,]+) users? will lose access", response.text)
+        results.append((f"{label} ({losing.group(1) if losing else 'no'} users would lose access)", times))
+
+    edit = session.get(f"{base}/admin/apps/{app}/edit", timeout=30).text
+    form = form_fields(edit, f"/admin/apps/{app}/edit")
+    form["permittedUsers"] = "admin-approved-preauthorized"
+    review("Review: App 1 to admin-approved", f"/admin/apps/{app}/edit", form, "Who loses access")
+    app0 = first(r'href="/admin/apps/([^"/?]+)">App 0<', apps_page, "App 0")
+    block = form_fields(session.get(f"{base}/admin/apps/{app0}", timeout=30).text, f"/admin/apps/{app0}/block")
+    review("Review: block App 0", f"/admin/apps/{app0}/block", block, "Who loses access")
+    # The profile page's first form posting a change is the one that stops granting its first app.
+    remove = form_fields(session.get(f"{base}/admin/profiles/{profile}", timeout=30).text,
+                         f"/admin/profiles/{profile}/change")
+    review("Review: take an app from a profile", f"/admin/profiles/{profile}/change", remove, "Who loses access")
+    return results
+
+
+def form_fields(page, action):
+    """The named inputs of the form that posts to `action` (its hidden fields, text boxes and selected options)."""
+    start = page.find(f'action="{html.escape(action)}"')
+    if start < 0:
+        raise SystemExit(f"no form posting to {action}")
+    body = page[start:page.find("</form>", start)]
+    fields = {html.unescape(name): html.unescape(value) for name, value in
+              re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', body)}
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', options) or re.search(r'<option value="([^"]*)"', options)
+        if chosen:
+            fields[html.unescape(name)] = html.unescape(chosen.group(1))
+    return fields
 
 
 def main():

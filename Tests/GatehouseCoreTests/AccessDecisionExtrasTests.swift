@@ -131,7 +131,8 @@ import Testing
         let usage = AppUsage(
             liveGrants: [.init(user: alice.id, app: app.id): 2, .init(user: carol.id, app: app.id): 1])
         let impact = AccessImpact.of(
-            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
+            changes, before: directory, after: directory.applying(changes), users: Array(directory.users.values),
+            usage: usage, at: now)
         #expect(
             impact.losses == [
                 AccessLoss(user: "alice", app: "Deduper", reason: "user_not_admin_approved", liveGrants: 2)
@@ -150,7 +151,8 @@ import Testing
         revoked.connectedApps = []
         let changes: [DirectoryChange] = [.updateProfile(before: profile, after: revoked)]
         let impact = AccessImpact.of(
-            changes, before: directory, after: directory.applying(changes), usage: AppUsage(), at: now)
+            changes, before: directory, after: directory.applying(changes), users: Array(directory.users.values),
+            usage: AppUsage(), at: now)
         #expect(impact.losses.map(\.user) == [carol.username])
     }
 
@@ -161,7 +163,8 @@ import Testing
         let changes: [DirectoryChange] = [.updateUser(before: alice, after: inactive)]
         let usage = AppUsage(approvals: [.init(user: alice.id, app: app.id)])
         let impact = AccessImpact.of(
-            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
+            changes, before: directory, after: directory.applying(changes), users: Array(directory.users.values),
+            usage: usage, at: now)
         #expect(impact.losses == [AccessLoss(user: "alice", app: "Deduper", reason: "user_inactive", liveGrants: 0)])
     }
 
@@ -173,7 +176,8 @@ import Testing
         let changes: [DirectoryChange] = [.updateProfile(before: before, after: ops)]
         let usage = AppUsage(approvals: [.init(user: alice.id, app: app.id)])
         let impact = AccessImpact.of(
-            changes, before: directory, after: directory.applying(changes), usage: usage, at: now)
+            changes, before: directory, after: directory.applying(changes), users: Array(directory.users.values),
+            usage: usage, at: now)
         #expect(impact.isEmpty)
         #expect(impact.summary() == "Impact: no user loses access.")
     }

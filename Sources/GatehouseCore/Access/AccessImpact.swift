@@ -52,38 +52,49 @@ public struct AccessImpact: Sendable, Equatable, Codable {
 
     /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
     /// access" to an admin-approved app when pre-authorized; to a self-authorize app when they use it (an approval
-    /// or a live grant), since everyone could approve it. `before` must hold every user in the changes'
-    /// ``ImpactScope`` (`GatehouseStore.impactPreview` reads them by index); users it does not hold are taken to be
-    /// out of reach of the changes.
+    /// or a live grant), since everyone could approve it. `users` are the users in reach of the changes
+    /// (``ImpactScope``) as they were before them (`GatehouseStore.impactPreview` reads them by index); anyone else
+    /// is out of reach. `before` and `after` hold the apps, profiles and permission sets the users' decisions read;
+    /// the users themselves are taken from `users` and the changes.
     public static func of(
-        _ changes: [DirectoryChange], before: Directory, after: Directory, usage: AppUsage, at time: Date
+        _ changes: [DirectoryChange], before: Directory, after: Directory, users: [User], usage: AppUsage,
+        at time: Date
     )
         -> AccessImpact
     {
-        var candidates: [ConnectedAppID: Set<UserID>] = [:]
-        let everyone = Set(before.users.keys)
-        let everyApp = Set(before.apps.keys)
-        func touch(users: Set<UserID>, apps: Set<ConnectedAppID>) {
-            for app in apps { candidates[app, default: []].formUnion(users) }
-        }
+        var candidates: [ConnectedAppID: [User]] = [:]
+        // What the changes make of a user: changed, or deleted (nil); anyone else stays as they were.
+        var changed: [UserID: User?] = [:]
+        let byID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in changes {
             switch change {
-            case .updateApp(let app, _), .deleteApp(let app): touch(users: everyone, apps: [app.id])
+            case .updateApp(let app, _), .deleteApp(let app): candidates[app.id, default: []] += users
             case .updateProfile(let profile, _), .deleteProfile(let profile):
-                touch(users: Set(before.users(withProfile: profile.id).map(\.id)), apps: profile.connectedApps)
+                let holders = users.filter { $0.profile == profile.id }
+                for app in profile.connectedApps { candidates[app, default: []] += holders }
             case .updatePermissionSet(let set, _), .deletePermissionSet(let set):
-                touch(users: Set(before.users(withPermissionSet: set.id).map(\.id)), apps: set.connectedApps)
-            case .updateUser(let user, _), .deleteUser(let user): touch(users: [user.id], apps: everyApp)
+                let holders = users.filter { $0.permissionSets.contains(set.id) }
+                for app in set.connectedApps { candidates[app, default: []] += holders }
+            case .updateUser(let user, let updated):
+                changed[user.id] = updated
+                if let current = byID[user.id] {
+                    for app in before.apps.keys { candidates[app, default: []].append(current) }
+                }
+            case .deleteUser(let user):
+                changed[user.id] = .some(nil)
+                if let current = byID[user.id] {
+                    for app in before.apps.keys { candidates[app, default: []].append(current) }
+                }
             case .createProfile, .createPermissionSet, .createUser, .createApp: break
             }
         }
         var losses: [AccessLoss] = []
         let context = AccessContext(flow: .introspection, time: time)
-        for (appID, users) in candidates {
+        for (appID, reached) in candidates {
             guard let appBefore = before.apps[appID] else { continue }
-            for userID in users {
-                guard let userBefore = before.users[userID] else { continue }
-                let pair = AppUsage.Pair(user: userID, app: appID)
+            var decided: Set<UserID> = []
+            for userBefore in reached where decided.insert(userBefore.id).inserted {
+                let pair = AppUsage.Pair(user: userBefore.id, app: appID)
                 let was = AccessPolicy.decide(user: userBefore, app: appBefore, context: context, in: before)
                 let hadAccess =
                     was.isAllowed
@@ -91,7 +102,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                         || (appBefore.permittedUsers == .adminApprovedPreauthorized && was.wouldRefuse == nil))
                 guard hadAccess else { continue }
                 let reason: String?
-                if let appAfter = after.apps[appID], let userAfter = after.users[userID] {
+                if let appAfter = after.apps[appID], let userAfter = changed[userBefore.id] ?? userBefore {
                     reason =
                         AccessPolicy.decide(user: userAfter, app: appAfter, context: context, in: after).refusal?
                         .reason.rawValue

@@ -2,82 +2,92 @@ import Foundation
 import GatehouseCore
 import SQLKit
 
-/// Reads what an impact preview decides on (ADR 8): the users within an ``ImpactScope`` and how they use apps, by
-/// index, in a few statements per part of the scope whatever the user count.
+/// Reads what an impact preview decides on (ADR 8): the users within an ``ImpactScope`` and how they use the apps
+/// in question, by index. Each part of the scope (at most 500 ids) costs two statements whatever the user count: one
+/// reads its users with their permission sets, one its approvals and live grants.
 enum ImpactReader {
-    /// The users in `scope`, their versions, and their approvals and live grants.
-    static func read(_ scope: ImpactScope, _ db: any SQLDatabase) async throws -> (
-        users: [User], versions: [EntityRef: Int64], usage: AppUsage
+    /// The users in `scope` (each once, in no order) and their approvals and live grants of the apps in question.
+    static func read(_ scope: ImpactScope, _ db: any SQLDatabase, kind: DatabaseKind) async throws -> (
+        users: [User], usage: AppUsage
     ) {
         var users: [UserID: User] = [:]
-        var versions: [EntityRef: Int64] = [:]
         var usage = AppUsage()
-        for condition in conditions(scope) {
-            var sets: [String: [String]] = [:]
+        // Permission-set ids are Gatehouse's own (UUIDs): a comma never occurs in one.
+        let sets: SQLQueryString =
+            kind == .postgres ? "string_agg(s.permission_set_id, ',')" : "group_concat(s.permission_set_id, ',')"
+        for part in parts(scope) {
+            // MATERIALIZED: folded into the join, SQLite read the permission-set branch by scanning every assignment.
             for row in try await db.raw(
                 """
-                SELECT s.user_id, s.permission_set_id FROM user_permission_sets s
-                WHERE s.user_id IN (SELECT u.id FROM users u WHERE \(condition))
+                WITH reach(id) AS MATERIALIZED (\(part.reach))
+                SELECT u.id, u.username, u.email, u.display_name, u.is_active, u.password_hash, u.profile_id,
+                (SELECT \(sets) FROM user_permission_sets s WHERE s.user_id = u.id) AS permission_sets
+                FROM reach JOIN users u ON u.id = reach.id
                 """
             ).all() {
-                sets[try row.value("user_id", as: String.self), default: []].append(try row.value("permission_set_id"))
+                // A user reached two ways (a profile and an approval) comes twice: decoded once.
+                let id = UserID(rawValue: try row.value("id"))
+                guard users[id] == nil else { continue }
+                let held = try row.value("permission_sets", as: String?.self)
+                users[id] = try DirectoryReader.user(
+                    row, permissionSets: held.map { $0.split(separator: ",").map(String.init) } ?? [])
             }
             for row in try await db.raw(
                 """
-                SELECT u.id, u.username, u.email, u.display_name, u.is_active, u.password_hash, u.profile_id, u.version
-                FROM users u WHERE \(condition)
+                SELECT user_id, app_id, COUNT(*) AS live, 0 AS approved FROM grants
+                WHERE revoked_at IS NULL AND \(part.usage) GROUP BY user_id, app_id
+                UNION ALL SELECT user_id, app_id, 0 AS live, 1 AS approved FROM approvals WHERE \(part.usage)
                 """
             ).all() {
-                let id: String = try row.value("id")
-                let user = try DirectoryReader.user(row, permissionSets: sets[id, default: []])
-                users[user.id] = user
-                versions[.user(user.id)] = try row.value("version")
-            }
-            for row in try await db.raw(
-                """
-                SELECT app_id, user_id, COUNT(*) AS live FROM grants
-                WHERE revoked_at IS NULL AND user_id IN (SELECT u.id FROM users u WHERE \(condition))
-                GROUP BY app_id, user_id
-                """
-            ).all() {
-                usage.liveGrants[try pair(row)] = Int(try row.value("live", as: Int64.self))
-            }
-            for row in try await db.raw(
-                "SELECT user_id, app_id FROM approvals WHERE user_id IN (SELECT u.id FROM users u WHERE \(condition))"
-            ).all() {
-                usage.approvals.insert(try pair(row))
+                let pair = AppUsage.Pair(
+                    user: UserID(rawValue: try row.value("user_id")),
+                    app: ConnectedAppID(rawValue: try row.value("app_id")))
+                let live = Int(try row.value("live", as: Int64.self))
+                if live > 0 { usage.liveGrants[pair] = live }
+                if try row.value("approved", as: Int64.self) == 1 { usage.approvals.insert(pair) }
             }
         }
-        return (users.values.sorted { $0.id < $1.id }, versions, usage)
+        return (Array(users.values), usage)
     }
 
-    private static func pair(_ row: any SQLRow) throws -> AppUsage.Pair {
-        AppUsage.Pair(
-            user: UserID(rawValue: try row.value("user_id")), app: ConnectedAppID(rawValue: try row.value("app_id")))
+    /// One part of a scope: who it reaches (a query of user ids, which may repeat one), and which approvals and
+    /// grants matter for it (a condition on `user_id` and `app_id`): every app of a changed user, the changed apps
+    /// of everyone, every app of a changed profile's or permission set's holders.
+    private struct Part {
+        var reach: SQLQueryString
+        var usage: SQLQueryString
     }
 
-    /// One condition on `users u` per part of the scope, each binding at most 500 ids.
-    private static func conditions(_ scope: ImpactScope) -> [SQLQueryString] {
-        var conditions: [SQLQueryString] = []
-        for ids in chunks(scope.users.map(\.rawValue)) { conditions.append("u.id IN (\(list(ids)))") }
-        for ids in chunks(scope.profiles.map(\.rawValue)) { conditions.append("u.profile_id IN (\(list(ids)))") }
+    private static func parts(_ scope: ImpactScope) -> [Part] {
+        var parts: [Part] = []
+        for ids in chunks(scope.users.map(\.rawValue)) {
+            parts.append(
+                Part(reach: "SELECT id FROM users WHERE id IN (\(list(ids)))", usage: "user_id IN (\(list(ids)))"))
+        }
+        for ids in chunks(scope.profiles.map(\.rawValue)) {
+            let holders: SQLQueryString = "SELECT id FROM users WHERE profile_id IN (\(list(ids)))"
+            parts.append(Part(reach: holders, usage: "user_id IN (\(holders))"))
+        }
         for ids in chunks(scope.permissionSets.map(\.rawValue)) {
-            conditions.append(
-                "u.id IN (SELECT user_id FROM user_permission_sets WHERE permission_set_id IN (\(list(ids))))")
+            let holders: SQLQueryString =
+                "SELECT user_id FROM user_permission_sets WHERE permission_set_id IN (\(list(ids)))"
+            parts.append(Part(reach: holders, usage: "user_id IN (\(holders))"))
         }
         for ids in chunks(scope.apps.map(\.rawValue)) {
-            // Who may use the app (a profile or permission set grants it) and who uses it (an approval, a grant).
-            conditions += [
-                "u.profile_id IN (SELECT profile_id FROM profile_connected_apps WHERE app_id IN (\(list(ids))))",
-                """
-                u.id IN (SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
-                ON a.permission_set_id = s.permission_set_id WHERE a.app_id IN (\(list(ids))))
-                """,
-                "u.id IN (SELECT user_id FROM grants WHERE app_id IN (\(list(ids))) AND revoked_at IS NULL)",
-                "u.id IN (SELECT user_id FROM approvals WHERE app_id IN (\(list(ids))))",
-            ]
+            // Who may use the apps (a profile or permission set grants them) and who uses them (an approval, a grant).
+            parts.append(
+                Part(
+                    reach: """
+                        SELECT id FROM users WHERE profile_id IN
+                        (SELECT profile_id FROM profile_connected_apps WHERE app_id IN (\(list(ids))))
+                        UNION ALL SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
+                        ON a.permission_set_id = s.permission_set_id WHERE a.app_id IN (\(list(ids)))
+                        UNION ALL SELECT user_id FROM grants WHERE app_id IN (\(list(ids))) AND revoked_at IS NULL
+                        UNION ALL SELECT user_id FROM approvals WHERE app_id IN (\(list(ids)))
+                        """,
+                    usage: "app_id IN (\(list(ids)))"))
         }
-        return conditions
+        return parts
     }
 
     private static func chunks(_ ids: [String]) -> [[String]] {
@@ -95,30 +105,36 @@ enum ImpactReader {
 extension GatehouseStore {
     /// Who would lose access through `changes` computed from `directory`, and how many live grants would end: the
     /// users in reach of the changes (``ImpactScope``) read by index, then the decision before and after for each.
+    /// The users are decided beside the directory, not added to it: the directory stays the size of what the
+    /// changes touch, so applying them to it costs what they cost.
     public func impactPreview(of changes: [DirectoryChange], basedOn directory: Directory, at time: Date)
         async throws -> AccessImpact
     {
         let scope = ImpactScope(of: changes)
         var before = directory
+        var users: [User] = []
         var usage = AppUsage()
         if !scope.isEmpty {
             let kind = sql.kind
+            // On PostgreSQL one snapshot (it holds up no one). On SQLite a transaction would be the writer's and hold
+            // every token request's write for as long as the preview reads; its readers serve each statement from a
+            // snapshot of its own instead, so a grant made between the two statements may be missed: a preview.
             let found = try await StorageDeadlines.$operationLimit.withValue(StorageDeadlines.bulkRead) {
-                try await sql.transaction { db in
-                    if kind == .postgres { try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
-                    return try await ImpactReader.read(scope, db)
+                if kind == .postgres {
+                    return try await sql.transaction { db in
+                        try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
+                        return try await ImpactReader.read(scope, db, kind: kind)
+                    }
                 }
+                return try await sql.read { db in try await ImpactReader.read(scope, db, kind: kind) }
             }
-            // The directory's own copies stay: they are what the changes were computed from.
-            for user in found.users where before.users[user.id] == nil {
-                before.upsert(user)
-                before.setVersion(found.versions[.user(user.id)], of: .user(user.id))
-            }
+            // The directory's own copies win: they are what the changes were computed from.
+            users = found.users.map { directory.users[$0.id] ?? $0 }
             usage = found.usage
             // A directory read around the changed entities may lack other profiles and permission sets the users
             // hold, through which they may still have the app: read those too.
             var missing: Set<EntityRef> = []
-            for user in found.users {
+            for user in users {
                 if before.profiles[user.profile] == nil { missing.insert(.profile(user.profile)) }
                 for set in user.permissionSets where before.permissionSets[set] == nil {
                     missing.insert(.permissionSet(set))
@@ -128,9 +144,9 @@ extension GatehouseStore {
                 let bundles = try await sql.read { [missing] db in try await DirectoryReader.entities(missing, db) }
                 for profile in bundles.profiles { before.upsert(profile) }
                 for set in bundles.permissionSets { before.upsert(set) }
-                for (ref, version) in bundles.versions { before.setVersion(version, of: ref) }
             }
         }
-        return AccessImpact.of(changes, before: before, after: before.applying(changes), usage: usage, at: time)
+        return AccessImpact.of(
+            changes, before: before, after: before.applying(changes), users: users, usage: usage, at: time)
     }
 }
