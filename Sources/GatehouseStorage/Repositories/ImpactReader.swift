@@ -30,7 +30,10 @@ enum ImpactReader {
                 guard users[id] == nil else { continue }
                 let held = try row.value("permission_sets", as: String?.self)
                 users[id] = try DirectoryReader.user(
-                    row, permissionSets: held.map { $0.split(separator: ",").map(String.init) } ?? [])
+                    row,
+                    permissionSets: held.map { ids in
+                        ids.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+                    } ?? [])
             }
             for row in try await db.raw(
                 """
