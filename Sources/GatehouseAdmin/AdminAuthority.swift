@@ -81,6 +81,26 @@ extension Admin {
         }
     }
 
+    /// Refuses a change that takes the admin console from an admin who holds a permission the acting admin lacks:
+    /// blocking the console, making it admin-approved, or taking it from a profile or permission set would otherwise
+    /// let the weakest admin lock every stronger one out. Taking it from an admin no stronger than oneself (or from
+    /// oneself, which the console warns of) is an ordinary change. Reads only when the change takes the console
+    /// from someone and the acting admin lacks a permission.
+    func requireOutranksConsoleLosers(_ impact: AccessImpact) async throws {
+        guard !AdminPermission.allCases.allSatisfy(holds) else { return }
+        let losing = Set(impact.losses.filter { $0.app == ConnectedApp.consoleName }.map(\.user))
+        guard !losing.isEmpty else { return }
+        let directory = try await self.directory(users: losing.sorted())
+        for user in directory.users.values.sorted(by: { $0.username < $1.username }) {
+            if let permission = directory.adminPermissions(of: user).sorted().first(where: { !holds($0) }) {
+                throw AdminFailure(
+                    .permissionMissing(permission),
+                    "\(actor.name) cannot take the admin console from \(user.username), who holds the admin permission \"\(permission.rawValue)\" that \(actor.name) does not: only an admin who holds it may lock its holders out"
+                )
+            }
+        }
+    }
+
     /// Refuses unless the acting admin holds every admin permission of `user` (a user's grants and state are in
     /// reach only of admins at least as strong).
     func requireOutranks(_ user: User, in directory: Directory) throws(AdminFailure) {

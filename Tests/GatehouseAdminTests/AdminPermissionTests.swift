@@ -284,6 +284,71 @@ import Testing
         }
     }
 
+    /// The weakest admin cannot lock the stronger ones out: a change that takes the console from an admin who holds
+    /// a permission the acting admin lacks is refused when prepared to be committed and when committed; taking it
+    /// from an admin no stronger than oneself is an ordinary change, and a full admin may block it.
+    @Test func aLimitedAdminCannotTakeTheConsoleFromAStrongerAdmin() async throws {
+        try await withScratchStore(.sqlite) { store, _ in
+            try await Self.seeded(store)
+            let root = Self.admin(store, .all)
+            let console = ConnectedApp.consoleName
+            _ = try await root.commit(
+                try await root.createUser(
+                    NewUser(username: "super", email: "super@example.com", profile: Profile.systemAdministratorName)))
+            _ = try await root.commit(
+                try await root.createBundle(.permissionSet, named: "Console Viewers", permissions: [.viewSetup]))
+            _ = try await root.commit(
+                try await root.setApp(console, granted: true, on: .permissionSet, named: "Console Viewers"))
+            _ = try await root.commit(
+                try await root.createUser(
+                    NewUser(
+                        username: "viewer", email: "viewer@example.com", profile: "Sales",
+                        permissionSets: ["Console Viewers"])))
+
+            func expectRefused(
+                _ what: String, saying words: String = "cannot take the admin console from super",
+                _ body: () async throws -> Void
+            ) async {
+                do {
+                    try await body()
+                    Issue.record("\(what) was not refused")
+                } catch let failure as AdminFailure {
+                    #expect(failure.missingPermission != nil, "\(what): \(failure)")
+                    #expect(failure.description.contains(words), "\(failure)")
+                } catch {
+                    Issue.record("\(what): \(error)")
+                }
+            }
+            let appsAdmin = Self.admin(store, [.manageConnectedApps, .viewSetup])
+            // A preview is a read: it shows super losing the console.
+            let blocking = try await appsAdmin.setBlocked(console, true)
+            #expect(blocking.impact.losses.contains { $0.user == "super" && $0.app == console })
+            await expectRefused("blocking the console") { _ = try await appsAdmin.commit(blocking) }
+            var committing = appsAdmin
+            committing.preparesToCommit = true
+            await expectRefused("preparing to block the console") { _ = try await committing.setBlocked(console, true) }
+            // Opening it to everyone widens what its tokens reach: refused by the rule for apps asking gatehouse.admin.
+            await expectRefused("making the console self-authorize", saying: "could act with the admin permission") {
+                _ = try await appsAdmin.commit(
+                    try await appsAdmin.changeApp(console) { app, _ in app.permittedUsers = .allUsersSelfAuthorize })
+            }
+            let bundlesAdmin = Self.admin(store, [.manageProfilesAndPermissionSets, .viewSetup])
+            await expectRefused("taking the console from System Administrator") {
+                _ = try await bundlesAdmin.commit(
+                    try await bundlesAdmin.setApp(
+                        console, granted: false, on: .profile, named: Profile.systemAdministratorName))
+            }
+            #expect(try await root.app(console).summary.blocked == false)
+
+            // viewer holds only view-setup, which the acting admin holds too: an ordinary change.
+            _ = try await bundlesAdmin.commit(
+                try await bundlesAdmin.setApp(console, granted: false, on: .permissionSet, named: "Console Viewers"))
+            // An admin with every permission may block it (the CLI on the database unblocks it).
+            _ = try await root.commit(try await root.setBlocked(console, true))
+            #expect(try await root.app(console).summary.blocked)
+        }
+    }
+
     @Test func anExportShowsHashesOnlyToAnAdminWithEveryManagePermission() async throws {
         try await withScratchStore(.sqlite) { store, _ in
             try await Self.seeded(store)
