@@ -72,7 +72,7 @@ public struct Admin: Sendable {
         let issues = after.integrityIssues()
         if !issues.isEmpty { throw ValidationFailure(issues) }
         let impact = try await store.impactPreview(of: changes, basedOn: base, at: now())
-        if preparesToCommit { try await requireOutranksConsoleLosers(impact) }
+        if preparesToCommit { try await requireOutranksConsoleLosers(changes, impact) }
         return PreparedChange(base: base, changes: changes, after: after, impact: impact, permissions: permissions)
     }
 
@@ -104,7 +104,7 @@ public struct Admin: Sendable {
             return CommittedChange(version: prepared.base.version, summaries: [], events: [])
         }
         try authorize(prepared.changes, from: prepared.base, to: prepared.after, toCommit: true)
-        try await requireOutranksConsoleLosers(prepared.impact)
+        try await requireOutranksConsoleLosers(prepared.changes, prepared.impact)
         let (version, events) = try await store.commit(
             prepared.changes, basedOn: prepared.base, leaving: prepared.after, actor: actor, at: now())
         return CommittedChange(version: version, summaries: prepared.summaries, events: events)

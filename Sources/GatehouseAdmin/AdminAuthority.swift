@@ -86,12 +86,29 @@ extension Admin {
     /// let the weakest admin lock every stronger one out. Taking it from an admin no stronger than oneself (or from
     /// oneself, which the console warns of) is an ordinary change. Reads only when the change takes the console
     /// from someone and the acting admin lacks a permission.
-    func requireOutranksConsoleLosers(_ impact: AccessImpact) async throws {
+    func requireOutranksConsoleLosers(_ changes: [DirectoryChange], _ impact: AccessImpact) async throws {
         guard !AdminPermission.allCases.allSatisfy(holds) else { return }
+        // Who may use the console at all (blocked, permitted users, enforcement) is for an admin with every
+        // permission: a loss is counted only for users of the console, so one who has not used it lately (on a
+        // console opened to self-authorizing users) would be locked out unseen.
+        for change in changes {
+            guard case .updateApp(let before, let after) = change, before.clientID == ConnectedApp.consoleClientID,
+                before.isBlocked != after.isBlocked || before.permittedUsers != after.permittedUsers
+                    || before.enforcement != after.enforcement,
+                let permission = AdminPermission.allCases.first(where: { !holds($0) })
+            else { continue }
+            throw AdminFailure(
+                .permissionMissing(permission),
+                "\(actor.name) cannot change who may use the admin console: that needs every admin permission, and \(actor.name) lacks \"\(permission.rawValue)\""
+            )
+        }
         let losing = Set(impact.losses.filter { $0.app == ConnectedApp.consoleName }.map(\.user))
         guard !losing.isEmpty else { return }
         let directory = try await self.directory(users: losing.sorted())
-        for user in directory.users.values.sorted(by: { $0.username < $1.username }) {
+        // The read holds the losers' profiles and permission sets, and also the run-as users of the apps they
+        // grant: only the losers count.
+        for name in losing.sorted() {
+            guard let user = directory.user(named: name) else { continue }
             if let permission = directory.adminPermissions(of: user).sorted().first(where: { !holds($0) }) {
                 throw AdminFailure(
                     .permissionMissing(permission),

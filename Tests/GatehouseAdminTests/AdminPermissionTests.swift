@@ -284,9 +284,10 @@ import Testing
         }
     }
 
-    /// The weakest admin cannot lock the stronger ones out: a change that takes the console from an admin who holds
-    /// a permission the acting admin lacks is refused when prepared to be committed and when committed; taking it
-    /// from an admin no stronger than oneself is an ordinary change, and a full admin may block it.
+    /// The weakest admin cannot lock the stronger ones out: who may use the console (blocked, permitted users,
+    /// enforcement) is for an admin with every permission, and a change that takes the console from an admin who
+    /// holds a permission the acting admin lacks is refused when prepared to be committed and when committed; taking
+    /// it from an admin no stronger than oneself is an ordinary change, and a full admin may block it.
     @Test func aLimitedAdminCannotTakeTheConsoleFromAStrongerAdmin() async throws {
         try await withScratchStore(.sqlite) { store, _ in
             try await Self.seeded(store)
@@ -323,10 +324,13 @@ import Testing
             // A preview is a read: it shows super losing the console.
             let blocking = try await appsAdmin.setBlocked(console, true)
             #expect(blocking.impact.losses.contains { $0.user == "super" && $0.app == console })
-            await expectRefused("blocking the console") { _ = try await appsAdmin.commit(blocking) }
+            let whoMay = "cannot change who may use the admin console"
+            await expectRefused("blocking the console", saying: whoMay) { _ = try await appsAdmin.commit(blocking) }
             var committing = appsAdmin
             committing.preparesToCommit = true
-            await expectRefused("preparing to block the console") { _ = try await committing.setBlocked(console, true) }
+            await expectRefused("preparing to block the console", saying: whoMay) {
+                _ = try await committing.setBlocked(console, true)
+            }
             // Opening it to everyone widens what its tokens reach: refused by the rule for apps asking gatehouse.admin.
             await expectRefused("making the console self-authorize", saying: "could act with the admin permission") {
                 _ = try await appsAdmin.commit(

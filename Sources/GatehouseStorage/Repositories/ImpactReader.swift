@@ -38,7 +38,7 @@ enum ImpactReader {
             for row in try await db.raw(
                 """
                 SELECT user_id, app_id, COUNT(*) AS live, 0 AS approved FROM grants
-                WHERE revoked_at IS NULL AND \(part.usage) GROUP BY user_id, app_id
+                WHERE revoked_at IS NULL AND user_id IS NOT NULL AND \(part.usage) GROUP BY user_id, app_id
                 UNION ALL SELECT user_id, app_id, 0 AS live, 1 AS approved FROM approvals WHERE \(part.usage)
                 """
             ).all() {
