@@ -20,11 +20,16 @@ import Testing
                 .es256, newKey: try SigningKey.generate(.es256), at: Date(), publicationDelay: 0,
                 longestTokenLifetime: 86_400)
             try await keyStore.save([rotation.new], updating: rotation.retired)
-            // The watcher reloads keys with the directory version, which the save moved.
-            try await server.waitForVersion(try await server.store.directoryVersion())
-
-            let jwks = try #require(try await server.raw("/jwks", method: .get).json["keys"] as? [[String: Any]])
-            let kids = Set(jwks.compactMap { $0["kid"] as? String })
+            // The save bumps the signing keys' change counter; the node's watcher reloads the keys when it sees it
+            // move (not with the directory version), so wait until /jwks shows the new key or 10 s pass.
+            var kids: Set<String> = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                let jwks = try #require(try await server.raw("/jwks", method: .get).json["keys"] as? [[String: Any]])
+                kids = Set(jwks.compactMap { $0["kid"] as? String })
+                if kids.contains(rotation.new.key.kid) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            } while ContinuousClock.now < deadline
             #expect(kids.contains(try #require(oldKid)), "the old key stays published")
             #expect(kids.contains(rotation.new.key.kid), "the new key is published")
 
