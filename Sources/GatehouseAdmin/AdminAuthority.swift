@@ -102,12 +102,12 @@ extension Admin {
                 "\(actor.name) cannot change who may use the admin console: that needs every admin permission, and \(actor.name) lacks \"\(permission.rawValue)\""
             )
         }
-        let losing = Set(impact.losses.filter { $0.app == ConnectedApp.consoleName }.map(\.user))
+        let losing = Set(impact.losses.filter { $0.app == ConnectedApp.consoleName }.map(\.user)).sorted()
         guard !losing.isEmpty else { return }
-        let directory = try await self.directory(users: losing.sorted())
+        let directory = try await self.directory(users: losing)
         // The read holds the losers' profiles and permission sets, and also the run-as users of the apps they
         // grant: only the losers count.
-        for name in losing.sorted() {
+        for name in losing {
             guard let user = directory.user(named: name) else { continue }
             if let permission = directory.adminPermissions(of: user).sorted().first(where: { !holds($0) }) {
                 throw AdminFailure(

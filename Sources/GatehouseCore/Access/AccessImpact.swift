@@ -63,8 +63,9 @@ public struct AccessImpact: Sendable, Equatable, Codable {
         -> AccessImpact
     {
         var candidates: [ConnectedAppID: [User]] = [:]
-        // What the changes make of a user: changed, or deleted (nil); anyone else stays as they were.
-        var changed: [UserID: User?] = [:]
+        // Users the changes update or delete: `after` holds what they become (nothing, when deleted); anyone else
+        // stays as they were.
+        var changed: Set<UserID> = []
         let byID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for change in changes {
             switch change {
@@ -75,13 +76,8 @@ public struct AccessImpact: Sendable, Equatable, Codable {
             case .updatePermissionSet(let set, _), .deletePermissionSet(let set):
                 let holders = users.filter { $0.permissionSets.contains(set.id) }
                 for app in set.connectedApps { candidates[app, default: []] += holders }
-            case .updateUser(let user, let updated):
-                changed[user.id] = updated
-                if let current = byID[user.id] {
-                    for app in before.apps.keys { candidates[app, default: []].append(current) }
-                }
-            case .deleteUser(let user):
-                changed[user.id] = .some(nil)
+            case .updateUser(let user, _), .deleteUser(let user):
+                changed.insert(user.id)
                 if let current = byID[user.id] {
                     for app in before.apps.keys { candidates[app, default: []].append(current) }
                 }
@@ -102,7 +98,9 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                         || (appBefore.permittedUsers == .adminApprovedPreauthorized && was.wouldRefuse == nil))
                 guard hadAccess else { continue }
                 let reason: String?
-                if let appAfter = after.apps[appID], let userAfter = changed[userBefore.id] ?? userBefore {
+                if let appAfter = after.apps[appID],
+                    let userAfter = changed.contains(userBefore.id) ? after.users[userBefore.id] : userBefore
+                {
                     reason =
                         AccessPolicy.decide(user: userAfter, app: appAfter, context: context, in: after).refusal?
                         .reason.rawValue
