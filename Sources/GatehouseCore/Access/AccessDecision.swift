@@ -77,8 +77,23 @@ public struct AccessContext: Sendable {
 
 /// The one access decision, called on every path that mints or honours a token. Pure: it reads only the
 /// directory snapshot it is given, and returns every check it made, in order, so the same result can be shown
-/// as an explanation.
+/// as an explanation. Of the user it reads only their ``UserFacts`` (and quotes their name).
 public enum AccessPolicy {
+    /// All that ``decide(user:app:context:in:)`` reads of a user, besides the name it quotes in its checks: two
+    /// users alike in these get the same decision on every app in the same context and directory. The impact
+    /// preview decides once for each such kind of user. A check reading anything else of the user belongs here.
+    public struct UserFacts: Hashable, Sendable {
+        public var isActive: Bool
+        public var profile: ProfileID
+        public var permissionSets: Set<PermissionSetID>
+
+        public init(_ user: User) {
+            isActive = user.isActive
+            profile = user.profile
+            permissionSets = user.permissionSets
+        }
+    }
+
     public static func decide(user: User?, app: ConnectedApp, context: AccessContext, in directory: Directory)
         -> AccessDecision
     {

@@ -41,6 +41,16 @@ public struct AccessLoss: Sendable, Equatable, Codable {
     }
 }
 
+extension DirectoryChange {
+    /// Whether the change updates or deletes a user.
+    var changesUser: Bool {
+        switch self {
+        case .updateUser, .deleteUser: true
+        default: false
+        }
+    }
+}
+
 /// Who would lose access through a change, and how many live grants would end: shown before a change is made.
 public struct AccessImpact: Sendable, Equatable, Codable {
     public var losses: [AccessLoss]
@@ -54,32 +64,42 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     /// access" to an admin-approved app when pre-authorized; to a self-authorize app when they use it (an approval
     /// or a live grant), since everyone could approve it. `users` are the users in reach of the changes
     /// (``ImpactScope``) as they were before them (`GatehouseStore.impactPreview` reads them by index); anyone else
-    /// is out of reach. `before` and `after` hold the apps, profiles and permission sets the users' decisions read;
-    /// the users themselves are taken from `users` and the changes.
+    /// is out of reach. A user not changed may come with only the permission sets that grant an app in question or
+    /// are changed. `before` and `after` hold the apps, profiles and permission sets the users' decisions read; the
+    /// users themselves are taken from `users` and the changes.
+    ///
+    /// Users the changes leave alone are decided once for each app and kind of user (``AccessPolicy/UserFacts``):
+    /// ten thousand holders of one profile are one decision before and one after, not ten thousand.
     public static func of(
         _ changes: [DirectoryChange], before: Directory, after: Directory, users: [User], usage: AppUsage,
         at time: Date
     )
         -> AccessImpact
     {
-        var candidates: [ConnectedAppID: [User]] = [:]
+        // Indices into `users` for each app in question.
+        var candidates: [ConnectedAppID: [Int]] = [:]
         // Users the changes update or delete: `after` holds what they become (nothing, when deleted); anyone else
         // stays as they were.
         var changed: Set<UserID> = []
-        let byID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let everyone = Array(users.indices)
+        // Found by id only for the users changed (a few), not for everyone in reach.
+        var indexOf: [UserID: Int] = [:]
+        if changes.contains(where: \.changesUser) {
+            for (index, user) in users.enumerated() where indexOf[user.id] == nil { indexOf[user.id] = index }
+        }
         for change in changes {
             switch change {
-            case .updateApp(let app, _), .deleteApp(let app): candidates[app.id, default: []] += users
+            case .updateApp(let app, _), .deleteApp(let app): candidates[app.id, default: []] += everyone
             case .updateProfile(let profile, _), .deleteProfile(let profile):
-                let holders = users.filter { $0.profile == profile.id }
+                let holders = everyone.filter { users[$0].profile == profile.id }
                 for app in profile.connectedApps { candidates[app, default: []] += holders }
             case .updatePermissionSet(let set, _), .deletePermissionSet(let set):
-                let holders = users.filter { $0.permissionSets.contains(set.id) }
+                let holders = everyone.filter { users[$0].permissionSets.contains(set.id) }
                 for app in set.connectedApps { candidates[app, default: []] += holders }
             case .updateUser(let user, _), .deleteUser(let user):
                 changed.insert(user.id)
-                if let current = byID[user.id] {
-                    for app in before.apps.keys { candidates[app, default: []].append(current) }
+                if let index = indexOf[user.id] {
+                    for app in before.apps.keys { candidates[app, default: []].append(index) }
                 }
             case .createProfile, .createPermissionSet, .createUser, .createApp: break
             }
@@ -88,36 +108,62 @@ public struct AccessImpact: Sendable, Equatable, Codable {
         let context = AccessContext(flow: .introspection, time: time)
         for (appID, reached) in candidates {
             guard let appBefore = before.apps[appID] else { continue }
-            var decided: Set<UserID> = []
-            for userBefore in reached where decided.insert(userBefore.id).inserted {
-                let pair = AppUsage.Pair(user: userBefore.id, app: appID)
+            let appAfter = after.apps[appID]
+            /// Whether a user had access, if they use the app and if not; the reason they would be refused after.
+            struct Outcome {
+                var inUse: Bool
+                var unused: Bool
+                var reason: String?
+            }
+            func outcome(_ userBefore: User, _ userAfter: User?) -> Outcome {
                 let was = AccessPolicy.decide(user: userBefore, app: appBefore, context: context, in: before)
-                let hadAccess =
-                    was.isAllowed
-                    && (usage.isInUse(pair)
-                        || (appBefore.permittedUsers == .adminApprovedPreauthorized && was.wouldRefuse == nil))
-                guard hadAccess else { continue }
-                let reason: String?
-                if let appAfter = after.apps[appID],
-                    let userAfter = changed.contains(userBefore.id) ? after.users[userBefore.id] : userBefore
-                {
-                    reason =
+                let preauthorized = appBefore.permittedUsers == .adminApprovedPreauthorized && was.wouldRefuse == nil
+                let reason: String? =
+                    if let appAfter, let userAfter {
                         AccessPolicy.decide(user: userAfter, app: appAfter, context: context, in: after).refusal?
-                        .reason.rawValue
+                            .reason.rawValue
+                    } else {
+                        appAfter == nil ? "app_deleted" : "user_deleted"
+                    }
+                return Outcome(inUse: was.isAllowed, unused: was.isAllowed && preauthorized, reason: reason)
+            }
+            var byKind: [AccessPolicy.UserFacts: Outcome] = [:]
+            var decided: Set<Int> = []
+            for index in reached where decided.insert(index).inserted {
+                let id = users[index].id
+                let decision: Outcome
+                if changed.contains(id) {
+                    decision = outcome(users[index], after.users[id])
                 } else {
-                    reason = after.apps[appID] == nil ? "app_deleted" : "user_deleted"
+                    let facts = AccessPolicy.UserFacts(users[index])
+                    if let known = byKind[facts] {
+                        decision = known
+                    } else {
+                        decision = outcome(users[index], users[index])
+                        byKind[facts] = decision
+                    }
                 }
-                if let reason {
-                    losses.append(
-                        AccessLoss(
-                            user: userBefore.username, app: appBefore.name, reason: reason,
-                            liveGrants: usage.liveGrants[pair, default: 0]))
-                }
+                guard let reason = decision.reason, decision.inUse else { continue }
+                // Whether the user uses the app matters only when the decision before allowed them without
+                // pre-authorizing them (a self-authorize app); the count of grants ending, whenever any are live.
+                let pair = AppUsage.Pair(user: id, app: appID)
+                guard decision.unused || usage.isInUse(pair) else { continue }
+                losses.append(
+                    AccessLoss(
+                        user: users[index].username, app: appBefore.name, reason: reason,
+                        liveGrants: usage.liveGrants.isEmpty ? 0 : usage.liveGrants[pair, default: 0]))
             }
         }
-        // By app, then user, case-insensitively: each key computed once (a preview may list 100,000 users).
-        let keyed = losses.map { (app: $0.app.lowercased(), user: $0.user.lowercased(), loss: $0) }
-        return AccessImpact(losses: keyed.sorted { ($0.app, $0.user) < ($1.app, $1.user) }.map(\.loss))
+        // By app, then user, case-insensitively: each key computed once (a preview may list 100,000 users), and the
+        // users of each app sorted apart, by their key and position alone.
+        let byApp = Dictionary(grouping: losses.indices, by: { losses[$0].app })
+        var sorted: [AccessLoss] = []
+        sorted.reserveCapacity(losses.count)
+        for app in byApp.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            let keyed = (byApp[app] ?? []).map { (user: losses[$0].user.lowercased(), index: $0) }
+            sorted += keyed.sorted { $0.user < $1.user }.map { losses[$0.index] }
+        }
+        return AccessImpact(losses: sorted)
     }
 
     /// What an admin reads before the change: one line per app, then the users (at most `limit` per app).

@@ -47,10 +47,26 @@ struct SQLiteCells: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let value = self.value(column) else { throw MissingColumn(column: column) }
-        // Text and integers as themselves (optional or not) skip the Codable decoder: these are nearly all reads.
+        // Text, integers and booleans as themselves skip the Codable decoder: these are nearly all reads. The plain
+        // types are told apart by comparing types, which costs nothing; a cast to `D` builds `D?` for its result,
+        // whose type is looked up on each call, so casts are left to optional columns, in a function of their own.
+        switch value {
+        case .text(let text): if D.self == String.self { return unsafeBitCast(text, to: D.self) }
+        case .integer(let integer):
+            if D.self == Int64.self { return unsafeBitCast(Int64(integer), to: D.self) }
+            if D.self == Int.self { return unsafeBitCast(integer, to: D.self) }
+            if D.self == Bool.self { return unsafeBitCast(integer != 0, to: D.self) }
+        default: break
+        }
+        return try Self.cast(value, as: D.self)
+    }
+
+    @inline(never)
+    private static func cast<D: Decodable>(_ value: SQLiteData, as type: D.Type) throws -> D {
         switch value {
         case .text(let text): if let text = text as? D { return text }
-        case .integer(let integer): if let integer = (Int64(integer) as? D) ?? (Int(integer) as? D) { return integer }
+        case .integer(let integer):
+            if let integer = (Int64(integer) as? D) ?? (Int(integer) as? D) ?? ((integer != 0) as? D) { return integer }
         default: break
         }
         return try SQLiteDataDecoder().decode(D.self, from: value)

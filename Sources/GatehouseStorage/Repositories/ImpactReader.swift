@@ -3,37 +3,40 @@ import GatehouseCore
 import SQLKit
 
 /// Reads what an impact preview decides on (ADR 8): the users within an ``ImpactScope`` and how they use the apps
-/// in question, by index. Each part of the scope (at most 500 ids) costs two statements whatever the user count: one
-/// reads its users with their permission sets, one its approvals and live grants.
+/// in question, by index. Each part of the scope (at most 500 ids) costs three statements whatever the user count:
+/// its users, the permission sets they hold that can matter, and their approvals and live grants.
+///
+/// A user changed by the changes is read whole (every app is in question for them). Anyone else is read as the
+/// decision sees them (``AccessPolicy/UserFacts``) and only with the permission sets that grant an app in question
+/// or are changed themselves: the others cannot change what the decision says about those apps, and leaving them
+/// out lets the preview decide once for each kind of user instead of once for each user.
 enum ImpactReader {
     /// The users in `scope` (each once, in no order) and their approvals and live grants of the apps in question.
-    static func read(_ scope: ImpactScope, _ db: any SQLDatabase, kind: DatabaseKind) async throws -> (
+    static func read(_ scope: ImpactScope, _ db: any SQLDatabase) async throws -> (
         users: [User], usage: AppUsage
     ) {
-        var users: [UserID: User] = [:]
+        var users: [User] = []
+        var indexOf: [UserID: Int] = [:]
         var usage = AppUsage()
-        // Permission-set ids are Gatehouse's own (UUIDs): a comma never occurs in one.
-        let sets: SQLQueryString =
-            kind == .postgres ? "string_agg(s.permission_set_id, ',')" : "group_concat(s.permission_set_id, ',')"
         for part in parts(scope) {
-            // MATERIALIZED: folded into the join, SQLite read the permission-set branch by scanning every assignment.
-            for row in try await db.raw(
-                """
-                WITH reach(id) AS MATERIALIZED (\(part.reach))
-                SELECT u.id, u.username, u.email, u.display_name, u.is_active, u.password_hash, u.profile_id,
-                (SELECT \(sets) FROM user_permission_sets s WHERE s.user_id = u.id) AS permission_sets
-                FROM reach JOIN users u ON u.id = reach.id
-                """
-            ).all() {
+            let rows = try await db.raw(part.users).all()
+            users.reserveCapacity(users.count + rows.count)
+            indexOf.reserveCapacity(users.count + rows.count)
+            for row in rows {
                 // A user reached two ways (a profile and an approval) comes twice: decoded once.
                 let id = UserID(rawValue: try row.value("id"))
-                guard users[id] == nil else { continue }
-                let held = try row.value("permission_sets", as: String?.self)
-                users[id] = try DirectoryReader.user(
-                    row,
-                    permissionSets: held.map { ids in
-                        ids.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
-                    } ?? [])
+                guard indexOf[id] == nil else { continue }
+                indexOf[id] = users.count
+                users.append(
+                    User(
+                        id: id, username: try row.value("username"), email: "", isActive: try row.value("is_active"),
+                        profile: ProfileID(rawValue: try row.value("profile_id"))))
+            }
+            for row in try await db.raw(
+                "SELECT user_id, permission_set_id FROM user_permission_sets WHERE \(part.sets)"
+            ).all() {
+                guard let index = indexOf[UserID(rawValue: try row.value("user_id"))] else { continue }
+                users[index].permissionSets.insert(PermissionSetID(rawValue: try row.value("permission_set_id")))
             }
             for row in try await db.raw(
                 """
@@ -50,45 +53,73 @@ enum ImpactReader {
                 if try row.value("approved", as: Int64.self) == 1 { usage.approvals.insert(pair) }
             }
         }
-        return (Array(users.values), usage)
+        return (users, usage)
     }
 
-    /// One part of a scope: who it reaches (a query of user ids, which may repeat one), and which approvals and
-    /// grants matter for it (a condition on `user_id` and `app_id`): every app of a changed user, the changed apps
-    /// of everyone, every app of a changed profile's or permission set's holders.
+    /// One part of a scope: a statement reading its users (who may come twice), which of their permission sets to
+    /// read (a condition on `user_id` and `permission_set_id`), and which approvals and grants matter (a condition on
+    /// `user_id` and `app_id`). The users changed come first and whole: every app of theirs is in question. Then the
+    /// holders of a changed profile or permission set, for the apps it granted; then everyone who may use or uses a
+    /// changed app.
     private struct Part {
-        var reach: SQLQueryString
+        var users: SQLQueryString
+        var sets: SQLQueryString
         var usage: SQLQueryString
     }
 
+    private static let columns: SQLQueryString = "id, username, is_active, profile_id"
+
     private static func parts(_ scope: ImpactScope) -> [Part] {
         var parts: [Part] = []
+        let changedSets = scope.permissionSets.map(\.rawValue).sorted()
+        /// The permission sets that can change a decision on `apps`: those granting one of them, and those changed.
+        func matter(_ apps: SQLQueryString) -> SQLQueryString {
+            let granting: SQLQueryString =
+                "permission_set_id IN (SELECT permission_set_id FROM permission_set_connected_apps WHERE app_id IN (\(apps)))"
+            return changedSets.isEmpty ? granting : "(\(granting) OR permission_set_id IN (\(list(changedSets))))"
+        }
         for ids in chunks(scope.users.map(\.rawValue)) {
             parts.append(
-                Part(reach: "SELECT id FROM users WHERE id IN (\(list(ids)))", usage: "user_id IN (\(list(ids)))"))
+                Part(
+                    users: "SELECT \(columns) FROM users WHERE id IN (\(list(ids)))", sets: "user_id IN (\(list(ids)))",
+                    usage: "user_id IN (\(list(ids)))"))
         }
         for ids in chunks(scope.profiles.map(\.rawValue)) {
             let holders: SQLQueryString = "SELECT id FROM users WHERE profile_id IN (\(list(ids)))"
-            parts.append(Part(reach: holders, usage: "user_id IN (\(holders))"))
+            let apps: SQLQueryString = "SELECT app_id FROM profile_connected_apps WHERE profile_id IN (\(list(ids)))"
+            parts.append(
+                Part(
+                    users: "SELECT \(columns) FROM users WHERE profile_id IN (\(list(ids)))",
+                    sets: "\(matter(apps)) AND user_id IN (\(holders))",
+                    usage: "user_id IN (\(holders)) AND app_id IN (\(apps))"))
         }
         for ids in chunks(scope.permissionSets.map(\.rawValue)) {
             let holders: SQLQueryString =
                 "SELECT user_id FROM user_permission_sets WHERE permission_set_id IN (\(list(ids)))"
-            parts.append(Part(reach: holders, usage: "user_id IN (\(holders))"))
+            let apps: SQLQueryString =
+                "SELECT app_id FROM permission_set_connected_apps WHERE permission_set_id IN (\(list(ids)))"
+            parts.append(
+                Part(
+                    users: "SELECT \(columns) FROM users WHERE id IN (\(holders))",
+                    sets: "\(matter(apps)) AND user_id IN (\(holders))",
+                    usage: "user_id IN (\(holders)) AND app_id IN (\(apps))"))
         }
         for ids in chunks(scope.apps.map(\.rawValue)) {
             // Who may use the apps (a profile or permission set grants them) and who uses them (an approval, a grant).
+            // The profiles' holders are read through the profile index, without a lookup by id each; every holder of
+            // a set that matters is read with them (they are in reach, or not read at all).
             parts.append(
                 Part(
-                    reach: """
-                        SELECT id FROM users WHERE profile_id IN
+                    users: """
+                        SELECT \(columns) FROM users WHERE profile_id IN
                         (SELECT profile_id FROM profile_connected_apps WHERE app_id IN (\(list(ids))))
-                        UNION ALL SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
+                        UNION ALL SELECT \(columns) FROM users WHERE id IN
+                        (SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
                         ON a.permission_set_id = s.permission_set_id WHERE a.app_id IN (\(list(ids)))
                         UNION ALL SELECT user_id FROM grants WHERE app_id IN (\(list(ids))) AND revoked_at IS NULL
-                        UNION ALL SELECT user_id FROM approvals WHERE app_id IN (\(list(ids)))
+                        UNION ALL SELECT user_id FROM approvals WHERE app_id IN (\(list(ids))))
                         """,
-                    usage: "app_id IN (\(list(ids)))"))
+                    sets: matter(list(ids)), usage: "app_id IN (\(list(ids)))"))
         }
         return parts
     }
@@ -126,13 +157,13 @@ extension GatehouseStore {
                 if kind == .postgres {
                     return try await sql.transaction { db in
                         try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
-                        return try await ImpactReader.read(scope, db, kind: kind)
+                        return try await ImpactReader.read(scope, db)
                     }
                 }
-                return try await sql.read { db in try await ImpactReader.read(scope, db, kind: kind) }
+                return try await sql.read { db in try await ImpactReader.read(scope, db) }
             }
             // The directory's own copies win: they are what the changes were computed from.
-            users = found.users.map { directory.users[$0.id] ?? $0 }
+            users = directory.users.isEmpty ? found.users : found.users.map { directory.users[$0.id] ?? $0 }
             usage = found.usage
             // A directory read around the changed entities may lack other profiles and permission sets the users
             // hold, through which they may still have the app: read those too.

@@ -48,7 +48,7 @@ public enum Migrator {
         Migrations.initialSchema, Migrations.oauthSchema, Migrations.accessSchema, Migrations.revocationSchema,
         Migrations.throttleSchema, Migrations.hardeningSchema, Migrations.changeLogSchema,
         Migrations.impactSchema, Migrations.listingSchema, Migrations.builtInAppsSchema,
-        Migrations.accessRequestSchema, Migrations.approvalPagesSchema,
+        Migrations.accessRequestSchema, Migrations.approvalPagesSchema, Migrations.previewSchema,
     ]
 
     /// The newest schema version this build knows.
