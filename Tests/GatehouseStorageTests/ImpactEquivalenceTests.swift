@@ -116,7 +116,11 @@ import Testing
             for round in 0..<150 {
                 let changes = Self.changes(whole, &random)
                 let expected = Self.bruteForce(changes, whole, usage: usage)
-                for directory in [whole, withoutUsers] {
+                // A base as a use case reads it: some users named, with their entities (and every app, profile and
+                // permission set, as the server's directory holds them).
+                let named = try await store.loadDirectory(
+                    usersNamed: (0..<5).map { _ in "user-\(Int.random(in: 0..<40, using: &random))" })
+                for directory in [whole, withoutUsers, named] {
                     let impact = try await store.impactPreview(of: changes, basedOn: directory, at: Self.start)
                     let found = Set(impact.losses.map { "\($0.user) \($0.app) \($0.reason) \($0.liveGrants)" })
                     #expect(found == expected, "round \(round): \(changes)")
@@ -158,7 +162,7 @@ import Testing
     }
 
     /// One to three random changes to distinct entities: an app's policy, what a profile or permission set grants,
-    /// a user's profile, permission sets or activity.
+    /// a user's profile, permission sets or activity; an app, a permission set or a user deleted.
     static func changes(_ directory: Directory, _ random: inout Seeded) -> [DirectoryChange] {
         let apps = directory.apps.values.filter { $0.name.hasPrefix("App ") }.sorted { $0.name < $1.name }
         let profiles = directory.profiles.values.filter { $0.name.hasPrefix("Profile ") }.sorted { $0.name < $1.name }
@@ -169,7 +173,7 @@ import Testing
         var changes: [DirectoryChange] = []
         var touched: Set<String> = []
         for _ in 0..<Int.random(in: 1...3, using: &random) {
-            switch Int.random(in: 0..<4, using: &random) {
+            switch Int.random(in: 0..<7, using: &random) {
             case 0:
                 let app = apps[Int.random(in: apps.indices, using: &random)]
                 guard touched.insert(app.id.rawValue).inserted else { continue }
@@ -195,6 +199,18 @@ import Testing
                 var changed = set
                 changed.connectedApps = Set(apps.filter { _ in Bool.random(using: &random) }.map(\.id))
                 changes.append(.updatePermissionSet(before: set, after: changed))
+            case 3:
+                let app = apps[Int.random(in: apps.indices, using: &random)]
+                guard touched.insert(app.id.rawValue).inserted else { continue }
+                changes.append(.deleteApp(app))
+            case 4:
+                let set = sets[Int.random(in: sets.indices, using: &random)]
+                guard touched.insert(set.id.rawValue).inserted else { continue }
+                changes.append(.deletePermissionSet(set))
+            case 5:
+                let user = users[Int.random(in: users.indices, using: &random)]
+                guard touched.insert(user.id.rawValue).inserted else { continue }
+                changes.append(.deleteUser(user))
             default:
                 let user = users[Int.random(in: users.indices, using: &random)]
                 guard touched.insert(user.id.rawValue).inserted else { continue }

@@ -80,8 +80,9 @@ public struct AccessContext: Sendable {
 /// as an explanation. Of the user it reads only their ``UserFacts`` (and quotes their name).
 public enum AccessPolicy {
     /// All that ``decide(user:app:context:in:)`` reads of a user, besides the name it quotes in its checks: two
-    /// users alike in these get the same decision on every app in the same context and directory. The impact
-    /// preview decides once for each such kind of user. A check reading anything else of the user belongs here.
+    /// users alike in these get the same refusal (and the same `wouldRefuse`) on every app in the same context and
+    /// directory; only the sentences of their checks differ. The impact preview decides once for each such kind of
+    /// user. A check that reads anything else of the user must add it here.
     public struct UserFacts: Hashable, Sendable {
         public var isActive: Bool
         public var profile: ProfileID

@@ -109,10 +109,11 @@ public struct AccessImpact: Sendable, Equatable, Codable {
         for (appID, reached) in candidates {
             guard let appBefore = before.apps[appID] else { continue }
             let appAfter = after.apps[appID]
-            /// Whether a user had access, if they use the app and if not; the reason they would be refused after.
+            /// Whether the decision before allowed a user (they had access if they use the app), and whether it
+            /// pre-authorized them (they had access even if not); the reason they would be refused after.
             struct Outcome {
-                var inUse: Bool
-                var unused: Bool
+                var allowed: Bool
+                var preauthorized: Bool
                 var reason: String?
             }
             func outcome(_ userBefore: User, _ userAfter: User?) -> Outcome {
@@ -125,7 +126,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                     } else {
                         appAfter == nil ? "app_deleted" : "user_deleted"
                     }
-                return Outcome(inUse: was.isAllowed, unused: was.isAllowed && preauthorized, reason: reason)
+                return Outcome(allowed: was.isAllowed, preauthorized: was.isAllowed && preauthorized, reason: reason)
             }
             var byKind: [AccessPolicy.UserFacts: Outcome] = [:]
             var decided: Set<Int> = []
@@ -143,11 +144,11 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                         byKind[facts] = decision
                     }
                 }
-                guard let reason = decision.reason, decision.inUse else { continue }
+                guard let reason = decision.reason, decision.allowed else { continue }
                 // Whether the user uses the app matters only when the decision before allowed them without
                 // pre-authorizing them (a self-authorize app); the count of grants ending, whenever any are live.
                 let pair = AppUsage.Pair(user: id, app: appID)
-                guard decision.unused || usage.isInUse(pair) else { continue }
+                guard decision.preauthorized || usage.isInUse(pair) else { continue }
                 losses.append(
                     AccessLoss(
                         user: users[index].username, app: appBefore.name, reason: reason,

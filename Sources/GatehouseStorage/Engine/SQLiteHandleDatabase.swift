@@ -54,7 +54,7 @@ struct SQLiteCells: SQLRow {
         case .text(let text): if D.self == String.self { return unsafeBitCast(text, to: D.self) }
         case .integer(let integer):
             if D.self == Int64.self { return unsafeBitCast(Int64(integer), to: D.self) }
-            if D.self == Int.self { return unsafeBitCast(integer, to: D.self) }
+            if D.self == Int.self { return unsafeBitCast(Int(integer), to: D.self) }
             if D.self == Bool.self { return unsafeBitCast(integer != 0, to: D.self) }
         default: break
         }

@@ -3,40 +3,54 @@ import GatehouseCore
 import SQLKit
 
 /// Reads what an impact preview decides on (ADR 8): the users within an ``ImpactScope`` and how they use the apps
-/// in question, by index. Each part of the scope (at most 500 ids) costs three statements whatever the user count:
-/// its users, the permission sets they hold that can matter, and their approvals and live grants.
+/// in question, by index. Each part of the scope (at most 500 ids) costs two statements whatever the user count:
+/// its users with the permission sets they hold that can matter (one statement, so one snapshot), and their
+/// approvals and live grants.
 ///
-/// A user changed by the changes is read whole (every app is in question for them). Anyone else is read as the
-/// decision sees them (``AccessPolicy/UserFacts``) and only with the permission sets that grant an app in question
+/// Users are read as the decision sees them (``AccessPolicy/UserFacts``): id, name, activity and profile; no email,
+/// display name or password hash. A user changed by the changes comes with every permission set they hold, since
+/// every app is in question for them. Anyone else comes only with the permission sets that grant an app in question
 /// or are changed themselves: the others cannot change what the decision says about those apps, and leaving them
 /// out lets the preview decide once for each kind of user instead of once for each user.
 enum ImpactReader {
     /// The users in `scope` (each once, in no order) and their approvals and live grants of the apps in question.
-    static func read(_ scope: ImpactScope, _ db: any SQLDatabase) async throws -> (
+    static func read(_ scope: ImpactScope, _ db: any SQLDatabase, kind: DatabaseKind) async throws -> (
         users: [User], usage: AppUsage
     ) {
         var users: [User] = []
         var indexOf: [UserID: Int] = [:]
         var usage = AppUsage()
+        // Permission-set ids are Gatehouse's own (UUIDs): a comma never occurs in one.
+        let aggregate: SQLQueryString =
+            kind == .postgres ? "string_agg(permission_set_id, ',')" : "group_concat(permission_set_id, ',')"
         for part in parts(scope) {
-            let rows = try await db.raw(part.users).all()
-            users.reserveCapacity(users.count + rows.count)
+            let rows = try await db.raw(
+                """
+                WITH held(user_id, sets) AS MATERIALIZED
+                (SELECT user_id, \(aggregate) FROM user_permission_sets WHERE \(part.sets) GROUP BY user_id)
+                SELECT u.id, u.username, u.is_active, u.profile_id, held.sets
+                FROM (\(part.users)) u LEFT JOIN held ON held.user_id = u.id
+                """
+            ).all()
             indexOf.reserveCapacity(users.count + rows.count)
             for row in rows {
-                // A user reached two ways (a profile and an approval) comes twice: decoded once.
+                // A user reached two ways (a profile and an approval) comes twice: decoded once, with the sets that
+                // matter to any part that reads them.
                 let id = UserID(rawValue: try row.value("id"))
-                guard indexOf[id] == nil else { continue }
+                let sets = try row.value("sets", as: String?.self).map { ids in
+                    ids.utf8.split(separator: UInt8(ascii: ",")).map {
+                        PermissionSetID(rawValue: String(decoding: $0, as: UTF8.self))
+                    }
+                }
+                if let index = indexOf[id] {
+                    if let sets { users[index].permissionSets.formUnion(sets) }
+                    continue
+                }
                 indexOf[id] = users.count
                 users.append(
                     User(
                         id: id, username: try row.value("username"), email: "", isActive: try row.value("is_active"),
-                        profile: ProfileID(rawValue: try row.value("profile_id"))))
-            }
-            for row in try await db.raw(
-                "SELECT user_id, permission_set_id FROM user_permission_sets WHERE \(part.sets)"
-            ).all() {
-                guard let index = indexOf[UserID(rawValue: try row.value("user_id"))] else { continue }
-                users[index].permissionSets.insert(PermissionSetID(rawValue: try row.value("permission_set_id")))
+                        profile: ProfileID(rawValue: try row.value("profile_id")), permissionSets: Set(sets ?? [])))
             }
             for row in try await db.raw(
                 """
@@ -56,11 +70,11 @@ enum ImpactReader {
         return (users, usage)
     }
 
-    /// One part of a scope: a statement reading its users (who may come twice), which of their permission sets to
-    /// read (a condition on `user_id` and `permission_set_id`), and which approvals and grants matter (a condition on
-    /// `user_id` and `app_id`). The users changed come first and whole: every app of theirs is in question. Then the
-    /// holders of a changed profile or permission set, for the apps it granted; then everyone who may use or uses a
-    /// changed app.
+    /// One part of a scope: a query of its users (`id, username, is_active, profile_id`; one may come twice), which
+    /// of their permission sets to read (a condition on `user_id` and `permission_set_id` of `user_permission_sets`),
+    /// and which approvals and grants matter (a condition on `user_id` and `app_id`). The users changed come first,
+    /// with all their sets: every app of theirs is in question. Then the holders of a changed profile or permission
+    /// set, for the apps it granted; then everyone who may use or uses a changed app.
     private struct Part {
         var users: SQLQueryString
         var sets: SQLQueryString
@@ -69,14 +83,23 @@ enum ImpactReader {
 
     private static let columns: SQLQueryString = "id, username, is_active, profile_id"
 
+    /// Past this many changed permission sets, their ids are not listed in each statement (PostgreSQL takes at most
+    /// 65,535 values in one): the users in reach are read with every set they hold instead.
+    static let listedChangedSets = 1_000
+
     private static func parts(_ scope: ImpactScope) -> [Part] {
         var parts: [Part] = []
         let changedSets = scope.permissionSets.map(\.rawValue).sorted()
-        /// The permission sets that can change a decision on `apps`: those granting one of them, and those changed.
-        func matter(_ apps: SQLQueryString) -> SQLQueryString {
+        /// The permission sets that can change a decision on `apps`: those granting one of them, and those changed;
+        /// nil for all of them, when too many are changed to list.
+        func matter(_ apps: SQLQueryString) -> SQLQueryString? {
+            guard changedSets.count <= listedChangedSets else { return nil }
             let granting: SQLQueryString =
                 "permission_set_id IN (SELECT permission_set_id FROM permission_set_connected_apps WHERE app_id IN (\(apps)))"
             return changedSets.isEmpty ? granting : "(\(granting) OR permission_set_id IN (\(list(changedSets))))"
+        }
+        func sets(_ apps: SQLQueryString, holders: SQLQueryString) -> SQLQueryString {
+            matter(apps).map { "\($0) AND \(holders)" } ?? holders
         }
         for ids in chunks(scope.users.map(\.rawValue)) {
             parts.append(
@@ -90,7 +113,7 @@ enum ImpactReader {
             parts.append(
                 Part(
                     users: "SELECT \(columns) FROM users WHERE profile_id IN (\(list(ids)))",
-                    sets: "\(matter(apps)) AND user_id IN (\(holders))",
+                    sets: sets(apps, holders: "user_id IN (\(holders))"),
                     usage: "user_id IN (\(holders)) AND app_id IN (\(apps))"))
         }
         for ids in chunks(scope.permissionSets.map(\.rawValue)) {
@@ -101,25 +124,30 @@ enum ImpactReader {
             parts.append(
                 Part(
                     users: "SELECT \(columns) FROM users WHERE id IN (\(holders))",
-                    sets: "\(matter(apps)) AND user_id IN (\(holders))",
+                    sets: sets(apps, holders: "user_id IN (\(holders))"),
                     usage: "user_id IN (\(holders)) AND app_id IN (\(apps))"))
         }
         for ids in chunks(scope.apps.map(\.rawValue)) {
             // Who may use the apps (a profile or permission set grants them) and who uses them (an approval, a grant).
-            // The profiles' holders are read through the profile index, without a lookup by id each; every holder of
-            // a set that matters is read with them (they are in reach, or not read at all).
+            // The profiles' holders are read through the profile index, without a lookup by id each.
+            let others: SQLQueryString = """
+                SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
+                ON a.permission_set_id = s.permission_set_id WHERE a.app_id IN (\(list(ids)))
+                UNION ALL SELECT user_id FROM grants WHERE app_id IN (\(list(ids))) AND revoked_at IS NULL
+                UNION ALL SELECT user_id FROM approvals WHERE app_id IN (\(list(ids)))
+                """
+            let byProfile: SQLQueryString =
+                "SELECT profile_id FROM profile_connected_apps WHERE app_id IN (\(list(ids)))"
             parts.append(
                 Part(
                     users: """
-                        SELECT \(columns) FROM users WHERE profile_id IN
-                        (SELECT profile_id FROM profile_connected_apps WHERE app_id IN (\(list(ids))))
-                        UNION ALL SELECT \(columns) FROM users WHERE id IN
-                        (SELECT s.user_id FROM user_permission_sets s JOIN permission_set_connected_apps a
-                        ON a.permission_set_id = s.permission_set_id WHERE a.app_id IN (\(list(ids)))
-                        UNION ALL SELECT user_id FROM grants WHERE app_id IN (\(list(ids))) AND revoked_at IS NULL
-                        UNION ALL SELECT user_id FROM approvals WHERE app_id IN (\(list(ids))))
+                        SELECT \(columns) FROM users WHERE profile_id IN (\(byProfile))
+                        UNION ALL SELECT \(columns) FROM users WHERE id IN (\(others))
                         """,
-                    sets: matter(list(ids)), usage: "app_id IN (\(list(ids)))"))
+                    // The sets that matter, of whoever holds them: those holders not in reach are dropped by the join.
+                    sets: matter(list(ids))
+                        ?? "(user_id IN (SELECT id FROM users WHERE profile_id IN (\(byProfile))) OR user_id IN (\(others)))",
+                    usage: "app_id IN (\(list(ids)))"))
         }
         return parts
     }
@@ -157,10 +185,10 @@ extension GatehouseStore {
                 if kind == .postgres {
                     return try await sql.transaction { db in
                         try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
-                        return try await ImpactReader.read(scope, db)
+                        return try await ImpactReader.read(scope, db, kind: kind)
                     }
                 }
-                return try await sql.read { db in try await ImpactReader.read(scope, db) }
+                return try await sql.read { db in try await ImpactReader.read(scope, db, kind: kind) }
             }
             // The directory's own copies win: they are what the changes were computed from.
             users = directory.users.isEmpty ? found.users : found.users.map { directory.users[$0.id] ?? $0 }
