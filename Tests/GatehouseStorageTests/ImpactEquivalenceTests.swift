@@ -172,11 +172,16 @@ import Testing
         }
         var changes: [DirectoryChange] = []
         var touched: Set<String> = []
+        /// A random one of `items`, unless an earlier change of the bundle took it.
+        func untouched<Item>(_ items: [Item], _ id: (Item) -> String) -> Item? {
+            let item = items[Int.random(in: items.indices, using: &random)]
+            return touched.insert(id(item)).inserted ? item : nil
+        }
+        func someApps() -> Set<ConnectedAppID> { Set(apps.filter { _ in Bool.random(using: &random) }.map(\.id)) }
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             switch Int.random(in: 0..<7, using: &random) {
             case 0:
-                let app = apps[Int.random(in: apps.indices, using: &random)]
-                guard touched.insert(app.id.rawValue).inserted else { continue }
+                guard let app = untouched(apps, { $0.id.rawValue }) else { continue }
                 var changed = app
                 switch Int.random(in: 0..<3, using: &random) {
                 case 0: changed.isBlocked.toggle()
@@ -188,36 +193,31 @@ import Testing
                 }
                 changes.append(.updateApp(before: app, after: changed))
             case 1:
-                let profile = profiles[Int.random(in: profiles.indices, using: &random)]
-                guard touched.insert(profile.id.rawValue).inserted else { continue }
+                guard let profile = untouched(profiles, { $0.id.rawValue }) else { continue }
                 var changed = profile
-                changed.connectedApps = Set(apps.filter { _ in Bool.random(using: &random) }.map(\.id))
+                changed.connectedApps = someApps()
                 changes.append(.updateProfile(before: profile, after: changed))
             case 2:
-                let set = sets[Int.random(in: sets.indices, using: &random)]
-                guard touched.insert(set.id.rawValue).inserted else { continue }
+                guard let set = untouched(sets, { $0.id.rawValue }) else { continue }
                 var changed = set
-                changed.connectedApps = Set(apps.filter { _ in Bool.random(using: &random) }.map(\.id))
+                changed.connectedApps = someApps()
                 changes.append(.updatePermissionSet(before: set, after: changed))
             case 3:
-                let app = apps[Int.random(in: apps.indices, using: &random)]
-                guard touched.insert(app.id.rawValue).inserted else { continue }
+                guard let app = untouched(apps, { $0.id.rawValue }) else { continue }
                 changes.append(.deleteApp(app))
             case 4:
-                let set = sets[Int.random(in: sets.indices, using: &random)]
-                guard touched.insert(set.id.rawValue).inserted else { continue }
+                guard let set = untouched(sets, { $0.id.rawValue }) else { continue }
                 changes.append(.deletePermissionSet(set))
             case 5:
-                let user = users[Int.random(in: users.indices, using: &random)]
-                guard touched.insert(user.id.rawValue).inserted else { continue }
+                guard let user = untouched(users, { $0.id.rawValue }) else { continue }
                 changes.append(.deleteUser(user))
             default:
-                let user = users[Int.random(in: users.indices, using: &random)]
-                guard touched.insert(user.id.rawValue).inserted else { continue }
+                guard let user = untouched(users, { $0.id.rawValue }) else { continue }
                 var changed = user
                 changed.isActive = Int.random(in: 0..<3, using: &random) > 0
                 changed.profile = profiles[Int.random(in: profiles.indices, using: &random)].id
-                changed.permissionSets = Set(sets.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }.map(\.id))
+                changed.permissionSets = Set(
+                    sets.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }.map(\.id))
                 changes.append(.updateUser(before: user, after: changed))
             }
         }
