@@ -51,7 +51,8 @@ extension Admin {
         let (user, app, directory) = try await subjects(user: username, app: nameOrClientID)
         let approval = try await store.approval(user: user.id, app: app.id)
         return AccessExplanation.explain(
-            user: user, app: app, context: AccessContext(flow: .authorize, time: now(), approval: approval),
+            user: user, app: app,
+            context: AccessContext(flow: .authorize, time: now(), approval: approval, purpose: .question),
             in: directory)
     }
 

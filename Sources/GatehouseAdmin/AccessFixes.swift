@@ -73,7 +73,8 @@ extension Admin {
     public func diagnose(user username: String, app nameOrClientID: String) async throws -> AccessDiagnosis {
         let (user, app, directory) = try await subjects(user: username, app: nameOrClientID)
         let context = AccessContext(
-            flow: .authorize, time: now(), approval: try await store.approval(user: user.id, app: app.id))
+            flow: .authorize, time: now(), approval: try await store.approval(user: user.id, app: app.id),
+            purpose: .question)
         let explanation = AccessExplanation.explain(user: user, app: app, context: context, in: directory)
         var fixes: [(fix: AccessFix, change: String, alsoGives: [String])] = []
         switch (explanation.decision.refusal ?? explanation.decision.wouldRefuse)?.reason {
@@ -130,7 +131,8 @@ extension Admin {
         let change = try self.change(fix, user: user, app: app, in: directory)
         let prepared = try await self.prepare([change], basedOn: directory, needing: [change.permissionNeeded])
         let context = AccessContext(
-            flow: .authorize, time: now(), approval: try await store.approval(user: user.id, app: app.id))
+            flow: .authorize, time: now(), approval: try await store.approval(user: user.id, app: app.id),
+            purpose: .question)
         let decision = AccessPolicy.decide(
             user: prepared.after.users[user.id], app: prepared.after.apps[app.id] ?? app, context: context,
             in: prepared.after)

@@ -114,7 +114,8 @@ extension Admin {
             throw AdminFailure(.notFound, "the user or app of access request \(id) no longer exists")
         }
         let explanation = AccessExplanation.explain(
-            user: user, app: app, context: AccessContext(flow: .authorize, time: now()), in: directory)
+            user: user, app: app, context: AccessContext(flow: .authorize, time: now(), purpose: .question),
+            in: directory)
         let options = try await grantOptions(user: user, app: app, in: directory)
         return AccessRequestReview(request: AccessRequestView(listed), explanation: explanation, options: options)
     }

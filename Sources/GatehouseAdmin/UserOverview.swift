@@ -59,7 +59,8 @@ extension Admin {
                 continue
             }
             let decision = AccessPolicy.decide(
-                user: user, app: app, context: AccessContext(flow: .authorize, time: now(), approval: approval),
+                user: user, app: app,
+                context: AccessContext(flow: .authorize, time: now(), approval: approval, purpose: .question),
                 in: directory)
             apps.append(UserAppAccess(app: app, refusal: decision.refusal?.description, through: through))
         }

@@ -7,7 +7,13 @@ import Testing
         #expect(IPAddress("192.0.2.1")?.bytes == [192, 0, 2, 1])
         #expect(IPAddress("::ffff:192.0.2.1") == IPAddress("192.0.2.1"), "an IPv4-mapped address is the IPv4 one")
         #expect(IPAddress("2001:db8::1")?.bytes.count == 16)
-        #expect(IPAddress("::1")?.description == "0:0:0:0:0:0:0:1")
+        #expect(IPAddress("::1")?.description == "::1")
+        #expect(
+            IPAddress("2001:DB8:0:0:1:0:0:1")?.description == "2001:db8::1:0:0:1",
+            "RFC 5952 §4.2.3: the first of equal runs")
+        #expect(
+            IPAddress("2001:db8:0:1:1:1:1:1")?.description == "2001:db8:0:1:1:1:1:1",
+            "RFC 5952 §4.2.2: one zero group stays")
         for bad in [
             "", "1.2.3", "1.2.3.4.5", "01.2.3.4", "256.0.0.1", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "127.evil",
         ] {
@@ -45,7 +51,7 @@ import Testing
         #expect(
             resolver.resolve(
                 peer: "10.0.0.5", forwarded: [#"for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https"#],
-                forwardedFor: ["9.9.9.9"]) == "2001:db8:cafe:0:0:0:0:17", "Forwarded wins over X-Forwarded-For")
+                forwardedFor: ["9.9.9.9"]) == "2001:db8:cafe::17", "Forwarded wins over X-Forwarded-For")
         // An untrusted peer's headers are ignored; an unusable entry stops at the last proxy.
         #expect(resolver.resolve(peer: "203.0.113.9", forwarded: [], forwardedFor: ["1.1.1.1"]) == "203.0.113.9")
         #expect(resolver.resolve(peer: "10.0.0.5", forwarded: ["for=unknown"], forwardedFor: []) == "10.0.0.5")
@@ -53,5 +59,23 @@ import Testing
         #expect(throws: ClientAddressResolver.ParseFailure.self) {
             try ClientAddressResolver.parse("10.0.0.0/8,bogus").get()
         }
+    }
+}
+
+/// Ranges as config writes them: host bits cleared, canonical text, containment of one range in another.
+@Suite struct IPRangeTextTests {
+    @Test func rangesAreKeptAsTheirNetwork() throws {
+        #expect(IPRange("10.1.2.3/8")?.description == "10.0.0.0/8")
+        #expect(IPRange("10.1.2.3/8") == IPRange("10.0.0.0/8"))
+        #expect(IPRange("2001:db8:1::/32")?.description == "2001:db8::/32")
+        #expect(IPRange("192.0.2.7/32")?.description == "192.0.2.7")
+        #expect(IPRange("::/0")?.description == "::/0")
+        #expect(IPRange("0.0.0.0/0")?.contains(try #require(IPAddress("203.0.113.1"))) == true)
+        #expect(IPRange("10.0.0.0/12")?.description == "10.0.0.0/12")
+        #expect(IPRange("10.31.0.0/12")?.description == "10.16.0.0/12")
+        let wide = try #require(IPRange("10.0.0.0/8"))
+        #expect(wide.contains(try #require(IPRange("10.2.0.0/16"))))
+        #expect(!(try #require(IPRange("10.2.0.0/16"))).contains(wide))
+        #expect(!wide.contains(try #require(IPRange("2001:db8::/32"))))
     }
 }

@@ -55,6 +55,9 @@ enum AccessFact: Sendable {
     case runAsUser(user: String, app: String)
     case grantCarriesApproval(user: String)
     case refreshTokenPolicy(app: String, policy: RefreshTokenPolicy, refused: Bool)
+    case address(AddressSubject, String?, AddressOutcome)
+    case addressRelaxed(AddressSubject, IPRelaxation, AccessFlow)
+    case hours(profile: String, LoginHours, at: Date, allowed: Bool)
 
     var detail: String {
         switch self {
@@ -72,6 +75,9 @@ enum AccessFact: Sendable {
         case .refreshTokenPolicy(let app, let policy, let refused):
             "app \(app)'s refresh-token policy is \(policy)"
                 + (refused ? ", which refuses this refresh token now" : ", which allows this refresh token")
+        case .address(let subject, let address, let outcome): Self.addressDetail(subject, address, outcome)
+        case .addressRelaxed(let subject, let relaxation, let flow): Self.relaxedDetail(subject, relaxation, flow)
+        case .hours(let profile, let hours, let time, let allowed): Self.hoursDetail(profile, hours, time, allowed)
         }
     }
 

@@ -51,13 +51,28 @@ public struct AccessRefusal: Sendable, Equatable {
         reason: .refreshTokenRevoked, description: "refresh token was revoked")
     public static let refreshTokenReused = AccessRefusal(
         reason: .refreshTokenReused, description: "refresh token was already used; its grant has been revoked")
+    public static let ipRestricted = AccessRefusal(
+        reason: .ipRestricted,
+        description: "IP restricted: the client's address is outside the login IP ranges of the user's profile")
+    public static let outsideLoginHours = AccessRefusal(
+        reason: .outsideLoginHours, description: "outside the login hours of the user's profile")
 }
 
 /// The context of one decision.
 public struct AccessContext: Sendable {
+    /// What the decision is for: a request, whose address and time are checked; or a question an admin asks (an
+    /// explanation, a fix), which may give no address: the IP check then says what it would check, and passes.
+    public enum Purpose: Sendable {
+        case request
+        case question
+    }
+
     public var flow: AccessFlow
     public var time: Date
+    /// The client's address as the request's peer or trusted proxies give it; nil when unknown (a request is
+    /// then refused where its user's profile restricts addresses).
     public var clientIP: String?
+    public var purpose: Purpose
     /// The user's approval of the app on record, if any (from the in-memory ``ApprovalBook``).
     public var approval: Approval?
     /// On a refresh: the token being used, for the app's refresh-token policy.
@@ -65,11 +80,12 @@ public struct AccessContext: Sendable {
 
     public init(
         flow: AccessFlow, time: Date, clientIP: String? = nil, approval: Approval? = nil,
-        refreshToken: RefreshTokenUse? = nil
+        refreshToken: RefreshTokenUse? = nil, purpose: Purpose = .request
     ) {
         self.flow = flow
         self.time = time
         self.clientIP = clientIP
+        self.purpose = purpose
         self.approval = approval
         self.refreshToken = refreshToken
     }
@@ -100,7 +116,7 @@ public enum AccessPolicy {
     {
         // Hot path (every token request): the checks carry facts, and their sentences are written only when read.
         var checks: [AccessCheck] = []
-        checks.reserveCapacity(5)
+        checks.reserveCapacity(7)
         var wouldRefuse: AccessRefusal?
         func refuse(_ refusal: AccessRefusal) -> AccessDecision { AccessDecision(checks: checks, refusal: refusal) }
 
@@ -132,6 +148,16 @@ public enum AccessPolicy {
                         reportOnly: reportOnly)))
             if reportOnly { wouldRefuse = .userNotAdminApproved }
             if !granted && !reportOnly { return refuse(.userNotAdminApproved) }
+        }
+        if let profile = directory.profiles[user.profile] {
+            if let check = addressCheck(profile: profile, app: app, context: context) {
+                checks.append(check)
+                if !check.passed { return refuse(.ipRestricted) }
+            }
+            if let check = hoursCheck(profile: profile, app: app, context: context) {
+                checks.append(check)
+                if !check.passed { return refuse(.outsideLoginHours) }
+            }
         }
         if let use = context.refreshToken {
             let expired = app.refreshTokenPolicy.refuses(use, at: context.time)

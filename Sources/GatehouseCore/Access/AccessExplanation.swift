@@ -22,7 +22,8 @@ public struct AccessExplanation: Sendable, Equatable {
         let decision = AccessPolicy.decide(user: user, app: app, context: context, in: directory)
         return AccessExplanation(
             user: user.username, app: app.name, decision: decision,
-            remedies: remedies(for: decision.refusal ?? decision.wouldRefuse, user: user, app: app, in: directory))
+            remedies: remedies(
+                for: decision.refusal ?? decision.wouldRefuse, user: user, app: app, context: context, in: directory))
     }
 
     /// The sentence admins read: "enable profile Sales User on app Deduper, or assign permission set
@@ -32,9 +33,9 @@ public struct AccessExplanation: Sendable, Equatable {
         return remedies.map(\.description).joined(separator: ", or ")
     }
 
-    static func remedies(for refusal: AccessRefusal?, user: User, app: ConnectedApp, in directory: Directory)
-        -> [AccessRemedy]
-    {
+    static func remedies(
+        for refusal: AccessRefusal?, user: User, app: ConnectedApp, context: AccessContext, in directory: Directory
+    ) -> [AccessRemedy] {
         guard let refusal else { return [] }
         let appArgument = quoted(app.name)
         switch refusal.reason {
@@ -81,6 +82,10 @@ public struct AccessExplanation: Sendable, Equatable {
                     description: "have \(user.username) authorize \(app.name) again, or relax its refresh-token policy",
                     command: "gatehouse apps set-policy \(appArgument) --refresh-token-policy valid-until-revoked")
             ]
+        case .ipRestricted:
+            return addressRemedies(user: user, app: app, context: context, in: directory)
+        case .outsideLoginHours:
+            return hoursRemedies(user: user, app: app, context: context, in: directory)
         default:
             return []
         }

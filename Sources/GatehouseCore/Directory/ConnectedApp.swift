@@ -32,6 +32,11 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     public var isBlocked: Bool
     /// For admin-approved apps: refuse users without an assignment, or only log that it would.
     public var enforcement: AccessEnforcement
+    /// How the users' profile login IP ranges apply to this app.
+    public var ipRelaxation: IPRelaxation
+    /// Addresses that pass the IP check for this app even where a user's profile ranges would refuse them (the
+    /// app's own servers, at the token endpoint).
+    public var trustedIPRanges: [IPRange]
     /// Public keys (PEM or JWK) that sign this app's JWT bearer assertions (RFC 7523 §2.1).
     public var assertionKeys: [String]
     /// Tokens issued before this instant are dead: set when an admin revokes every grant of the app, so that even
@@ -64,6 +69,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         requiresPKCE: Bool = true,
         isBlocked: Bool = false,
         enforcement: AccessEnforcement = .enforce,
+        ipRelaxation: IPRelaxation = .enforce,
+        trustedIPRanges: [IPRange] = [],
         assertionKeys: [String] = [],
         tokensNotBefore: Date? = nil,
         introspectsAllTokens: Bool = false,
@@ -87,6 +94,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.requiresPKCE = requiresPKCE
         self.isBlocked = isBlocked
         self.enforcement = enforcement
+        self.ipRelaxation = ipRelaxation
+        self.trustedIPRanges = trustedIPRanges
         self.assertionKeys = assertionKeys
         self.tokensNotBefore = tokensNotBefore
         self.introspectsAllTokens = introspectsAllTokens

@@ -11,19 +11,28 @@ public struct Profile: Sendable, Hashable, Codable {
     public var adminPermissions: Set<AdminPermission>
     /// The apps this profile grants access to when an app admits only admin-approved users.
     public var connectedApps: Set<ConnectedAppID>
+    /// The addresses the profile's users may sign in from (IPv4 and IPv6 CIDR blocks); empty means anywhere. Each
+    /// app's ``ConnectedApp/ipRelaxation`` and ``ConnectedApp/trustedIPRanges`` say how they apply.
+    public var loginIPRanges: [IPRange]
+    /// When the profile's users may sign in; nil means at any time.
+    public var loginHours: LoginHours?
 
     public init(
         id: ProfileID = .random(),
         name: String,
         isBuiltIn: Bool = false,
         adminPermissions: Set<AdminPermission> = [],
-        connectedApps: Set<ConnectedAppID> = []
+        connectedApps: Set<ConnectedAppID> = [],
+        loginIPRanges: [IPRange] = [],
+        loginHours: LoginHours? = nil
     ) {
         self.id = id
         self.name = name
         self.isBuiltIn = isBuiltIn
         self.adminPermissions = adminPermissions
         self.connectedApps = connectedApps
+        self.loginIPRanges = loginIPRanges
+        self.loginHours = loginHours
     }
 
     /// The built-in "System Administrator" profile, with every admin permission.

@@ -20,10 +20,28 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     private static let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xff, 0xff]
 
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Dotted decimal, or IPv6 in RFC 5952's canonical text: lowercase, the longest run of two or more zero groups
+    /// written `::` (the first of equal runs).
     public var description: String {
         if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
         let groups = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-        return groups.map { String($0, radix: 16) }.joined(separator: ":")
+        var best = (start: 0, length: 0)
+        var run = (start: 0, length: 0)
+        for (index, group) in groups.enumerated() {
+            if group == 0 {
+                run = run.length == 0 ? (index, 1) : (run.start, run.length + 1)
+                if run.length > best.length { best = run }
+            } else {
+                run = (0, 0)
+            }
+        }
+        let text = groups.map { String($0, radix: 16) }
+        guard best.length >= 2 else { return text.joined(separator: ":") }
+        let head = text[..<best.start].joined(separator: ":")
+        let tail = text[(best.start + best.length)...].joined(separator: ":")
+        return head + "::" + tail
     }
 
     private static func parseIPv4(_ text: some StringProtocol) -> [UInt8]? {
@@ -68,8 +86,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A CIDR block (`10.0.0.0/8`, `2001:db8::/32`), or one address (`/32`, `/128`).
-public struct IPRange: Sendable, Hashable, CustomStringConvertible {
+/// A CIDR block (`10.0.0.0/8`, `2001:db8::/32`), or one address (`/32`, `/128`). The network is kept with its host
+/// bits cleared, so `10.1.2.3/8` is the same range as `10.0.0.0/8` and reads that way.
+public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible {
     public let network: IPAddress
     public let prefixLength: Int
 
@@ -85,8 +104,37 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
             length = String(parts[0]).contains(":") && address.isIPv4 ? given - 96 : given
             guard (0...maximum).contains(length) else { return nil }
         }
-        network = address
+        network = IPAddress(bytes: Self.masked(address.bytes, length))
         prefixLength = length
+    }
+
+    private static func masked(_ bytes: [UInt8], _ length: Int) -> [UInt8] {
+        var remaining = length
+        return bytes.map { byte in
+            let bits = min(8, max(0, remaining))
+            remaining -= 8
+            return bits == 0 ? 0 : byte & UInt8(truncatingIfNeeded: 0xff << (8 - bits))
+        }
+    }
+
+    /// Whether every address of `other` is in this range.
+    public func contains(_ other: IPRange) -> Bool {
+        other.network.bytes.count == network.bytes.count && other.prefixLength >= prefixLength
+            && contains(other.network)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let range = IPRange(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an IP range: \(text)")
+        }
+        self = range
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 
     public func contains(_ address: IPAddress) -> Bool {
@@ -101,5 +149,13 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    public var description: String { "\(network)/\(prefixLength)" }
+    /// `10.0.0.0/8`; a single address without its prefix (`192.0.2.7`, `2001:db8::1`).
+    public var description: String {
+        prefixLength == network.bytes.count * 8 ? network.description : "\(network)/\(prefixLength)"
+    }
+}
+
+extension [IPRange] {
+    /// Whether any of the ranges holds `address`.
+    public func containsAddress(_ address: IPAddress) -> Bool { contains { $0.contains(address) } }
 }

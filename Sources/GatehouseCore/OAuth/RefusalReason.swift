@@ -7,6 +7,8 @@ public enum RefusalReason: String, Sendable, Equatable, Hashable, CaseIterable, 
     case userNotAdminApproved = "user_not_admin_approved"
     case userNotApproved = "user_not_approved"
     case refreshTokenExpired = "refresh_token_expired"
+    case ipRestricted = "ip_restricted"
+    case outsideLoginHours = "outside_login_hours"
     // The authorization endpoint.
     case consentDenied = "consent_denied"
     case loginRequired = "login_required"
