@@ -75,6 +75,18 @@ BUNDLE_FIELDS = {
     "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)},
     "connectedApps": strings(description="App names; a list given replaces the list."),
 }
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+LOGIN_HOURS = obj(
+    {"timeZone": string(description="A time zone of the tz database: Europe/Paris, UTC."),
+     **{day: string(description="HH:MM-HH:MM, or several separated by commas; a day left out allows no sign-in.")
+        for day in DAYS}},
+    ["timeZone"], closed=True)
+IP_RANGES = strings(description="IPv4 or IPv6 addresses and CIDR blocks: 10.0.0.0/8, 2001:db8::/32.")
+PROFILE_FIELDS = {
+    **BUNDLE_FIELDS,
+    "loginIpRanges": {**IP_RANGES, "description": "The addresses the profile's users may sign in from; empty: any."},
+    "loginHours": nullable({**LOGIN_HOURS, "description": "When the profile's users may sign in; null: any time."}),
+}
 APP_FIELDS = {
     "name": string(minLength=1),
     "clientId": string(minLength=1),
@@ -93,6 +105,9 @@ APP_FIELDS = {
     "requirePkce": {"type": "boolean"},
     "blocked": {"type": "boolean"},
     "enforcement": string(enum=["enforce", "report-only"]),
+    "ipRelaxation": string(enum=["enforce", "enforce-relax-refresh", "relax"],
+                           description="How the profiles' login IP ranges apply to this app."),
+    "trustedIpRanges": {**IP_RANGES, "description": "Addresses that pass the IP check for this app."},
     "assertionKeys": strings(description="PEM or JWK public keys that sign the app's JWT bearer assertions."),
     "introspectAllTokens": {"type": "boolean"},
 }
@@ -125,6 +140,17 @@ SCHEMAS = {
         ["name", "builtIn", "adminPermissions", "connectedApps"]),
     "NewBundle": obj(BUNDLE_FIELDS, ["name"], closed=True),
     "BundlePatch": patch(BUNDLE_FIELDS, ["adminPermissions", "connectedApps"]),
+    "Profile": entity(
+        {"name": string(), "builtIn": {"type": "boolean"},
+         "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)}, "connectedApps": strings(),
+         "loginIpRanges": IP_RANGES,
+         "loginHours": {**LOGIN_HOURS, "description": "Left out when the profile's users may sign in at any time."},
+         "userCount": {"type": "integer", "minimum": 0,
+                       "description": "How many users hold it as their profile. In reads and listings; not in a "
+                                      "change's item."}},
+        ["name", "builtIn", "adminPermissions", "connectedApps", "loginIpRanges"]),
+    "NewProfile": obj(PROFILE_FIELDS, ["name"], closed=True),
+    "ProfilePatch": patch(PROFILE_FIELDS, ["adminPermissions", "connectedApps", "loginIpRanges"]),
     "App": entity(
         {
             "name": string(), "clientId": string(), "secretIds": strings(), "public": {"type": "boolean"},
@@ -132,6 +158,7 @@ SCHEMAS = {
             "refreshTokenPolicy": string(), "refreshTokenRotation": {"type": "boolean"}, "runAsUser": string(),
             "accessTokenFormat": string(), "accessTokenLifetime": string(), "idTokenLifetime": string(),
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
+            "ipRelaxation": string(), "trustedIpRanges": strings(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},
             "tokensNotBefore": string(format="date-time"), "introspectAllTokens": {"type": "boolean"},
             "builtIn": {"type": "boolean", "description": "Made by Gatehouse (the admin console): it cannot be deleted, "
@@ -142,9 +169,10 @@ SCHEMAS = {
         },
         ["name", "clientId", "secretIds", "public", "callbackUrls", "scopes", "grantTypes", "permittedUsers",
          "refreshTokenPolicy", "refreshTokenRotation", "accessTokenFormat", "accessTokenLifetime", "idTokenLifetime",
-         "requirePkce", "blocked", "enforcement", "assertionKeys", "introspectAllTokens", "builtIn", "grantedBy"]),
+         "requirePkce", "blocked", "enforcement", "ipRelaxation", "trustedIpRanges", "assertionKeys",
+         "introspectAllTokens", "builtIn", "grantedBy"]),
     "NewApp": obj(APP_FIELDS, ["name"], closed=True),
-    "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys"]),
+    "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys", "trustedIpRanges"]),
     "Impact": obj(
         {
             "losses": {"type": "array", "items": obj(
@@ -254,9 +282,9 @@ def change(item):
         ["dryRun", "changes", "impact", "item"])
 
 
-for name in ["User", "Bundle", "App", "Grant", "Approval", "AccessRequest", "LoginEvent", "AuditEvent"]:
+for name in ["User", "Bundle", "Profile", "App", "Grant", "Approval", "AccessRequest", "LoginEvent", "AuditEvent"]:
     SCHEMAS[f"{name}Page"] = page(name)
-for name in ["User", "Bundle", "App"]:
+for name in ["User", "Bundle", "Profile", "App"]:
     SCHEMAS[f"{name}Change"] = change(name)
 SCHEMAS["ConfigChange"] = change(None)
 
@@ -357,7 +385,7 @@ PATHS.update(entity_paths(
     [query("username", "Exactly this user (regardless of case)."), query("profile", "Holders of this profile (name)."),
      query("permissionSet", "Holders of this permission set (name)."),
      query("active", "Active or inactive users only.", {"type": "boolean"})], "User"))
-PATHS.update(entity_paths("profiles", "Bundle", "NewBundle", "BundlePatch", "manage-profiles-and-permission-sets",
+PATHS.update(entity_paths("profiles", "Profile", "NewProfile", "ProfilePatch", "manage-profiles-and-permission-sets",
                           "profile", [query("name", "Exactly this profile.")], "Profile"))
 PATHS.update(entity_paths("permission-sets", "Bundle", "NewBundle", "BundlePatch",
                           "manage-profiles-and-permission-sets", "permission set",
@@ -397,11 +425,18 @@ PATHS[f"{BASE}/approvals"] = {"get": {**operation(
     "listApprovals", "Users' approvals of self-authorize apps", "view-setup", ok("ApprovalPage"),
     [query("user", "A username or user id."), query("app", "An app name, client id or id."), *PAGING],
     errors=[NOT_FOUND]), "tags": ["Access"]}}
+FLOWS = ["authorize", "code_exchange", "refresh", "client_credentials", "jwt_bearer", "introspection", "userinfo",
+         "admin_api", "admin_console"]
 PATHS[f"{BASE}/access/explain"] = {"get": {**operation(
     "explainAccess", "The access decision for a user and an app now: every check, and the changes that grant access",
     "view-setup", ok("Explanation"),
     [query("user", "A username or user id.", required=True),
-     query("app", "An app name, client id or id.", required=True)], errors=[NOT_FOUND]), "tags": ["Access"]}}
+     query("app", "An app name, client id or id.", required=True),
+     query("flow", "The flow asked about (default authorize).", string(enum=FLOWS)),
+     query("ip", "The client's address, for the profile's login IP ranges; without it the IP check says what it "
+                 "would check."),
+     query("at", "The time asked about, ISO 8601 (default now), for the profile's login hours.",
+           string(format="date-time"))], errors=[NOT_FOUND]), "tags": ["Access"]}}
 REQUEST_ID = path_param("id", "The access request's id.")
 DECIDED = ("409", "The request was decided already (by whom and when in `detail`).")
 PATHS[f"{BASE}/access-requests"] = {"get": {**operation(
@@ -423,8 +458,6 @@ PATHS[f"{BASE}/access-requests/{{id}}/decline"] = {"post": {**operation(
     ok("AccessRequestDecision"), [REQUEST_ID], {"required": False, "content": {"application/json": {
         "schema": ref("AccessRequestDecline")}}},
     [NOT_FOUND, DECIDED, INVALID, ("415", "The body is not application/json.")]), "tags": ["Access"]}}
-FLOWS = ["authorize", "code_exchange", "refresh", "client_credentials", "jwt_bearer", "introspection", "userinfo",
-         "admin_api", "admin_console"]
 TIME = "An ISO 8601 time (2026-11-30T10:00:00Z) or an age (90m, 24h, 7d)."
 PATHS[f"{BASE}/login-history"] = {"get": {**operation(
     "listLoginEvents", "Login events on every flow, newest first", "view-audit-trail", ok("LoginEventPage"),

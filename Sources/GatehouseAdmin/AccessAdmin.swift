@@ -46,14 +46,22 @@ public struct ApprovalItem: Encodable, Sendable {
 
 extension Admin {
     /// The access decision for a user and an app as it stands now (the user's approval on record included): every
-    /// check, and the changes that would grant access. The same decision runs on every path that mints a token.
-    public func explain(user username: String, app nameOrClientID: String) async throws -> AccessExplanation {
+    /// check, and the changes that would grant access. The same decision runs on every path that mints a token; the
+    /// question names the flow (default: authorize), and may give the client's address and a time (default: now)
+    /// for the checks of login IP ranges and login hours. Without an address the IP check says what it would check.
+    public func explain(
+        user username: String, app nameOrClientID: String, flow: AccessFlow = .authorize, ip: String? = nil,
+        at time: Date? = nil
+    ) async throws -> AccessExplanation {
+        if let ip, IPAddress(ip) == nil {
+            throw AdminFailure(.invalid, "\(ip) is not an IPv4 or IPv6 address")
+        }
         let (user, app, directory) = try await subjects(user: username, app: nameOrClientID)
         let approval = try await store.approval(user: user.id, app: app.id)
-        return AccessExplanation.explain(
-            user: user, app: app,
-            context: AccessContext(flow: .authorize, time: now(), approval: approval, purpose: .question),
-            in: directory)
+        let context = AccessContext(
+            flow: flow, time: time ?? now(), clientIP: ip.flatMap(IPAddress.init)?.description, approval: approval,
+            purpose: .question)
+        return AccessExplanation.explain(user: user, app: app, context: context, in: directory)
     }
 
     /// Users' approvals of self-authorize apps, of one user or one app or both, by app then user.

@@ -16,6 +16,10 @@ public struct BundleView: Encodable, Sendable {
     public var connectedApps: [String]
     /// The holders' usernames in username order (in a listing: empty, see ``holderCount``).
     public var users: [String]
+    /// A profile's sign-in policies (nil for a permission set): its login IP ranges, and its login hours as people
+    /// read them (`Europe/Paris monday 08:00-18:00`), nil for any time.
+    public var loginIpRanges: [String]?
+    public var loginHours: String?
 
     /// A profile or permission set as the admin API showed it (`gatehouse --server`): apps by name, in name order.
     public init(name: String, builtIn: Bool, adminPermissions: [String], connectedApps: [String], users: [String]) {
@@ -150,9 +154,26 @@ extension Admin {
     }
 
     private func view(of profile: Profile, users: [String], in directory: Directory) -> BundleView {
-        BundleView(
+        var view = BundleView(
             name: profile.name, builtIn: profile.isBuiltIn, adminPermissions: profile.adminPermissions,
             apps: profile.connectedApps, users: users, in: directory)
+        view.loginIpRanges = profile.loginIPRanges.map(\.description)
+        view.loginHours = profile.loginHours?.description
+        return view
+    }
+
+    /// A profile changed by `change` (its sign-in policies), from the version read; no change when it stays so.
+    public func changeProfile(_ name: String, _ change: (inout Profile) throws -> Void) async throws
+        -> PreparedChange
+    {
+        try requireToPrepare(.manageProfilesAndPermissionSets)
+        let directory = try await directory(profiles: [name])
+        let before = try directory.requireProfile(name)
+        var after = before
+        try change(&after)
+        return try await prepare(
+            before == after ? [] : [.updateProfile(before: before, after: after)], basedOn: directory,
+            needing: [.manageProfilesAndPermissionSets])
     }
 
     private func view(of set: PermissionSet, users: [String], in directory: Directory) -> BundleView {

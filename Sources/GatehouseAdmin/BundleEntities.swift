@@ -10,6 +10,10 @@ public struct BundleFields: Encodable, Sendable {
     public var builtIn: Bool
     public var adminPermissions: [String]
     public var connectedApps: [String]
+    /// A profile's sign-in policies (left out for a permission set): its login IP ranges, and its login hours as
+    /// config writes them (`timeZone` and each weekday listed), left out when it allows any time.
+    public var loginIpRanges: [String]?
+    public var loginHours: [String: String]?
     /// How many users hold it, in reads and listings (nil, and left out, in a change's item).
     public var userCount: Int?
 
@@ -25,6 +29,17 @@ public struct BundleFields: Encodable, Sendable {
 }
 
 extension BundleFields {
+    func withPolicies(of profile: Profile) -> BundleFields {
+        var fields = self
+        fields.loginIpRanges = profile.loginIPRanges.map(\.description)
+        fields.loginHours = profile.loginHours.map { hours in
+            var days = ["timeZone": hours.timeZone.identifier]
+            for (day, windows) in hours.days { days[day.rawValue] = windows.map(\.description).joined(separator: ",") }
+            return days
+        }
+        return fields
+    }
+
     /// The profile or permission set `id` as `directory` holds it, at `version` (nil: as read).
     public static func versioned(_ kind: BundleKind, id: String, in directory: Directory, version: Int64?)
         -> Versioned<BundleFields>?
@@ -41,7 +56,8 @@ extension BundleFields {
                 id: id.rawValue, version: version,
                 view: BundleFields(
                     name: profile.name, builtIn: profile.isBuiltIn, permissions: profile.adminPermissions,
-                    apps: profile.connectedApps, in: directory))
+                    apps: profile.connectedApps, in: directory
+                ).withPolicies(of: profile))
         case .permissionSet(let id):
             guard let set = directory.permissionSets[id] else { return nil }
             return Versioned(

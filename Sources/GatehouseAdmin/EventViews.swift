@@ -37,7 +37,20 @@ public enum AdminTime {
             guard duration.seconds <= 100 * 366 * 86_400 else { return nil }
             return now.addingTimeInterval(-Double(duration.seconds))
         }
-        return try? Date(text, strategy: .iso8601)
+        return instant(text)
+    }
+
+    /// An RFC 3339 time: `2026-11-30T10:00:00Z`, with fractional seconds or an offset (`+01:00`) too.
+    public static func instant(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+        ] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
     }
 }
 

@@ -22,6 +22,9 @@ public struct ProfileSpec: Sendable, Equatable {
     public var nameGiven = true
     public var adminPermissions: [AdminPermission]?
     public var connectedApps: [String]?
+    public var loginIpRanges: [IPRange]?
+    /// `.some(nil)` removes the profile's login hours (`loginHours: null`).
+    public var loginHours: LoginHours??
 }
 
 /// A permission set as written in config.
@@ -74,6 +77,8 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var requirePkce: Bool?
     public var blocked: Bool?
     public var enforcement: AccessEnforcement?
+    public var ipRelaxation: IPRelaxation?
+    public var trustedIpRanges: [IPRange]?
     public var assertionKeys: [String]?
     public var introspectAllTokens: Bool?
 

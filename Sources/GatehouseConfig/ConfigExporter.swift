@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import Yams
 
@@ -52,6 +53,8 @@ public enum ConfigExporter {
                 ("name", scalar(profile.name)),
                 ("adminPermissions", list(profile.adminPermissions.sorted().map(\.rawValue))),
                 ("connectedApps", names(profile.connectedApps) { directory.apps[$0]?.name }),
+                ("loginIpRanges", list(profile.loginIPRanges.map(\.description))),
+                ("loginHours", profile.loginHours.map(loginHours) ?? Node("null", Tag(.null))),
             ])
         }
         let sets = directory.sortedPermissionSets.map { set in
@@ -97,6 +100,8 @@ public enum ConfigExporter {
                     ("requirePkce", bool(app.requiresPKCE)),
                     ("blocked", bool(app.isBlocked)),
                     ("enforcement", scalar(app.enforcement.rawValue)),
+                    ("ipRelaxation", scalar(app.ipRelaxation.rawValue)),
+                    ("trustedIpRanges", list(app.trustedIPRanges.map(\.description))),
                     ("assertionKeys", blockList(app.assertionKeys)),
                     ("introspectAllTokens", bool(app.introspectsAllTokens)),
                 ].filter { withHashes || $0.0 != "clientSecretHashes" }
@@ -123,6 +128,15 @@ public enum ConfigExporter {
         return plainUnsafe.contains(text.lowercased()) || Double(text) != nil
             || text.first.map { "!&*[]{}|>'\"%@`#,?:-".contains($0) } ?? true
             || text.contains(": ") || text.contains(" #") || text.hasSuffix(":")
+    }
+
+    /// `{timeZone: Europe/Paris, monday: "08:00-18:00", …}`, the days in order.
+    private static func loginHours(_ hours: LoginHours) -> Node {
+        mapping(
+            [("timeZone", scalar(hours.timeZone.identifier))]
+                + hours.days.keys.sorted().map { day in
+                    (day.rawValue, scalar((hours.days[day] ?? []).map(\.description).joined(separator: ",")))
+                })
     }
 
     private static func bool(_ value: Bool) -> Node { Node(value ? "true" : "false", Tag(.bool)) }

@@ -156,6 +156,8 @@ public struct ConfigPlanner {
         if let apps = spec.connectedApps {
             profile.connectedApps = references.apps(apps, at: fieldPath(spec.path, "connectedApps"), into: &report)
         }
+        if let ranges = spec.loginIpRanges { profile.loginIPRanges = ranges }
+        if let hours = spec.loginHours { profile.loginHours = hours }
         if existing.isBuiltIn, profile.adminPermissions != existing.adminPermissions {
             report.add(
                 fieldPath(spec.path, "adminPermissions"),
@@ -249,6 +251,8 @@ public struct ConfigPlanner {
         if let value = spec.requirePkce { app.requiresPKCE = value }
         if let value = spec.blocked { app.isBlocked = value }
         if let value = spec.enforcement { app.enforcement = value }
+        if let value = spec.ipRelaxation { app.ipRelaxation = value }
+        if let value = spec.trustedIpRanges { app.trustedIPRanges = value }
         if let value = spec.assertionKeys { app.assertionKeys = value }
         if let value = spec.introspectAllTokens { app.introspectsAllTokens = value }
         if isNew, app.isPublic, spec.requirePkce == nil { app.requiresPKCE = true }

@@ -50,9 +50,14 @@ public enum ConfigReader {
         try entity(data) { readUser($0, "", $1, keys: userKeys.filter { $0 != "passwordHash" }, patch: patch) }
     }
 
-    /// One profile or permission set as JSON: the keys of a config file's `profiles[]` entry.
+    /// One profile as JSON: the keys of a config file's `profiles[]` entry.
     public static func profile(json data: Data, patch: Bool = false) throws(ValidationFailure) -> ProfileSpec {
-        try entity(data) { readProfile($0, "", $1, patch: patch) }
+        try entity(data) { readProfile($0, "", $1, keys: profileKeys, patch: patch) }
+    }
+
+    /// One permission set as JSON: the keys of a config file's `permissionSets[]` entry.
+    public static func permissionSet(json data: Data, patch: Bool = false) throws(ValidationFailure) -> ProfileSpec {
+        try entity(data) { readProfile($0, "", $1, keys: permissionSetKeys, patch: patch) }
     }
 
     /// One connected app as JSON: the keys of a config file's `connectedApps[]` entry but the secrets (generated,
@@ -89,18 +94,30 @@ public enum ConfigReader {
         return document
     }
 
+    private static let permissionSetKeys = ["name", "adminPermissions", "connectedApps"]
+    /// A profile's keys: a permission set's, and the sign-in policies only a profile holds.
+    private static let profileKeys = permissionSetKeys + ["loginIpRanges", "loginHours"]
+
     private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader) -> ProfileSpec? {
-        readProfile(node, path, reader, patch: false)
+        readProfile(node, path, reader, keys: profileKeys, patch: false)
     }
 
-    private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader, patch: Bool) -> ProfileSpec? {
+    private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader, keys: [String], patch: Bool)
+        -> ProfileSpec?
+    {
         var spec = ProfileSpec(path: path, name: "")
         var hasName = false
-        reader.mapping(node, at: path, keys: ["name", "adminPermissions", "connectedApps"]) { key, value, keyPath in
+        reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
+            // `loginHours: null` means any time, in a file as in a patch.
+            if key == "loginHours" && value.null != nil {
+                spec.loginHours = .some(nil)
+                return
+            }
             if patch && value.null != nil {
                 switch key {
                 case "adminPermissions": spec.adminPermissions = []
                 case "connectedApps": spec.connectedApps = []
+                case "loginIpRanges": spec.loginIpRanges = []
                 default: reader.report.add(keyPath, alwaysSet)
                 }
                 return
@@ -108,6 +125,8 @@ public enum ConfigReader {
             switch key {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "adminPermissions": spec.adminPermissions = reader.enumList(value, at: keyPath)
+            case "loginIpRanges": spec.loginIpRanges = reader.ipRanges(value, at: keyPath)
+            case "loginHours": spec.loginHours = reader.loginHours(value, at: keyPath).map { .some($0) }
             default: spec.connectedApps = reader.stringList(value, at: keyPath)
             }
         }
@@ -117,7 +136,7 @@ public enum ConfigReader {
     }
 
     private static func readPermissionSet(_ node: Node, _ path: String, _ reader: NodeReader) -> PermissionSetSpec? {
-        guard let profile = readProfile(node, path, reader) else { return nil }
+        guard let profile = readProfile(node, path, reader, keys: permissionSetKeys, patch: false) else { return nil }
         return PermissionSetSpec(
             path: path, name: profile.name, adminPermissions: profile.adminPermissions,
             connectedApps: profile.connectedApps)
@@ -171,8 +190,8 @@ public enum ConfigReader {
     private static let appKeys = [
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
-        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked", "enforcement", "assertionKeys",
-        "introspectAllTokens",
+        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked", "enforcement", "ipRelaxation",
+        "trustedIpRanges", "assertionKeys", "introspectAllTokens",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -189,6 +208,7 @@ public enum ConfigReader {
                 switch key {
                 case "callbackUrls": spec.callbackUrls = []
                 case "assertionKeys": spec.assertionKeys = []
+                case "trustedIpRanges": spec.trustedIpRanges = []
                 default: reader.report.add(keyPath, alwaysSet)
                 }
                 return
@@ -214,6 +234,8 @@ public enum ConfigReader {
             case "idTokenLifetime": spec.idTokenLifetime = reader.duration(value, at: keyPath)
             case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
             case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
+            case "ipRelaxation": spec.ipRelaxation = reader.enumValue(value, at: keyPath)
+            case "trustedIpRanges": spec.trustedIpRanges = reader.ipRanges(value, at: keyPath)
             case "assertionKeys": spec.assertionKeys = reader.stringList(value, at: keyPath)
             case "introspectAllTokens": spec.introspectAllTokens = reader.bool(value, at: keyPath)
             default: spec.blocked = reader.bool(value, at: keyPath)

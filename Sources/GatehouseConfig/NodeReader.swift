@@ -117,4 +117,64 @@ final class NodeReader {
         }
         return value
     }
+
+    /// A list of IPv4 and IPv6 addresses and CIDR blocks, each kept once.
+    func ipRanges(_ node: Node, at path: String) -> [IPRange]? {
+        guard let texts = stringList(node, at: path) else { return nil }
+        guard texts.count <= Self.maximumRanges else {
+            report.add(path, "holds \(texts.count) ranges; at most \(Self.maximumRanges) are accepted")
+            return nil
+        }
+        var ranges: [IPRange] = []
+        for (index, text) in texts.enumerated() {
+            guard let range = IPRange(text) else {
+                report.add(
+                    "\(path)[\(index)]",
+                    "\"\(text)\" is not valid (expected an IPv4 or IPv6 address or CIDR block, such as 10.0.0.0/8 or 2001:db8::/32)"
+                )
+                continue
+            }
+            if !ranges.contains(range) { ranges.append(range) }
+        }
+        return ranges
+    }
+
+    static let maximumRanges = 1_000
+
+    /// `{timeZone: Europe/Paris, monday: "08:00-18:00", …}`: days absent allow no sign-in.
+    func loginHours(_ node: Node, at path: String) -> LoginHours? {
+        var zone: String?
+        var days: [LoginHours.Weekday: [LoginHours.Window]] = [:]
+        var valid = true
+        let keys = ["timeZone"] + LoginHours.Weekday.allCases.map(\.rawValue)
+        mapping(node, at: path, keys: keys) { key, value, keyPath in
+            guard let day = LoginHours.Weekday(rawValue: key) else {
+                zone = parsed(
+                    value, at: keyPath, expected: "a time zone of the tz database, such as Europe/Paris or UTC"
+                ) {
+                    LoginHours.namedTimeZone($0) == nil ? nil : $0
+                }
+                return
+            }
+            guard let windows = parsed(value, at: keyPath, expected: LoginHours.Window.syntax, LoginHours.windows)
+            else {
+                valid = false
+                return
+            }
+            guard LoginHours(timeZone: "UTC", days: [day: windows]) != nil else {
+                report.add(keyPath, "\"\(value.string ?? "")\" has windows that overlap")
+                valid = false
+                return
+            }
+            days[day] = windows
+        }
+        guard node.mapping != nil else { return nil }
+        guard let zone else {
+            if !report.issues.contains(where: { $0.path == fieldPath(path, "timeZone") }) {
+                report.add(fieldPath(path, "timeZone"), "is required (a time zone such as Europe/Paris or UTC)")
+            }
+            return nil
+        }
+        return valid ? LoginHours(timeZone: zone, days: days) : nil
+    }
 }

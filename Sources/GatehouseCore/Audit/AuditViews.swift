@@ -17,6 +17,15 @@ enum AuditView {
         json(BundleSummary(name: name, permissions: permissions, apps: apps, in: directory))
     }
 
+    /// A profile: a bundle with its sign-in policies.
+    static func profile(_ profile: Profile, in directory: Directory) -> String {
+        var summary = BundleSummary(
+            name: profile.name, permissions: profile.adminPermissions, apps: profile.connectedApps, in: directory)
+        summary.loginIpRanges = profile.loginIPRanges.map(\.description)
+        summary.loginHours = profile.loginHours?.stored
+        return json(summary)
+    }
+
     static func app(_ app: ConnectedApp, in directory: Directory) -> String { json(AppSummary(app, in: directory)) }
 }
 
@@ -38,13 +47,11 @@ extension DirectoryChange {
         { AuditView.bundle(name: name, permissions: permissions, apps: apps, in: directory) }
         switch self {
         case .createProfile(let p):
-            return event(.profileCreated, p.name, nil, bundle(p.name, p.adminPermissions, p.connectedApps, new))
+            return event(.profileCreated, p.name, nil, AuditView.profile(p, in: new))
         case .updateProfile(let b, let a):
-            return event(
-                .profileUpdated, a.name, bundle(b.name, b.adminPermissions, b.connectedApps, old),
-                bundle(a.name, a.adminPermissions, a.connectedApps, new))
+            return event(.profileUpdated, a.name, AuditView.profile(b, in: old), AuditView.profile(a, in: new))
         case .deleteProfile(let p):
-            return event(.profileDeleted, p.name, bundle(p.name, p.adminPermissions, p.connectedApps, old), nil)
+            return event(.profileDeleted, p.name, AuditView.profile(p, in: old), nil)
         case .createPermissionSet(let s):
             return event(.permissionSetCreated, s.name, nil, bundle(s.name, s.adminPermissions, s.connectedApps, new))
         case .updatePermissionSet(let b, let a):

@@ -27,6 +27,9 @@ public struct BundleSummary: Encodable, Sendable, Equatable {
     public var name: String
     public var adminPermissions: [String]
     public var connectedApps: [String]
+    /// A profile's sign-in policies (left out for a permission set); login hours in their stored form.
+    public var loginIpRanges: [String]?
+    public var loginHours: String?
 
     public init(name: String, permissions: Set<AdminPermission>, apps: Set<ConnectedAppID>, in directory: Directory) {
         self.name = name
@@ -54,6 +57,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
     public var requirePkce: Bool
     public var blocked: Bool
     public var enforcement: String
+    public var ipRelaxation: String
+    public var trustedIpRanges: [String]
     /// How many assertion keys are registered (the keys are public, but long).
     public var assertionKeys: Int
     /// ISO 8601: tokens issued before it are dead (the last revoke-all).
@@ -80,6 +85,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         enforcement = app.enforcement.rawValue
+        ipRelaxation = app.ipRelaxation.rawValue
+        trustedIpRanges = app.trustedIPRanges.map(\.description)
         assertionKeys = app.assertionKeys.count
         tokensNotBefore = app.tokensNotBefore.map { $0.formatted(.iso8601) }
         introspectAllTokens = app.introspectsAllTokens

@@ -22,7 +22,7 @@ struct BundlesAPI: Sendable {
         }
         routes.on(.post, collection, query: ["dryRun"]) { request in
             try request.mayChange(.manageProfilesAndPermissionSets)
-            let spec = try ConfigReader.profile(json: try await request.jsonBody())
+            let spec = try Self.spec(kind, try await request.jsonBody(), patch: false)
             let prepared = try await request.admin.createBundle(kind, spec)
             let id = prepared.changes.first?.ref.id ?? ""
             return try await request.change(
@@ -36,7 +36,7 @@ struct BundlesAPI: Sendable {
             try request.mayChange(.manageProfilesAndPermissionSets)
             let id = request.parameter("id")
             let condition = try request.ifMatch()
-            let spec = try ConfigReader.profile(json: try await request.jsonBody(), patch: true)
+            let spec = try Self.spec(kind, try await request.jsonBody(), patch: true)
             let prepared = try await request.admin.editBundle(kind, id: id, spec, from: condition)
             return try await request.change(prepared) { after, version in Self.item(kind, id, after, version) }
         }
@@ -45,6 +45,14 @@ struct BundlesAPI: Sendable {
             let prepared = try await request.admin.deleteBundle(
                 kind, id: request.parameter("id"), from: try request.ifMatch())
             return try await request.change(prepared) { _, _ -> Versioned<BundleFields>? in nil }
+        }
+    }
+
+    /// A body as the kind reads it: a permission set has no sign-in policies.
+    static func spec(_ kind: BundleKind, _ body: Data, patch: Bool) throws(ValidationFailure) -> ProfileSpec {
+        switch kind {
+        case .profile: try ConfigReader.profile(json: body, patch: patch)
+        case .permissionSet: try ConfigReader.permissionSet(json: body, patch: patch)
         }
     }
 

@@ -53,7 +53,10 @@ enum DirectoryReader {
             let profileApps = try await links(
                 db, "SELECT profile_id AS owner, app_id AS item FROM profile_connected_apps", "profile_id", chunk)
             for row in try await db.raw(
-                "SELECT id, name, is_builtin, admin_permissions, version FROM profiles \(whereID(chunk))"
+                """
+                SELECT id, name, is_builtin, admin_permissions, login_ip_ranges, login_hours, version FROM profiles \
+                \(whereID(chunk))
+                """
             ).all() {
                 let id: String = try row.value("id")
                 result.profiles.append(
@@ -61,7 +64,8 @@ enum DirectoryReader {
                         id: ProfileID(rawValue: id), name: try row.value("name"),
                         isBuiltIn: try row.value("is_builtin"),
                         adminPermissions: try permissions(row),
-                        connectedApps: Set(profileApps[id, default: []].map(ConnectedAppID.init))))
+                        connectedApps: Set(profileApps[id, default: []].map(ConnectedAppID.init)),
+                        loginIPRanges: try ranges(row, "login_ip_ranges"), loginHours: try hours(row)))
                 result.versions[.profile(ProfileID(rawValue: id))] = try row.value("version")
             }
         }
@@ -188,6 +192,20 @@ enum DirectoryReader {
         Set(try row.list("admin_permissions").map { try storedEnum($0, column: "admin_permissions") })
     }
 
+    private static func ranges(_ row: any SQLRow, _ column: String) throws -> [IPRange] {
+        try row.list(column).map { text in
+            guard let range = IPRange(text) else { throw UnknownStoredValue(column: column, value: text) }
+            return range
+        }
+    }
+
+    private static func hours(_ row: any SQLRow) throws -> LoginHours? {
+        guard let text = try row.value("login_hours", as: String?.self) else { return nil }
+        // An unknown time zone here means the machine's time-zone database lacks one it had when stored.
+        guard let hours = LoginHours(stored: text) else { throw UnknownStoredValue(column: "login_hours", value: text) }
+        return hours
+    }
+
     private static func app(_ row: any SQLRow, secrets: [ClientSecret]) throws -> ConnectedApp {
         let policyText: String = try row.value("refresh_token_policy")
         guard let refreshTokenPolicy = RefreshTokenPolicy(parsing: policyText) else {
@@ -208,6 +226,8 @@ enum DirectoryReader {
             idTokenLifetime: PolicyDuration(seconds: try row.value("id_token_lifetime")),
             requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"),
             enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
+            ipRelaxation: try storedEnum(try row.value("ip_relaxation"), column: "ip_relaxation"),
+            trustedIPRanges: try ranges(row, "trusted_ip_ranges"),
             assertionKeys: try row.list("assertion_keys"),
             tokensNotBefore: try row.value("tokens_not_before", as: Int64?.self).map(Timestamp.date),
             introspectsAllTokens: try row.value("introspect_all_tokens"), isBuiltIn: try row.value("is_builtin"))

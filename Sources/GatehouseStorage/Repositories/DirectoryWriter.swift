@@ -35,10 +35,12 @@ struct DirectoryWriter {
         case .createProfile(let profile):
             try await db.raw(
                 """
-                INSERT INTO profiles (id, name, name_key, is_builtin, admin_permissions, created_at, updated_at, version)
+                INSERT INTO profiles (id, name, name_key, is_builtin, admin_permissions, login_ip_ranges, login_hours,
+                created_at, updated_at, version)
                 VALUES (\(bind: profile.id.rawValue), \(bind: profile.name), \(bind: uniquenessKey(profile.name)),
-                \(bind: profile.isBuiltIn), \(bind: encode(profile.adminPermissions)), \(bind: now), \(bind: now),
-                \(bind: version))
+                \(bind: profile.isBuiltIn), \(bind: encode(profile.adminPermissions)),
+                \(bind: ListColumn.encode(profile.loginIPRanges.map(\.description))), \(bind: profile.loginHours?.stored),
+                \(bind: now), \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceLinks(
@@ -47,7 +49,9 @@ struct DirectoryWriter {
             try await db.raw(
                 """
                 UPDATE profiles SET name = \(bind: profile.name), name_key = \(bind: uniquenessKey(profile.name)),
-                admin_permissions = \(bind: encode(profile.adminPermissions)), updated_at = \(bind: now), version = \(bind: version)
+                admin_permissions = \(bind: encode(profile.adminPermissions)),
+                login_ip_ranges = \(bind: ListColumn.encode(profile.loginIPRanges.map(\.description))),
+                login_hours = \(bind: profile.loginHours?.stored), updated_at = \(bind: now), version = \(bind: version)
                 WHERE id = \(bind: profile.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)
@@ -132,15 +136,18 @@ struct DirectoryWriter {
                 """
                 INSERT INTO connected_apps (id, name, name_key, client_id, is_public, callback_urls, scopes, grant_types,
                 permitted_users, refresh_token_policy, refresh_token_rotation, run_as_user_id, access_token_format,
-                access_token_lifetime, id_token_lifetime, requires_pkce, is_blocked, enforcement, assertion_keys,
-                tokens_not_before, introspect_all_tokens, is_builtin, created_at, updated_at, version)
+                access_token_lifetime, id_token_lifetime, requires_pkce, is_blocked, enforcement, ip_relaxation,
+                trusted_ip_ranges, assertion_keys, tokens_not_before, introspect_all_tokens, is_builtin, created_at,
+                updated_at, version)
                 VALUES (\(bind: app.id.rawValue), \(bind: app.name), \(bind: uniquenessKey(app.name)), \(bind: app.clientID),
                 \(bind: app.isPublic), \(bind: ListColumn.encode(app.callbackURLs)), \(bind: ListColumn.encode(app.scopes)),
                 \(bind: ListColumn.encode(app.grantTypes.sorted().map(\.rawValue))), \(bind: app.permittedUsers.rawValue),
                 \(bind: app.refreshTokenPolicy.description), \(bind: app.isRefreshTokenRotationEnabled),
                 \(bind: app.runAsUser?.rawValue), \(bind: app.accessTokenFormat.rawValue),
                 \(bind: app.accessTokenLifetime.seconds), \(bind: app.idTokenLifetime.seconds), \(bind: app.requiresPKCE),
-                \(bind: app.isBlocked), \(bind: app.enforcement.rawValue), \(bind: ListColumn.encode(app.assertionKeys)),
+                \(bind: app.isBlocked), \(bind: app.enforcement.rawValue), \(bind: app.ipRelaxation.rawValue),
+                \(bind: ListColumn.encode(app.trustedIPRanges.map(\.description))),
+                \(bind: ListColumn.encode(app.assertionKeys)),
                 \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)), \(bind: app.introspectsAllTokens),
                 \(bind: app.isBuiltIn), \(bind: now), \(bind: now), \(bind: version))
                 """
@@ -160,6 +167,8 @@ struct DirectoryWriter {
                 access_token_lifetime = \(bind: app.accessTokenLifetime.seconds),
                 id_token_lifetime = \(bind: app.idTokenLifetime.seconds), requires_pkce = \(bind: app.requiresPKCE),
                 is_blocked = \(bind: app.isBlocked), enforcement = \(bind: app.enforcement.rawValue),
+                ip_relaxation = \(bind: app.ipRelaxation.rawValue),
+                trusted_ip_ranges = \(bind: ListColumn.encode(app.trustedIPRanges.map(\.description))),
                 assertion_keys = \(bind: ListColumn.encode(app.assertionKeys)),
                 tokens_not_before = \(bind: app.tokensNotBefore.map(Timestamp.milliseconds)),
                 introspect_all_tokens = \(bind: app.introspectsAllTokens), updated_at = \(bind: now), version = \(bind: version)

@@ -49,6 +49,7 @@ public enum Migrator {
         Migrations.throttleSchema, Migrations.hardeningSchema, Migrations.changeLogSchema,
         Migrations.impactSchema, Migrations.listingSchema, Migrations.builtInAppsSchema,
         Migrations.accessRequestSchema, Migrations.approvalPagesSchema, Migrations.previewSchema,
+        Migrations.loginRestrictionSchema,
     ]
 
     /// The newest schema version this build knows.

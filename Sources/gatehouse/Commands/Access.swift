@@ -22,14 +22,33 @@ struct ExplainAccess: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Option(help: "The username.") var user: String
     @Option(help: "The app (name or client id).") var app: String
+    @Option(help: "The flow asked about: \(AccessFlow.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var flow: AccessFlow = .authorize
+    @Option(help: "The client's address, for the profile's login IP ranges (without it, the check says what it needs).")
+    var ip: String?
+    @Option(
+        help: "The time asked about, ISO 8601 (2027-01-12T09:30:00Z), for the profile's login hours (default: now).")
+    var at: String?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        if let at, AdminTime.instant(at) == nil {
+            throw ValidationError("--at: \(at) is not an ISO 8601 time such as 2027-01-12T09:30:00Z")
+        }
+        if let ip, IPAddress(ip) == nil { throw ValidationError("--ip: \(ip) is not an IPv4 or IPv6 address") }
+    }
+
     func run() async throws {
+        let time = at.flatMap(AdminTime.instant)
         let explanation = try await AdminTarget.run(storage) { target in
             switch target {
-            case .database(let session): ExplanationView(try await session.admin.explain(user: user, app: app))
+            case .database(let session):
+                ExplanationView(
+                    try await session.admin.explain(user: user, app: app, flow: flow, ip: ip, at: time))
             case .server(let server):
-                try await server.api.get("access/explain", [("user", user), ("app", app)]) as ExplanationView
+                try await server.api.get(
+                    "access/explain",
+                    [("user", user), ("app", app), ("flow", flow.rawValue), ("ip", ip), ("at", at)]) as ExplanationView
             }
         }
         if json { try printJSON(explanation) } else { printExplanation(explanation) }

@@ -72,6 +72,20 @@ struct SetAppPolicy: AsyncParsableCommand {
         name: .customLong("assertion-key-file"),
         help: "Replace the public keys (PEM or JWK files) for JWT bearer assertions (repeatable; \"none\" clears).")
     var assertionKeyFiles: [String] = []
+    @Option(
+        help:
+            "enforce (the profiles' login IP ranges apply), enforce-relax-refresh (not on a refresh) or relax (not at all; the JWT bearer grant still checks)."
+    )
+    var ipRelaxation: IPRelaxation?
+    @Option(
+        name: .customLong("trusted-ip-range"),
+        help: "Replace the trusted IP ranges: addresses in them pass the profiles' IP check for this app (repeatable).")
+    var trustedRanges: [IPRange] = []
+    @Option(name: .customLong("add-trusted-ip-range"), help: "Add a trusted IP range (repeatable).")
+    var addedTrustedRanges: [IPRange] = []
+    @Option(name: .customLong("remove-trusted-ip-range"), help: "Remove a trusted IP range (repeatable).")
+    var removedTrustedRanges: [IPRange] = []
+    @Flag(help: "Remove every trusted IP range.") var clearTrustedIpRanges = false
     @Option(help: "The user client-credentials tokens act for; \"none\" for the app itself.") var runAsUser: String?
     @Option(help: "jwt or opaque.") var accessTokenFormat: AccessTokenFormat?
     @Option(help: "e.g. 5m.") var accessTokenLifetime: PolicyDuration?
@@ -86,6 +100,11 @@ struct SetAppPolicy: AsyncParsableCommand {
         [GrantType] = []
     @OptionGroup var review: ReviewOptions
 
+    var trustedRangeEdits: RangeEdits {
+        RangeEdits(
+            replace: trustedRanges, add: addedTrustedRanges, remove: removedTrustedRanges, clear: clearTrustedIpRanges)
+    }
+
     func run() async throws {
         let keys = try assertionKeyFiles.filter { $0 != "none" }.map(readKeyFile)
         let runAs = runAsUser.flatMap { $0 == "none" ? nil : $0 }
@@ -96,6 +115,8 @@ struct SetAppPolicy: AsyncParsableCommand {
                 if let refreshTokenRotation { after.isRefreshTokenRotationEnabled = refreshTokenRotation.isOn }
                 if let blocked { after.isBlocked = blocked.isOn }
                 if let enforcement { after.enforcement = enforcement }
+                if let ipRelaxation { after.ipRelaxation = ipRelaxation }
+                after.trustedIPRanges = try trustedRangeEdits.applied(to: after.trustedIPRanges)
                 if !assertionKeyFiles.isEmpty { after.assertionKeys = keys }
                 if runAsUser != nil { after.runAsUser = try runAs.map { try directory.requireUser($0).id } }
                 if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
@@ -110,7 +131,12 @@ struct SetAppPolicy: AsyncParsableCommand {
         } remote: { server in
             let found = try await server.app(app)
             if let runAs { _ = try await server.user(named: runAs) }
-            return try await server.changeApp(found, fields(keys: keys, runAs: runAs))
+            var fields = fields(keys: keys, runAs: runAs)
+            if !trustedRangeEdits.isEmpty {
+                let current = found.view.summary.trustedIpRanges.compactMap { IPRange($0) }
+                fields["trustedIpRanges"] = .strings(try trustedRangeEdits.applied(to: current).map(\.description))
+            }
+            return try await server.changeApp(found, fields)
         }
     }
 
@@ -122,6 +148,7 @@ struct SetAppPolicy: AsyncParsableCommand {
         if let refreshTokenRotation { fields["refreshTokenRotation"] = .bool(refreshTokenRotation.isOn) }
         if let blocked { fields["blocked"] = .bool(blocked.isOn) }
         if let enforcement { fields["enforcement"] = .string(enforcement.rawValue) }
+        if let ipRelaxation { fields["ipRelaxation"] = .string(ipRelaxation.rawValue) }
         if !assertionKeyFiles.isEmpty { fields["assertionKeys"] = .strings(keys) }
         if runAsUser != nil { fields["runAsUser"] = runAs.map(JSONValue.string) ?? .null }
         if let accessTokenFormat { fields["accessTokenFormat"] = .string(accessTokenFormat.rawValue) }

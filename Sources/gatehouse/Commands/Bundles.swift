@@ -77,6 +77,10 @@ struct BundleShow<Kind: BundleKindProvider>: AsyncParsableCommand {
                 connected apps:    \(bundle.connectedApps.joined(separator: ", "))
                 users:             \(bundle.users.joined(separator: ", "))
                 """)
+            if let ranges = bundle.loginIpRanges {
+                emit("login IP ranges:   \(ranges.isEmpty ? "any address" : ranges.joined(separator: ", "))")
+                emit("login hours:       \(bundle.loginHours ?? "any time")")
+            }
         }
     }
 }
@@ -132,7 +136,7 @@ struct Profiles: AsyncParsableCommand {
             "Every user has exactly one profile. The built-in \"System Administrator\" holds every admin permission.",
         subcommands: [
             BundleCreate<ProfileKind>.self, BundleList<ProfileKind>.self, BundleShow<ProfileKind>.self,
-            BundleGrantApp<ProfileKind>.self, BundleRevokeApp<ProfileKind>.self,
+            BundleGrantApp<ProfileKind>.self, BundleRevokeApp<ProfileKind>.self, SetProfilePolicy.self,
         ])
 }
 

@@ -142,14 +142,32 @@ struct RemoteBundle: Decodable, Sendable {
     var builtIn: Bool
     var adminPermissions: [String]
     var connectedApps: [String]
+    var loginIpRanges: [String]?
+    /// `timeZone` and each weekday listed, as config writes them.
+    var loginHours: [String: String]?
     var userCount: Int?
 }
 
 extension RemoteBundle {
     func shown(users: [String]) -> BundleView {
-        BundleView(
+        var view = BundleView(
             name: name, builtIn: builtIn, adminPermissions: adminPermissions, connectedApps: connectedApps,
             users: users)
+        view.loginIpRanges = loginIpRanges
+        view.loginHours = hours?.description
+        return view
+    }
+
+    /// The profile's login hours as the server holds them.
+    var hours: LoginHours? {
+        guard let loginHours, let zone = loginHours["timeZone"] else { return nil }
+        var days: [LoginHours.Weekday: [LoginHours.Window]] = [:]
+        for day in LoginHours.Weekday.allCases {
+            if let text = loginHours[day.rawValue], let windows = LoginHours.windows(parsing: text) {
+                days[day] = windows
+            }
+        }
+        return LoginHours(timeZone: zone, days: days)
     }
 }
 
