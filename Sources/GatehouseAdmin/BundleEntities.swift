@@ -33,7 +33,7 @@ extension BundleFields {
         var fields = self
         fields.loginIpRanges = profile.loginIPRanges.map(\.description)
         fields.loginHours = profile.loginHours.map { hours in
-            var days = ["timeZone": hours.timeZone.identifier]
+            var days = ["timeZone": hours.timeZoneName]
             for (day, windows) in hours.days { days[day.rawValue] = windows.map(\.description).joined(separator: ",") }
             return days
         }

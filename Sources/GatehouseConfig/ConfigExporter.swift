@@ -133,7 +133,7 @@ public enum ConfigExporter {
     /// `{timeZone: Europe/Paris, monday: "08:00-18:00", …}`, the days in order.
     private static func loginHours(_ hours: LoginHours) -> Node {
         mapping(
-            [("timeZone", scalar(hours.timeZone.identifier))]
+            [("timeZone", scalar(hours.timeZoneName))]
                 + hours.days.keys.sorted().map { day in
                     (day.rawValue, scalar((hours.days[day] ?? []).map(\.description).joined(separator: ",")))
                 })

@@ -9,6 +9,8 @@ final class Browser: @unchecked Sendable {
     // @unchecked: used by one test task at a time.
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
+    /// Sent as `X-Forwarded-For`: the browser's address behind a trusted proxy.
+    var forwardedFor: String?
 
     init(client: any TestClientProtocol) { self.client = client }
 
@@ -92,6 +94,7 @@ final class Browser: @unchecked Sendable {
             headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
         }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        if let forwardedFor { headers[.xForwardedFor] = forwardedFor }
         let page = try await client.execute(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in

@@ -13,6 +13,8 @@ import Synchronization
 struct ServerFixture: Sendable {
     let client: any TestClientProtocol
     let store: GatehouseStore
+    /// Sent as `X-Forwarded-For` on every request: the client's address behind a trusted proxy (``from(_:)``).
+    var forwardedFor: String?
 
     static let secret = "deduper-secret-0123456789"
 
@@ -106,10 +108,19 @@ struct ServerFixture: Sendable {
         return try await raw(path, method: .post, body: body, headers: headers)
     }
 
+    /// The same server, asked from `address` (with `--trusted-proxies` naming the test client's loopback).
+    func from(_ address: String) -> ServerFixture {
+        var fixture = self
+        fixture.forwardedFor = address
+        return fixture
+    }
+
     func raw(_ path: String, method: HTTPRequest.Method, body: String = "", headers: HTTPFields = [:]) async throws
         -> (status: Int, headers: HTTPFields, json: [String: Any])
     {
-        try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) {
+        var headers = headers
+        if let forwardedFor { headers[.xForwardedFor] = forwardedFor }
+        return try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) {
             response in
             let data = Data(buffer: response.body)
             let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

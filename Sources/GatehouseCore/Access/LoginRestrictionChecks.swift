@@ -105,10 +105,10 @@ extension AccessFact {
     }
 
     static func hoursDetail(_ profile: String, _ hours: LoginHours, _ time: Date, _ allowed: Bool) -> String {
-        let (day, minute) = hours.local(time)
+        let (day, minute) = hours.localTime(time)
         let clock = (minute / 60 < 10 ? "0" : "") + "\(minute / 60):" + (minute % 60 < 10 ? "0" : "") + "\(minute % 60)"
-        return "it is \(day.rawValue) \(clock) in \(hours.timeZone.identifier), "
+        return "it is \(day.rawValue) \(clock) in \(hours.timeZoneName), "
             + (allowed ? "within" : "outside") + " profile \(profile)'s login hours ("
-            + (hours.days.isEmpty ? "no day" : hours.description.dropFirst(hours.timeZone.identifier.count + 1)) + ")"
+            + (hours.days.isEmpty ? "no day" : hours.description.dropFirst(hours.timeZoneName.count + 1)) + ")"
     }
 }

@@ -44,13 +44,13 @@ extension AccessExplanation {
         -> [AccessRemedy]
     {
         guard let profile = directory.profiles[user.profile], let hours = profile.loginHours else { return [] }
-        let (day, minute) = hours.local(context.time)
+        let (day, minute) = hours.localTime(context.time)
         let widened = hours.widened(toInclude: day, minute)
         let windows = (widened.days[day] ?? []).map(\.description).joined(separator: ",")
         return [
             AccessRemedy(
                 description:
-                    "widen profile \(profile.name)'s login hours on \(day.rawValue) to \(windows) (\(hours.timeZone.identifier))",
+                    "widen profile \(profile.name)'s login hours on \(day.rawValue) to \(windows) (\(hours.timeZoneName))",
                 command:
                     "gatehouse profiles set-policy \(quoted(profile.name)) --login-hours \(day.rawValue)=\(windows)"),
             AccessRemedy(
@@ -84,7 +84,7 @@ extension LoginHours {
         }
         var changed = days
         changed[day] = merged
-        return LoginHours(timeZone: timeZone.identifier, days: changed) ?? self
+        return LoginHours(timeZone: timeZoneName, days: changed) ?? self
     }
 
     private func distance(_ window: Window, _ minute: Int) -> Int {

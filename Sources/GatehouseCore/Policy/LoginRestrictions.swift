@@ -67,6 +67,8 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public let timeZone: TimeZone
+    /// The name the time zone was given by (Foundation may know `UTC` as `GMT`): what is stored and shown.
+    public let timeZoneName: String
     /// The windows of each weekday listed, in order and without overlap.
     public let days: [Weekday: [Window]]
 
@@ -80,6 +82,7 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
             ordered[day] = sorted
         }
         self.timeZone = timeZone
+        self.timeZoneName = identifier
         self.days = ordered
     }
 
@@ -101,12 +104,12 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Whether `time` falls in a window of its weekday, in the profile's time zone.
     public func allows(_ time: Date) -> Bool {
-        let (day, minute) = local(time)
+        let (day, minute) = localTime(time)
         return days[day]?.contains { $0.start <= minute && minute < $0.end } ?? false
     }
 
     /// The weekday and minute of the day that `time` is in the time zone.
-    func local(_ time: Date) -> (Weekday, Int) {
+    public func localTime(_ time: Date) -> (Weekday, Int) {
         let seconds = Int(time.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: time)
         let (days, second) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let dayNumber = second < 0 ? days - 1 : days
@@ -118,7 +121,7 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Whether every minute these hours allow, `other` allows too (in the same time zone).
     public func isWithin(_ other: LoginHours) -> Bool {
-        guard timeZone.identifier == other.timeZone.identifier else { return self == other }
+        guard timeZoneName == other.timeZoneName else { return self == other }
         return days.allSatisfy { day, windows in
             windows.allSatisfy { window in
                 (other.days[day] ?? []).contains { $0.start <= window.start && window.end <= $0.end }
@@ -131,12 +134,12 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
         let listed = days.keys.sorted().map { day in
             "\(day.rawValue) " + (days[day] ?? []).map(\.description).joined(separator: " and ")
         }
-        return "\(timeZone.identifier) " + (listed.isEmpty ? "no day" : listed.joined(separator: ", "))
+        return "\(timeZoneName) " + (listed.isEmpty ? "no day" : listed.joined(separator: ", "))
     }
 
     /// The stored form: `Europe/Paris;monday=08:00-18:00;tuesday=08:00-12:00,13:00-17:00`.
     public var stored: String {
-        ([timeZone.identifier]
+        ([timeZoneName]
             + days.keys.sorted().map { day in
                 "\(day.rawValue)=" + (days[day] ?? []).map(\.description).joined(separator: ",")
             }).joined(separator: ";")
@@ -172,11 +175,11 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.timeZone.identifier == rhs.timeZone.identifier && lhs.days == rhs.days
+        lhs.timeZoneName == rhs.timeZoneName && lhs.days == rhs.days
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(timeZone.identifier)
+        hasher.combine(timeZoneName)
         hasher.combine(days)
     }
 }

@@ -96,7 +96,7 @@ struct SetProfilePolicy: AsyncParsableCommand {
     func hours(from current: LoginHours?) throws -> LoginHours? {
         if clearLoginHours { return nil }
         guard loginHoursTimeZone != nil || !dayHours.isEmpty else { return current }
-        guard let zone = loginHoursTimeZone ?? current?.timeZone.identifier else {
+        guard let zone = loginHoursTimeZone ?? current?.timeZoneName else {
             throw CommandFailure("the profile has no login hours yet: give --login-hours-time-zone too")
         }
         var days = current?.days ?? [:]
@@ -135,7 +135,7 @@ struct SetProfilePolicy: AsyncParsableCommand {
     /// Login hours in the config contract's keys.
     static func json(_ hours: LoginHours) -> JSONValue {
         var object: [String: JSONValue] = [:]
-        object["timeZone"] = .string(hours.timeZone.identifier)
+        object["timeZone"] = .string(hours.timeZoneName)
         for day in hours.days.keys.sorted() {
             object[day.rawValue] = .string((hours.days[day] ?? []).map(\.description).joined(separator: ","))
         }
