@@ -177,6 +177,50 @@ import Testing
             (["apps", "rotate-secret", app, "--retire-old"], nil), (["apps", "rotate-secret", "Cli Tool"], nil),
             (["apps", "revoke-grants", app], nil), (["apps", "revoke-grants", app, "--user", "alice"], nil),
             (["apps", "revoke-grants", app, "--user", "nobody"], nil),
+            // Where and when a profile's users may sign in, and how an app applies it (issue 13).
+            (
+                [
+                    "profiles", "set-policy", "Sales User", "--login-ip-range", "10.0.0.0/8", "--add-login-ip-range",
+                    "2001:db8::/32", "--yes",
+                ], nil
+            ),
+            (["profiles", "set-policy", "Sales User", "--login-hours", "monday=08:00-18:00"], nil),
+            (
+                [
+                    "profiles", "set-policy", "Sales User", "--login-hours-time-zone", "Europe/Paris", "--login-hours",
+                    "monday=08:00-18:00", "--login-hours", "tuesday=08:00-12:00,13:00-18:00", "--yes",
+                ], nil
+            ),
+            (["profiles", "show", "Sales User"], nil), (["profiles", "show", "Sales User", "--json"], nil),
+            (["profiles", "set-policy", "Sales User", "--login-hours", "friday=25:00-26:00"], nil),
+            (["profiles", "set-policy", "Sales User", "--login-ip-range", "10.0.0.0/33"], nil),
+            (["access", "explain", "--user", "alice", "--app", app, "--ip", "203.0.113.9"], nil),
+            (
+                [
+                    "access", "explain", "--user", "alice", "--app", app, "--ip", "10.1.1.1", "--at",
+                    "2027-01-11T08:30:00Z",
+                ], nil
+            ),
+            (
+                [
+                    "access", "explain", "--user", "alice", "--app", app, "--at", "2027-01-12T19:00:00Z", "--flow",
+                    "refresh",
+                ],
+                nil
+            ),
+            (["access", "explain", "--user", "alice", "--app", app, "--ip", "not-an-address"], nil),
+            (["apps", "set-policy", app, "--ip-relaxation", "relax", "--add-trusted-ip-range", "192.0.2.0/24"], nil),
+            (["apps", "show", app], nil),
+            (["access", "explain", "--user", "alice", "--app", app, "--ip", "203.0.113.9"], nil),
+            (
+                [
+                    "profiles", "set-policy", "Sales User", "--login-hours", "tuesday=none", "--remove-login-ip-range",
+                    "2001:db8::/32", "--yes",
+                ], nil
+            ),
+            (["profiles", "show", "Sales User"], nil),
+            (["profiles", "set-policy", "Sales User", "--clear-login-hours", "--clear-login-ip-ranges", "--yes"], nil),
+            (["profiles", "show", "Sales User", "--json"], nil),
             (["approvals"], nil), (["approvals", "--user", "alice"], nil), (["approvals", "--app", "nope"], nil),
             (["apply", document.path, "--dry-run"], nil), (["apply", document.path], nil),
             (["apply", document.path], nil), (["apply", broken.path], nil),

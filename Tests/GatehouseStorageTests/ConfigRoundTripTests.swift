@@ -33,3 +33,113 @@ import Testing
         #expect(reexported == exported)
     }
 }
+
+/// The sign-in policies of the config contract (issue 13): read, stored, exported and read back the same on every
+/// backend; what cannot be read is reported at its path.
+@Suite struct LoginRestrictionConfigTests {
+    static let document = """
+        profiles:
+          - name: Sales User
+            loginIpRanges: [10.0.0.0/8, "2001:db8::/32", 10.1.2.3/8]
+            loginHours: {timeZone: Europe/Paris, monday: "08:00-18:00", tuesday: "08:00-12:00,13:00-18:00"}
+          - name: Night Shift
+            loginHours: {timeZone: UTC, sunday: "00:00-24:00"}
+        connectedApps:
+          - name: Deduper
+            clientId: deduper
+            callbackUrls: [https://d.example/cb]
+            ipRelaxation: enforce-relax-refresh
+            trustedIpRanges: [192.0.2.0/24]
+        """
+
+    @Test(arguments: TestBackend.available)
+    func policiesRoundTripThroughTheDatabase(backend: TestBackend) async throws {
+        let planner = ConfigPlanner(
+            secretHasher: SecretHasher(masterKey: testMasterKey), passwordHasher: .forTesting, now: Date())
+        let document = try ConfigReader.read(yaml: Self.document)
+        let exported = try await withScratchStore(backend) { store, _ in
+            let base = try await store.loadDirectory()
+            let plan = try planner.plan(document, against: base)
+            try await store.commit(plan.changes, basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let stored = try await store.loadDirectory()
+            let sales = try #require(stored.profile(named: "Sales User"))
+            #expect(sales.loginIPRanges.map(\.description) == ["10.0.0.0/8", "2001:db8::/32"], "kept once each")
+            #expect(
+                sales.loginHours?.description == "Europe/Paris monday 08:00-18:00, tuesday 08:00-12:00 and 13:00-18:00")
+            #expect(try #require(stored.profile(named: "Night Shift")).loginHours?.timeZoneName == "UTC")
+            let app = try #require(stored.app(named: "Deduper"))
+            #expect(app.ipRelaxation == .enforceRelaxRefresh)
+            #expect(app.trustedIPRanges.map(\.description) == ["192.0.2.0/24"])
+            #expect(try planner.plan(document, against: stored).changes.isEmpty, "a second apply changes nothing")
+
+            // `loginHours: null` and an empty list lift the restrictions.
+            let lifted = try ConfigReader.read(
+                yaml: "profiles:\n  - {name: Night Shift, loginHours: null, loginIpRanges: []}\n")
+            let liftPlan = try planner.plan(lifted, against: stored)
+            try await store.commit(liftPlan.changes, basedOn: stored, actor: AuditActor(name: "t"), at: Date())
+            let after = try await store.loadDirectory()
+            #expect(try #require(after.profile(named: "Night Shift")).loginHours == nil)
+            let restored = try planner.plan(document, against: after)
+            try await store.commit(restored.changes, basedOn: after, actor: AuditActor(name: "t"), at: Date())
+            return try ConfigExporter.export(try await store.loadDirectory())
+        }
+        #expect(exported.contains("loginIpRanges: [10.0.0.0/8, '2001:db8::/32']"))
+        #expect(exported.contains("timeZone: Europe/Paris"))
+        #expect(exported.contains("tuesday: 08:00-12:00,13:00-18:00"))
+        #expect(exported.contains("ipRelaxation: enforce-relax-refresh"))
+        #expect(exported.contains("trustedIpRanges: [192.0.2.0/24]"))
+        let reexported = try await withScratchStore(backend) { store, _ in
+            let base = try await store.loadDirectory()
+            let plan = try planner.plan(try ConfigReader.read(yaml: exported), against: base)
+            try await store.commit(plan.changes, basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            return try ConfigExporter.export(try await store.loadDirectory())
+        }
+        #expect(reexported == exported)
+    }
+
+    @Test func whatCannotBeReadIsReportedAtItsPath() {
+        let cases: [(String, String, String)] = [
+            ("profiles:\n  - {name: P, loginIpRanges: [10.0.0.0/33]}\n", "profiles[0].loginIpRanges[0]", "not valid"),
+            ("profiles:\n  - {name: P, loginIpRanges: 10.0.0.0/8}\n", "profiles[0].loginIpRanges", "must be a list"),
+            (
+                "profiles:\n  - {name: P, loginHours: {monday: \"08:00-18:00\"}}\n", "profiles[0].loginHours.timeZone",
+                "is required"
+            ),
+            (
+                "profiles:\n  - {name: P, loginHours: {timeZone: Mars/Olympus}}\n", "profiles[0].loginHours.timeZone",
+                "not valid"
+            ),
+            (
+                "profiles:\n  - {name: P, loginHours: {timeZone: UTC, monday: \"18:00-08:00\"}}\n",
+                "profiles[0].loginHours.monday", "not valid"
+            ),
+            (
+                "profiles:\n  - {name: P, loginHours: {timeZone: UTC, monday: \"08:00-12:00,11:00-13:00\"}}\n",
+                "profiles[0].loginHours.monday", "overlap"
+            ),
+            (
+                "profiles:\n  - {name: P, loginHours: {timeZone: UTC, someday: \"08:00-12:00\"}}\n",
+                "profiles[0].loginHours.someday", "unknown key"
+            ),
+            (
+                "permissionSets:\n  - {name: S, loginIpRanges: [10.0.0.0/8]}\n", "permissionSets[0].loginIpRanges",
+                "unknown key"
+            ),
+            ("connectedApps:\n  - {name: A, ipRelaxation: bypass}\n", "connectedApps[0].ipRelaxation", "not valid"),
+            (
+                "connectedApps:\n  - {name: A, trustedIpRanges: [\"nope\"]}\n", "connectedApps[0].trustedIpRanges[0]",
+                "not valid"
+            ),
+        ]
+        for (yaml, path, message) in cases {
+            do {
+                _ = try ConfigReader.read(yaml: yaml)
+                Issue.record("\(yaml) was read")
+            } catch {
+                #expect(
+                    error.issues.contains { $0.path == path && $0.message.contains(message) },
+                    "\(yaml): \(error.issues)")
+            }
+        }
+    }
+}

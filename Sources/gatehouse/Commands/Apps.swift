@@ -84,6 +84,8 @@ struct ShowApp: AsyncParsableCommand {
                 PKCE required:          \(view.requirePkce)
                 blocked:                \(view.blocked)
                 enforcement:            \(view.enforcement)
+                IP relaxation:          \(view.ipRelaxation)
+                trusted IP ranges:      \(view.trustedIpRanges.isEmpty ? "-" : view.trustedIpRanges.joined(separator: ", "))
                 assertion keys:         \(view.assertionKeys)
                 tokens not before:      \(view.tokensNotBefore ?? "-")
                 introspects all tokens: \(view.introspectAllTokens ? "yes (access tokens of every app)" : "no (its own)")
