@@ -163,12 +163,13 @@ extension Admin {
     }
 
     /// A profile changed by `change` (its sign-in policies), from the version read; no change when it stays so.
-    public func changeProfile(_ name: String, _ change: (inout Profile) throws -> Void) async throws
-        -> PreparedChange
-    {
+    public func changeProfile(
+        _ name: String, from condition: VersionCondition = .any, _ change: (inout Profile) throws -> Void
+    ) async throws -> PreparedChange {
         try requireToPrepare(.manageProfilesAndPermissionSets)
         let directory = try await directory(profiles: [name])
         let before = try directory.requireProfile(name)
+        try check(condition, of: .profile(before.id), in: directory)
         var after = before
         try change(&after)
         return try await prepare(

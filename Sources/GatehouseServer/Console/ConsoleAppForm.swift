@@ -7,6 +7,9 @@ import GatehouseCore
 struct ConsoleAppForm: Sendable {
     var permittedUsers: String
     var enforcement: String
+    var ipRelaxation: String
+    /// One range per line.
+    var trustedIpRanges: String
     var refreshTokenPolicy: String
     var refreshTokenDuration: String
     var refreshTokenRotation: Bool
@@ -23,6 +26,8 @@ struct ConsoleAppForm: Sendable {
     init(_ app: ConnectedApp) {
         permittedUsers = app.permittedUsers.rawValue
         enforcement = app.enforcement.rawValue
+        ipRelaxation = app.ipRelaxation.rawValue
+        trustedIpRanges = app.trustedIPRanges.map(\.description).joined(separator: "\n")
         switch app.refreshTokenPolicy {
         case .validUntilRevoked: (refreshTokenPolicy, refreshTokenDuration) = ("valid-until-revoked", "")
         case .immediatelyExpire: (refreshTokenPolicy, refreshTokenDuration) = ("immediately-expire", "")
@@ -47,6 +52,8 @@ struct ConsoleAppForm: Sendable {
         self.init(app)
         permittedUsers = form["permittedUsers"] ?? permittedUsers
         enforcement = form["enforcement"] ?? enforcement
+        ipRelaxation = form["ipRelaxation"] ?? ipRelaxation
+        trustedIpRanges = form["trustedIpRanges"] ?? trustedIpRanges
         refreshTokenPolicy = form["refreshTokenPolicy"] ?? refreshTokenPolicy
         refreshTokenDuration = form["refreshTokenDuration"] ?? refreshTokenDuration
         refreshTokenRotation = form["refreshTokenRotation"] == "on"
@@ -66,7 +73,8 @@ struct ConsoleAppForm: Sendable {
     /// The fields as form inputs, so a review page can post them again unchanged.
     var fields: [(String, String)] {
         var pairs = [
-            ("permittedUsers", permittedUsers), ("enforcement", enforcement),
+            ("permittedUsers", permittedUsers), ("enforcement", enforcement), ("ipRelaxation", ipRelaxation),
+            ("trustedIpRanges", trustedIpRanges),
             ("refreshTokenPolicy", refreshTokenPolicy),
             ("refreshTokenDuration", refreshTokenDuration), ("accessTokenFormat", accessTokenFormat),
             ("accessTokenLifetime", accessTokenLifetime), ("idTokenLifetime", idTokenLifetime),
@@ -92,6 +100,9 @@ struct ConsoleAppForm: Sendable {
             "must be all-users-self-authorize or admin-approved-preauthorized")
         spec.enforcement = parsed(
             "enforcement", AccessEnforcement(rawValue: enforcement), "must be enforce or report-only")
+        spec.ipRelaxation = parsed(
+            "ipRelaxation", IPRelaxation(rawValue: ipRelaxation), "must be enforce, enforce-relax-refresh or relax")
+        spec.trustedIpRanges = ConsoleFields.ranges(trustedIpRanges, field: "trustedIpRanges", into: &report)
         // A duration left in the box is ignored by the policies that take none.
         let takesDuration = ["expire-after", "expire-if-unused"].contains(refreshTokenPolicy)
         let duration = refreshTokenDuration.trimmingCharacters(in: .whitespaces)

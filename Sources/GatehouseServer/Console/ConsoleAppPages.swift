@@ -68,6 +68,8 @@ enum ConsoleAppPages {
             \(row("Who may use it", e(ConsoleWords.permittedUsers(app.permittedUsers))))
             \(row("Granted by", grantedBy))
             \(row("Enforcement", e(app.enforcement)))
+            \(row("IP restrictions", e(ConsoleWords.ipRelaxation(app.ipRelaxation))))
+            \(row("Trusted IP ranges", app.trustedIpRanges.isEmpty ? "None" : app.trustedIpRanges.map { "<code>\(e($0))</code>" }.joined(separator: " ")))
             \(row("Live grants", #"<a href="/admin/apps/\#(id)/usage">\#(liveGrants) — OAuth usage</a>"#))
             </dl>
             <h2>OAuth policies</h2>
@@ -96,7 +98,8 @@ enum ConsoleAppPages {
         let f = ConsoleFields(issues: issues)
         let summary = f.summary(
             [
-                "permittedUsers", "enforcement", "refreshTokenPolicy", "accessTokenFormat", "accessTokenLifetime",
+                "permittedUsers", "enforcement", "ipRelaxation", "trustedIpRanges", "refreshTokenPolicy",
+                "accessTokenFormat", "accessTokenLifetime",
                 "idTokenLifetime", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation", "blocked",
             ], verb: "The change was not saved")
         let fixed =
@@ -125,6 +128,10 @@ enum ConsoleAppPages {
             \(f.select("permittedUsers", "Who may use the app", [("all-users-self-authorize", ConsoleWords.permittedUsers("all-users-self-authorize")), ("admin-approved-preauthorized", ConsoleWords.permittedUsers("admin-approved-preauthorized"))], form.permittedUsers))
             \(f.select("enforcement", "When a user is not permitted", [("enforce", "Refuse them"), ("report-only", "Let them in, and log that they would be refused")], form.enforcement))
             \(f.checkbox("blocked", "Block the app: no tokens for anyone, and every token it holds stops working", form.blocked))
+            </fieldset>
+            <fieldset><legend>IP restrictions</legend>
+            \(f.select("ipRelaxation", "The login IP ranges of users' profiles", IPRelaxation.allCases.map { ($0.rawValue, ConsoleWords.ipRelaxation($0.rawValue)) }, form.ipRelaxation))
+            \(f.lines("trustedIpRanges", "Trusted IP ranges, one per line", form.trustedIpRanges, hint: "Addresses in them pass the IP check for this app, such as the app's own servers: 192.0.2.0/24"))
             </fieldset>
             <fieldset><legend>Tokens</legend>
             \(f.select("refreshTokenPolicy", "Refresh tokens", [("valid-until-revoked", "Valid until revoked"), ("immediately-expire", "Expire immediately (no refresh)"), ("expire-after", "Expire a fixed time after the grant"), ("expire-if-unused", "Expire if not used for a time")], form.refreshTokenPolicy))
@@ -228,7 +235,18 @@ enum ConsoleWords {
         case "user_not_admin_approved":
             "not admin approved: neither their profile nor a permission set of theirs grants the app"
         case "user_not_approved": "they must approve the app again"
+        case "ip_restricted": "their address is outside their profile's login IP ranges"
+        case "outside_login_hours": "it is outside their profile's login hours"
         default: code
+        }
+    }
+
+    static func ipRelaxation(_ value: String) -> String {
+        switch value {
+        case "enforce": "Enforced at sign-in and on every grant"
+        case "enforce-relax-refresh": "Enforced, but not when a refresh token is used"
+        case "relax": "Relaxed: not checked for this app (the JWT bearer grant still checks them)"
+        default: value
         }
     }
 }

@@ -11,6 +11,8 @@ enum ConsoleBundlePages {
     /// A change made on a profile's or permission set's page.
     enum Action: String {
         case grant, remove, assign, unassign
+        /// A profile's login IP ranges and login hours.
+        case signInPolicy = "sign-in-policy"
 
         var isAssignment: Bool { self == .assign || self == .unassign }
         var permission: AdminPermission { isAssignment ? .manageUsers : .manageProfilesAndPermissionSets }
@@ -122,8 +124,75 @@ enum ConsoleBundlePages {
             <p class="muted">Its holders may use an admin-approved app it grants without being asked; an app that lets all users self-authorize asks each user once, granted or not.</p>
             \(appsTable)
             \(grant)
+            \(kind == .profile ? signInPolicy(found, base: base, hidden: hidden, editable: editsApps) : "")
             \(holders.map { assigned($0, found: found, base: base, signedIn: signedIn) } ?? "")
             """)
+    }
+
+    /// A profile's login IP ranges and hours, and the form that changes them (reviewed before it is saved).
+    private static func signInPolicy(_ found: Versioned<BundleFields>, base: String, hidden: String, editable: Bool)
+        -> String
+    {
+        let bundle = found.view
+        let ranges = bundle.loginIpRanges ?? []
+        let hours = bundle.loginHours ?? [:]
+        let days = LoginHours.Weekday.allCases.map(\.rawValue)
+        let hoursText =
+            hours.isEmpty
+            ? "Any time"
+            : days.compactMap { day in hours[day].map { "\(day.capitalized) \(e($0))" } }.joined(separator: "; ")
+                + " (\(e(hours["timeZone"] ?? "")); other days: no sign-in)"
+        let facts = """
+            <h2>Where and when its users may sign in</h2>
+            <p class="muted">Checked at sign-in and on every grant, on every node at once; each app's IP relaxation says how the ranges apply to it.</p>
+            <dl class="facts">
+            <dt>Login IP ranges</dt><dd>\(ranges.isEmpty ? "Any address" : ranges.map { "<code>\(e($0))</code>" }.joined(separator: " "))</dd>
+            <dt>Login hours</dt><dd>\(hoursText)</dd>
+            </dl>
+            """
+        guard editable else { return facts }
+        let fields = ConsoleFields(issues: [])
+        let dayFields = days.map { day in
+            fields.text(
+                day, day.capitalized, hours[day] ?? "",
+                hint: "HH:MM-HH:MM, several separated by commas; empty: no sign-in")
+        }.joined()
+        return facts + """
+            <form method="post" action="\(base)/change" class="stacked">\(hidden)\(HTML.hiddenField("action", "sign-in-policy"))\
+            <fieldset><legend>Change where and when</legend>
+            \(fields.lines("loginIpRanges", "Login IP ranges, one per line (empty: any address)", ranges.joined(separator: "\n"), hint: "IPv4 or IPv6 addresses or CIDR blocks: 10.0.0.0/8, 2001:db8::/32"))
+            \(fields.text("timeZone", "Time zone of the login hours (empty: any time)", hours["timeZone"] ?? "", hint: "A place's time zone: Europe/Paris, America/New_York, UTC"))
+            \(dayFields)
+            </fieldset>
+            <p><button type="submit">Review the change</button></p></form>
+            """
+    }
+
+    /// The login hours a posted sign-in-policy form gives: nil for any time (no time zone); each problem named.
+    static func postedHours(_ form: [String: String]) throws(AdminFailure) -> LoginHours? {
+        let zone = (form["timeZone"] ?? "").trimmingCharacters(in: .whitespaces)
+        let given = LoginHours.Weekday.allCases.compactMap { day -> (LoginHours.Weekday, String)? in
+            let text = (form[day.rawValue] ?? "").trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : (day, text)
+        }
+        guard !zone.isEmpty else {
+            guard given.isEmpty else { throw AdminFailure(.invalid, "give the time zone of the login hours") }
+            return nil
+        }
+        guard LoginHours.namedTimeZone(zone) != nil else {
+            throw AdminFailure(.invalid, "\(zone) is not a time zone such as Europe/Paris or UTC")
+        }
+        var days: [LoginHours.Weekday: [LoginHours.Window]] = [:]
+        for (day, text) in given {
+            guard let windows = LoginHours.windows(parsing: text) else {
+                throw AdminFailure(.invalid, "\(day.rawValue.capitalized): \(text) is not \(LoginHours.Window.syntax)")
+            }
+            days[day] = windows
+        }
+        guard let hours = LoginHours(timeZone: zone, days: days) else {
+            throw AdminFailure(.invalid, "the windows of a day overlap")
+        }
+        return hours
     }
 
     /// A permission set's assigned users, paged, with unassign and assign.
@@ -187,6 +256,7 @@ enum ConsoleBundlePages {
             case .remove: "Stop granting it"
             case .assign: "Assign it"
             case .unassign: "Unassign it"
+            case .signInPolicy: "Save where and when"
             }
         return ConsoleReview.page(
             subject: name,
@@ -195,7 +265,10 @@ enum ConsoleBundlePages {
                 <a href="\(e(base))">\(e(name))</a>
                 """,
             prepared: prepared, gaining: gaining, action: "\(base)/change",
-            fields: ConsoleReview.fields(form, ["csrf", "version", "action", "value"]), button: button, cancel: base,
+            fields: ConsoleReview.fields(
+                form,
+                ["csrf", "version", "action", "value", "loginIpRanges", "timeZone"]
+                    + LoginHours.Weekday.allCases.map(\.rawValue)), button: button, cancel: base,
             signedIn: signedIn)
     }
 

@@ -59,12 +59,17 @@ struct ConsoleBundles: Sendable {
     private func change(
         _ id: String, _ request: Request, _ context: some RequestContext, _ signedIn: ConsoleAdmin
     ) async throws -> Response {
-        let form = try await FormBody.parse(request)
+        var form = try await FormBody.parse(request)
+        // Browsers send a text area's line breaks as CRLF; the review posts the text again in a hidden field.
+        form["loginIpRanges"] = form["loginIpRanges"].map {
+            $0.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         guard signedIn.session.accepts(csrf: form["csrf"]) else {
             return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
         }
         let action = ConsoleBundlePages.Action(rawValue: form["action"] ?? "")
-        guard let action, kind == .permissionSet || !action.isAssignment else {
+        guard let action, kind == .permissionSet || !action.isAssignment, kind == .profile || action != .signInPolicy
+        else {
             throw AdminFailure(.invalid, "the form names no change: choose one on the \(kind.rawValue)'s page")
         }
         guard signedIn.may(action.permission) else {
@@ -73,7 +78,7 @@ struct ConsoleBundles: Sendable {
         let bundle = try await signedIn.admin.bundle(kind, id: id)
         let name = bundle.view.name
         let value = String((form["value"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        guard !value.isEmpty else {
+        guard !value.isEmpty || action == .signInPolicy else {
             throw AdminFailure(.invalid, action.isAssignment ? "name the user" : "choose an app")
         }
         let admin = signedIn.admin
@@ -89,6 +94,19 @@ struct ConsoleBundles: Sendable {
                     value, granted: action == .grant, on: kind, named: name, from: .oneOf([version]))
             case .assign: prepared = try await admin.assign(name, to: value)
             case .unassign: prepared = try await admin.unassign(name, from: value)
+            case .signInPolicy:
+                guard let version = form["version"].flatMap(Int64.init) else {
+                    throw AdminFailure(.invalid, "the form carries no version: open the profile's page and try again")
+                }
+                var report = ValidationReport()
+                let ranges = ConsoleFields.ranges(
+                    form["loginIpRanges"] ?? "", field: "loginIpRanges", into: &report)
+                if let problem = report.issues.first { throw AdminFailure(.invalid, problem.message) }
+                let hours = try ConsoleBundlePages.postedHours(form)
+                prepared = try await admin.changeProfile(name, from: .oneOf([version])) { profile in
+                    profile.loginIPRanges = ranges
+                    profile.loginHours = hours
+                }
             }
         } catch let failure as AdminFailure {
             guard case .stale = failure.kind else { throw failure }
@@ -130,7 +148,7 @@ struct ConsoleBundles: Sendable {
             let powers = bundle.view.adminPermissions
             return "\(value) may use \(reach) at once"
                 + (powers.isEmpty ? "." : ", and gets the admin permissions \(powers.joined(separator: ", ")).")
-        case .remove, .unassign: return nil
+        case .remove, .unassign, .signInPolicy: return nil
         }
     }
 

@@ -42,8 +42,26 @@ struct ConsoleFields {
         #"<p class="check"><input type="checkbox" id="\#(field)" name="\#(field)"\#(on ? " checked" : "")><label for="\#(field)">\#(e(label))</label></p>\#(issue(field))"#
     }
 
-    func lines(_ field: String, _ label: String, _ value: String) -> String {
-        #"<label for="\#(field)">\#(e(label))</label><textarea id="\#(field)" name="\#(field)" rows="3"\#(described(field))>\#(e(value))</textarea>\#(issue(field))"#
+    func lines(_ field: String, _ label: String, _ value: String, hint: String? = nil) -> String {
+        let hintText = hint.map { #"<p class="hint" id="\#(field)-hint">\#(e($0))</p>"# } ?? ""
+        return
+            #"<label for="\#(field)">\#(e(label))</label><textarea id="\#(field)" name="\#(field)" rows="3"\#(described(field, hint: hint != nil))>\#(e(value))</textarea>\#(hintText)\#(issue(field))"#
+    }
+
+    /// IP ranges typed one per line (or separated by spaces or commas), each that does not parse reported at
+    /// `field`.
+    static func ranges(_ text: String, field: String, into report: inout ValidationReport) -> [IPRange] {
+        var ranges: [IPRange] = []
+        // By scalars: a CR LF pair is one Character, and a CR alone would stay on the entry.
+        let entries = text.unicodeScalars.split { CharacterSet.whitespacesAndNewlines.contains($0) || $0 == "," }
+        for entry in entries.map({ String(String.UnicodeScalarView($0)) }) {
+            guard let range = IPRange(entry) else {
+                report.add(field, "\"\(entry)\" is not an IPv4 or IPv6 address or CIDR block, such as 10.0.0.0/8")
+                continue
+            }
+            if !ranges.contains(range) { ranges.append(range) }
+        }
+        return ranges
     }
 
     /// The summary above the form: how many fields need fixing, and the problems not at any of `fields`.

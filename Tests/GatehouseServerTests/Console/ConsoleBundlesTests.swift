@@ -220,3 +220,59 @@ import Testing
         }
     }
 }
+
+/// A profile's login IP ranges and hours in the console: shown, changed after a review, in force at once; what
+/// does not parse is named and saves nothing; a permission set has no such form (issue 13).
+@Suite struct ConsoleSignInPolicyTests {
+    @Test(arguments: TestBackend.available)
+    func aProfilesRangesAndHoursAreChangedAfterAReview(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            let (browser, _) = try await ConsoleUsersTests.managing(server)
+            let (sales, deduper) = try await ConsoleBundlesTests.ids(server)
+            let page = try await browser.get("/admin/profiles/\(sales)")
+            #expect(page.body.contains("<dt>Login IP ranges</dt><dd>Any address</dd>"), "\(page.body)")
+            #expect(page.body.contains("<dt>Login hours</dt><dd>Any time</dd>"))
+            var form = try requireValue(page.form(containing: #"value="sign-in-policy""#))
+            form["loginIpRanges"] = "10.0.0.0/8\r\n2001:db8::/32"
+            form["timeZone"] = "Europe/Paris"
+            form["monday"] = "08:00-18:00"
+            form["tuesday"] = "08:00-12:00, 13:00-18:00"
+            let review = try await browser.post("/admin/profiles/\(sales)/change", form: form)
+            #expect(review.status == 200, "\(review.body)")
+            #expect(try await server.store.loadDirectory().profile(named: "Sales User")?.loginHours == nil)
+            let confirm = try requireValue(review.form(containing: "Save where and when"))
+            #expect(confirm["monday"] == "08:00-18:00" && confirm["loginIpRanges"]?.contains("2001:db8::/32") == true)
+            let saved = try await browser.post("/admin/profiles/\(sales)/change", form: confirm)
+            #expect(saved.status == 303, "\(saved.body) \(confirm)")
+            let profile = try requireValue(try await server.store.loadDirectory().profile(named: "Sales User"))
+            #expect(profile.loginIPRanges.map(\.description) == ["10.0.0.0/8", "2001:db8::/32"])
+            #expect(
+                profile.loginHours?.description
+                    == "Europe/Paris monday 08:00-18:00, tuesday 08:00-12:00 and 13:00-18:00")
+            let after = try await browser.get(try requireValue(saved.location))
+            #expect(after.body.contains("<code>10.0.0.0/8</code> <code>2001:db8::/32</code>"), "\(after.body)")
+            #expect(after.body.contains("Monday 08:00-18:00; Tuesday 08:00-12:00,13:00-18:00 (Europe/Paris"))
+
+            // What does not parse is named, and nothing is saved.
+            var bad = try requireValue(after.form(containing: #"value="sign-in-policy""#))
+            bad["loginIpRanges"] = "10.0.0.0/33"
+            let refused = try await browser.post("/admin/profiles/\(sales)/change", form: bad)
+            #expect(refused.status == 400 || refused.status == 422, "\(refused.status)")
+            #expect(refused.body.contains("10.0.0.0/33"), "\(refused.body)")
+            bad["loginIpRanges"] = ""
+            bad["timeZone"] = "Mars/Olympus"
+            #expect(try await browser.post("/admin/profiles/\(sales)/change", form: bad).body.contains("Mars/Olympus"))
+            bad["timeZone"] = ""
+            bad["wednesday"] = "09:00-10:00"
+            #expect(
+                try await browser.post("/admin/profiles/\(sales)/change", form: bad).body.contains(
+                    "give the time zone of the login hours"))
+            #expect(try await server.store.loadDirectory().profile(named: "Sales User") == profile)
+            // A permission set has no sign-in policy: a forged form changes nothing.
+            var forged = bad
+            forged["timeZone"] = "UTC"
+            let set = try await browser.post("/admin/permission-sets/\(deduper)/change", form: forged)
+            #expect(set.status != 303 && set.status != 200, "\(set.status)")
+        }
+    }
+}
