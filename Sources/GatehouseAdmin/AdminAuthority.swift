@@ -203,6 +203,17 @@ extension DirectoryChange {
             return Self.grantedAppLacking(bundle.connectedApps, bundle.name, in: after, lacking)
         case .updateProfile(let before as any AppGranting, let bundle as any AppGranting),
             .updatePermissionSet(let before as any AppGranting, let bundle as any AppGranting):
+            // Where and when a profile's holders may sign in can lock them out of the console and the admin API:
+            // only an admin who holds every admin permission the profile gives may restrict it.
+            if case .updateProfile(let old, let new) = self,
+                old.loginIPRanges != new.loginIPRanges || old.loginHours != new.loginHours,
+                let permission = lacking(old.adminPermissions.union(new.adminPermissions))
+            {
+                return (
+                    permission,
+                    "change where and when the holders of \"\(new.name)\" may sign in: they hold the admin permission \"\(permission.rawValue)\", which whoever restricts their sign-in must hold"
+                )
+            }
             if let permission = lacking(before.adminPermissions.subtracting(bundle.adminPermissions)) {
                 return (permission, Self.removalSentence(bundle.name, permission))
             }

@@ -25,6 +25,23 @@ public struct ProfileSpec: Sendable, Equatable {
     public var loginIpRanges: [IPRange]?
     /// `.some(nil)` removes the profile's login hours (`loginHours: null`).
     public var loginHours: LoginHours??
+    /// In a JSON merge patch, the members of `loginHours` given (RFC 7396): merged into the profile's hours.
+    public var loginHoursPatch: LoginHoursPatch?
+}
+
+/// Members of a profile's login hours as a merge patch gives them: a time zone, and weekdays' windows (nil deletes
+/// the day, which then allows no sign-in).
+public struct LoginHoursPatch: Sendable, Equatable {
+    public var timeZone: String?
+    public var days: [LoginHours.Weekday: [LoginHours.Window]?] = [:]
+
+    /// The profile's hours with these members merged in; nil when no time zone is known.
+    public func merged(into hours: LoginHours?) -> LoginHours?? {
+        guard let zone = timeZone ?? hours?.timeZoneName else { return nil }
+        var merged = hours?.days ?? [:]
+        for (day, windows) in days { merged[day] = windows }
+        return .some(LoginHours(timeZone: zone, days: merged))
+    }
 }
 
 /// A permission set as written in config.

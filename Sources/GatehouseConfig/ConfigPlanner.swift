@@ -158,6 +158,15 @@ public struct ConfigPlanner {
         }
         if let ranges = spec.loginIpRanges { profile.loginIPRanges = ranges }
         if let hours = spec.loginHours { profile.loginHours = hours }
+        if let patch = spec.loginHoursPatch {
+            if let merged = patch.merged(into: profile.loginHours) {
+                profile.loginHours = merged
+            } else {
+                report.add(
+                    fieldPath(fieldPath(spec.path, "loginHours"), "timeZone"),
+                    "is required: the profile has no login hours yet")
+            }
+        }
         if existing.isBuiltIn, profile.adminPermissions != existing.adminPermissions {
             report.add(
                 fieldPath(spec.path, "adminPermissions"),

@@ -126,7 +126,12 @@ public enum ConfigReader {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "adminPermissions": spec.adminPermissions = reader.enumList(value, at: keyPath)
             case "loginIpRanges": spec.loginIpRanges = reader.ipRanges(value, at: keyPath)
-            case "loginHours": spec.loginHours = reader.loginHours(value, at: keyPath).map { .some($0) }
+            case "loginHours":
+                if patch {
+                    spec.loginHoursPatch = reader.loginHoursPatch(value, at: keyPath)
+                } else {
+                    spec.loginHours = reader.loginHours(value, at: keyPath).map { .some($0) }
+                }
             default: spec.connectedApps = reader.stringList(value, at: keyPath)
             }
         }

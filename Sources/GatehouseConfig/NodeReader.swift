@@ -121,8 +121,8 @@ final class NodeReader {
     /// A list of IPv4 and IPv6 addresses and CIDR blocks, each kept once.
     func ipRanges(_ node: Node, at path: String) -> [IPRange]? {
         guard let texts = stringList(node, at: path) else { return nil }
-        guard texts.count <= Self.maximumRanges else {
-            report.add(path, "holds \(texts.count) ranges; at most \(Self.maximumRanges) are accepted")
+        guard texts.count <= IPRange.maximumPerList else {
+            report.add(path, "holds \(texts.count) ranges; at most \(IPRange.maximumPerList) are accepted")
             return nil
         }
         var ranges: [IPRange] = []
@@ -139,7 +139,52 @@ final class NodeReader {
         return ranges
     }
 
-    static let maximumRanges = 1_000
+    /// A merge patch of login hours: the members given; a weekday `null` deletes that day.
+    func loginHoursPatch(_ node: Node, at path: String) -> LoginHoursPatch? {
+        var patch = LoginHoursPatch()
+        var valid = true
+        let keys = ["timeZone"] + LoginHours.Weekday.allCases.map(\.rawValue)
+        mapping(node, at: path, keys: keys) { key, value, keyPath in
+            guard let day = LoginHours.Weekday(rawValue: key) else {
+                if value.null != nil {
+                    report.add(keyPath, "cannot be removed (null): remove loginHours itself for any time")
+                    valid = false
+                    return
+                }
+                patch.timeZone = zone(value, at: keyPath)
+                valid = valid && patch.timeZone != nil
+                return
+            }
+            if value.null != nil {
+                patch.days[day] = .some(nil)
+                return
+            }
+            guard let windows = dayWindows(value, at: keyPath) else {
+                valid = false
+                return
+            }
+            patch.days[day] = windows
+        }
+        return node.mapping != nil && valid ? patch : nil
+    }
+
+    private func zone(_ value: Node, at path: String) -> String? {
+        parsed(value, at: path, expected: "a time zone of the tz database, such as Europe/Paris or UTC") {
+            LoginHours.namedTimeZone($0) == nil ? nil : $0
+        }
+    }
+
+    /// One weekday's windows, in order and apart.
+    private func dayWindows(_ value: Node, at path: String) -> [LoginHours.Window]? {
+        guard let windows = parsed(value, at: path, expected: LoginHours.Window.syntax, LoginHours.windows) else {
+            return nil
+        }
+        guard LoginHours(timeZone: "UTC", days: [.monday: windows]) != nil else {
+            report.add(path, "\"\(value.string ?? "")\" has windows that overlap")
+            return nil
+        }
+        return windows
+    }
 
     /// `{timeZone: Europe/Paris, monday: "08:00-18:00", …}`: days absent allow no sign-in.
     func loginHours(_ node: Node, at path: String) -> LoginHours? {
@@ -149,20 +194,10 @@ final class NodeReader {
         let keys = ["timeZone"] + LoginHours.Weekday.allCases.map(\.rawValue)
         mapping(node, at: path, keys: keys) { key, value, keyPath in
             guard let day = LoginHours.Weekday(rawValue: key) else {
-                zone = parsed(
-                    value, at: keyPath, expected: "a time zone of the tz database, such as Europe/Paris or UTC"
-                ) {
-                    LoginHours.namedTimeZone($0) == nil ? nil : $0
-                }
+                zone = self.zone(value, at: keyPath)
                 return
             }
-            guard let windows = parsed(value, at: keyPath, expected: LoginHours.Window.syntax, LoginHours.windows)
-            else {
-                valid = false
-                return
-            }
-            guard LoginHours(timeZone: "UTC", days: [day: windows]) != nil else {
-                report.add(keyPath, "\"\(value.string ?? "")\" has windows that overlap")
+            guard let windows = dayWindows(value, at: keyPath) else {
                 valid = false
                 return
             }

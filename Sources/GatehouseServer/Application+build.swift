@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var loginHistoryFlushInterval: Duration = .milliseconds(100)
     /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed (`--trusted-proxies`); none by default.
     public var trustedProxies: [IPRange] = []
+    /// The header the trusted proxies write the client's address to.
+    public var proxyHeader: ClientAddressResolver.Header = .xForwardedFor
     /// A connection that sends nothing for this long is closed: an idle keep-alive, or one that never finishes its
     /// request's head.
     public var idleTimeout: Duration = .seconds(15)
@@ -100,7 +102,8 @@ public func buildApplication(
     if !configuration.trustedProxies.isEmpty {  // otherwise the context's client address is the peer's already
         router.add(
             middleware: ClientAddressMiddleware(
-                resolver: ClientAddressResolver(trustedProxies: configuration.trustedProxies)))
+                resolver: ClientAddressResolver(
+                    trustedProxies: configuration.trustedProxies, header: configuration.proxyHeader)))
     }
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController(store: store, live: live).addRoutes(to: router)

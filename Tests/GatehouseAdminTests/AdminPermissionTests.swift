@@ -353,6 +353,40 @@ import Testing
         }
     }
 
+    /// Restricting where and when a profile's holders sign in could lock them out of the console and the API: only
+    /// an admin holding every admin permission the profile gives may (issue 13).
+    @Test func aLimitedAdminCannotRestrictTheSignInOfAStrongerProfile() async throws {
+        try await withScratchStore(.sqlite) { store, _ in
+            try await Self.seeded(store)
+            let bundlesAdmin = Self.admin(store, [.manageProfilesAndPermissionSets, .viewSetup])
+            for restrict in [
+                { (profile: inout Profile) in profile.loginHours = LoginHours(timeZone: "UTC", days: [:]) },
+                { (profile: inout Profile) in profile.loginIPRanges = [IPRange("192.0.2.1")].compactMap { $0 } },
+            ] {
+                do {
+                    _ = try await bundlesAdmin.commit(
+                        try await bundlesAdmin.changeProfile(Profile.systemAdministratorName, restrict))
+                    Issue.record("restricting System Administrator was not refused")
+                } catch let failure as AdminFailure {
+                    #expect(failure.missingPermission != nil, "\(failure)")
+                    #expect(failure.description.contains("change where and when the holders of"), "\(failure)")
+                }
+            }
+            // A profile no stronger than the acting admin is theirs to restrict; the root admin may restrict any.
+            _ = try await bundlesAdmin.commit(
+                try await bundlesAdmin.changeProfile("Sales") {
+                    $0.loginIPRanges = [IPRange("10.0.0.0/8")].compactMap { $0 }
+                })
+            let root = Self.admin(store, .all)
+            _ = try await root.commit(
+                try await root.changeProfile(Profile.systemAdministratorName) {
+                    $0.loginIPRanges = [IPRange("10.0.0.0/8")].compactMap { $0 }
+                })
+            #expect(
+                try await root.bundle(.profile, named: Profile.systemAdministratorName).loginIpRanges == ["10.0.0.0/8"])
+        }
+    }
+
     @Test func anExportShowsHashesOnlyToAnAdminWithEveryManagePermission() async throws {
         try await withScratchStore(.sqlite) { store, _ in
             try await Self.seeded(store)

@@ -48,13 +48,20 @@ import Testing
         #expect(
             resolver.resolve(peer: "10.0.0.5", forwarded: [], forwardedFor: ["6.6.6.6, 198.51.100.7", "192.168.1.1"])
                 == "198.51.100.7")
+        let forwarded = [#"for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https"#]
         #expect(
-            resolver.resolve(
-                peer: "10.0.0.5", forwarded: [#"for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https"#],
-                forwardedFor: ["9.9.9.9"]) == "2001:db8:cafe::17", "Forwarded wins over X-Forwarded-For")
+            resolver.resolve(peer: "10.0.0.5", forwarded: forwarded, forwardedFor: ["9.9.9.9"]) == "9.9.9.9",
+            "a client's Forwarded passed through by a proxy that writes X-Forwarded-For is ignored")
+        #expect(
+            resolver.resolve(peer: "10.0.0.5", forwarded: ["for=10.9.9.9"], forwardedFor: []) == "10.0.0.5",
+            "nor does it name an address inside a range")
+        let rfc7239 = ClientAddressResolver(trustedProxies: resolver.trustedProxies, header: .forwarded)
+        #expect(
+            rfc7239.resolve(peer: "10.0.0.5", forwarded: forwarded, forwardedFor: ["9.9.9.9"]) == "2001:db8:cafe::17",
+            "behind proxies that write Forwarded, X-Forwarded-For is ignored")
         // An untrusted peer's headers are ignored; an unusable entry stops at the last proxy.
         #expect(resolver.resolve(peer: "203.0.113.9", forwarded: [], forwardedFor: ["1.1.1.1"]) == "203.0.113.9")
-        #expect(resolver.resolve(peer: "10.0.0.5", forwarded: ["for=unknown"], forwardedFor: []) == "10.0.0.5")
+        #expect(rfc7239.resolve(peer: "10.0.0.5", forwarded: ["for=unknown"], forwardedFor: []) == "10.0.0.5")
         #expect(resolver.resolve(peer: "10.0.0.5", forwarded: [], forwardedFor: []) == "10.0.0.5")
         #expect(throws: ClientAddressResolver.ParseFailure.self) {
             try ClientAddressResolver.parse("10.0.0.0/8,bogus").get()

@@ -97,6 +97,44 @@ import Testing
         #expect(reexported == exported)
     }
 
+    /// A JSON merge patch (RFC 7396) of `loginHours` merges its members: a day given is set, a day `null` deleted,
+    /// the others kept; `loginHours: null` lifts them all.
+    @Test func aMergePatchOfLoginHoursMergesItsMembers() throws {
+        let planner = ConfigPlanner(
+            secretHasher: SecretHasher(masterKey: testMasterKey), passwordHasher: .forTesting, now: Date())
+        let document = try ConfigReader.read(yaml: Self.document)
+        let directory = try Directory().applying(try planner.plan(document, against: Directory()).changes)
+        let sales = try #require(directory.profile(named: "Sales User"))
+        func patched(_ json: String) throws -> Profile {
+            try planner.edit(
+                sales,
+                with: {
+                    var spec = try ConfigReader.profile(json: Data(json.utf8), patch: true)
+                    spec.name = sales.name
+                    return spec
+                }(),
+                in: directory)
+        }
+        let friday = try patched(#"{"loginHours": {"friday": "09:00-17:00", "monday": null}}"#)
+        #expect(
+            friday.loginHours?.description == "Europe/Paris tuesday 08:00-12:00 and 13:00-18:00, friday 09:00-17:00")
+        let moved = try patched(#"{"loginHours": {"timeZone": "America/New_York"}}"#)
+        #expect(moved.loginHours?.timeZoneName == "America/New_York")
+        #expect(moved.loginHours?.days == sales.loginHours?.days)
+        #expect(try patched(#"{"loginHours": null}"#).loginHours == nil)
+        #expect(try patched(#"{"loginIpRanges": null}"#).loginIPRanges.isEmpty)
+        #expect(throws: ValidationFailure.self) { try patched(#"{"loginHours": {"timeZone": null}}"#) }
+        #expect(throws: ValidationFailure.self) { try patched(#"{"loginHours": {"monday": "8-9"}}"#) }
+        let none = try #require(directory.profile(named: "Sales User"))
+        var bare = none
+        bare.loginHours = nil
+        var spec = try ConfigReader.profile(json: Data(#"{"loginHours": {"monday": "08:00-09:00"}}"#.utf8), patch: true)
+        spec.name = bare.name
+        #expect(throws: ValidationFailure.self, "no time zone yet") {
+            try planner.edit(bare, with: spec, in: directory)
+        }
+    }
+
     @Test func whatCannotBeReadIsReportedAtItsPath() {
         let cases: [(String, String, String)] = [
             ("profiles:\n  - {name: P, loginIpRanges: [10.0.0.0/33]}\n", "profiles[0].loginIpRanges[0]", "not valid"),

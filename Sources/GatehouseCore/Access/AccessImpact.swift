@@ -105,7 +105,8 @@ public struct AccessImpact: Sendable, Equatable, Codable {
             }
         }
         var losses: [AccessLoss] = []
-        let context = AccessContext(flow: .introspection, time: time)
+        // A question, not a request: the checks of addresses and hours (never made on introspection) stay out of it.
+        let context = AccessContext(flow: .introspection, time: time, purpose: .question)
         for (appID, reached) in candidates {
             guard let appBefore = before.apps[appID] else { continue }
             let appAfter = after.apps[appID]

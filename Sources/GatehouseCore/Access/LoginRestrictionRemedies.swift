@@ -47,6 +47,13 @@ extension AccessExplanation {
         let (day, minute) = hours.localTime(context.time)
         let widened = hours.widened(toInclude: day, minute)
         let windows = (widened.days[day] ?? []).map(\.description).joined(separator: ",")
+        let relax =
+            context.flow == .refresh
+            ? [
+                AccessRemedy(
+                    description: "let refreshes of app \(app.name) through outside the hours (and the IP ranges)",
+                    command: "gatehouse apps set-policy \(quoted(app.name)) --ip-relaxation enforce-relax-refresh")
+            ] : []
         return [
             AccessRemedy(
                 description:
@@ -56,7 +63,7 @@ extension AccessExplanation {
             AccessRemedy(
                 description: "remove profile \(profile.name)'s login hours",
                 command: "gatehouse profiles set-policy \(quoted(profile.name)) --clear-login-hours"),
-        ]
+        ] + relax
     }
 }
 

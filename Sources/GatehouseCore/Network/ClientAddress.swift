@@ -1,13 +1,24 @@
 import Foundation
 
 /// Which address a request comes from, for throttling, login history and IP policies. The socket's peer, unless that
-/// peer is a trusted proxy: then the nearest address in the forwarding chain that is not a trusted proxy (RFC 7239
-/// §5.2 `Forwarded: for=`, or else `X-Forwarded-For`). Without trusted proxies the headers are ignored, since any
-/// client can send them.
+/// peer is a trusted proxy: then the nearest address in the forwarding chain that is not a trusted proxy, read from
+/// the one header the proxies write (`X-Forwarded-For` by default, or RFC 7239 §5.2 `Forwarded: for=`). The other
+/// header is ignored: a proxy that appends to one passes a client's forgery of the other through untouched. Without
+/// trusted proxies both are ignored, since any client can send them.
 public struct ClientAddressResolver: Sendable {
-    public let trustedProxies: [IPRange]
+    /// The header the trusted proxies append the client's address to.
+    public enum Header: String, Sendable, CaseIterable {
+        case xForwardedFor = "x-forwarded-for"
+        case forwarded
+    }
 
-    public init(trustedProxies: [IPRange] = []) { self.trustedProxies = trustedProxies }
+    public let trustedProxies: [IPRange]
+    public let header: Header
+
+    public init(trustedProxies: [IPRange] = [], header: Header = .xForwardedFor) {
+        self.trustedProxies = trustedProxies
+        self.header = header
+    }
 
     /// Parses `CIDR,CIDR,…` (the `--trusted-proxies` option); nil names the first entry that does not parse.
     public static func parse(_ list: String) -> Result<ClientAddressResolver, ParseFailure> {
@@ -31,7 +42,7 @@ public struct ClientAddressResolver: Sendable {
         guard let peer, var current = IPAddress(peer) else { return peer }
         guard isTrusted(current) else { return current.description }
         // The chain as the proxies appended it, nearest last.
-        let chain = forwarded.isEmpty ? Self.xForwardedFor(forwardedFor) : Self.forwardedFor(forwarded)
+        let chain = header == .forwarded ? Self.forwardedFor(forwarded) : Self.xForwardedFor(forwardedFor)
         for hop in chain.reversed() {
             // An entry that is no address (`unknown`, an obfuscated name) ends the walk at the last proxy known.
             guard let address = hop else { break }

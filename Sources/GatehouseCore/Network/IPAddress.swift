@@ -155,6 +155,11 @@ public struct IPRange: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+extension IPRange {
+    /// The most ranges one list holds (a profile's login IP ranges, an app's trusted ranges).
+    public static let maximumPerList = 1_000
+}
+
 extension [IPRange] {
     /// Whether any of the ranges holds `address`.
     public func containsAddress(_ address: IPAddress) -> Bool { contains { $0.contains(address) } }

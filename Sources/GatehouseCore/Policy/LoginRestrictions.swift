@@ -76,7 +76,7 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
     public init?(timeZone identifier: String, days: [Weekday: [Window]]) {
         guard let timeZone = Self.namedTimeZone(identifier) else { return nil }
         var ordered: [Weekday: [Window]] = [:]
-        for (day, windows) in days {
+        for (day, windows) in days where !windows.isEmpty {
             let sorted = windows.sorted { $0.start < $1.start }
             for (earlier, later) in zip(sorted, sorted.dropFirst()) where later.start < earlier.end { return nil }
             ordered[day] = sorted
@@ -89,10 +89,19 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A time zone of the database by its name (`Europe/Paris`, `UTC`); abbreviations such as `CET` or `PST` are
     /// not accepted, since they name an offset rather than a place's rules.
     public static func namedTimeZone(_ identifier: String) -> TimeZone? {
-        guard
-            identifier == "UTC" || (identifier.contains("/") && TimeZone.knownTimeZoneIdentifiers.contains(identifier))
-        else { return nil }
+        guard identifier == "UTC" || (identifier.contains("/") && knownNames.contains(identifier)) else { return nil }
         return TimeZone(identifier: identifier)
+    }
+
+    private static let knownNames = Set(TimeZone.knownTimeZoneIdentifiers)
+
+    /// Hours that allow no sign-in: what stored hours this machine cannot read become.
+    public static let never = LoginHours(neverIn: "UTC")
+
+    private init(neverIn name: String) {
+        timeZone = TimeZone(secondsFromGMT: 0) ?? .current
+        timeZoneName = name
+        days = [:]
     }
 
     /// Parses one day's value: `08:00-18:00` or `08:00-12:00, 13:00-17:00`.
@@ -117,16 +126,6 @@ public struct LoginHours: Sendable, Hashable, Codable, CustomStringConvertible {
         // 1 January 1970 was a Thursday (index 3 from Monday).
         let index = ((dayNumber + 3) % 7 + 7) % 7
         return (Weekday.allCases[index], secondOfDay / 60)
-    }
-
-    /// Whether every minute these hours allow, `other` allows too (in the same time zone).
-    public func isWithin(_ other: LoginHours) -> Bool {
-        guard timeZoneName == other.timeZoneName else { return self == other }
-        return days.allSatisfy { day, windows in
-            windows.allSatisfy { window in
-                (other.days[day] ?? []).contains { $0.start <= window.start && window.end <= $0.end }
-            }
-        }
     }
 
     /// `Europe/Paris monday 08:00-18:00, tuesday 08:00-18:00` — as the console and explanations read.

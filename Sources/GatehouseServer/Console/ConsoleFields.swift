@@ -61,6 +61,9 @@ struct ConsoleFields {
             }
             if !ranges.contains(range) { ranges.append(range) }
         }
+        if ranges.count > IPRange.maximumPerList {
+            report.add(field, "holds \(ranges.count) ranges; at most \(IPRange.maximumPerList) are accepted")
+        }
         return ranges
     }
 

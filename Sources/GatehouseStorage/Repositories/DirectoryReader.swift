@@ -201,9 +201,9 @@ enum DirectoryReader {
 
     private static func hours(_ row: any SQLRow) throws -> LoginHours? {
         guard let text = try row.value("login_hours", as: String?.self) else { return nil }
-        // An unknown time zone here means the machine's time-zone database lacks one it had when stored.
-        guard let hours = LoginHours(stored: text) else { throw UnknownStoredValue(column: "login_hours", value: text) }
-        return hours
+        // Hours that do not read here (this machine's time-zone database lacks a zone another node knew) refuse every
+        // sign-in of the profile's users rather than stop the whole directory from loading: closed, not open.
+        return LoginHours(stored: text) ?? LoginHours.never
     }
 
     private static func app(_ row: any SQLRow, secrets: [ClientSecret]) throws -> ConnectedApp {

@@ -26,6 +26,9 @@ struct RangeEdits {
         var result = clear ? [] : (replace.isEmpty ? ranges : replace)
         for range in add where !result.contains(range) { result.append(range) }
         result.removeAll { remove.contains($0) }
+        guard result.count <= IPRange.maximumPerList else {
+            throw CommandFailure("that makes \(result.count) ranges; at most \(IPRange.maximumPerList) are accepted")
+        }
         return result
     }
 }
@@ -123,8 +126,11 @@ struct SetProfilePolicy: AsyncParsableCommand {
             if !rangeEdits.isEmpty {
                 fields["loginIpRanges"] = .strings(try rangeEdits.applied(to: current).map(\.description))
             }
-            if clearLoginHours || loginHoursTimeZone != nil || !dayHours.isEmpty {
-                fields["loginHours"] = try hours(from: bundle.view.hours).map(Self.json) ?? .null
+            // The members changed, as a merge patch: the server merges them into the hours it holds.
+            if clearLoginHours {
+                fields["loginHours"] = .null
+            } else if loginHoursTimeZone != nil || !dayHours.isEmpty {
+                fields["loginHours"] = try patch(hasHours: bundle.view.loginHours != nil)
             }
             return try await server.change(
                 .PATCH, try AdminAPIClient.path(BundleKind.profile.collection, bundle.id), json: .object(fields),
@@ -132,12 +138,20 @@ struct SetProfilePolicy: AsyncParsableCommand {
         }
     }
 
-    /// Login hours in the config contract's keys.
-    static func json(_ hours: LoginHours) -> JSONValue {
+    /// The hours options as a merge patch of `loginHours`, checked as the database path checks them.
+    func patch(hasHours: Bool) throws -> JSONValue {
+        guard let zone = loginHoursTimeZone ?? (hasHours ? "" : nil) else {
+            throw CommandFailure("the profile has no login hours yet: give --login-hours-time-zone too")
+        }
         var object: [String: JSONValue] = [:]
-        object["timeZone"] = .string(hours.timeZoneName)
-        for day in hours.days.keys.sorted() {
-            object[day.rawValue] = .string((hours.days[day] ?? []).map(\.description).joined(separator: ","))
+        if !zone.isEmpty {
+            guard LoginHours.namedTimeZone(zone) != nil else {
+                throw CommandFailure("\(zone) is not a time zone of the tz database (such as Europe/Paris or UTC)")
+            }
+            object["timeZone"] = .string(zone)
+        }
+        for (day, windows) in try days() {
+            object[day.rawValue] = windows.map { .string($0.map(\.description).joined(separator: ",")) } ?? .null
         }
         return .object(object)
     }

@@ -46,6 +46,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The header the trusted proxies write the client's address to: x-forwarded-for or forwarded (RFC 7239); the other is ignored. Defaults to $GATEHOUSE_PROXY_HEADER, then x-forwarded-for.",
+            valueName: "header"))
+    var proxyHeader: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Close a connection that sends nothing (or never finishes a request's head) for this long. Defaults to $GATEHOUSE_IDLE_TIMEOUT, then 15s.",
             valueName: "duration"))
     var idleTimeout: PolicyDuration?
@@ -121,6 +127,12 @@ struct Serve: AsyncParsableCommand {
             case .failure(let failure):
                 throw ValidationError("--trusted-proxies: \"\(failure.entry)\" is not an IP address or CIDR block")
             }
+        }
+        if let name = proxyHeader ?? environment["GATEHOUSE_PROXY_HEADER"] {
+            guard let header = ClientAddressResolver.Header(rawValue: name.lowercased()) else {
+                throw ValidationError("--proxy-header must be x-forwarded-for or forwarded")
+            }
+            configuration.proxyHeader = header
         }
         LoggingSystem.bootstrap(EscapingLogHandler.init)
         var logger = Logger(label: "gatehouse")

@@ -154,20 +154,18 @@ extension RemoteBundle {
             name: name, builtIn: builtIn, adminPermissions: adminPermissions, connectedApps: connectedApps,
             users: users)
         view.loginIpRanges = loginIpRanges
-        view.loginHours = hours?.description
+        view.loginHours = shownHours
         return view
     }
 
-    /// The profile's login hours as the server holds them.
-    var hours: LoginHours? {
+    /// The profile's login hours as people read them, from the server's fields as they are (this machine's
+    /// time-zone database may not know the zone).
+    var shownHours: String? {
         guard let loginHours, let zone = loginHours["timeZone"] else { return nil }
-        var days: [LoginHours.Weekday: [LoginHours.Window]] = [:]
-        for day in LoginHours.Weekday.allCases {
-            if let text = loginHours[day.rawValue], let windows = LoginHours.windows(parsing: text) {
-                days[day] = windows
-            }
+        let days = LoginHours.Weekday.allCases.compactMap { day in
+            loginHours[day.rawValue].map { "\(day.rawValue) " + $0.replacingOccurrences(of: ",", with: " and ") }
         }
-        return LoginHours(timeZone: zone, days: days)
+        return "\(zone) " + (days.isEmpty ? "no day" : days.joined(separator: ", "))
     }
 }
 
