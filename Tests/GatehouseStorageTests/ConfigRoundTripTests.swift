@@ -24,13 +24,19 @@ import Testing
             #expect(try planner.plan(document, against: stored).changes.isEmpty, "a second apply changes nothing")
             return try ConfigExporter.export(stored)
         }
-        let reexported = try await withScratchStore(backend) { store, _ in
+        #expect(try await ConfigRoundTripTests.exportAfterApplying(exported, planner, backend) == exported)
+    }
+
+    /// `yaml` applied to an empty database of `backend`, then exported.
+    static func exportAfterApplying(_ yaml: String, _ planner: ConfigPlanner, _ backend: TestBackend) async throws
+        -> String
+    {
+        try await withScratchStore(backend) { store, _ in
             let base = try await store.loadDirectory()
-            let plan = try planner.plan(try ConfigReader.read(yaml: exported), against: base)
+            let plan = try planner.plan(try ConfigReader.read(yaml: yaml), against: base)
             try await store.commit(plan.changes, basedOn: base, actor: AuditActor(name: "t"), at: Date())
             return try ConfigExporter.export(try await store.loadDirectory())
         }
-        #expect(reexported == exported)
     }
 }
 
@@ -88,13 +94,7 @@ import Testing
         #expect(exported.contains("tuesday: 08:00-12:00,13:00-18:00"))
         #expect(exported.contains("ipRelaxation: enforce-relax-refresh"))
         #expect(exported.contains("trustedIpRanges: [192.0.2.0/24]"))
-        let reexported = try await withScratchStore(backend) { store, _ in
-            let base = try await store.loadDirectory()
-            let plan = try planner.plan(try ConfigReader.read(yaml: exported), against: base)
-            try await store.commit(plan.changes, basedOn: base, actor: AuditActor(name: "t"), at: Date())
-            return try ConfigExporter.export(try await store.loadDirectory())
-        }
-        #expect(reexported == exported)
+        #expect(try await ConfigRoundTripTests.exportAfterApplying(exported, planner, backend) == exported)
     }
 
     /// A JSON merge patch (RFC 7396) of `loginHours` merges its members: a day given is set, a day `null` deleted,
