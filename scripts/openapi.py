@@ -180,6 +180,19 @@ SCHEMAS = {
                 ["user", "app", "reason", "liveGrants"])},
             "usersLosingAccess": {"type": "integer"},
             "liveGrantsEnding": {"type": "integer"},
+            "signInReplay": obj(
+                {
+                    "since": string(format="date-time", description="The start of the login history replayed."),
+                    "signIns": {"type": "integer", "description": "The allowed sign-ins on record since then (the latest 20,000 at most)."},
+                    "refused": {"type": "array", "items": obj(
+                        {"user": string(), "app": string(), "reason": string(enum=["ip_restricted", "outside_login_hours"]),
+                         "signIns": {"type": "integer"}, "lastAt": string(format="date-time"), "lastClientIP": string()},
+                        ["user", "app", "reason", "signIns", "lastAt"])},
+                },
+                ["since", "signIns", "refused"]) | dict(
+                description="Present when the change can narrow where or when users sign in (login IP ranges or hours "
+                "of a profile, IP relaxation or trusted ranges of an app, a user's profile): the sign-ins of the last 30 "
+                "days decided again under the restrictions after it. Users who lose access altogether are in losses."),
         },
         ["losses", "usersLosingAccess", "liveGrantsEnding"]),
     "Grant": obj(

@@ -16,10 +16,19 @@ public struct AppUsage: Sendable {
     public var liveGrants: [Pair: Int]
     /// Users and apps with an approval on record.
     public var approvals: Set<Pair>
+    /// When the changes can narrow where or when users sign in: the allowed sign-ins on record since `signInsSince`
+    /// (the latest first; at most ``SignInReplay/limit``). Nil otherwise.
+    public var signInsSince: Date?
+    public var signIns: [SignInOnRecord]
 
-    public init(liveGrants: [Pair: Int] = [:], approvals: Set<Pair> = []) {
+    public init(
+        liveGrants: [Pair: Int] = [:], approvals: Set<Pair> = [], signInsSince: Date? = nil,
+        signIns: [SignInOnRecord] = []
+    ) {
         self.liveGrants = liveGrants
         self.approvals = approvals
+        self.signInsSince = signInsSince
+        self.signIns = signIns
     }
 
     func isInUse(_ pair: Pair) -> Bool { liveGrants[pair, default: 0] > 0 || approvals.contains(pair) }
@@ -51,13 +60,20 @@ extension DirectoryChange {
     }
 }
 
-/// Who would lose access through a change, and how many live grants would end: shown before a change is made.
+/// Who would lose access through a change, and how many live grants would end: shown before a change is made. For a
+/// change that narrows where or when users may sign in, also whose recent sign-ins it would refuse.
 public struct AccessImpact: Sendable, Equatable, Codable {
     public var losses: [AccessLoss]
+    /// Nil unless the change can narrow where or when users sign in (``ImpactScope/replaysSignIns``).
+    public var replay: SignInReplay?
 
-    public init(losses: [AccessLoss] = []) { self.losses = losses }
+    public init(losses: [AccessLoss] = [], replay: SignInReplay? = nil) {
+        self.losses = losses
+        self.replay = replay
+    }
 
-    public var isEmpty: Bool { losses.isEmpty }
+    /// Whether there is nothing to warn of: no one loses access, and no recent sign-in would be refused.
+    public var isEmpty: Bool { losses.isEmpty && (replay?.refused.isEmpty ?? true) }
     public var liveGrants: Int { losses.reduce(0) { $0 + $1.liveGrants } }
 
     /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
@@ -105,6 +121,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
             }
         }
         var losses: [AccessLoss] = []
+        var lost: Set<AppUsage.Pair> = []
         // A question, not a request: the checks of addresses and hours (never made on introspection) stay out of it.
         let context = AccessContext(flow: .introspection, time: time, purpose: .question)
         for (appID, reached) in candidates {
@@ -150,6 +167,7 @@ public struct AccessImpact: Sendable, Equatable, Codable {
                 // pre-authorizing them (a self-authorize app); the count of grants ending, whenever any are live.
                 let pair = AppUsage.Pair(user: id, app: appID)
                 guard decision.preauthorized || usage.isInUse(pair) else { continue }
+                lost.insert(pair)
                 losses.append(
                     AccessLoss(
                         user: users[index].username, app: appBefore.name, reason: reason,
@@ -165,12 +183,21 @@ public struct AccessImpact: Sendable, Equatable, Codable {
             let keyed = (byApp[app] ?? []).map { (user: losses[$0].user.lowercased(), index: $0) }
             sorted += keyed.sorted { $0.user < $1.user }.map { losses[$0.index] }
         }
-        return AccessImpact(losses: sorted)
+        let replay = usage.signInsSince.map {
+            SignInReplay.of(
+                usage.signIns, since: $0, users: users, changed: changed, lost: lost, before: before, after: after)
+        }
+        return AccessImpact(losses: sorted, replay: replay)
     }
 
     /// What an admin reads before the change: one line per app, then the users (at most `limit` per app).
     public func summary(limit: Int = 20) -> String {
-        guard !isEmpty else { return "Impact: no user loses access." }
+        let replayed = replay.map { "\n" + $0.summary(limit: limit) } ?? ""
+        return lossSummary(limit: limit) + replayed
+    }
+
+    private func lossSummary(limit: Int) -> String {
+        guard !losses.isEmpty else { return "Impact: no user loses access." }
         let users = Set(losses.map(\.user)).count
         var lines = [
             "Impact: \(users) user\(users == 1 ? "" : "s") would lose access; \(liveGrants) live grant\(liveGrants == 1 ? "" : "s") would end."

@@ -10,6 +10,18 @@ public struct ImpactScope: Sendable, Equatable {
     public var permissionSets: Set<PermissionSetID> = []
     /// Apps changed or deleted: everyone who may use or uses them is in question.
     public var apps: Set<ConnectedAppID> = []
+    /// The changes that can narrow where or when users sign in, whose sign-ins on record the preview replays
+    /// (``SignInReplay``): users moved to another profile, profiles whose login IP ranges or hours changed, apps whose
+    /// IP relaxation or trusted ranges changed.
+    public var replayed = Replayed()
+
+    public struct Replayed: Sendable, Equatable {
+        public var users: Set<UserID> = []
+        public var profiles: Set<ProfileID> = []
+        public var apps: Set<ConnectedAppID> = []
+
+        public var isEmpty: Bool { users.isEmpty && profiles.isEmpty && apps.isEmpty }
+    }
 
     public init(
         users: Set<UserID> = [], profiles: Set<ProfileID> = [], permissionSets: Set<PermissionSetID> = [],
@@ -24,10 +36,23 @@ public struct ImpactScope: Sendable, Equatable {
     public init(of changes: [DirectoryChange]) {
         for change in changes {
             switch change {
-            case .updateApp(let app, _), .deleteApp(let app): apps.insert(app.id)
-            case .updateProfile(let profile, _), .deleteProfile(let profile): profiles.insert(profile.id)
+            case .updateApp(let app, let after):
+                apps.insert(app.id)
+                if app.ipRelaxation != after.ipRelaxation || app.trustedIPRanges != after.trustedIPRanges {
+                    replayed.apps.insert(app.id)
+                }
+            case .updateProfile(let profile, let after):
+                profiles.insert(profile.id)
+                if profile.loginIPRanges != after.loginIPRanges || profile.loginHours != after.loginHours {
+                    replayed.profiles.insert(profile.id)
+                }
+            case .updateUser(let user, let after):
+                users.insert(user.id)
+                if user.profile != after.profile { replayed.users.insert(user.id) }
+            case .deleteApp(let app): apps.insert(app.id)
+            case .deleteProfile(let profile): profiles.insert(profile.id)
             case .updatePermissionSet(let set, _), .deletePermissionSet(let set): permissionSets.insert(set.id)
-            case .updateUser(let user, _), .deleteUser(let user): users.insert(user.id)
+            case .deleteUser(let user): users.insert(user.id)
             case .createProfile, .createPermissionSet, .createUser, .createApp: break
             }
         }

@@ -255,14 +255,17 @@ struct GeneratedSecret: Encodable {
     var clientSecret: String
 }
 
-/// Who loses access through a change, and how many live grants end.
+/// Who loses access through a change, and how many live grants end; for a change that narrows where or when users
+/// sign in, whose recent sign-ins it would refuse.
 struct ImpactBody: Encodable {
     var losses: [AccessLoss]
     var usersLosingAccess: Int
     var liveGrantsEnding: Int
+    var signInReplay: SignInReplay?
 
     init(_ impact: AccessImpact) {
         losses = impact.losses
+        signInReplay = impact.replay
         usersLosingAccess = Set(impact.losses.map(\.user)).count
         liveGrantsEnding = impact.liveGrants
     }

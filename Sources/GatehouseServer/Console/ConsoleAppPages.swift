@@ -193,6 +193,10 @@ enum ConsoleWords {
     }
 
     static func losses(_ impact: AccessImpact, signedInAs username: String) -> String {
+        lost(impact, signedInAs: username) + (impact.replay.map(refusedSignIns) ?? "")
+    }
+
+    private static func lost(_ impact: AccessImpact, signedInAs username: String) -> String {
         let e = HTML.escape
         let losses = impact.losses
         guard !losses.isEmpty else { return #"<p class="notice">No one loses access.</p>"# }
@@ -212,6 +216,35 @@ enum ConsoleWords {
             <th scope="col">Live grants ending</th></tr></thead>
             <tbody>\(losses.prefix(shownLosses).map { "<tr><td><a href=\"/admin/users?username=\(e(queryEscape($0.user)))\">\(e($0.user))</a></td><td>\(e($0.app))</td><td>\(e(reason($0.reason)))</td><td>\($0.liveGrants)</td></tr>" }.joined())</tbody></table>
             \(losses.count > shownLosses ? "<p class=\"hint\">The first \(shownLosses) of \(losses.count) are shown. The whole list is the admin API's preview of the same change (<code>?dryRun=true</code>) or the CLI's <code>--dry-run</code>.</p>" : "")
+            """
+    }
+
+    /// Whose recent sign-ins a change narrowing where or when users sign in would refuse.
+    private static func refusedSignIns(_ replay: SignInReplay) -> String {
+        let e = HTML.escape
+        let since = ConsoleTime.tag(replay.since.formatted(.iso8601))
+        guard !replay.refused.isEmpty else {
+            return """
+                <p class="notice">None of the \(replay.signIns) sign-in\(replay.signIns == 1 ? "" : "s") on record since \
+                \(since) would have been refused under these restrictions.</p>
+                """
+        }
+        let count = replay.refused.reduce(0) { $0 + $1.signIns }
+        let users = Set(replay.refused.map(\.user)).count
+        let rows = replay.refused.prefix(shownLosses).map { entry in
+            "<tr><td><a href=\"/admin/users?username=\(e(queryEscape(entry.user)))\">\(e(entry.user))</a></td>"
+                + "<td>\(e(entry.app))</td><td>\(e(reason(entry.reason)))</td><td>\(entry.signIns)</td>"
+                + "<td>\(ConsoleTime.tag(entry.lastAt.formatted(.iso8601)))\(entry.lastClientIP.map { " from <code>\(e($0))</code>" } ?? "")</td></tr>"
+        }
+        return """
+            <p class="problem"><strong>\(count) of the \(replay.signIns) sign-in\(replay.signIns == 1 ? "" : "s") on record \
+            since \(since) would have been refused</strong>, by \(users) user\(users == 1 ? "" : "s") who keep access: their \
+            next sign-in or token request from such an address or at such a time is refused, with this reason.</p>
+            <table><caption class="visually-hidden">Recent sign-ins the change would refuse</caption>
+            <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
+            <th scope="col">Sign-ins refused</th><th scope="col">The latest</th></tr></thead>
+            <tbody>\(rows.joined())</tbody></table>
+            \(replay.refused.count > shownLosses ? "<p class=\"hint\">The first \(shownLosses) of \(replay.refused.count) are shown.</p>" : "")
             """
     }
 

@@ -14,9 +14,9 @@ import SQLKit
 /// out lets the preview decide once for each kind of user instead of once for each user.
 enum ImpactReader {
     /// The users in `scope` (each once, in no order) and their approvals and live grants of the apps in question.
-    static func read(_ scope: ImpactScope, _ db: any SQLDatabase, kind: DatabaseKind) async throws -> (
-        users: [User], usage: AppUsage
-    ) {
+    static func read(_ scope: ImpactScope, at time: Date, _ db: any SQLDatabase, kind: DatabaseKind) async throws
+        -> (users: [User], usage: AppUsage)
+    {
         var users: [User] = []
         var indexOf: [UserID: Int] = [:]
         var usage = AppUsage()
@@ -67,7 +67,52 @@ enum ImpactReader {
                 if try row.value("approved", as: Int64.self) == 1 { usage.approvals.insert(pair) }
             }
         }
+        if !scope.replayed.isEmpty {
+            let since = time.addingTimeInterval(-SignInReplay.window)
+            usage.signInsSince = since
+            usage.signIns = try await signIns(of: scope.replayed, since: since, db)
+        }
         return (users, usage)
+    }
+
+    /// The latest allowed sign-ins (at most ``SignInReplay/limit``) since `since` of the users replayed, the holders
+    /// of the profiles replayed and the users of the apps replayed. Read by the login-history indexes by user and by
+    /// app, one statement for each part of at most 500 ids.
+    private static func signIns(of replayed: ImpactScope.Replayed, since: Date, _ db: any SQLDatabase) async throws
+        -> [SignInOnRecord]
+    {
+        var conditions: [SQLQueryString] = []
+        for ids in chunks(replayed.users.map(\.rawValue)) { conditions.append("user_id IN (\(list(ids)))") }
+        for ids in chunks(replayed.profiles.map(\.rawValue)) {
+            conditions.append("user_id IN (SELECT id FROM users WHERE profile_id IN (\(list(ids))))")
+        }
+        for ids in chunks(replayed.apps.map(\.rawValue)) { conditions.append("app_id IN (\(list(ids)))") }
+        var found: [(id: Int64, signIn: SignInOnRecord)] = []
+        for condition in conditions {
+            let rows = try await db.raw(
+                """
+                SELECT id, user_id, app_id, flow, occurred_at, client_ip FROM login_events
+                WHERE result = \(bind: LoginResult.allowed.rawValue) AND occurred_at >= \(bind: Timestamp.milliseconds(since))
+                AND user_id IS NOT NULL AND app_id IS NOT NULL AND \(condition)
+                ORDER BY occurred_at DESC LIMIT \(unsafeRaw: String(SignInReplay.limit))
+                """
+            ).all()
+            for row in rows {
+                // A flow this version does not know cannot be replayed.
+                guard let flow = AccessFlow(rawValue: try row.value("flow")) else { continue }
+                let signIn = SignInOnRecord(
+                    user: UserID(rawValue: try row.value("user_id")),
+                    app: ConnectedAppID(rawValue: try row.value("app_id")), flow: flow,
+                    at: try row.date("occurred_at"), clientIP: try row.value("client_ip"))
+                found.append((try row.value("id"), signIn))
+            }
+        }
+        // Parts may overlap (a user moved and an app changed): the latest `limit` overall, each once.
+        guard conditions.count > 1 else { return found.map(\.signIn) }
+        var seen: Set<Int64> = []
+        return Array(
+            found.sorted { $0.signIn.at > $1.signIn.at }.filter { seen.insert($0.id).inserted }.map(\.signIn)
+                .prefix(SignInReplay.limit))
     }
 
     /// One part of a scope: a query of its users (`id, username, is_active, profile_id`; one may come twice), which
@@ -185,16 +230,16 @@ extension GatehouseStore {
                 if kind == .postgres {
                     return try await sql.transaction { db in
                         try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
-                        return try await ImpactReader.read(scope, db, kind: kind)
+                        return try await ImpactReader.read(scope, at: time, db, kind: kind)
                     }
                 }
-                return try await sql.read { db in try await ImpactReader.read(scope, db, kind: kind) }
+                return try await sql.read { db in try await ImpactReader.read(scope, at: time, db, kind: kind) }
             }
             // The directory's own copies win: they are what the changes were computed from.
             users = directory.users.isEmpty ? found.users : found.users.map { directory.users[$0.id] ?? $0 }
             usage = found.usage
             // A directory read around the changed entities may lack other profiles and permission sets the users
-            // hold, through which they may still have the app: read those too.
+            // hold, through which they may still have the app, and the apps of the sign-ins replayed: read those too.
             var missing: Set<EntityRef> = []
             for user in users {
                 if before.profiles[user.profile] == nil { missing.insert(.profile(user.profile)) }
@@ -202,10 +247,12 @@ extension GatehouseStore {
                     missing.insert(.permissionSet(set))
                 }
             }
+            for signIn in usage.signIns where before.apps[signIn.app] == nil { missing.insert(.app(signIn.app)) }
             if !missing.isEmpty {
-                let bundles = try await sql.read { [missing] db in try await DirectoryReader.entities(missing, db) }
-                for profile in bundles.profiles { before.upsert(profile) }
-                for set in bundles.permissionSets { before.upsert(set) }
+                let entities = try await sql.read { [missing] db in try await DirectoryReader.entities(missing, db) }
+                for profile in entities.profiles { before.upsert(profile) }
+                for set in entities.permissionSets { before.upsert(set) }
+                for app in entities.apps { before.upsert(app) }
             }
         }
         return AccessImpact.of(

@@ -173,7 +173,9 @@ extension RemoteBundle {
 struct ChangeReply: Decodable, Sendable {
     struct Impact: Decodable, Sendable {
         var losses: [AccessLoss]
-        var accessImpact: AccessImpact { AccessImpact(losses: losses) }
+        /// Absent from a server older than the replay of sign-ins.
+        var signInReplay: SignInReplay?
+        var accessImpact: AccessImpact { AccessImpact(losses: losses, replay: signInReplay) }
     }
     struct Secret: Decodable, Sendable {
         var app: String

@@ -237,8 +237,19 @@ import Testing
             form["timeZone"] = "Europe/Paris"
             form["monday"] = "08:00-18:00"
             form["tuesday"] = "08:00-12:00, 13:00-18:00"
+            // A holder's sign-in of yesterday from outside the new ranges: the review says it would be refused.
+            let directory = try await server.store.loadDirectory()
+            let holder = try requireValue(directory.users.values.first { $0.profile.rawValue == sales })
+            let app = try requireValue(directory.apps.values.first { !$0.isBlocked && $0.ipRelaxation == .enforce }).id
+            try await server.store.appendLoginEvents([
+                LoginEvent(
+                    occurredAt: Date().addingTimeInterval(-86_400), user: holder.id, username: holder.username,
+                    app: app, flow: .authorize, result: .allowed, clientIP: "203.0.113.5", traceID: "replayed")
+            ])
             let review = try await browser.post("/admin/profiles/\(sales)/change", form: form)
             #expect(review.status == 200, "\(review.body)")
+            #expect(review.body.contains("1 of the 1 sign-in on record"), "\(review.body)")
+            #expect(review.body.contains("<code>203.0.113.5</code>") && review.body.contains(">\(holder.username)</a>"))
             #expect(try await server.store.loadDirectory().profile(named: "Sales User")?.loginHours == nil)
             let confirm = try requireValue(review.form(containing: "Save where and when"))
             #expect(confirm["monday"] == "08:00-18:00" && confirm["loginIpRanges"]?.contains("2001:db8::/32") == true)
