@@ -8,6 +8,7 @@ import Testing
         #expect(IPAddress("::ffff:192.0.2.1") == IPAddress("192.0.2.1"), "an IPv4-mapped address is the IPv4 one")
         #expect(IPAddress("2001:db8::1")?.bytes.count == 16)
         #expect(IPAddress("::1")?.description == "::1")
+        #expect(IPAddress("0.0.0.0")?.bytes == [0, 0, 0, 0] && IPAddress("255.10.100.9")?.bytes == [255, 10, 100, 9])
         #expect(
             IPAddress("2001:DB8:0:0:1:0:0:1")?.description == "2001:db8::1:0:0:1",
             "RFC 5952 §4.2.3: the first of equal runs")
@@ -16,6 +17,8 @@ import Testing
             "RFC 5952 §4.2.2: one zero group stays")
         for bad in [
             "", "1.2.3", "1.2.3.4.5", "01.2.3.4", "256.0.0.1", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "127.evil",
+            "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1.2.3.04", "1.2.3.1000", "1.2.3.00", "١.2.3.4",
+            "1.2.3.4\u{0}", "::ffff:1.2.3", "::ffff:1.2.3.256",
         ] {
             #expect(IPAddress(bad) == nil, "\(bad)")
         }

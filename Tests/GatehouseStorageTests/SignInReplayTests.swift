@@ -54,7 +54,7 @@ import Testing
                         lastAt: Self.now.addingTimeInterval(-2 * 86_400), lastClientIP: "203.0.113.5")
                 ])
             #expect(!impact.isEmpty)
-            #expect(impact.summary().contains("the change would refuse 2 of them, by 1 user who keep access"))
+            #expect(impact.summary().contains("the change would refuse 2 of them, by 1 user who keeps access"))
             #expect(impact.summary().contains("A: by-profile (ip_restricted): 2 sign-ins, the last from 203.0.113.5"))
 
             // Widening them again refuses nothing that was allowed.

@@ -138,7 +138,7 @@ public struct SignInReplay: Sendable, Equatable, Codable {
         let count = refused.reduce(0) { $0 + $1.signIns }
         let users = Set(refused.map(\.user)).count
         var lines = [
-            "Sign-ins on record \(days): \(signIns); the change would refuse \(count) of them, by \(users) user\(users == 1 ? "" : "s") who keep access:"
+            "Sign-ins on record \(days): \(signIns); the change would refuse \(count) of them, by \(users) \(users == 1 ? "user who keeps" : "users who keep") access:"
         ]
         for entry in refused.prefix(limit) {
             let from = entry.lastClientIP.map { " from \($0)" } ?? ""

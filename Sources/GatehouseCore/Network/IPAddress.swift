@@ -44,17 +44,30 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return head + "::" + tail
     }
 
+    /// Dotted decimal over the text's bytes, without splitting it (every request with a client address parses one):
+    /// four parts of one to three digits, no leading zeros (which some parsers read as octal), each at most 255.
     private static func parseIPv4(_ text: some StringProtocol) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var result: [UInt8] = []
-        for part in parts {
-            // Decimal only, no leading zeros (which some parsers read as octal).
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                part.count == 1 || part.first != "0", let value = UInt8(part)
-            else { return nil }
-            result.append(value)
+        result.reserveCapacity(4)
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !leadingZero, digits < 3 else { return nil }
+                leadingZero = digits == 0 && byte == UInt8(ascii: "0")
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: "."):
+                guard digits > 0, value <= 255, result.count < 3 else { return nil }
+                result.append(UInt8(value))
+                (value, digits, leadingZero) = (0, 0, false)
+            default: return nil
+            }
         }
+        guard digits > 0, value <= 255, result.count == 3 else { return nil }
+        result.append(UInt8(value))
         return result
     }
 

@@ -238,7 +238,7 @@ enum ConsoleWords {
         }
         return """
             <p class="problem"><strong>\(count) of the \(replay.signIns) sign-in\(replay.signIns == 1 ? "" : "s") on record \
-            since \(since) would have been refused</strong>, by \(users) user\(users == 1 ? "" : "s") who keep access: their \
+            since \(since) would have been refused</strong>, by \(users) \(users == 1 ? "user who keeps" : "users who keep") access: their \
             next sign-in or token request from such an address or at such a time is refused, with this reason.</p>
             <table><caption class="visually-hidden">Recent sign-ins the change would refuse</caption>
             <thead><tr><th scope="col">User</th><th scope="col">App</th><th scope="col">Why</th>\
