@@ -102,6 +102,9 @@ APP_FIELDS = {
     "accessTokenFormat": string(enum=["jwt", "opaque"]),
     "accessTokenLifetime": string(description="A duration: 300s, 15m, 12h, 1d."),
     "idTokenLifetime": string(description="A duration: 300s, 15m, 12h, 1d."),
+    "sessionTimeout": {"type": ["string", "null"],
+                       "description": "A duration (1m to 30d): an authorize this long after the user signed in needs "
+                                      "a fresh sign-in, as max_age asks. null: as long as the session lasts."},
     "requirePkce": {"type": "boolean"},
     "blocked": {"type": "boolean"},
     "enforcement": string(enum=["enforce", "report-only"]),
@@ -157,6 +160,7 @@ SCHEMAS = {
             "callbackUrls": strings(), "scopes": strings(), "grantTypes": strings(), "permittedUsers": string(),
             "refreshTokenPolicy": string(), "refreshTokenRotation": {"type": "boolean"}, "runAsUser": string(),
             "accessTokenFormat": string(), "accessTokenLifetime": string(), "idTokenLifetime": string(),
+            "sessionTimeout": {"type": ["string", "null"]},
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
             "ipRelaxation": string(), "trustedIpRanges": strings(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},

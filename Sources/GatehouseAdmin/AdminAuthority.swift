@@ -279,7 +279,7 @@ extension Directory {
 extension ConnectedApp {
     /// Whether this app is `before` with only restrictions made: blocked, fewer scopes, grant types, secrets,
     /// assertion keys or callback URLs, admin-approved, enforcing, tokens cut off, PKCE required, shorter token
-    /// lifetimes. Anything else (a new secret, unblocking, another run-as user, a policy loosened) is a change that
+    /// lifetimes, a shorter session timeout. Anything else (a new secret, unblocking, another run-as user, a policy loosened) is a change that
     /// needs the app's reach.
     func onlyRestricts(_ before: ConnectedApp) -> Bool {
         var restricted = before
@@ -297,6 +297,9 @@ extension ConnectedApp {
             restricted.accessTokenLifetime = accessTokenLifetime
         }
         if idTokenLifetime.seconds <= before.idTokenLifetime.seconds { restricted.idTokenLifetime = idTokenLifetime }
+        if let timeout = sessionTimeout, timeout.seconds <= before.sessionTimeout?.seconds ?? .max {
+            restricted.sessionTimeout = timeout
+        }
         return restricted == self
     }
 }

@@ -91,6 +91,8 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var accessTokenFormat: AccessTokenFormat?
     public var accessTokenLifetime: PolicyDuration?
     public var idTokenLifetime: PolicyDuration?
+    /// `.some(nil)`: no session timeout (`null`).
+    public var sessionTimeout: PolicyDuration??
     public var requirePkce: Bool?
     public var blocked: Bool?
     public var enforcement: AccessEnforcement?

@@ -97,6 +97,7 @@ public enum ConfigExporter {
                     ("accessTokenFormat", scalar(app.accessTokenFormat.rawValue)),
                     ("accessTokenLifetime", scalar(app.accessTokenLifetime.description)),
                     ("idTokenLifetime", scalar(app.idTokenLifetime.description)),
+                    ("sessionTimeout", app.sessionTimeout.map { scalar($0.description) } ?? Node("null", Tag(.null))),
                     ("requirePkce", bool(app.requiresPKCE)),
                     ("blocked", bool(app.isBlocked)),
                     ("enforcement", scalar(app.enforcement.rawValue)),

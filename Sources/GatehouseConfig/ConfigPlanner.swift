@@ -257,6 +257,7 @@ public struct ConfigPlanner {
         if let value = spec.accessTokenFormat { app.accessTokenFormat = value }
         if let value = spec.accessTokenLifetime { app.accessTokenLifetime = value }
         if let value = spec.idTokenLifetime { app.idTokenLifetime = value }
+        if let value = spec.sessionTimeout { app.sessionTimeout = value }
         if let value = spec.requirePkce { app.requiresPKCE = value }
         if let value = spec.blocked { app.isBlocked = value }
         if let value = spec.enforcement { app.enforcement = value }

@@ -195,8 +195,8 @@ public enum ConfigReader {
     private static let appKeys = [
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
-        "accessTokenLifetime", "idTokenLifetime", "requirePkce", "blocked", "enforcement", "ipRelaxation",
-        "trustedIpRanges", "assertionKeys", "introspectAllTokens",
+        "accessTokenLifetime", "idTokenLifetime", "sessionTimeout", "requirePkce", "blocked", "enforcement",
+        "ipRelaxation", "trustedIpRanges", "assertionKeys", "introspectAllTokens",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -209,7 +209,7 @@ public enum ConfigReader {
         var spec = ConnectedAppSpec(path: path, name: "")
         var hasName = false
         reader.mapping(node, at: path, keys: keys) { key, value, keyPath in
-            if patch && value.null != nil && key != "runAsUser" {
+            if patch && value.null != nil && key != "runAsUser" && key != "sessionTimeout" {
                 switch key {
                 case "callbackUrls": spec.callbackUrls = []
                 case "assertionKeys": spec.assertionKeys = []
@@ -237,6 +237,8 @@ public enum ConfigReader {
             case "accessTokenFormat": spec.accessTokenFormat = reader.enumValue(value, at: keyPath)
             case "accessTokenLifetime": spec.accessTokenLifetime = reader.duration(value, at: keyPath)
             case "idTokenLifetime": spec.idTokenLifetime = reader.duration(value, at: keyPath)
+            case "sessionTimeout":
+                spec.sessionTimeout = .some(value.null != nil ? nil : reader.duration(value, at: keyPath))
             case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
             case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
             case "ipRelaxation": spec.ipRelaxation = reader.enumValue(value, at: keyPath)

@@ -210,7 +210,11 @@ import Testing
             ),
             (["access", "explain", "--user", "alice", "--app", app, "--ip", "not-an-address"], nil),
             (["apps", "set-policy", app, "--ip-relaxation", "relax", "--add-trusted-ip-range", "192.0.2.0/24"], nil),
+            (["apps", "set-policy", app, "--session-timeout", "2h"], nil),
             (["apps", "show", app], nil),
+            (["apps", "set-policy", app, "--session-timeout", "30s"], nil),
+            (["apps", "set-policy", app, "--session-timeout", "none"], nil),
+            (["apps", "show", app, "--json"], nil),
             (["access", "explain", "--user", "alice", "--app", app, "--ip", "203.0.113.9"], nil),
             (
                 [
@@ -249,6 +253,12 @@ import Testing
             #expect(audit.stdout.contains("api:automation via admin") || audit.stdout.contains("admin"), "\(audit)")
             let tokens = try await twins.remote(["login-history", "--flow", "client_credentials", "--json"])
             #expect(tokens.status == 0 && tokens.stdout.contains("\"Automation\""))
+            // A session timeout set through the server is the app's, shown as set.
+            #expect(try await twins.remote(["apps", "set-policy", app, "--session-timeout", "45m"]).status == 0)
+            let shown = try await twins.remote(["apps", "show", app])
+            #expect(shown.stdout.contains("session timeout:        45m"), "\(shown.stdout)")
+            let tooShort = try await twins.remote(["apps", "set-policy", app, "--session-timeout", "30s"])
+            #expect(tooShort.status != 0 && tooShort.stderr.contains("sessionTimeout"), "\(tooShort)")
         }
     }
 

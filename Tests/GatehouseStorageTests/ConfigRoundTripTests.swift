@@ -56,6 +56,7 @@ import Testing
             callbackUrls: [https://d.example/cb]
             ipRelaxation: enforce-relax-refresh
             trustedIpRanges: [192.0.2.0/24]
+            sessionTimeout: 2h
         """
 
     @Test(arguments: TestBackend.available)
@@ -76,6 +77,7 @@ import Testing
             let app = try #require(stored.app(named: "Deduper"))
             #expect(app.ipRelaxation == .enforceRelaxRefresh)
             #expect(app.trustedIPRanges.map(\.description) == ["192.0.2.0/24"])
+            #expect(app.sessionTimeout == PolicyDuration(seconds: 7_200))
             #expect(try planner.plan(document, against: stored).changes.isEmpty, "a second apply changes nothing")
 
             // `loginHours: null` and an empty list lift the restrictions.
@@ -85,6 +87,15 @@ import Testing
             try await store.commit(liftPlan.changes, basedOn: stored, actor: AuditActor(name: "t"), at: Date())
             let after = try await store.loadDirectory()
             #expect(try #require(after.profile(named: "Night Shift")).loginHours == nil)
+            let untimed = try ConfigReader.read(yaml: "connectedApps:\n  - {name: Deduper, sessionTimeout: null}\n")
+            #expect(try planner.plan(untimed, against: after).changes.count == 1, "null lifts the session timeout")
+            for bad in ["30s", "31d", "soon"] {
+                #expect(throws: (any Error).self, "\(bad)") {
+                    let refused = try ConfigReader.read(
+                        yaml: "connectedApps:\n  - {name: Deduper, sessionTimeout: \(bad)}\n")
+                    _ = try planner.plan(refused, against: after)
+                }
+            }
             let restored = try planner.plan(document, against: after)
             try await store.commit(restored.changes, basedOn: after, actor: AuditActor(name: "t"), at: Date())
             return try ConfigExporter.export(try await store.loadDirectory())
@@ -94,6 +105,8 @@ import Testing
         #expect(exported.contains("tuesday: 08:00-12:00,13:00-18:00"))
         #expect(exported.contains("ipRelaxation: enforce-relax-refresh"))
         #expect(exported.contains("trustedIpRanges: [192.0.2.0/24]"))
+        #expect(exported.contains("sessionTimeout: 2h"))
+        #expect(exported.contains("sessionTimeout: null"), "an app without one says so")
         #expect(try await ConfigRoundTripTests.exportAfterApplying(exported, planner, backend) == exported)
     }
 

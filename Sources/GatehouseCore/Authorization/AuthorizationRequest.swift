@@ -22,11 +22,21 @@ public struct AuthorizationRequest: Sendable {
         case selectAccount = "select_account"
     }
 
-    /// Whether the user must type their password again: `prompt=login`, or `max_age` has passed.
+    /// Whether the user must type their password again: `prompt=login`, or `max_age` or the app's session timeout
+    /// has passed since they did.
     public func requiresFreshLogin(authenticatedAt: Date, now: Date) -> Bool {
-        if prompt.contains(.login) { return true }
-        if let maxAge { return now.timeIntervalSince(authenticatedAt) > Double(maxAge) }
-        return false
+        freshLoginReason(authenticatedAt: authenticatedAt, now: now) != nil
+    }
+
+    /// Why the user must type their password again, in words for `error_description`; nil if they need not.
+    public func freshLoginReason(authenticatedAt: Date, now: Date) -> String? {
+        if prompt.contains(.login) { return "the request asks for a fresh sign-in (prompt=login)" }
+        let age = now.timeIntervalSince(authenticatedAt)
+        if let maxAge, age > Double(maxAge) { return "the user signed in more than max_age=\(maxAge) seconds ago" }
+        if let timeout = app.sessionTimeout, age > Double(timeout.seconds) {
+            return "the app's session timeout (\(timeout)) has passed since the user signed in"
+        }
+        return nil
     }
 }
 

@@ -26,6 +26,9 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     public var accessTokenFormat: AccessTokenFormat
     public var accessTokenLifetime: PolicyDuration
     public var idTokenLifetime: PolicyDuration
+    /// The longest a browser session may be reused for this app: an authorize after this long since the user
+    /// signed in needs a fresh sign-in, as `max_age` asks (OIDC Core §3.1.2.1). Nil: as long as the session lasts.
+    public var sessionTimeout: PolicyDuration?
     /// Confidential apps may be made to use PKCE too; public apps always do.
     public var requiresPKCE: Bool
     /// A blocked app gets no tokens for anyone, and every token it holds stops working.
@@ -66,6 +69,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         accessTokenFormat: AccessTokenFormat = .jwt,
         accessTokenLifetime: PolicyDuration = ConnectedApp.defaultAccessTokenLifetime,
         idTokenLifetime: PolicyDuration = ConnectedApp.defaultIDTokenLifetime,
+        sessionTimeout: PolicyDuration? = nil,
         requiresPKCE: Bool = true,
         isBlocked: Bool = false,
         enforcement: AccessEnforcement = .enforce,
@@ -91,6 +95,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.accessTokenFormat = accessTokenFormat
         self.accessTokenLifetime = accessTokenLifetime
         self.idTokenLifetime = idTokenLifetime
+        self.sessionTimeout = sessionTimeout
         self.requiresPKCE = requiresPKCE
         self.isBlocked = isBlocked
         self.enforcement = enforcement
@@ -132,6 +137,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     public static let defaultIDTokenLifetime = PolicyDuration(seconds: 3_600)
     /// The longest access-token lifetime an app may be given (a day): a revocation is kept this long.
     public static let maximumAccessTokenLifetime: Int64 = 86_400
+    /// Thirty days: a session timeout is a reason to sign in again, not a session's lifetime.
+    public static let maximumSessionTimeout: Int64 = 30 * 86_400
 }
 
 /// One client secret of an app, stored only as a keyed hash (see ``SecretHasher``).

@@ -54,6 +54,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
     public var accessTokenFormat: String
     public var accessTokenLifetime: String
     public var idTokenLifetime: String
+    /// A duration, or nil for none: how long a browser session may be reused for the app.
+    public var sessionTimeout: String?
     public var requirePkce: Bool
     public var blocked: Bool
     public var enforcement: String
@@ -82,6 +84,7 @@ public struct AppSummary: Codable, Sendable, Equatable {
         accessTokenFormat = app.accessTokenFormat.rawValue
         accessTokenLifetime = app.accessTokenLifetime.description
         idTokenLifetime = app.idTokenLifetime.description
+        sessionTimeout = app.sessionTimeout?.description
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         enforcement = app.enforcement.rawValue

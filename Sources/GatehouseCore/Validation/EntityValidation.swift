@@ -52,6 +52,11 @@ extension ConnectedApp {
             at: fieldPath(path, "accessTokenLifetime"), into: &report)
         FieldRules.checkLifetime(
             idTokenLifetime, within: 60...86_400, at: fieldPath(path, "idTokenLifetime"), into: &report)
+        if let sessionTimeout {
+            FieldRules.checkLifetime(
+                sessionTimeout, within: 60...ConnectedApp.maximumSessionTimeout, at: fieldPath(path, "sessionTimeout"),
+                into: &report)
+        }
         switch refreshTokenPolicy {
         case .expireAfter(let duration), .expireIfUnused(let duration):
             FieldRules.checkLifetime(

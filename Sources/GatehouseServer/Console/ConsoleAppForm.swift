@@ -16,6 +16,8 @@ struct ConsoleAppForm: Sendable {
     var accessTokenFormat: String
     var accessTokenLifetime: String
     var idTokenLifetime: String
+    /// Empty for none.
+    var sessionTimeout: String
     var requirePkce: Bool
     var blocked: Bool
     /// One URL per line (not for a built-in app, whose callback Gatehouse sets).
@@ -40,6 +42,7 @@ struct ConsoleAppForm: Sendable {
         accessTokenFormat = app.accessTokenFormat.rawValue
         accessTokenLifetime = app.accessTokenLifetime.description
         idTokenLifetime = app.idTokenLifetime.description
+        sessionTimeout = app.sessionTimeout?.description ?? ""
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         callbackUrls = app.callbackURLs.joined(separator: "\n")
@@ -47,24 +50,26 @@ struct ConsoleAppForm: Sendable {
     }
 
     /// The form as posted, over `app` for the fields left out (a checkbox left out is off: only a posted form has
-    /// checkboxes, so `form` must be the whole form).
+    /// checkboxes, so `form` must be the whole form). A field that may be empty is empty when left out: a form body
+    /// drops empty values (RFC 6749 §3.1), so a box cleared arrives as no field at all.
     init(posted form: [String: String], over app: ConnectedApp) {
         self.init(app)
         permittedUsers = form["permittedUsers"] ?? permittedUsers
         enforcement = form["enforcement"] ?? enforcement
         ipRelaxation = form["ipRelaxation"] ?? ipRelaxation
-        trustedIpRanges = form["trustedIpRanges"] ?? trustedIpRanges
+        trustedIpRanges = form["trustedIpRanges"] ?? ""
         refreshTokenPolicy = form["refreshTokenPolicy"] ?? refreshTokenPolicy
         refreshTokenDuration = form["refreshTokenDuration"] ?? refreshTokenDuration
         refreshTokenRotation = form["refreshTokenRotation"] == "on"
         accessTokenFormat = form["accessTokenFormat"] ?? accessTokenFormat
         accessTokenLifetime = form["accessTokenLifetime"] ?? accessTokenLifetime
         idTokenLifetime = form["idTokenLifetime"] ?? idTokenLifetime
+        sessionTimeout = form["sessionTimeout"] ?? ""
         requirePkce = form["requirePkce"] == "on"
         blocked = form["blocked"] == "on"
         if !app.isBuiltIn {
             // Browsers send a text area's line breaks as CRLF.
-            callbackUrls = (form["callbackUrls"] ?? callbackUrls).replacingOccurrences(of: "\r\n", with: "\n")
+            callbackUrls = (form["callbackUrls"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
                 .replacingOccurrences(of: "\r", with: "\n")
             scopes = form["scopes"] ?? scopes
         }
@@ -78,6 +83,7 @@ struct ConsoleAppForm: Sendable {
             ("refreshTokenPolicy", refreshTokenPolicy),
             ("refreshTokenDuration", refreshTokenDuration), ("accessTokenFormat", accessTokenFormat),
             ("accessTokenLifetime", accessTokenLifetime), ("idTokenLifetime", idTokenLifetime),
+            ("sessionTimeout", sessionTimeout),
             ("callbackUrls", callbackUrls), ("scopes", scopes),
         ]
         if refreshTokenRotation { pairs.append(("refreshTokenRotation", "on")) }
@@ -117,6 +123,14 @@ struct ConsoleAppForm: Sendable {
             "accessTokenLifetime", PolicyDuration(parsing: accessTokenLifetime), "must be a duration such as 5m")
         spec.idTokenLifetime = parsed(
             "idTokenLifetime", PolicyDuration(parsing: idTokenLifetime), "must be a duration such as 1h")
+        let timeout = sessionTimeout.trimmingCharacters(in: .whitespaces)
+        if timeout.isEmpty {
+            spec.sessionTimeout = .some(nil)
+        } else if let duration = parsed(
+            "sessionTimeout", PolicyDuration(parsing: timeout), "must be a duration such as 2h, or empty for none")
+        {
+            spec.sessionTimeout = duration
+        }
         spec.blocked = blocked
         if !app.isBuiltIn {
             spec.refreshTokenRotation = refreshTokenRotation

@@ -82,6 +82,7 @@ enum ConsoleAppPages {
             \(row("Refresh tokens", e(app.refreshTokenPolicy) + (app.refreshTokenRotation ? ", rotated on every use" : ", not rotated")))
             \(row("Access tokens", "\(e(app.accessTokenFormat)), valid \(e(app.accessTokenLifetime))"))
             \(row("ID tokens", "valid \(e(app.idTokenLifetime))"))
+            \(row("Session timeout", app.sessionTimeout.map { "users sign in again after \(e($0))" } ?? "None: a session is reused as long as it lasts"))
             \(row("PKCE required", app.requirePkce ? "Yes" : "No"))
             \(row("Run-as user", app.runAsUser.map(e) ?? "None"))
             </dl>
@@ -100,7 +101,8 @@ enum ConsoleAppPages {
             [
                 "permittedUsers", "enforcement", "ipRelaxation", "trustedIpRanges", "refreshTokenPolicy",
                 "accessTokenFormat", "accessTokenLifetime",
-                "idTokenLifetime", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation", "blocked",
+                "idTokenLifetime", "sessionTimeout", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation",
+                "blocked",
             ], verb: "The change was not saved")
         let fixed =
             app.isBuiltIn
@@ -140,6 +142,7 @@ enum ConsoleAppPages {
             \(f.select("accessTokenFormat", "Access token format", [("jwt", "JWT (checked offline until it expires)"), ("opaque", "Opaque (checked on every use)")], form.accessTokenFormat))
             \(f.text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
             \(f.text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
+            \(f.text("sessionTimeout", "Users sign in again after", form.sessionTimeout, hint: "How long a signed-in browser may come back to this app without a password, for example 2h; empty for as long as the session lasts"))
             </fieldset>
             \(fixed)
             <p class="actions"><button type="submit">Review the change</button> <a href="/admin/apps/\(id)">Cancel</a></p>

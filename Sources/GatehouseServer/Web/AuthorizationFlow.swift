@@ -74,8 +74,13 @@ struct AuthorizationFlow: Sendable {
                 return try await fail(.accessDenied(refusal), user: signedIn?.user, decision: appDecision)
             }
             if authorization.prompt.contains(.none) {
+                let why = signedIn.flatMap {
+                    authorization.freshLoginReason(authenticatedAt: $0.session.authTime, now: now)
+                }
                 return try await fail(
-                    OAuthError(.loginRequired, "the user is not signed in", reason: .loginRequired),
+                    OAuthError(
+                        .loginRequired, why.map { "the user must sign in again: \($0)" } ?? "the user is not signed in",
+                        reason: .loginRequired),
                     user: signedIn?.user)
             }
             return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {

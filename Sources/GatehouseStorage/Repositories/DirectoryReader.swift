@@ -224,6 +224,7 @@ enum DirectoryReader {
             accessTokenFormat: try storedEnum(try row.value("access_token_format"), column: "access_token_format"),
             accessTokenLifetime: PolicyDuration(seconds: try row.value("access_token_lifetime")),
             idTokenLifetime: PolicyDuration(seconds: try row.value("id_token_lifetime")),
+            sessionTimeout: try row.value("session_timeout", as: Int64?.self).map(PolicyDuration.init(seconds:)),
             requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"),
             enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
             ipRelaxation: try storedEnum(try row.value("ip_relaxation"), column: "ip_relaxation"),

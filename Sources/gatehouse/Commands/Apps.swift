@@ -25,6 +25,21 @@ extension PolicyDuration: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
 
+/// A duration, or `none`.
+struct SessionTimeoutOption: ExpressibleByArgument {
+    var duration: PolicyDuration?
+
+    init?(argument: String) {
+        if argument == "none" {
+            duration = nil
+        } else if let parsed = PolicyDuration(parsing: argument) {
+            duration = parsed
+        } else {
+            return nil
+        }
+    }
+}
+
 struct ListApps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List connected apps.")
     @OptionGroup var storage: StorageOptions
@@ -81,6 +96,7 @@ struct ShowApp: AsyncParsableCommand {
                 run-as user:            \(view.runAsUser ?? "none")
                 access tokens:          \(view.accessTokenFormat), \(view.accessTokenLifetime)
                 ID tokens:              \(view.idTokenLifetime)
+                session timeout:        \(view.sessionTimeout ?? "none (as long as the session lasts)")
                 PKCE required:          \(view.requirePkce)
                 blocked:                \(view.blocked)
                 enforcement:            \(view.enforcement)

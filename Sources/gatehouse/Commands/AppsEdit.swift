@@ -90,6 +90,11 @@ struct SetAppPolicy: AsyncParsableCommand {
     @Option(help: "jwt or opaque.") var accessTokenFormat: AccessTokenFormat?
     @Option(help: "e.g. 5m.") var accessTokenLifetime: PolicyDuration?
     @Option(help: "e.g. 1h.") var idTokenLifetime: PolicyDuration?
+    @Option(
+        help:
+            "How long a browser session may be reused for this app before its users sign in again, e.g. 2h; \"none\" for as long as the session lasts."
+    )
+    var sessionTimeout: SessionTimeoutOption?
     @Option(help: "on or off.") var requirePkce: Toggle?
     @Option(help: "on or off: a resource server may introspect every app's access tokens (never refresh tokens).")
     var introspectAllTokens: Toggle?
@@ -122,6 +127,7 @@ struct SetAppPolicy: AsyncParsableCommand {
                 if let accessTokenFormat { after.accessTokenFormat = accessTokenFormat }
                 if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
                 if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
+                if let sessionTimeout { after.sessionTimeout = sessionTimeout.duration }
                 if let requirePkce { after.requiresPKCE = requirePkce.isOn }
                 if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
                 if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
@@ -154,6 +160,9 @@ struct SetAppPolicy: AsyncParsableCommand {
         if let accessTokenFormat { fields["accessTokenFormat"] = .string(accessTokenFormat.rawValue) }
         if let accessTokenLifetime { fields["accessTokenLifetime"] = .string(accessTokenLifetime.description) }
         if let idTokenLifetime { fields["idTokenLifetime"] = .string(idTokenLifetime.description) }
+        if let sessionTimeout {
+            fields["sessionTimeout"] = sessionTimeout.duration.map { .string($0.description) } ?? .null
+        }
         if let requirePkce { fields["requirePkce"] = .bool(requirePkce.isOn) }
         if let introspectAllTokens { fields["introspectAllTokens"] = .bool(introspectAllTokens.isOn) }
         if !callbackURLs.isEmpty { fields["callbackUrls"] = .strings(callbackURLs) }

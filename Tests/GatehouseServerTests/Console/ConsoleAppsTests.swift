@@ -97,6 +97,30 @@ import Testing
             #expect(saved.status == 303, "\(saved.body)")
             let stored = try await server.store.loadDirectory().app(clientID: "jwt-app")
             #expect(stored?.callbackURLs == ["https://a.example/cb", "https://b.example/cb"])
+            // A session timeout: shown on the app's page once saved; too short, named at its field; empty, none.
+            var timed = try Self.formFields(try await browser.get("/admin/apps/\(id)/edit").body)
+            #expect(timed["sessionTimeout"] == "")
+            timed["sessionTimeout"] = "30s"
+            let short = try await browser.post("/admin/apps/\(id)/edit", form: timed)
+            #expect(short.status == 422 && short.body.contains(#"id="sessionTimeout-problem""#), "\(short.body)")
+            timed["sessionTimeout"] = "2h"
+            timed["trustedIpRanges"] = "192.0.2.0/24"
+            let timedReview = try await browser.post("/admin/apps/\(id)/edit", form: timed)
+            #expect(timedReview.status == 200, "\(timedReview.body)")
+            #expect(try await browser.post("/admin/apps/\(id)/edit", form: timedReview.hiddenFields).status == 303)
+            #expect(try await server.store.loadDirectory().app(clientID: "jwt-app")?.sessionTimeout?.seconds == 7_200)
+            #expect(try await browser.get("/admin/apps/\(id)").body.contains("users sign in again after 2h"))
+            var untimed = try Self.formFields(try await browser.get("/admin/apps/\(id)/edit").body)
+            #expect(untimed["sessionTimeout"] == "2h")
+            // Boxes cleared: a browser sends them empty, and the form body drops empty values.
+            untimed["sessionTimeout"] = nil
+            untimed["trustedIpRanges"] = ""
+            let untimedReview = try await browser.post("/admin/apps/\(id)/edit", form: untimed)
+            #expect(
+                untimedReview.status == 200 && untimedReview.hiddenFields["confirm"] == "yes", "\(untimedReview.body)")
+            #expect(try await browser.post("/admin/apps/\(id)/edit", form: untimedReview.hiddenFields).status == 303)
+            let cleared = try await server.store.loadDirectory().app(clientID: "jwt-app")
+            #expect(cleared?.sessionTimeout == nil && cleared?.trustedIPRanges == [])
             // The built-in console keeps its callback whatever is posted.
             let console = try await Self.appID(server, ConnectedApp.consoleClientID)
             var consoleFields = try Self.formFields(try await browser.get("/admin/apps/\(console)/edit").body)
