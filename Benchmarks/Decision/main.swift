@@ -151,7 +151,7 @@ func benchmark() throws {
                 if !decision.isAllowed { _ = decision.refusal?.reason }
             }
             _ = try issuer.accessToken(
-                app: app, user: user, scopes: scopes, grant: nil, authTime: nil, at: now, keys: keys)
+                app: app, user: user, scopes: scopes, grant: nil, authentication: nil, at: now, keys: keys)
         }
         return Double(count) / (Double(nanoseconds() - start) / 1e9)
     }

@@ -77,6 +77,11 @@ import Testing
             let idClaims = try decodeSegment(try #require(tokens.json["id_token"] as? String).split(separator: ".")[1])
             #expect(idClaims["nonce"] as? String == "nonce-123")
             #expect(idClaims["aud"] as? String == "jwt-app")
+            // RFC 8176: how the user signed in, in the ID token and the JWT access token (RFC 9068 §2.2.1).
+            #expect(idClaims["amr"] as? [String] == ["pwd"] && idClaims["acr"] as? String == "pwd")
+            let accessClaims = try decodeSegment(access.split(separator: ".")[1])
+            #expect(accessClaims["amr"] as? [String] == ["pwd"] && accessClaims["acr"] as? String == "pwd")
+            #expect(accessClaims["auth_time"] as? Int == idClaims["auth_time"] as? Int)
 
             let userinfo = try await server.raw(
                 "/userinfo", method: .get, headers: [.authorization: "Bearer \(access)"])
@@ -86,7 +91,10 @@ import Testing
 
             let refreshed = try await server.refresh(refresh)
             #expect(refreshed.status == 200)
-            #expect(refreshed.json["id_token"] != nil)
+            let refreshedClaims = try decodeSegment(
+                try #require(refreshed.json["id_token"] as? String).split(separator: ".")[1])
+            #expect(refreshedClaims["amr"] as? [String] == ["pwd"], "the grant remembers how the user signed in")
+            #expect(refreshedClaims["auth_time"] as? Int == idClaims["auth_time"] as? Int)
 
             // A second authorization for the same scopes needs neither login nor consent.
             let again = try await browser.get(Self.authorizePath())

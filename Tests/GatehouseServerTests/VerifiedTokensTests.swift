@@ -14,7 +14,7 @@ import Testing
         let app = ConnectedApp(
             name: "A", clientID: "a", callbackURLs: ["https://a.example/cb"], accessTokenFormat: .jwt)
         let token = try TokenIssuer(issuer: "https://gatehouse.example").accessToken(
-            app: app, user: nil, scopes: Scopes(["api"]), grant: nil, authTime: nil, at: now, keys: keys
+            app: app, user: nil, scopes: Scopes(["api"]), grant: nil, authentication: nil, at: now, keys: keys
         ).value
         let cache = VerifiedTokens(capacity: 2)
         #expect(cache.verify(token, keys: keys, at: now)?.string("client_id") == "a")
@@ -28,7 +28,7 @@ import Testing
         // Bounded: more tokens than the capacity still verify, and the cache stays within it.
         for _ in 0..<5 {
             let another = try TokenIssuer(issuer: "https://gatehouse.example").accessToken(
-                app: app, user: nil, scopes: Scopes(["api"]), grant: nil, authTime: nil, at: now, keys: keys
+                app: app, user: nil, scopes: Scopes(["api"]), grant: nil, authentication: nil, at: now, keys: keys
             ).value
             #expect(cache.verify(another, keys: keys, at: now) != nil)
         }

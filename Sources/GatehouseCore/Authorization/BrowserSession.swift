@@ -6,13 +6,19 @@ public struct BrowserSession: Sendable, Hashable {
     public var user: UserID
     /// When the user typed their password (OIDC `auth_time`).
     public var authTime: Date
+    /// How they signed in (RFC 8176 `amr`).
+    public var amr: AuthenticationMethods
     public var createdAt: Date
     public var lastSeenAt: Date
 
-    public init(idHash: String, user: UserID, authTime: Date, createdAt: Date, lastSeenAt: Date) {
+    public init(
+        idHash: String, user: UserID, authTime: Date, amr: AuthenticationMethods = .password, createdAt: Date,
+        lastSeenAt: Date
+    ) {
         self.idHash = idHash
         self.user = user
         self.authTime = authTime
+        self.amr = amr
         self.createdAt = createdAt
         self.lastSeenAt = lastSeenAt
     }

@@ -54,7 +54,7 @@ public struct AuthorizationCodeGrant: GrantHandler {
         let record = authorized.evidence.record
         let grant = Grant(
             app: app.id, user: record.user, scopes: authorized.scopes, flow: .authorizationCode,
-            createdAt: context.now, authTime: record.authTime)
+            createdAt: context.now, authTime: record.authTime, amr: record.amr)
         let minted = try TokenMinting.tokens(
             for: grant, app: app, user: authorized.evidence.user, nonce: record.nonce, context: context,
             issueRefreshToken: true)
@@ -96,7 +96,7 @@ enum TokenMinting {
         async throws -> JSONObject
     {
         let token = try context.issuer.accessToken(
-            app: app, user: grant.user, scopes: grant.scopes, grant: nil, authTime: nil, at: context.now,
+            app: app, user: grant.user, scopes: grant.scopes, grant: nil, authentication: nil, at: context.now,
             keys: context.keys)
         if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
         return TokenResponse.members(token, scopes: grant.scopes)
@@ -108,7 +108,8 @@ enum TokenMinting {
     ) throws -> (response: JSONObject, records: IssuedTokenRecords) {
         let scopes = scopes ?? grant.scopes
         let token = try context.issuer.accessToken(
-            app: app, user: user, scopes: scopes, grant: grant.id, authTime: grant.authTime, at: context.now,
+            app: app, user: user, scopes: scopes, grant: grant.id, authentication: grant.authentication,
+            at: context.now,
             keys: context.keys)
         var records = IssuedTokenRecords(accessToken: token.opaqueRecord)
         var response = TokenResponse.members(token, scopes: scopes)
@@ -133,7 +134,7 @@ enum TokenMinting {
         if scopes.contains("openid") {
             response["id_token"] = .string(
                 try context.issuer.idToken(
-                    app: app, user: user, scopes: scopes, nonce: nonce, authTime: grant.authTime,
+                    app: app, user: user, scopes: scopes, nonce: nonce, authentication: grant.authentication,
                     accessToken: token.value, at: context.now, keys: context.keys))
         }
         return (response, records)

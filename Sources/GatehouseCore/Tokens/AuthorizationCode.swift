@@ -12,6 +12,8 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     public var codeChallenge: String?
     public var nonce: String?
     public var authTime: Date
+    /// How the session that approved the code was authenticated.
+    public var amr: AuthenticationMethods
     public var createdAt: Date
     public var expiresAt: Date
     /// Set when the code is exchanged; a second exchange by the same app finds it set and revokes ``grant``.
@@ -22,7 +24,8 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     public init(
         codeHash: String, app: ConnectedAppID, user: UserID, redirectURI: String, scopes: Scopes,
         codeChallenge: String?,
-        nonce: String?, authTime: Date, createdAt: Date, expiresAt: Date, consumedAt: Date? = nil, grant: GrantID? = nil
+        nonce: String?, authTime: Date, amr: AuthenticationMethods = .password, createdAt: Date, expiresAt: Date,
+        consumedAt: Date? = nil, grant: GrantID? = nil
     ) {
         self.codeHash = codeHash
         self.app = app
@@ -32,6 +35,7 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         self.codeChallenge = codeChallenge
         self.nonce = nonce
         self.authTime = authTime
+        self.amr = amr
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.consumedAt = consumedAt

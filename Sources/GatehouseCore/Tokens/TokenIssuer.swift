@@ -33,7 +33,8 @@ public struct TokenIssuer: Sendable {
 
     /// An access token for `app` acting for `user` (or for itself when nil).
     public func accessToken(
-        app: ConnectedApp, user: User?, scopes: Scopes, grant: GrantID?, authTime: Date?, at now: Date, keys: KeyRing
+        app: ConnectedApp, user: User?, scopes: Scopes, grant: GrantID?, authentication: Authentication?, at now: Date,
+        keys: KeyRing
     ) throws -> IssuedAccessToken {
         let lifetime = app.accessTokenLifetime.seconds
         let jti = TokenValue.generate(prefix: "")
@@ -56,7 +57,8 @@ public struct TokenIssuer: Sendable {
                 "client_id": .string(app.clientID), "scope": .string(scopes.description), "jti": .string(jti),
                 "iat": .integer(issuedAt), "exp": .integer(issuedAt + lifetime),
             ]
-            if let authTime { claims["auth_time"] = .integer(Int64(authTime.timeIntervalSince1970)) }
+            // RFC 9068 §2.2.1: auth_time, acr and amr of the authentication the grant came from.
+            authentication?.claims(into: &claims)
             // The grant it hangs from, so that revoking the grant reaches this token too (``RevocationList``).
             if let grant { claims[Self.grantClaim] = .string(grant.rawValue) }
             let value = try JWT.sign(claims, type: "at+jwt", with: key)
@@ -67,8 +69,8 @@ public struct TokenIssuer: Sendable {
     /// An ID token (OIDC Core §2, §3.1.3.6): `aud` is the client id as a plain string, `azp` names it too,
     /// `at_hash` binds the access token issued with it.
     public func idToken(
-        app: ConnectedApp, user: User, scopes: Scopes, nonce: String?, authTime: Date?, accessToken: String?,
-        at now: Date, keys: KeyRing
+        app: ConnectedApp, user: User, scopes: Scopes, nonce: String?, authentication: Authentication?,
+        accessToken: String?, at now: Date, keys: KeyRing
     ) throws -> String {
         guard let key = keys.signingKey(idTokenAlgorithm, at: now) else {
             throw TokenIssueError.noActiveKey(idTokenAlgorithm)
@@ -79,7 +81,7 @@ public struct TokenIssuer: Sendable {
             "azp": .string(app.clientID), "iat": .integer(issuedAt),
             "exp": .integer(issuedAt + app.idTokenLifetime.seconds),
         ]
-        if let authTime { claims["auth_time"] = .integer(Int64(authTime.timeIntervalSince1970)) }
+        authentication?.claims(into: &claims)
         if let nonce { claims["nonce"] = .string(nonce) }
         if let accessToken {
             // OIDC Core §3.1.3.6: the left half of the hash of the access token's ASCII octets.

@@ -26,11 +26,13 @@ public struct Grant: Sendable, Hashable {
     public var createdAt: Date
     /// When the user authenticated (OIDC Core §2 `auth_time`), for ID tokens issued on refresh.
     public var authTime: Date?
+    /// How they did (RFC 8176 `amr`); nil for a grant made without a user step (client credentials, JWT bearer).
+    public var amr: AuthenticationMethods?
     public var revokedAt: Date?
 
     public init(
         id: GrantID = .random(), app: ConnectedAppID, user: UserID?, scopes: Scopes, flow: GrantFlow, createdAt: Date,
-        authTime: Date? = nil, revokedAt: Date? = nil
+        authTime: Date? = nil, amr: AuthenticationMethods? = nil, revokedAt: Date? = nil
     ) {
         self.id = id
         self.app = app
@@ -39,7 +41,13 @@ public struct Grant: Sendable, Hashable {
         self.flow = flow
         self.createdAt = createdAt
         self.authTime = authTime
+        self.amr = amr
         self.revokedAt = revokedAt
+    }
+
+    /// When and how the user authenticated, for the tokens the grant issues; nil without a user step.
+    public var authentication: Authentication? {
+        authTime.map { Authentication(time: $0, methods: amr ?? .password) }
     }
 }
 

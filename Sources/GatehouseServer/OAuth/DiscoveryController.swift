@@ -53,9 +53,11 @@ struct DiscoveryController: Sendable {
         document["code_challenge_methods_supported"] = .strings(["S256"])
         document["scopes_supported"] = .strings(["openid", "profile", "email", "offline_access"])
         document["claims_supported"] = .strings([
-            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "name", "preferred_username",
-            "email", "email_verified",
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "amr", "acr", "name",
+            "preferred_username", "email", "email_verified",
         ])
+        // What `acr` can say of a sign-in here (a password alone, until second factors are enrolled).
+        document["acr_values_supported"] = .strings([AuthenticationContextClass.password.rawValue])
         document["authorization_response_iss_parameter_supported"] = .bool(endpoints.hasAuthorization)
         // OIDC Discovery §3: both default to supported when omitted, so say that they are not.
         document["request_parameter_supported"] = .bool(false)

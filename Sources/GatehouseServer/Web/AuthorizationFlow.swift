@@ -192,7 +192,7 @@ struct AuthorizationFlow: Sendable {
                 codeHash: TokenValue.hash(code), app: authorization.app.id, user: user.id,
                 redirectURI: authorization.redirectURI, scopes: authorization.scopes,
                 codeChallenge: authorization.codeChallenge, nonce: authorization.nonce, authTime: session.authTime,
-                createdAt: now, expiresAt: now.addingTimeInterval(AuthorizationCodeRecord.lifetime)))
+                amr: session.amr, createdAt: now, expiresAt: now.addingTimeInterval(AuthorizationCodeRecord.lifetime)))
         record(
             authorization, user: user, username: user.username, error: nil, decision: decision, request: request,
             context: context)

@@ -29,6 +29,13 @@ extension SQLRow {
     }
 
     func date(_ column: String) throws -> Date { Timestamp.date(try value(column, as: Int64.self)) }
+
+    /// RFC 8176 `amr` values stored as a JSON array; values this version cannot read count as a password alone (the
+    /// weakest sign-in, so no policy asking for more is passed by them). Nil for NULL.
+    func authenticationMethods(_ column: String) throws -> AuthenticationMethods? {
+        guard let text = try value(column, as: String?.self) else { return nil }
+        return AuthenticationMethods(amr: (try? ListColumn.decode(text, column: column)) ?? []) ?? .password
+    }
 }
 
 /// A stored enum value the code does not know: the database is newer than the code or was edited by hand.

@@ -12,9 +12,10 @@ public struct SQLSessionStore: SessionStore {
         try await sql.write { db in
             try await db.raw(
                 """
-                INSERT INTO browser_sessions (id_hash, user_id, auth_time, created_at, last_seen_at)
+                INSERT INTO browser_sessions (id_hash, user_id, auth_time, amr, created_at, last_seen_at)
                 VALUES (\(bind: session.idHash), \(bind: session.user.rawValue),
-                \(bind: Timestamp.milliseconds(session.authTime)), \(bind: Timestamp.milliseconds(session.createdAt)),
+                \(bind: Timestamp.milliseconds(session.authTime)), \(bind: ListColumn.encode(session.amr.amr)),
+                \(bind: Timestamp.milliseconds(session.createdAt)),
                 \(bind: Timestamp.milliseconds(session.lastSeenAt)))
                 """
             ).run()
@@ -26,8 +27,8 @@ public struct SQLSessionStore: SessionStore {
             try await db.raw("SELECT * FROM browser_sessions WHERE id_hash = \(bind: idHash)").first().map { row in
                 BrowserSession(
                     idHash: try row.value("id_hash"), user: UserID(rawValue: try row.value("user_id")),
-                    authTime: try row.date("auth_time"), createdAt: try row.date("created_at"),
-                    lastSeenAt: try row.date("last_seen_at"))
+                    authTime: try row.date("auth_time"), amr: try row.authenticationMethods("amr") ?? .password,
+                    createdAt: try row.date("created_at"), lastSeenAt: try row.date("last_seen_at"))
             }
         }
     }

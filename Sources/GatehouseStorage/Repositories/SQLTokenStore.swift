@@ -21,10 +21,11 @@ public struct SQLTokenStore: TokenStore {
     private static func insert(_ grant: Grant, in db: any SQLDatabase) async throws {
         try await db.raw(
             """
-            INSERT INTO grants (id, app_id, user_id, scopes, flow, created_at, auth_time, revoked_at)
+            INSERT INTO grants (id, app_id, user_id, scopes, flow, created_at, auth_time, amr, revoked_at)
             VALUES (\(bind: grant.id.rawValue), \(bind: grant.app.rawValue), \(bind: grant.user?.rawValue),
             \(bind: grant.scopes.description), \(bind: grant.flow.rawValue), \(bind: Timestamp.milliseconds(grant.createdAt)),
-            \(bind: grant.authTime.map(Timestamp.milliseconds)), \(bind: grant.revokedAt.map(Timestamp.milliseconds)))
+            \(bind: grant.authTime.map(Timestamp.milliseconds)), \(bind: grant.amr.map { ListColumn.encode($0.amr) }),
+            \(bind: grant.revokedAt.map(Timestamp.milliseconds)))
             """
         ).run()
     }
@@ -70,6 +71,7 @@ public struct SQLTokenStore: TokenStore {
             flow: try storedEnum(try row.value(prefix + "flow"), column: "flow"),
             createdAt: try row.date(prefix + "created_at"),
             authTime: try row.value(prefix + "auth_time", as: Int64?.self).map(Timestamp.date),
+            amr: try row.authenticationMethods(prefix + "amr"),
             revokedAt: try row.value(prefix + "revoked_at", as: Int64?.self).map(Timestamp.date))
     }
 
@@ -139,10 +141,11 @@ public struct SQLTokenStore: TokenStore {
             try await db.raw(
                 """
                 INSERT INTO authorization_codes (code_hash, app_id, user_id, redirect_uri, scopes, code_challenge, nonce,
-                auth_time, created_at, expires_at)
+                auth_time, amr, created_at, expires_at)
                 VALUES (\(bind: code.codeHash), \(bind: code.app.rawValue), \(bind: code.user.rawValue),
                 \(bind: code.redirectURI), \(bind: code.scopes.description), \(bind: code.codeChallenge),
-                \(bind: code.nonce), \(bind: ms(code.authTime)), \(bind: ms(code.createdAt)), \(bind: ms(code.expiresAt)))
+                \(bind: code.nonce), \(bind: ms(code.authTime)), \(bind: ListColumn.encode(code.amr.amr)),
+                \(bind: ms(code.createdAt)), \(bind: ms(code.expiresAt)))
                 """
             ).run()
         }
@@ -200,8 +203,8 @@ public struct SQLTokenStore: TokenStore {
             user: UserID(rawValue: try row.value("user_id")), redirectURI: try row.value("redirect_uri"),
             scopes: Scopes(parameter: try row.value("scopes")) ?? Scopes([]),
             codeChallenge: try row.value("code_challenge"), nonce: try row.value("nonce"),
-            authTime: try row.date("auth_time"), createdAt: try row.date("created_at"),
-            expiresAt: try row.date("expires_at"),
+            authTime: try row.date("auth_time"), amr: try row.authenticationMethods("amr") ?? .password,
+            createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"),
             consumedAt: try row.value("consumed_at", as: Int64?.self).map(Timestamp.date),
             grant: try row.value("grant_id", as: String?.self).map(GrantID.init))
     }
@@ -214,7 +217,7 @@ public struct SQLTokenStore: TokenStore {
                 """
                 SELECT r.token_hash, r.grant_id, r.created_at AS r_created_at, r.expires_at, r.last_used_at, r.retired_at,
                 g.id AS g_id, g.app_id AS g_app_id, g.user_id AS g_user_id, g.scopes AS g_scopes, g.flow AS g_flow,
-                g.created_at AS g_created_at, g.auth_time AS g_auth_time, g.revoked_at AS g_revoked_at
+                g.created_at AS g_created_at, g.auth_time AS g_auth_time, g.amr AS g_amr, g.revoked_at AS g_revoked_at
                 FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = \(bind: hash)
                 """
             ).first().map { row in (try Self.refresh(row, createdAt: "r_created_at"), try Self.grant(row, prefix: "g_"))
