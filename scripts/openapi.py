@@ -160,7 +160,7 @@ SCHEMAS = {
             "callbackUrls": strings(), "scopes": strings(), "grantTypes": strings(), "permittedUsers": string(),
             "refreshTokenPolicy": string(), "refreshTokenRotation": {"type": "boolean"}, "runAsUser": string(),
             "accessTokenFormat": string(), "accessTokenLifetime": string(), "idTokenLifetime": string(),
-            "sessionTimeout": {"type": ["string", "null"]},
+            "sessionTimeout": string(description="A duration; absent when the app has none."),
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
             "ipRelaxation": string(), "trustedIpRanges": strings(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},

@@ -14,7 +14,7 @@ import Testing
         #expect(AuthenticationMethods([.oneTimePassword, .hardwareKey]).amr == ["otp", "hwk"], "one factor twice")
         #expect(AuthenticationMethods([.multipleFactors, .password]).amr == ["pwd"], "mfa is earned, not claimed")
         let passkey = AuthenticationMethods([.hardwareKey, .userVerification])
-        #expect(passkey.amr == ["hwk", "user", "mfa"] && passkey.contextClass == .phishingResistant)
+        #expect(passkey.amr == ["hwk", "user"] && passkey.contextClass == .phishingResistant)
         #expect(AuthenticationMethods([.softwareKey]).contextClass == .password, "no user verification: one factor")
     }
 

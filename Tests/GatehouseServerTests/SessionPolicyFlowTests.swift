@@ -56,4 +56,36 @@ import Testing
             #expect(try await browser.get(AuthorizationCodeFlowTests.authorizePath()).redirectParameters["code"] != nil)
         }
     }
+
+    /// A consent page read a minute before the timeout is no way past it: posted after, it asks for the password.
+    @Test(arguments: TestBackend.available)
+    func aConsentPageShownBeforeTheTimeoutDoesNotOutliveIt(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            #expect(try await AuthorizationCodeFlowTests.signInAndAllow(browser).redirectParameters["code"] != nil)
+            try await server.updateApp("jwt-app") { $0.sessionTimeout = PolicyDuration(seconds: 600) }
+            clock.advance(by: 540)
+            let consent = try await browser.get(
+                AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "consent"]))
+            #expect(consent.status == 200 && consent.body.contains("Allow jwt-app"), "\(consent.body)")
+            clock.advance(by: 120)
+            var allow = consent.hiddenFields
+            allow["decision"] = "allow"
+            let late = try await browser.post("/consent", form: allow)
+            #expect(late.redirectParameters["code"] == nil, "\(late.location ?? "")")
+            #expect(late.body.contains(#"<label for="username">Username</label>"#), "\(late.status) \(late.body)")
+            // Signing in on that page goes on with the same request.
+            var form = late.hiddenFields
+            form["username"] = "alice"
+            form["password"] = "alice-password"
+            let signedIn = try await browser.post("/login", form: form)
+            #expect(signedIn.status == 200 && signedIn.body.contains("Allow jwt-app"), "consent asked again")
+            var again = signedIn.hiddenFields
+            again["decision"] = "allow"
+            #expect(try await browser.post("/consent", form: again).redirectParameters["code"] != nil)
+        }
+    }
 }

@@ -31,6 +31,10 @@ import Testing
                 signIn(seeded.byProfile, seeded.app, from: "10.1.2.3", daysAgo: 1),
                 signIn(seeded.byProfile, seeded.app, from: "203.0.113.5", daysAgo: 2, flow: .codeExchange),
                 signIn(seeded.byProfile, seeded.app, from: "203.0.113.9", daysAgo: 3),
+                // Allowed under report-only enforcement: the address check still governs it.
+                signIn(seeded.byProfile, seeded.app, from: "203.0.113.7", daysAgo: 4, result: .wouldRefuse),
+                // Introspection is never checked.
+                signIn(seeded.byProfile, seeded.app, from: "203.0.113.8", daysAgo: 1, flow: .introspection),
                 // Older than the window, refused anyway, or of someone else's profile: not replayed.
                 signIn(seeded.byProfile, seeded.app, from: "198.51.100.1", daysAgo: 31),
                 signIn(seeded.byProfile, seeded.app, from: "198.51.100.2", daysAgo: 1, result: .refused),
@@ -45,17 +49,17 @@ import Testing
                 at: Self.now)
             #expect(impact.losses.isEmpty)
             let replay = try #require(impact.replay)
-            #expect(replay.signIns == 3)
+            #expect(replay.signIns == 4)
             #expect(replay.since == Self.now.addingTimeInterval(-30 * 86_400))
             #expect(
                 replay.refused == [
                     RefusedSignIns(
-                        user: "by-profile", app: "A", reason: "ip_restricted", signIns: 2,
+                        user: "by-profile", app: "A", reason: "ip_restricted", signIns: 3,
                         lastAt: Self.now.addingTimeInterval(-2 * 86_400), lastClientIP: "203.0.113.5")
                 ])
             #expect(!impact.isEmpty)
-            #expect(impact.summary().contains("the change would refuse 2 of them, by 1 user who keeps access"))
-            #expect(impact.summary().contains("A: by-profile (ip_restricted): 2 sign-ins, the last from 203.0.113.5"))
+            #expect(impact.summary().contains("the change would refuse 3 of them, by 1 user who keeps access"))
+            #expect(impact.summary().contains("A: by-profile (ip_restricted): 3 sign-ins, the last from 203.0.113.5"))
 
             // Widening them again refuses nothing that was allowed.
             let widened = try await store.impactPreview(

@@ -46,7 +46,8 @@ public struct RefusedSignIns: Sendable, Equatable, Codable {
 /// again, at their own time and address, under the restrictions before and after. The users who would have been
 /// refused are who the change will refuse next.
 public struct SignInReplay: Sendable, Equatable, Codable {
-    /// The start of the login history read, and how many sign-ins it held.
+    /// The start of the login history read (later than the window's when the limit was reached), and how many
+    /// sign-ins of users in reach it held (those of users the change cannot reach are not counted).
     public var since: Date
     public var signIns: Int
     /// By app, then user; those who lose the app altogether are in the losses instead.
@@ -79,6 +80,7 @@ public struct SignInReplay: Sendable, Equatable, Codable {
             var reason: RefusalReason
         }
         var found: [Key: (user: Int, count: Int, last: SignInOnRecord)] = [:]
+        var replayed = 0
         for signIn in signIns {
             let pair = AppUsage.Pair(user: signIn.user, app: signIn.app)
             guard !lost.contains(pair), let index = indexOf[signIn.user],
@@ -88,9 +90,11 @@ public struct SignInReplay: Sendable, Equatable, Codable {
             guard let userAfter = changed.contains(signIn.user) ? after.users[signIn.user] : userBefore else {
                 continue
             }
+            replayed += 1
             let context = AccessContext(flow: signIn.flow, time: signIn.at, clientIP: signIn.clientIP)
+            // Refused after, and not refused before by either restriction: the change's doing.
             guard let reason = restriction(userAfter, appAfter, context, after),
-                restriction(userBefore, appBefore, context, before) != reason
+                restriction(userBefore, appBefore, context, before) == nil
             else { continue }
             let key = Key(pair: pair, reason: reason)
             if let known = found[key] {
@@ -112,7 +116,7 @@ public struct SignInReplay: Sendable, Equatable, Codable {
                 $1.app.lowercased(), $1.user.lowercased(), $1.reason
             )
         }
-        return SignInReplay(since: since, signIns: signIns.count, refused: refused)
+        return SignInReplay(since: since, signIns: replayed, refused: refused)
     }
 
     /// Which restriction of where or when refuses `context` to `user` on `app`, if one does.

@@ -19,12 +19,13 @@ public enum AuthenticationMethod: String, Sendable, Hashable, Codable, CaseItera
         switch self {
         case .password: .knowledge
         case .oneTimePassword, .hardwareKey, .softwareKey: .possession
-        case .userVerification: .inherence
-        case .multipleFactors: nil
+        // RFC 8176 defines `user` as a presence test: it proves no factor of its own (a passkey with it is still
+        // phishing-resistant, ``AuthenticationContextClass/phishingResistant``).
+        case .userVerification, .multipleFactors: nil
         }
     }
 
-    enum Factor { case knowledge, possession, inherence }
+    enum Factor { case knowledge, possession }
 }
 
 /// The authentication context class a sign-in reached (an ID token's `acr`; requested with `acr_values`).

@@ -71,7 +71,7 @@ struct ConsoleAppForm: Sendable {
             // Browsers send a text area's line breaks as CRLF.
             callbackUrls = (form["callbackUrls"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
                 .replacingOccurrences(of: "\r", with: "\n")
-            scopes = form["scopes"] ?? scopes
+            scopes = form["scopes"] ?? ""
         }
     }
 

@@ -42,6 +42,19 @@ struct AuthorizationFlow: Sendable {
         case respond(Response)
     }
 
+    /// Whether the session has grown too old for the request (`max_age`, the app's session timeout) since a page was
+    /// shown for it, without a sign-in in this flow: a consent page read a minute before the timeout is not a way past
+    /// it. A sign-in made in this flow is fresh enough whatever `max_age` says (even 0).
+    static func isStale(
+        _ signedIn: (session: BrowserSession, user: User), for authorization: AuthorizationRequest,
+        pending: KeptAuthorization?, at now: Date
+    ) -> Bool {
+        if let record = pending?.record, record.signedInUser == signedIn.user.id, record.signedInAt != nil {
+            return false
+        }
+        return authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
+    }
+
     /// Continues a valid request for the browser's session (nil: not signed in). `pending` is the request's record
     /// on the server once a page has been shown for it; it decides whether a required sign-in happened in this
     /// flow, and nothing the browser posts can say otherwise.
@@ -64,7 +77,9 @@ struct AuthorizationFlow: Sendable {
             ?? signedIn.map { authorization.requiresFreshLogin(authenticatedAt: $0.session.authTime, now: now) }
             ?? true
         let isSatisfied = signedIn.map { signedIn in
-            pending?.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime) ?? !requiresSignIn
+            (pending?.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime)
+                ?? !requiresSignIn)
+                && !Self.isStale(signedIn, for: authorization, pending: pending, at: now)
         }
         guard let signedIn, isSatisfied == true else {
             // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.

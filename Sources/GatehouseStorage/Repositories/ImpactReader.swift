@@ -69,13 +69,20 @@ enum ImpactReader {
         }
         if !scope.replayed.isEmpty {
             let since = time.addingTimeInterval(-SignInReplay.window)
-            usage.signInsSince = since
-            usage.signIns = try await signIns(of: scope.replayed, since: since, db)
+            let read = try await signIns(of: scope.replayed, since: since, db)
+            // At the limit, the history read starts at its oldest sign-in, not at the window's start: say so.
+            usage.signInsSince = read.count >= SignInReplay.limit ? (read.map(\.at).min() ?? since) : since
+            usage.signIns = read
         }
         return (users, usage)
     }
 
-    /// The latest allowed sign-ins (at most ``SignInReplay/limit``) since `since` of the users replayed, the holders
+    /// The flows the address and hours checks can refuse (introspection, userinfo and the admin API are never checked).
+    private static let replayedFlows = [AccessFlow.authorize, .codeExchange, .refresh, .clientCredentials, .jwtBearer]
+        .map(\.rawValue)
+
+    /// The latest allowed sign-ins (at most ``SignInReplay/limit``; report-only ones too, whose users the address and
+    /// hours checks still govern) since `since` of the users replayed, the holders
     /// of the profiles replayed and the users of the apps replayed. Read by the login-history indexes by user and by
     /// app, one statement for each part of at most 500 ids.
     private static func signIns(of replayed: ImpactScope.Replayed, since: Date, _ db: any SQLDatabase) async throws
@@ -92,7 +99,8 @@ enum ImpactReader {
             let rows = try await db.raw(
                 """
                 SELECT id, user_id, app_id, flow, occurred_at, client_ip FROM login_events
-                WHERE result = \(bind: LoginResult.allowed.rawValue) AND occurred_at >= \(bind: Timestamp.milliseconds(since))
+                WHERE result IN (\(bind: LoginResult.allowed.rawValue), \(bind: LoginResult.wouldRefuse.rawValue))
+                AND flow IN (\(list(replayedFlows))) AND occurred_at >= \(bind: Timestamp.milliseconds(since))
                 AND user_id IS NOT NULL AND app_id IS NOT NULL AND \(condition)
                 ORDER BY occurred_at DESC LIMIT \(unsafeRaw: String(SignInReplay.limit))
                 """
