@@ -279,8 +279,8 @@ extension Directory {
 extension ConnectedApp {
     /// Whether this app is `before` with only restrictions made: blocked, fewer scopes, grant types, secrets,
     /// assertion keys or callback URLs, admin-approved, enforcing, tokens cut off, PKCE required, shorter token
-    /// lifetimes, a shorter session timeout. Anything else (a new secret, unblocking, another run-as user, a policy loosened) is a change that
-    /// needs the app's reach.
+    /// lifetimes, a shorter session timeout. Anything else (a new secret, unblocking, another run-as user, a policy
+    /// loosened) is a change that needs the app's reach.
     func onlyRestricts(_ before: ConnectedApp) -> Bool {
         var restricted = before
         if isBlocked { restricted.isBlocked = true }

@@ -16,8 +16,8 @@ public struct AppUsage: Sendable {
     public var liveGrants: [Pair: Int]
     /// Users and apps with an approval on record.
     public var approvals: Set<Pair>
-    /// When the changes can narrow where or when users sign in: the allowed sign-ins on record since `signInsSince`
-    /// (the latest first; at most ``SignInReplay/limit``). Nil otherwise.
+    /// When the changes can narrow where or when users sign in: the sign-ins on record allowed (or allowed under
+    /// report-only enforcement) since `signInsSince`, the latest first, at most ``SignInReplay/limit``. Nil otherwise.
     public var signInsSince: Date?
     public var signIns: [SignInOnRecord]
 
@@ -64,7 +64,7 @@ extension DirectoryChange {
 /// change that narrows where or when users may sign in, also whose recent sign-ins it would refuse.
 public struct AccessImpact: Sendable, Equatable, Codable {
     public var losses: [AccessLoss]
-    /// Nil unless the change can narrow where or when users sign in (``ImpactScope/replaysSignIns``).
+    /// Nil unless the change can narrow where or when users sign in (``ImpactScope/replayed``).
     public var replay: SignInReplay?
 
     public init(losses: [AccessLoss] = [], replay: SignInReplay? = nil) {

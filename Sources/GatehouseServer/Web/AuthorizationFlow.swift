@@ -42,17 +42,18 @@ struct AuthorizationFlow: Sendable {
         case respond(Response)
     }
 
-    /// Whether the session has grown too old for the request (`max_age`, the app's session timeout) since a page was
-    /// shown for it, without a sign-in in this flow: a consent page read a minute before the timeout is not a way past
-    /// it. A sign-in made in this flow is fresh enough whatever `max_age` says (even 0).
-    static func isStale(
+    /// Whether a request kept on the server may go on for the signed-in browser: a sign-in it required happened in
+    /// this flow, and, without one, the session has not grown too old for it (`max_age`, the app's session timeout)
+    /// since its page was shown: a consent page read a minute before the timeout is no way past it. A sign-in made in
+    /// this flow is fresh enough whatever `max_age` says (even 0).
+    static func mayContinue(
         _ signedIn: (session: BrowserSession, user: User), for authorization: AuthorizationRequest,
-        pending: KeptAuthorization?, at now: Date
+        pending: KeptAuthorization, at now: Date
     ) -> Bool {
-        if let record = pending?.record, record.signedInUser == signedIn.user.id, record.signedInAt != nil {
-            return false
-        }
-        return authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
+        let record = pending.record
+        guard record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime) else { return false }
+        if record.signedInUser == signedIn.user.id, record.signedInAt != nil { return true }
+        return !authorization.requiresFreshLogin(authenticatedAt: signedIn.session.authTime, now: now)
     }
 
     /// Continues a valid request for the browser's session (nil: not signed in). `pending` is the request's record
@@ -77,9 +78,7 @@ struct AuthorizationFlow: Sendable {
             ?? signedIn.map { authorization.requiresFreshLogin(authenticatedAt: $0.session.authTime, now: now) }
             ?? true
         let isSatisfied = signedIn.map { signedIn in
-            (pending?.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime)
-                ?? !requiresSignIn)
-                && !Self.isStale(signedIn, for: authorization, pending: pending, at: now)
+            pending.map { Self.mayContinue(signedIn, for: authorization, pending: $0, at: now) } ?? !requiresSignIn
         }
         guard let signedIn, isSatisfied == true else {
             // A blocked app gets no tokens for anyone: say so before anyone signs in for nothing.

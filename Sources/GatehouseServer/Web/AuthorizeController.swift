@@ -47,8 +47,7 @@ struct AuthorizeController: Sendable {
         case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
         guard let signedIn = try await web.currentSession(request),
-            pending.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime),
-            !AuthorizationFlow.isStale(signedIn, for: authorization, pending: pending, at: web.oauth.now())
+            AuthorizationFlow.mayContinue(signedIn, for: authorization, pending: pending, at: web.oauth.now())
         else {
             return try await flow.proceed(
                 authorization, pending: pending, signedIn: nil, request: request, context: context)
@@ -173,8 +172,7 @@ struct AuthorizeController: Sendable {
         // Not signed in, or a sign-in the request requires has not happened in this flow (prompt=login, max_age):
         // back to the login page, whatever the form says.
         guard let signedIn = try await web.currentSession(request),
-            pending.record.isSatisfied(by: signedIn.user.id, signedInAt: signedIn.session.authTime),
-            !AuthorizationFlow.isStale(signedIn, for: authorization, pending: pending, at: web.oauth.now())
+            AuthorizationFlow.mayContinue(signedIn, for: authorization, pending: pending, at: web.oauth.now())
         else {
             return try await flow.proceed(
                 authorization, pending: pending, signedIn: nil, request: request, context: context)

@@ -46,14 +46,13 @@ struct WebServices: Sendable {
         return (session, user)
     }
 
-    /// Starts a session for `user`, signed in by `methods`; returns the cookie to set.
-    func startSession(for user: User, methods: AuthenticationMethods = .password) async throws -> (
-        BrowserSession, Cookie
-    ) {
+    /// Starts a session for `user`, signed in with their password; returns the cookie to set.
+    func startSession(for user: User) async throws -> (BrowserSession, Cookie) {
         let value = TokenValue.generate(prefix: "")
         let now = oauth.now()
         let session = BrowserSession(
-            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: methods, createdAt: now, lastSeenAt: now)
+            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: .password, createdAt: now,
+            lastSeenAt: now)
         try await sessions.saveSession(session)
         return (session, cookie(Self.sessionCookie, value))
     }

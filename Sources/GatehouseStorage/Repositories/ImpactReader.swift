@@ -82,9 +82,9 @@ enum ImpactReader {
         .map(\.rawValue)
 
     /// The latest allowed sign-ins (at most ``SignInReplay/limit``; report-only ones too, whose users the address and
-    /// hours checks still govern) since `since` of the users replayed, the holders
-    /// of the profiles replayed and the users of the apps replayed. Read by the login-history indexes by user and by
-    /// app, one statement for each part of at most 500 ids.
+    /// hours checks still govern) since `since` of the users replayed, the holders of the profiles replayed and the
+    /// users of the apps replayed. Read by the login-history indexes by user and by app, one statement for each part
+    /// of at most 500 ids.
     private static func signIns(of replayed: ImpactScope.Replayed, since: Date, _ db: any SQLDatabase) async throws
         -> [SignInOnRecord]
     {
