@@ -86,6 +86,9 @@ PROFILE_FIELDS = {
     **BUNDLE_FIELDS,
     "loginIpRanges": {**IP_RANGES, "description": "The addresses the profile's users may sign in from; empty: any."},
     "loginHours": nullable({**LOGIN_HOURS, "description": "When the profile's users may sign in; null: any time."}),
+    "requireSecondFactor": {"type": "boolean",
+                            "description": "Whether the profile's users must sign in with a second factor; one "
+                                           "without sets up an authenticator app while signing in."},
 }
 APP_FIELDS = {
     "name": string(minLength=1),
@@ -148,10 +151,11 @@ SCHEMAS = {
          "adminPermissions": {"type": "array", "items": string(enum=PERMISSIONS)}, "connectedApps": strings(),
          "loginIpRanges": IP_RANGES,
          "loginHours": {**LOGIN_HOURS, "description": "Left out when the profile's users may sign in at any time."},
+         "requireSecondFactor": {"type": "boolean"},
          "userCount": {"type": "integer", "minimum": 0,
                        "description": "How many users hold it as their profile. In reads and listings; not in a "
                                       "change's item."}},
-        ["name", "builtIn", "adminPermissions", "connectedApps", "loginIpRanges"]),
+        ["name", "builtIn", "adminPermissions", "connectedApps", "loginIpRanges", "requireSecondFactor"]),
     "NewProfile": obj(PROFILE_FIELDS, ["name"], closed=True),
     "ProfilePatch": patch(PROFILE_FIELDS, ["adminPermissions", "connectedApps", "loginIpRanges"]),
     "App": entity(
@@ -263,6 +267,8 @@ SCHEMAS = {
         ["kid", "algorithm", "createdAt", "activatesAt", "state"]),
     "Keys": obj({"items": {"type": "array", "items": ref("SigningKey")}}, ["items"]),
     "Unlocked": obj({"user": string(), "failedSignInsCleared": {"type": "integer"}}, ["user", "failedSignInsCleared"]),
+    "SecondFactorsReset": obj({"user": string(), "secondFactorsRemoved": {"type": "integer", "minimum": 0}},
+                              ["user", "secondFactorsRemoved"]),
     "Revoked": obj({"dryRun": {"type": "boolean"},
                     "revoked": {"type": "integer", "description": "Grants ended (in a dry run: that would end)."}},
                    ["dryRun", "revoked"]),
@@ -416,6 +422,10 @@ APP_ID = path_param("id", "The app's id.")
 PATHS[f"{BASE}/users/{{id}}/unlock"] = {"post": {**operation(
     "unlockUser", "Clear the failed sign-ins counted against a user", "manage-users", ok("Unlocked"), [USER_ID],
     errors=[NOT_FOUND]), "tags": ["User"]}}
+PATHS[f"{BASE}/users/{{id}}/second-factors/reset"] = {"post": {**operation(
+    "resetUserSecondFactors",
+    "Remove every second factor and recovery code of a user, and end their browser sessions (audited)",
+    "manage-users", ok("SecondFactorsReset"), [USER_ID], errors=[NOT_FOUND]), "tags": ["User"]}}
 PATHS[f"{BASE}/users/{{id}}/grants"] = {
     "get": {**operation("listUserGrants", "A user's live grants", "view-setup", ok("GrantPage"), [USER_ID, *PAGING],
                         errors=[NOT_FOUND]), "tags": ["User"]},

@@ -20,6 +20,8 @@ public struct BundleView: Encodable, Sendable {
     /// read them (`Europe/Paris monday 08:00-18:00`), nil for any time.
     public var loginIpRanges: [String]?
     public var loginHours: String?
+    /// A profile's requirement of a second factor (nil for a permission set).
+    public var requireSecondFactor: Bool?
 
     /// A profile or permission set as the admin API showed it (`gatehouse --server`): apps by name, in name order.
     public init(name: String, builtIn: Bool, adminPermissions: [String], connectedApps: [String], users: [String]) {
@@ -159,6 +161,7 @@ extension Admin {
             apps: profile.connectedApps, users: users, in: directory)
         view.loginIpRanges = profile.loginIPRanges.map(\.description)
         view.loginHours = profile.loginHours?.description
+        view.requireSecondFactor = profile.requireSecondFactor
         return view
     }
 

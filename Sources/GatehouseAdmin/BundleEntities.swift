@@ -14,6 +14,8 @@ public struct BundleFields: Encodable, Sendable {
     /// config writes them (`timeZone` and each weekday listed), left out when it allows any time.
     public var loginIpRanges: [String]?
     public var loginHours: [String: String]?
+    /// A profile's requirement of a second factor at sign-in (left out for a permission set).
+    public var requireSecondFactor: Bool?
     /// How many users hold it, in reads and listings (nil, and left out, in a change's item).
     public var userCount: Int?
 
@@ -37,6 +39,7 @@ extension BundleFields {
             for (day, windows) in hours.days { days[day.rawValue] = windows.map(\.description).joined(separator: ",") }
             return days
         }
+        fields.requireSecondFactor = profile.requireSecondFactor
         return fields
     }
 

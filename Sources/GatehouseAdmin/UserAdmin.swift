@@ -165,6 +165,14 @@ extension Admin {
         return try await changeUser(username, from: condition) { user, _ in user.passwordHash = hash }
     }
 
+    /// Removes every second factor of the user named `username` and ends their sessions; see
+    /// ``resetSecondFactors(_:)-(UserID)``.
+    public func resetSecondFactors(of username: String) async throws -> (user: User, removed: Int) {
+        try require(.manageUsers)
+        let directory = try await directory(users: [username])
+        return try await resetSecondFactors(try directory.requireUser(username).id)
+    }
+
     /// Clears the failed sign-ins counted against the user's account on every node; returns the user and how many.
     public func unlock(_ username: String) async throws -> (user: User, cleared: Int) {
         try require(.manageUsers)

@@ -132,6 +132,17 @@ extension Admin {
         return (user, try await store.unlockSignIn(of: user, actor: actor, at: now()))
     }
 
+    /// Removes every second factor and recovery code of the user with `id` and ends their sessions (they set up a
+    /// factor again at their next sign-in where one is required); returns how many factors they had. Audited.
+    public func resetSecondFactors(_ id: UserID) async throws -> (user: User, removed: Int) {
+        try require(.manageUsers)
+        let directory = try await directory(ids: [.user(id)])
+        let user = try directory.requireUser(id: id)
+        // Taking a stronger admin's second factor away would leave their account to whoever has their password.
+        try requireOutranks(user, in: directory)
+        return (user, try await store.resetSecondFactors(of: user, actor: actor, at: now()))
+    }
+
     /// Applies config specs to entities, as `apply` does.
     var planner: ConfigPlanner {
         ConfigPlanner(secretHasher: secretHasher, passwordHasher: passwordHasher, now: now())

@@ -25,6 +25,8 @@ public struct UserOverview: Sendable {
     public var apps: [UserAppAccess]
     /// Self-authorize apps they have not approved: each asks them once at sign-in.
     public var selfAuthorizeNotApproved: Int
+    /// Their second factors (authenticator apps), oldest first.
+    public var secondFactors: [SecondFactor]
 }
 
 extension Admin {
@@ -67,6 +69,7 @@ extension Admin {
         return UserOverview(
             user: user, version: directory.version(of: .user(id)) ?? 0, view: UserView(user, in: directory),
             lockedUntil: lockedUntil, failedSignIns: failures[keys[0].value]?.count ?? 0, apps: apps,
-            selfAuthorizeNotApproved: notApproved)
+            selfAuthorizeNotApproved: notApproved,
+            secondFactors: try await SQLSecondFactorStore(store: store).secondFactors(of: id))
     }
 }

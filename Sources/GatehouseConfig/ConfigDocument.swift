@@ -27,6 +27,7 @@ public struct ProfileSpec: Sendable, Equatable {
     public var loginHours: LoginHours??
     /// In a JSON merge patch, the members of `loginHours` given (RFC 7396): merged into the profile's hours.
     public var loginHoursPatch: LoginHoursPatch?
+    public var requireSecondFactor: Bool?
 }
 
 /// Members of a profile's login hours as a merge patch gives them: a time zone, and weekdays' windows (nil deletes

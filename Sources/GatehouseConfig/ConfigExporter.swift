@@ -55,6 +55,7 @@ public enum ConfigExporter {
                 ("connectedApps", names(profile.connectedApps) { directory.apps[$0]?.name }),
                 ("loginIpRanges", list(profile.loginIPRanges.map(\.description))),
                 ("loginHours", profile.loginHours.map(loginHours) ?? Node("null", Tag(.null))),
+                ("requireSecondFactor", bool(profile.requireSecondFactor)),
             ])
         }
         let sets = directory.sortedPermissionSets.map { set in

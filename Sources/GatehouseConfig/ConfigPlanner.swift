@@ -158,6 +158,7 @@ public struct ConfigPlanner {
         }
         if let ranges = spec.loginIpRanges { profile.loginIPRanges = ranges }
         if let hours = spec.loginHours { profile.loginHours = hours }
+        if let required = spec.requireSecondFactor { profile.requireSecondFactor = required }
         if let patch = spec.loginHoursPatch {
             if let merged = patch.merged(into: profile.loginHours) {
                 profile.loginHours = merged

@@ -96,7 +96,7 @@ public enum ConfigReader {
 
     private static let permissionSetKeys = ["name", "adminPermissions", "connectedApps"]
     /// A profile's keys: a permission set's, and the sign-in policies only a profile holds.
-    private static let profileKeys = permissionSetKeys + ["loginIpRanges", "loginHours"]
+    private static let profileKeys = permissionSetKeys + ["loginIpRanges", "loginHours", "requireSecondFactor"]
 
     private static func readProfile(_ node: Node, _ path: String, _ reader: NodeReader) -> ProfileSpec? {
         readProfile(node, path, reader, keys: profileKeys, patch: false)
@@ -126,6 +126,7 @@ public enum ConfigReader {
             case "name": (spec.name, hasName) = (reader.string(value, at: keyPath) ?? "", true)
             case "adminPermissions": spec.adminPermissions = reader.enumList(value, at: keyPath)
             case "loginIpRanges": spec.loginIpRanges = reader.ipRanges(value, at: keyPath)
+            case "requireSecondFactor": spec.requireSecondFactor = reader.bool(value, at: keyPath)
             case "loginHours":
                 if patch {
                     spec.loginHoursPatch = reader.loginHoursPatch(value, at: keyPath)

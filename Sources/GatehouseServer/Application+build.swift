@@ -88,7 +88,8 @@ public func buildApplication(
         passwordHasher: configuration.passwordHasher, secureCookies: configuration.issuer.hasPrefix("https://"),
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
         passwordVerifications: PasswordVerifications(),
-        dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")))
+        dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")),
+        secondFactors: SecondFactorServices(store: SQLSecondFactorStore(store: store), masterKey: masterKey))
 
     let watcher = DirectoryWatcher(
         store: store, live: live, approvals: approvals, revocations: revocations,
@@ -113,6 +114,8 @@ public func buildApplication(
     OAuthResponse.allowOnlyPost(["token", "introspect", "revoke"], on: router)
     AuthorizeController(web: web).addRoutes(to: router)
     AccountController(web: web, store: store).addRoutes(to: router)
+    SecondFactorController(web: web).addRoutes(to: router)
+    AccountSecurityController(web: web).addRoutes(to: router)
     LogoutController(web: web).addRoutes(to: router)
     DiscoveryController(
         services: services, endpoints: SupportedEndpoints(hasAuthorization: true, hasUserinfo: true, hasLogout: true)

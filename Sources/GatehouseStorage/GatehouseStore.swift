@@ -363,6 +363,25 @@ public final class GatehouseStore: Sendable {
         }
     }
 
+    /// Removes every second factor and recovery code of the user, and ends their browser sessions, as a password
+    /// change does: whoever signs in next with the password enrolls again where a factor is required. Audited;
+    /// returns how many factors there were.
+    public func resetSecondFactors(of user: User, actor: AuditActor, at now: Date) async throws -> Int {
+        try await sql.transaction { db in
+            let removed = try await db.raw(
+                "DELETE FROM second_factors WHERE user_id = \(bind: user.id.rawValue) RETURNING id"
+            ).all().count
+            try await db.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: user.id.rawValue)").run()
+            try await db.raw("DELETE FROM browser_sessions WHERE user_id = \(bind: user.id.rawValue)").run()
+            try await AuditRepository.append(
+                AuditEvent(
+                    occurredAt: now, actor: actor.name, action: .userSecondFactorsReset, target: user.username,
+                    before: #"{"secondFactors":\#(removed)}"#, after: #"{"secondFactors":0}"#,
+                    sourceIP: actor.sourceIP), to: db)
+            return removed
+        }
+    }
+
     // MARK: Audit trail
 
     /// Audit events, newest first.

@@ -46,6 +46,14 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case userAccessRequestApproved = "user.access-request-approved"
     /// A user's access request declined.
     case userAccessRequestDeclined = "user.access-request-declined"
+    /// A second factor enrolled (on the account page, or while signing in).
+    case userSecondFactorAdded = "user.second-factor-added"
+    /// A second factor removed by its user.
+    case userSecondFactorRemoved = "user.second-factor-removed"
+    /// A user's recovery codes replaced by new ones.
+    case userRecoveryCodesReplaced = "user.recovery-codes-replaced"
+    /// Every second factor and recovery code of the user removed by an admin, and their sessions ended.
+    case userSecondFactorsReset = "user.second-factors-reset"
     case profileCreated = "profile.created"
     case profileUpdated = "profile.updated"
     case profileDeleted = "profile.deleted"
@@ -61,7 +69,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     public var targetType: EntityKind {
         switch self {
         case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked, .userAccessRequestApproved,
-            .userAccessRequestDeclined:
+            .userAccessRequestDeclined, .userSecondFactorAdded, .userSecondFactorRemoved, .userRecoveryCodesReplaced,
+            .userSecondFactorsReset:
             .user
         case .profileCreated, .profileUpdated, .profileDeleted: .profile
         case .permissionSetCreated, .permissionSetUpdated, .permissionSetDeleted: .permissionSet

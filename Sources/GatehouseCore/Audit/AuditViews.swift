@@ -23,6 +23,7 @@ enum AuditView {
             name: profile.name, permissions: profile.adminPermissions, apps: profile.connectedApps, in: directory)
         summary.loginIpRanges = profile.loginIPRanges.map(\.description)
         summary.loginHours = profile.loginHours?.stored
+        summary.requireSecondFactor = profile.requireSecondFactor
         return json(summary)
     }
 

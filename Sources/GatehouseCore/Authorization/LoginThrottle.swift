@@ -7,11 +7,17 @@ public struct LoginThrottle: Sendable {
     public var window: TimeInterval
     public var maximumFailuresPerAccount: Int
     public var maximumFailuresPerAddress: Int
+    /// Wrong second-factor codes per user: five in the window leave a guesser about one chance in 70,000.
+    public var maximumSecondFactorFailures: Int
 
-    public init(window: TimeInterval = 900, maximumFailuresPerAccount: Int = 5, maximumFailuresPerAddress: Int = 20) {
+    public init(
+        window: TimeInterval = 900, maximumFailuresPerAccount: Int = 5, maximumFailuresPerAddress: Int = 20,
+        maximumSecondFactorFailures: Int = 5
+    ) {
         self.window = window
         self.maximumFailuresPerAccount = maximumFailuresPerAccount
         self.maximumFailuresPerAddress = maximumFailuresPerAddress
+        self.maximumSecondFactorFailures = maximumSecondFactorFailures
     }
 
     /// The key a sign-in's failures count under, with its limit.
@@ -26,6 +32,13 @@ public struct LoginThrottle: Sendable {
     public func keys(account: String, address: String?) -> [Key] {
         [Key(value: TokenValue.hash("account:" + uniquenessKey(account)), limit: maximumFailuresPerAccount)]
             + (address.map { [Key(value: TokenValue.hash("address:" + $0), limit: maximumFailuresPerAddress)] } ?? [])
+    }
+
+    /// The user's second-factor key, then the address's (shared with passwords: an address guessing either is one
+    /// guesser).
+    public func secondFactorKeys(user: UserID, address: String?) -> [Key] {
+        [Key(value: TokenValue.hash("second-factor:" + user.rawValue), limit: maximumSecondFactorFailures)]
+            + keys(account: "", address: address).dropFirst()
     }
 
     /// Failures older than this no longer count.

@@ -30,6 +30,7 @@ public struct BundleSummary: Encodable, Sendable, Equatable {
     /// A profile's sign-in policies (left out for a permission set); login hours in their stored form.
     public var loginIpRanges: [String]?
     public var loginHours: String?
+    public var requireSecondFactor: Bool?
 
     public init(name: String, permissions: Set<AdminPermission>, apps: Set<ConnectedAppID>, in directory: Directory) {
         self.name = name

@@ -16,6 +16,8 @@ public struct Profile: Sendable, Hashable, Codable {
     public var loginIPRanges: [IPRange]
     /// When the profile's users may sign in; nil means at any time.
     public var loginHours: LoginHours?
+    /// Whether the profile's users must sign in with a second factor: one without sets one up while signing in.
+    public var requireSecondFactor: Bool
 
     public init(
         id: ProfileID = .random(),
@@ -24,7 +26,8 @@ public struct Profile: Sendable, Hashable, Codable {
         adminPermissions: Set<AdminPermission> = [],
         connectedApps: Set<ConnectedAppID> = [],
         loginIPRanges: [IPRange] = [],
-        loginHours: LoginHours? = nil
+        loginHours: LoginHours? = nil,
+        requireSecondFactor: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -33,6 +36,7 @@ public struct Profile: Sendable, Hashable, Codable {
         self.connectedApps = connectedApps
         self.loginIPRanges = loginIPRanges
         self.loginHours = loginHours
+        self.requireSecondFactor = requireSecondFactor
     }
 
     /// The built-in "System Administrator" profile, with every admin permission.

@@ -18,6 +18,7 @@ public enum RefusalReason: String, Sendable, Equatable, Hashable, CaseIterable, 
     case scopeNotAllowed = "scope_not_allowed"
     // Sign-in.
     case invalidCredentials = "invalid_credentials"
+    case invalidSecondFactor = "invalid_second_factor"
     case loginThrottled = "login_throttled"
     case signInBusy = "sign_in_busy"
     // The token endpoint.

@@ -48,6 +48,10 @@ struct UsersAPI: Sendable {
             let (user, cleared) = try await request.admin.unlock(UserID(rawValue: request.parameter("id")))
             return try request.json(UnlockBody(user: user.username, failedSignInsCleared: cleared))
         }
+        routes.on(.post, "users/{id}/second-factors/reset") { request in
+            let (user, removed) = try await request.admin.resetSecondFactors(UserID(rawValue: request.parameter("id")))
+            return try request.json(SecondFactorsResetBody(user: user.username, secondFactorsRemoved: removed))
+        }
         routes.on(.get, "users/{id}/grants", query: ["limit", "cursor"]) { request in
             let (after, limit) = try request.paging()
             return try request.page(
@@ -74,6 +78,11 @@ struct UsersAPI: Sendable {
 struct UnlockBody: Encodable {
     var user: String
     var failedSignInsCleared: Int
+}
+
+struct SecondFactorsResetBody: Codable {
+    var user: String
+    var secondFactorsRemoved: Int
 }
 
 /// What revoking grants ended, or in a dry run would end.

@@ -143,11 +143,12 @@ enum ConsoleBundlePages {
             : days.compactMap { day in hours[day].map { "\(day.capitalized) \(e($0))" } }.joined(separator: "; ")
                 + " (\(e(hours["timeZone"] ?? "")); other days: no sign-in)"
         let facts = """
-            <h2>Where and when its users may sign in</h2>
+            <h2>Where, when and how its users may sign in</h2>
             <p class="muted">Checked at sign-in and on every grant, on every node at once; each app's IP relaxation says how the ranges apply to it.</p>
             <dl class="facts">
             <dt>Login IP ranges</dt><dd>\(ranges.isEmpty ? "Any address" : ranges.map { "<code>\(e($0))</code>" }.joined(separator: " "))</dd>
             <dt>Login hours</dt><dd>\(hoursText)</dd>
+            <dt>Second factor</dt><dd>\(bundle.requireSecondFactor == true ? "Required: a user without one sets up an authenticator app while signing in" : "Optional: asked of users who set one up")</dd>
             </dl>
             """
         guard editable else { return facts }
@@ -159,10 +160,11 @@ enum ConsoleBundlePages {
         }.joined()
         return facts + """
             <form method="post" action="\(base)/change" class="stacked">\(hidden)\(HTML.hiddenField("action", "sign-in-policy"))\
-            <fieldset><legend>Change where and when</legend>
+            <fieldset><legend>Change where, when and how</legend>
             \(fields.lines("loginIpRanges", "Login IP ranges, one per line (empty: any address)", ranges.joined(separator: "\n"), hint: "IPv4 or IPv6 addresses or CIDR blocks: 10.0.0.0/8, 2001:db8::/32"))
             \(fields.text("timeZone", "Time zone of the login hours (empty: any time)", hours["timeZone"] ?? "", hint: "A place's time zone: Europe/Paris, America/New_York, UTC"))
             \(dayFields)
+            \(fields.checkbox("requireSecondFactor", "Require a second factor at sign-in", bundle.requireSecondFactor == true))
             </fieldset>
             <p><button type="submit">Review the change</button></p></form>
             """
@@ -267,7 +269,7 @@ enum ConsoleBundlePages {
             prepared: prepared, gaining: gaining, action: "\(base)/change",
             fields: ConsoleReview.fields(
                 form,
-                ["csrf", "version", "action", "value", "loginIpRanges", "timeZone"]
+                ["csrf", "version", "action", "value", "loginIpRanges", "timeZone", "requireSecondFactor"]
                     + LoginHours.Weekday.allCases.map(\.rawValue)), button: button, cancel: base,
             signedIn: signedIn)
     }

@@ -106,6 +106,8 @@ struct ConsoleBundles: Sendable {
                 prepared = try await admin.changeProfile(name, from: .oneOf([version])) { profile in
                     profile.loginIPRanges = ranges
                     profile.loginHours = hours
+                    // A checkbox left clear sends nothing: the form is the whole policy.
+                    profile.requireSecondFactor = form["requireSecondFactor"] == "on"
                 }
             }
         } catch let failure as AdminFailure {

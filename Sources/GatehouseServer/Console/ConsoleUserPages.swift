@@ -139,6 +139,23 @@ enum ConsoleUserPages {
                 \(HTML.hiddenField("csrf", signedIn.session.csrf))<button type="submit" class="quiet">Unlock</button></form>
                 """
         }
+        let factors = overview.secondFactors
+        var secondFactors =
+            factors.isEmpty
+            ? "None"
+            : factors.map {
+                "\(e($0.name)) (authenticator app, added \(ConsoleTime.tag($0.createdAt.formatted(.iso8601))))"
+            }
+            .joined(separator: ", ")
+        if manages && !factors.isEmpty {
+            secondFactors += """
+                 <form method="post" action="/admin/users/\(id)/second-factors/reset" class="inline">\
+                \(HTML.hiddenField("csrf", signedIn.session.csrf))<button type="submit" class="quiet" \
+                aria-describedby="reset-factors-hint">Reset second factors</button></form>
+                <p class="hint" id="reset-factors-hint">For a lost device: removes them and their recovery codes and \
+                signs the user out everywhere; they set up a new one at their next sign-in where one is required.</p>
+                """
+        }
         // Apps.
         let apps = overview.apps.map { access in
             let explain =
@@ -188,6 +205,7 @@ enum ConsoleUserPages {
             <dt>Permission sets</dt><dd>\(held.isEmpty ? "None" : "<ul class=\"plain\">\(held)</ul>")</dd>
             <dt>State</dt><dd>\(state)</dd>
             <dt>Sign-in</dt><dd>\(lockout)\(user.hasPassword ? "" : " · no password set")</dd>
+            <dt>Second factors</dt><dd>\(secondFactors)</dd>
             <dt>Admin permissions</dt><dd>\(permissions.isEmpty ? "None" : permissions.map { "<code>\(e($0))</code>" }.joined(separator: " "))</dd>
             </dl>
             \(profileChange)

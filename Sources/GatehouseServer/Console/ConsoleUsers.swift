@@ -62,6 +62,17 @@ struct ConsoleUsers: Sendable {
                 return Self.seeOther(id, done: "unlocked")
             }
         }
+        router.post("admin/users/{id}/second-factors/reset") { request, context in
+            await console.page(request, context, needing: .manageUsers) { signedIn in
+                let form = try await FormBody.parse(request)
+                guard signedIn.session.accepts(csrf: form["csrf"]) else {
+                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+                }
+                let id = try Self.id(context)
+                _ = try await signedIn.admin.resetSecondFactors(id)
+                return Self.seeOther(id, done: "second-factors-reset")
+            }
+        }
         router.post("admin/users/{id}/password") { request, context in
             await console.page(request, context, needing: .manageUsers) { signedIn in
                 let form = try await FormBody.parse(request)
@@ -152,6 +163,8 @@ struct ConsoleUsers: Sendable {
         case "saved": "Saved. The change is in force now."
         case "unchanged": "Nothing changed: the user already was that way."
         case "unlocked": "Unlocked: the failed sign-ins against the account are cleared, so they may sign in at once."
+        case "second-factors-reset":
+            "Second factors removed, with their recovery codes, and their sessions ended: they sign in with their password and set up a new authenticator app where one is required."
         case "password": "The new password is set, and their browser sessions have ended."
         default: nil
         }

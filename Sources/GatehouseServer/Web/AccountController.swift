@@ -37,8 +37,14 @@ struct AccountController: Sendable {
             let requests = try await web.accessRequests.accessRequests(of: signedIn.user.id, limit: 20).compactMap {
                 found in directory.apps[found.app].map { (app: $0, request: found) }
             }
+            let security = Pages.AccountSecurity(
+                factors: try await web.secondFactors.store.secondFactors(of: signedIn.user.id),
+                recoveryCodesLeft: try await web.secondFactors.store.remainingRecoveryCodes(of: signedIn.user.id),
+                requirement: web.secondFactorRequirement(for: signedIn.user),
+                notice: QueryParameters(request)["notice"].flatMap { Pages.AccountSecurity.notices[String($0)] })
             page = Pages.account(
-                user: signedIn.user, entries: entries, requests: requests, removed: removed, csrf: csrf.token)
+                user: signedIn.user, entries: entries, requests: requests, security: security, removed: removed,
+                csrf: csrf.token)
         } else {
             page = Pages.accountSignIn(username: "", error: nil, csrf: csrf.token)
         }
@@ -69,6 +75,12 @@ struct AccountController: Sendable {
         case .correct(let user) where !user.isActive:
             return retry("This account is deactivated. Ask your administrator to reactivate it.", status: .forbidden)
         case .correct(let user):
+            if let secondStep = try await SecondFactorSignIn(web: web).page(
+                after: user, step: SecondFactorController.accountStep,
+                requirement: web.secondFactorRequirement(for: user), csrf: form["csrf"] ?? "")
+            {
+                return secondStep
+            }
             let (_, cookie) = try await web.startSession(for: user)
             var response = seeOther("/account")
             response.setCookie(cookie)

@@ -16,8 +16,8 @@ extension Pages {
     }
 
     static func account(
-        user: User, entries: [AccountEntry], requests: [(app: ConnectedApp, request: AccessRequest)], removed: String?,
-        csrf: String
+        user: User, entries: [AccountEntry], requests: [(app: ConnectedApp, request: AccessRequest)],
+        security: AccountSecurity, removed: String?, csrf: String
     ) -> Response {
         let notice = removed.map {
             #"<p class="notice" role="status">\#(HTML.escape($0)) no longer has access to your account.</p>"#
@@ -34,6 +34,7 @@ extension Pages {
                 \(notice ?? "")
                 \(list)
                 \(accessRequests(requests))
+                \(security.section(csrf: csrf))
                 """)
     }
 

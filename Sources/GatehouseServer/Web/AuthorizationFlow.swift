@@ -42,6 +42,42 @@ struct AuthorizationFlow: Sendable {
         case respond(Response)
     }
 
+    /// A posted login or consent form: its CSRF token checked, the request kept on the server found (unused, unexpired,
+    /// started in this browser), and validated again against the directory as it is now.
+    enum Submission {
+        case valid([String: String], AuthorizationRequest, KeptAuthorization)
+        case respond(Response)
+    }
+
+    func submitted(_ request: Request, _ context: some RequestContext) async throws -> Submission {
+        let form = try await FormBody.parse(request)
+        guard web.isCSRFValid(request, form: form), let csrf = form["csrf"], let handle = form["request"],
+            !handle.isEmpty,
+            let record = try await web.pendingAuthorizations.pendingAuthorization(handleHash: TokenValue.hash(handle)),
+            record.isUsable(at: web.oauth.now(), browserBinding: TokenValue.hash(csrf))
+        else { return .respond(Pages.expiredForm(traceID: context.id)) }
+        switch validate(record.parameters.mapValues { [$0] }, context: context, method: .post) {
+        case .respond(let response): return .respond(response)
+        case .valid(let authorization):
+            return .valid(form, authorization, KeptAuthorization(handle: handle, record: record))
+        }
+    }
+
+    /// Signs `user` in for the request kept on the server: a session made with `methods`, and the record's note that
+    /// the sign-in happened in this flow (the record, not the browser, remembers it). Returns the session, its cookie
+    /// and the record as it now is.
+    func signIn(_ user: User, methods: AuthenticationMethods, pending: KeptAuthorization) async throws
+        -> (session: BrowserSession, cookie: Cookie, pending: KeptAuthorization)
+    {
+        let (session, cookie) = try await web.startSession(for: user, methods: methods)
+        try await web.pendingAuthorizations.recordSignIn(
+            handleHash: pending.record.handleHash, user: user.id, at: session.authTime)
+        var signedIn = pending
+        signedIn.record.signedInUser = user.id
+        signedIn.record.signedInAt = session.authTime
+        return (session, cookie, signedIn)
+    }
+
     /// Whether a request kept on the server may go on for the signed-in browser: a sign-in it required happened in
     /// this flow, and, without one, the session has not grown too old for it (`max_age`, the app's session timeout)
     /// since its page was shown: a consent page read a minute before the timeout is no way past it. A sign-in made in

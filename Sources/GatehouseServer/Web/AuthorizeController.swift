@@ -42,7 +42,7 @@ struct AuthorizeController: Sendable {
         async throws -> Response
     {
         let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
-        switch try await submitted(request, context, flow: flow) {
+        switch try await flow.submitted(request, context) {
         case .respond(let response): return response
         case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
@@ -103,7 +103,7 @@ struct AuthorizeController: Sendable {
         -> Response
     {
         let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
-        switch try await submitted(request, context, flow: flow) {
+        switch try await flow.submitted(request, context) {
         case .respond(let response): return response
         case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
@@ -148,13 +148,13 @@ struct AuthorizeController: Sendable {
                 authorization, .accessDenied(decision.refusal ?? .userInactive), user: user, decision: decision,
                 pending: pending, request: request, context: context)
         }
-        let (session, cookie) = try await web.startSession(for: user)
-        // The record, not the browser, remembers that the password was typed in this flow.
-        try await web.pendingAuthorizations.recordSignIn(
-            handleHash: pending.record.handleHash, user: user.id, at: session.authTime)
-        var signedInPending = pending
-        signedInPending.record.signedInUser = user.id
-        signedInPending.record.signedInAt = session.authTime
+        if let secondStep = try await SecondFactorSignIn(web: web).page(
+            after: user, step: SecondFactorController.step(for: authorization, pending: pending),
+            requirement: web.secondFactorRequirement(for: user), csrf: form["csrf"] ?? "")
+        {
+            return secondStep
+        }
+        let (session, cookie, signedInPending) = try await flow.signIn(user, methods: .password, pending: pending)
         var response = try await flow.proceed(
             authorization, pending: signedInPending, signedIn: (session, user), request: request, context: context)
         response.setCookie(cookie)
@@ -165,7 +165,7 @@ struct AuthorizeController: Sendable {
         -> Response
     {
         let (form, authorization, pending): ([String: String], AuthorizationRequest, KeptAuthorization)
-        switch try await submitted(request, context, flow: flow) {
+        switch try await flow.submitted(request, context) {
         case .respond(let response): return response
         case .valid(let validForm, let valid, let kept): (form, authorization, pending) = (validForm, valid, kept)
         }
@@ -197,28 +197,5 @@ struct AuthorizeController: Sendable {
         return try await flow.issueCode(
             authorization, user: signedIn.user, session: signedIn.session, decision: decision, pending: pending,
             request: request, context: context)
-    }
-
-    /// A posted login or consent form: its CSRF token checked, the request kept on the server found (unused, unexpired,
-    /// started in this browser), and validated again against the directory as it is now.
-    private enum Submission {
-        case valid([String: String], AuthorizationRequest, KeptAuthorization)
-        case respond(Response)
-    }
-
-    private func submitted(_ request: Request, _ context: some RequestContext, flow: AuthorizationFlow) async throws
-        -> Submission
-    {
-        let form = try await FormBody.parse(request)
-        guard web.isCSRFValid(request, form: form), let csrf = form["csrf"], let handle = form["request"],
-            !handle.isEmpty,
-            let record = try await web.pendingAuthorizations.pendingAuthorization(handleHash: TokenValue.hash(handle)),
-            record.isUsable(at: web.oauth.now(), browserBinding: TokenValue.hash(csrf))
-        else { return .respond(Pages.expiredForm(traceID: context.id)) }
-        switch flow.validate(record.parameters.mapValues { [$0] }, context: context, method: .post) {
-        case .respond(let response): return .respond(response)
-        case .valid(let authorization):
-            return .valid(form, authorization, KeptAuthorization(handle: handle, record: record))
-        }
     }
 }

@@ -25,6 +25,8 @@ struct WebServices: Sendable {
     let passwordVerifications: PasswordVerifications
     /// Verified against when the username is unknown, so response times do not reveal which usernames exist.
     let dummyPasswordHash: String
+    /// Users' authenticator apps and recovery codes.
+    let secondFactors: SecondFactorServices
 
     static let sessionCookie = "gh_session"
     static let csrfCookie = "gh_csrf"
@@ -46,16 +48,30 @@ struct WebServices: Sendable {
         return (session, user)
     }
 
-    /// Starts a session for `user`, signed in with their password; returns the cookie to set.
-    func startSession(for user: User) async throws -> (BrowserSession, Cookie) {
+    /// Starts a session for `user`, signed in with `methods`; returns the cookie to set.
+    func startSession(for user: User, methods: AuthenticationMethods = .password) async throws -> (
+        BrowserSession, Cookie
+    ) {
         let value = TokenValue.generate(prefix: "")
         let now = oauth.now()
         let session = BrowserSession(
-            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: .password, createdAt: now,
+            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: methods, createdAt: now,
             lastSeenAt: now)
         try await sessions.saveSession(session)
         return (session, cookie(Self.sessionCookie, value))
     }
+
+    /// Why `user` must sign in with a second factor, in words; nil when a password may be enough (a user who has a
+    /// factor is asked for it anyway).
+    func secondFactorRequirement(for user: User) -> String? {
+        guard let profile = oauth.directory.current.profiles[user.profile], profile.requireSecondFactor else {
+            return nil
+        }
+        return "Your profile (\(profile.name)) requires two-step verification."
+    }
+
+    /// The issuer an authenticator app lists the account under: this Gatehouse's host name.
+    var otpIssuer: String { URL(string: oauth.issuer.issuer)?.host ?? "Gatehouse" }
 
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(

@@ -54,7 +54,8 @@ enum DirectoryReader {
                 db, "SELECT profile_id AS owner, app_id AS item FROM profile_connected_apps", "profile_id", chunk)
             for row in try await db.raw(
                 """
-                SELECT id, name, is_builtin, admin_permissions, login_ip_ranges, login_hours, version FROM profiles \
+                SELECT id, name, is_builtin, admin_permissions, login_ip_ranges, login_hours, require_second_factor, version \
+                FROM profiles \
                 \(whereID(chunk))
                 """
             ).all() {
@@ -65,7 +66,8 @@ enum DirectoryReader {
                         isBuiltIn: try row.value("is_builtin"),
                         adminPermissions: try permissions(row),
                         connectedApps: Set(profileApps[id, default: []].map(ConnectedAppID.init)),
-                        loginIPRanges: try ranges(row, "login_ip_ranges"), loginHours: try hours(row)))
+                        loginIPRanges: try ranges(row, "login_ip_ranges"), loginHours: try hours(row),
+                        requireSecondFactor: try row.value("require_second_factor")))
                 result.versions[.profile(ProfileID(rawValue: id))] = try row.value("version")
             }
         }

@@ -36,11 +36,11 @@ struct DirectoryWriter {
             try await db.raw(
                 """
                 INSERT INTO profiles (id, name, name_key, is_builtin, admin_permissions, login_ip_ranges, login_hours,
-                created_at, updated_at, version)
+                require_second_factor, created_at, updated_at, version)
                 VALUES (\(bind: profile.id.rawValue), \(bind: profile.name), \(bind: uniquenessKey(profile.name)),
                 \(bind: profile.isBuiltIn), \(bind: encode(profile.adminPermissions)),
                 \(bind: ListColumn.encode(profile.loginIPRanges.map(\.description))), \(bind: profile.loginHours?.stored),
-                \(bind: now), \(bind: now), \(bind: version))
+                \(bind: profile.requireSecondFactor), \(bind: now), \(bind: now), \(bind: version))
                 """
             ).run()
             try await replaceLinks(
@@ -51,7 +51,9 @@ struct DirectoryWriter {
                 UPDATE profiles SET name = \(bind: profile.name), name_key = \(bind: uniquenessKey(profile.name)),
                 admin_permissions = \(bind: encode(profile.adminPermissions)),
                 login_ip_ranges = \(bind: ListColumn.encode(profile.loginIPRanges.map(\.description))),
-                login_hours = \(bind: profile.loginHours?.stored), updated_at = \(bind: now), version = \(bind: version)
+                login_hours = \(bind: profile.loginHours?.stored),
+                require_second_factor = \(bind: profile.requireSecondFactor), updated_at = \(bind: now),
+                version = \(bind: version)
                 WHERE id = \(bind: profile.id.rawValue) \(versionIs(expected)) RETURNING id
                 """
             ).first().orConflict(change.subject)

@@ -50,7 +50,7 @@ public enum Migrator {
         Migrations.impactSchema, Migrations.listingSchema, Migrations.builtInAppsSchema,
         Migrations.accessRequestSchema, Migrations.approvalPagesSchema, Migrations.previewSchema,
         Migrations.loginRestrictionSchema,
-        Migrations.sessionPolicySchema,
+        Migrations.sessionPolicySchema, Migrations.secondFactorSchema,
     ]
 
     /// The newest schema version this build knows.

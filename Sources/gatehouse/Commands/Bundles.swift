@@ -80,6 +80,7 @@ struct BundleShow<Kind: BundleKindProvider>: AsyncParsableCommand {
             if let ranges = bundle.loginIpRanges {
                 emit("login IP ranges:   \(ranges.isEmpty ? "any address" : ranges.joined(separator: ", "))")
                 emit("login hours:       \(bundle.loginHours ?? "any time")")
+                emit("second factor:     \(bundle.requireSecondFactor == true ? "required" : "optional")")
             }
         }
     }

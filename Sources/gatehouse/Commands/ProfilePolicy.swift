@@ -37,7 +37,8 @@ struct RangeEdits {
 struct SetProfilePolicy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-policy",
-        abstract: "Change where and when a profile's users may sign in; options not given stay as they are.",
+        abstract:
+            "Change where, when and how a profile's users may sign in; options not given stay as they are.",
         discussion: """
             Login IP ranges admit only addresses in them (each app's --ip-relaxation and trusted IP ranges say how \
             they apply). Login hours admit sign-in only in the windows of the weekdays listed, in the profile's time \
@@ -47,6 +48,7 @@ struct SetProfilePolicy: AsyncParsableCommand {
               gatehouse profiles set-policy 'Sales User' --login-ip-range 10.0.0.0/8 --login-ip-range 2001:db8::/32
               gatehouse profiles set-policy 'Sales User' --login-hours-time-zone Europe/Paris \\
                   --login-hours monday=08:00-18:00 --login-hours tuesday=08:00-12:00,13:00-18:00
+              gatehouse profiles set-policy 'Sales User' --require-second-factor
             """)
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The profile.") var name: String
@@ -64,6 +66,10 @@ struct SetProfilePolicy: AsyncParsableCommand {
         help: "A weekday's windows, DAY=HH:MM-HH:MM[,HH:MM-HH:MM] or DAY=none (repeatable; other days stay).")
     var dayHours: [String] = []
     @Flag(help: "Admit sign-in at any time.") var clearLoginHours = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Require a second factor at sign-in (a user without one sets up an authenticator app while signing in).")
+    var requireSecondFactor: Bool?
     @OptionGroup var review: ReviewOptions
 
     var rangeEdits: RangeEdits {
@@ -74,8 +80,11 @@ struct SetProfilePolicy: AsyncParsableCommand {
         if clearLoginHours && (loginHoursTimeZone != nil || !dayHours.isEmpty) {
             throw ValidationError("give login hours to set or clear them, not both")
         }
-        if rangeEdits.isEmpty && !clearLoginHours && loginHoursTimeZone == nil && dayHours.isEmpty {
-            throw ValidationError("nothing to change: give a login IP range or login hours option")
+        if rangeEdits.isEmpty && !clearLoginHours && loginHoursTimeZone == nil && dayHours.isEmpty
+            && requireSecondFactor == nil
+        {
+            throw ValidationError(
+                "nothing to change: give a login IP range, login hours or --[no-]require-second-factor option")
         }
         _ = try days()
     }
@@ -118,6 +127,7 @@ struct SetProfilePolicy: AsyncParsableCommand {
             try await admin.changeProfile(name) { profile in
                 profile.loginIPRanges = try rangeEdits.applied(to: profile.loginIPRanges)
                 profile.loginHours = try hours(from: profile.loginHours)
+                if let requireSecondFactor { profile.requireSecondFactor = requireSecondFactor }
             }
         } remote: { server in
             let bundle = try await server.bundle(.profile, named: name)
@@ -132,6 +142,7 @@ struct SetProfilePolicy: AsyncParsableCommand {
             } else if loginHoursTimeZone != nil || !dayHours.isEmpty {
                 fields["loginHours"] = try patch(hasHours: bundle.view.loginHours != nil)
             }
+            if let requireSecondFactor { fields["requireSecondFactor"] = .bool(requireSecondFactor) }
             return try await server.change(
                 .PATCH, try AdminAPIClient.path(BundleKind.profile.collection, bundle.id), json: .object(fields),
                 version: bundle.version)

@@ -10,7 +10,7 @@ struct Users: AsyncParsableCommand {
         subcommands: [
             CreateUser.self, ListUsers.self, ShowUser.self, SetUserProfile.self, AssignPermissionSet.self,
             UnassignPermissionSet.self, ActivateUser.self, DeactivateUser.self, SetUserPassword.self,
-            UnlockUser.self,
+            UnlockUser.self, ResetSecondFactors.self,
         ])
 }
 

@@ -166,3 +166,40 @@ struct UnlockUser: AsyncParsableCommand {
                 : "Cleared \(cleared) failed sign-in\(cleared == 1 ? "" : "s") of \(name): they can sign in now.")
     }
 }
+
+struct ResetSecondFactors: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-second-factors",
+        abstract: "Remove a user's authenticator apps and recovery codes (a lost phone), and end their sessions.",
+        discussion: """
+            The user signs in next with their password alone, or, where their profile or the app requires a second \
+            factor, sets up a new authenticator app while signing in. Audited as user.second-factors-reset.
+            """)
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The username.") var username: String
+
+    func run() async throws {
+        let (name, removed) = try await AdminTarget.run(storage) { target in
+            switch target {
+            case .database(let session):
+                let (user, removed) = try await session.admin.resetSecondFactors(of: username)
+                return (user.username, removed)
+            case .server(let server):
+                let user = try await server.user(named: username)
+                struct Reset: Decodable {
+                    var user: String
+                    var secondFactorsRemoved: Int
+                }
+                let reset: Reset = try await server.api.request(
+                    .POST, try AdminAPIClient.path("users", user.id, "second-factors", "reset")
+                ).decode()
+                return (reset.user, reset.secondFactorsRemoved)
+            }
+        }
+        emit(
+            removed == 0
+                ? "\(name) had no second factor; their sessions are ended."
+                : "Removed \(removed) second factor\(removed == 1 ? "" : "s") of \(name), with their recovery codes; "
+                    + "their sessions are ended.")
+    }
+}

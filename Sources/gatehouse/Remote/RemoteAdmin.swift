@@ -145,6 +145,8 @@ struct RemoteBundle: Decodable, Sendable {
     var loginIpRanges: [String]?
     /// `timeZone` and each weekday listed, as config writes them.
     var loginHours: [String: String]?
+    /// Left out by a server from before second factors.
+    var requireSecondFactor: Bool?
     var userCount: Int?
 }
 
@@ -155,6 +157,7 @@ extension RemoteBundle {
             users: users)
         view.loginIpRanges = loginIpRanges
         view.loginHours = shownHours
+        view.requireSecondFactor = loginIpRanges == nil ? nil : (requireSecondFactor ?? false)
         return view
     }
 

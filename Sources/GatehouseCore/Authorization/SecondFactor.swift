@@ -1,0 +1,91 @@
+import Foundation
+
+/// A second factor a user enrolled: an authenticator app (TOTP), later a passkey.
+public struct SecondFactor: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// An authenticator app's time-based codes (RFC 6238).
+        case totp
+    }
+
+    public var id: String
+    public var user: UserID
+    public var kind: Kind
+    /// What the user called it ("Phone"), to tell two apart.
+    public var name: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+
+    public init(id: String, user: UserID, kind: Kind, name: String, createdAt: Date, lastUsedAt: Date? = nil) {
+        self.id = id
+        self.user = user
+        self.kind = kind
+        self.name = name
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    /// The longest name kept.
+    public static let longestName = 64
+}
+
+/// A TOTP factor's secret as stored: sealed under the master key, with the last time step it accepted.
+public struct StoredTOTP: Sendable, Hashable {
+    public var factor: SecondFactor
+    public var sealedSecret: String
+    public var lastStep: Int64?
+
+    public init(factor: SecondFactor, sealedSecret: String, lastStep: Int64?) {
+        self.factor = factor
+        self.sealedSecret = sealedSecret
+        self.lastStep = lastStep
+    }
+}
+
+/// Single-use codes for a user who lost their second factor: ten, shown once, kept only as hashes.
+public enum RecoveryCodes {
+    public static let count = 10
+    /// Ten base32 characters, 50 random bits, shown as `xxxxx-xxxxx`.
+    public static func generate() -> [String] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in
+            let text = Base32.encode((0..<7).map { _ in generator.next() }).lowercased()
+            let characters = Array(text.prefix(10))
+            return String(characters[0..<5]) + "-" + String(characters[5..<10])
+        }
+    }
+
+    /// The hash kept for a code as typed: case, spaces and hyphens do not matter.
+    public static func hash(_ typed: String) -> String {
+        TokenValue.hash("recovery:" + typed.lowercased().filter { $0 != "-" && $0 != " " })
+    }
+
+    /// Whether text looks like a recovery code rather than a six-digit one.
+    public static func looksLikeOne(_ typed: String) -> Bool {
+        typed.filter { $0 != "-" && $0 != " " }.count == 10
+    }
+}
+
+/// Storage of second factors and recovery codes. Every change a user makes is audited, with the user as actor.
+public protocol SecondFactorStore: Sendable {
+    /// The user's factors, oldest first.
+    func secondFactors(of user: UserID) async throws -> [SecondFactor]
+    /// The user's TOTP factors with their sealed secrets.
+    func totpFactors(of user: UserID) async throws -> [StoredTOTP]
+    /// Adds a verified TOTP factor; with `recoveryCodeHashes`, replaces the user's recovery codes in the same
+    /// transaction (the first factor comes with its codes).
+    func addTOTP(
+        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
+        actor: AuditActor
+    ) async throws
+    /// Records that the factor accepted the code of `step`, unless a code of that step or a later one was accepted
+    /// already (on any node): false then, and the code must be refused.
+    func acceptTOTP(factor: String, step: Int64, at time: Date) async throws -> Bool
+    /// Uses up one recovery code; false when it is not one of the user's unused codes.
+    func useRecoveryCode(user: UserID, hash: String, at time: Date) async throws -> Bool
+    /// How many unused recovery codes the user has.
+    func remainingRecoveryCodes(of user: UserID) async throws -> Int
+    /// Replaces the user's recovery codes with new ones.
+    func replaceRecoveryCodes(of user: UserID, hashes: [String], actor: AuditActor, at time: Date) async throws
+    /// Removes one of the user's factors, and the recovery codes with the last one; false when it was not theirs.
+    func removeSecondFactor(_ id: String, of user: UserID, actor: AuditActor, at time: Date) async throws -> Bool
+}

@@ -1,0 +1,182 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Two-step verification on the account page. Setting up an authenticator app asks for the password again (a
+/// browser left signed in is no way to add someone else's phone to the account); removing one, or replacing the
+/// recovery codes, asks for a current code. Each change is audited with the user as actor.
+struct AccountSecurityController: Sendable {
+    let web: WebServices
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("account/authenticator/new") { request, context in
+            await Pages.handling(context) {
+                try await signedIn(request, context) { try await start($0, $1, request, context) }
+            }
+        }
+        router.post("account/authenticator") { request, context in
+            await Pages.handling(context) {
+                try await signedIn(request, context) { try await confirm($0, $1, request, context) }
+            }
+        }
+        router.post("account/authenticator/remove") { request, context in
+            await Pages.handling(context) {
+                try await signedIn(request, context) { try await remove($0, $1, request, context) }
+            }
+        }
+        router.post("account/recovery-codes") { request, context in
+            await Pages.handling(context) {
+                try await signedIn(request, context) { try await replaceCodes($0, $1, request, context) }
+            }
+        }
+    }
+
+    /// Runs `body` for a signed-in browser's posted form with a valid CSRF token.
+    private func signedIn(
+        _ request: Request, _ context: some RequestContext,
+        _ body: (User, [String: String]) async throws -> Response
+    ) async throws -> Response {
+        let form = try await FormBody.parse(request)
+        guard let signedIn = try await web.currentSession(request) else { return seeOther("/account") }
+        guard web.isCSRFValid(request, form: form) else { return Pages.expiredForm(traceID: context.id) }
+        return try await body(signedIn.user, form)
+    }
+
+    private func start(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
+        async throws -> Response
+    {
+        let now = web.oauth.now()
+        switch try await web.checkSignIn(
+            username: user.username, password: form["password"] ?? "", address: clientAddress(request, context))
+        {
+        case .correct(let checked) where checked.id == user.id: break
+        case .throttled(let until):
+            return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(now))
+        case .busy: return seeOther("/account?notice=busy")
+        default: return seeOther("/account?notice=password-wrong")
+        }
+        let totp = TimeBasedOneTimePassword.generate()
+        let enrolment = AuthenticatorEnrolment(
+            user: user.id.rawValue, binding: TokenValue.hash(form["csrf"] ?? ""), secret: totp.base32,
+            expiresAt: now.addingTimeInterval(SecondFactorChallenge.lifetime))
+        return try enrolmentPage(totp, enrolment, user: user, csrf: form["csrf"] ?? "", error: nil)
+    }
+
+    private func enrolmentPage(
+        _ totp: TimeBasedOneTimePassword, _ enrolment: AuthenticatorEnrolment, user: User, csrf: String,
+        error: String?, name: String = "", status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        Pages.enrolAuthenticator(
+            heading: "Set up an authenticator app",
+            intro: "After this, signing in asks for a code from the app as well as your password.", totp: totp,
+            keyURI: totp.keyURI(issuer: web.otpIssuer, account: user.username),
+            form: Pages.SecondFactorForm(
+                action: "/account/authenticator",
+                hidden: HTML.hiddenField("enrolment", try web.secondFactors.enrolments.seal(enrolment)), csrf: csrf),
+            name: name, error: error, status: status)
+    }
+
+    private func confirm(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
+        async throws -> Response
+    {
+        let now = web.oauth.now()
+        let csrf = form["csrf"] ?? ""
+        guard let sealed = form["enrolment"],
+            let enrolment = web.secondFactors.enrolments.open(sealed, as: AuthenticatorEnrolment.self),
+            enrolment.user == user.id.rawValue, now < enrolment.expiresAt,
+            constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(enrolment.binding.utf8)),
+            let secret = Base32.decode(enrolment.secret)
+        else { return Pages.expiredForm(traceID: context.id) }
+        let totp = TimeBasedOneTimePassword(secret: secret)
+        var firstStep: Int64?
+        let address = clientAddress(request, context)
+        switch try await web.secondFactors.attempt(
+            by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now,
+            {
+                firstStep = totp.matchingStep(form["code"] ?? "", at: now, after: nil)
+                return firstStep != nil
+            })
+        {
+        case .throttled(let until):
+            return try enrolmentPage(
+                totp, enrolment, user: user, csrf: csrf,
+                error: SecondFactorServices.retryMessage(until: until, now: now), name: form["name"] ?? "",
+                status: .tooManyRequests
+            ).retrying(after: until.timeIntervalSince(now))
+        case .incorrect:
+            return try enrolmentPage(
+                totp, enrolment, user: user, csrf: csrf,
+                error:
+                    "That code does not match. Check that the app added this account and that your phone's clock is right.",
+                name: form["name"] ?? "", status: .unauthorized)
+        case .verified:
+            guard let firstStep else { return Pages.expiredForm(traceID: context.id) }
+            let codes = try await web.secondFactors.add(
+                totp, name: form["name"] ?? "", firstStep: firstStep, for: user,
+                actor: .user(user.username, sourceIP: address), at: now)
+            context.logger.info("authenticator app added", metadata: ["user": "\(user.id)"])
+            guard let codes else { return seeOther("/account?notice=authenticator-added") }
+            return Pages.recoveryCodes(
+                codes, next: #"<p><a href="/account">I have saved them: back to your account</a></p>"#)
+        }
+    }
+
+    /// Checks the form's current code (of any of the user's factors, or a recovery code) before a change.
+    private func confirmCode(_ form: [String: String], of user: User, request: Request, context: some RequestContext)
+        async throws -> Response?
+    {
+        let now = web.oauth.now()
+        switch try await web.secondFactors.attempt(
+            by: user, address: clientAddress(request, context), throttle: web.throttle, sessions: web.sessions, at: now,
+            { try await web.secondFactors.verify(form["code"] ?? "", of: user, at: now) })
+        {
+        case .verified: return nil
+        case .throttled(let until):
+            return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(now))
+        case .incorrect: return seeOther("/account?notice=code-wrong")
+        }
+    }
+
+    private func remove(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
+        async throws -> Response
+    {
+        let factors = try await web.secondFactors.store.secondFactors(of: user.id)
+        guard let factor = factors.first(where: { $0.id == form["factor"] }) else {
+            return seeOther("/account?notice=factor-gone")
+        }
+        if factors.count == 1, web.secondFactorRequirement(for: user) != nil {
+            return seeOther("/account?notice=factor-required")
+        }
+        if let refused = try await confirmCode(form, of: user, request: request, context: context) { return refused }
+        _ = try await web.secondFactors.store.removeSecondFactor(
+            factor.id, of: user.id, actor: .user(user.username, sourceIP: clientAddress(request, context)),
+            at: web.oauth.now())
+        context.logger.info("second factor removed", metadata: ["user": "\(user.id)"])
+        return seeOther("/account?notice=authenticator-removed")
+    }
+
+    private func replaceCodes(
+        _ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext
+    )
+        async throws -> Response
+    {
+        guard try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty else {
+            return seeOther("/account")
+        }
+        if let refused = try await confirmCode(form, of: user, request: request, context: context) { return refused }
+        let codes = RecoveryCodes.generate()
+        try await web.secondFactors.store.replaceRecoveryCodes(
+            of: user.id, hashes: codes.map(RecoveryCodes.hash),
+            actor: .user(user.username, sourceIP: clientAddress(request, context)), at: web.oauth.now())
+        return Pages.recoveryCodes(
+            codes,
+            next: #"<p>Your earlier codes no longer work.</p><p><a href="/account">Back to your account</a></p>"#)
+    }
+
+    private func seeOther(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GatehouseCore
+
+extension Pages {
+    /// The account page's two-step verification section: the user's authenticator apps, their recovery codes left,
+    /// and the forms that change them.
+    struct AccountSecurity {
+        var factors: [SecondFactor]
+        var recoveryCodesLeft: Int
+        /// Why the user must keep a second factor; nil when it is their choice.
+        var requirement: String?
+        /// The outcome of the last change, in words.
+        var notice: String?
+
+        /// What each `notice` a change sends back to the account page says; anything else shows nothing.
+        static let notices = [
+            "authenticator-added": "Your authenticator app is set up. Signing in now asks for a code from it.",
+            "authenticator-removed": "The authenticator app was removed.",
+            "password-wrong": "That password is not right, so nothing was changed.",
+            "code-wrong": "That code is not right, or was used already, so nothing was changed.",
+            "throttled": "Too many wrong attempts. Try again in a few minutes.",
+            "busy": "Too many sign-ins are being checked right now. Try again in a moment.",
+            "factor-gone": "That authenticator app was already removed.",
+            "factor-required":
+                "Your profile requires two-step verification: set up another authenticator app before removing this one.",
+        ]
+
+        func section(csrf: String) -> String {
+            let token = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
+            let notice = notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? ""
+            let codeField = { (id: String) in
+                """
+                <label for="\(id)">Current code from your app (or a recovery code)</label>
+                <input type="text" id="\(id)" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
+                """
+            }
+            let state =
+                factors.isEmpty
+                ? "<p>Off: signing in asks only for your password.\(requirement.map { " " + HTML.escape($0) } ?? "")</p>"
+                : "<p>On: signing in asks for a code from your authenticator app after your password.</p>"
+            let rows = factors.map { factor in
+                let used = factor.lastUsedAt.map { "last used \(time($0))" } ?? "never used"
+                return """
+                    <li><strong>\(HTML.escape(factor.name))</strong> <span class="muted">(authenticator app, added \
+                    \(HTML.escape(time(factor.createdAt))), \(HTML.escape(used)))</span>
+                    <form method="post" action="/account/authenticator/remove">\(token)
+                    <input type="hidden" name="factor" value="\(HTML.escape(factor.id))">
+                    \(codeField("remove-\(HTML.escape(factor.id))"))
+                    <button type="submit" aria-label="Remove \(HTML.escape(factor.name))">Remove</button>
+                    </form></li>
+                    """
+            }.joined(separator: "\n")
+            let recovery =
+                factors.isEmpty
+                ? ""
+                : """
+                <h3>Recovery codes</h3>
+                <p>\(recoveryCodesLeft) of \(RecoveryCodes.count) left.\(recoveryCodesLeft <= 3 ? " Make new ones before you run out." : "")</p>
+                <form method="post" action="/account/recovery-codes">\(token)
+                \(codeField("recovery-code"))
+                <button type="submit">Make new recovery codes</button>
+                </form>
+                <p class="muted">New codes replace all the earlier ones.</p>
+                """
+            return """
+                <section class="security" aria-labelledby="security-heading">
+                <h2 id="security-heading">Two-step verification</h2>
+                \(notice)
+                \(state)
+                <ul class="factors">\(rows)</ul>
+                <form method="post" action="/account/authenticator/new">\(token)
+                <label for="setup-password">Your password (to set up \(factors.isEmpty ? "an" : "another") authenticator app)</label>
+                <input type="password" id="setup-password" name="password" autocomplete="current-password" required>
+                <button type="submit">Set up an authenticator app</button>
+                </form>
+                \(recovery)
+                </section>
+                """
+        }
+    }
+}

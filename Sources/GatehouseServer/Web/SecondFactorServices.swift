@@ -1,0 +1,127 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+
+/// Second factors on the web: their storage, the sealers that keep their secrets from the database and from the
+/// browser, and the check of a typed code (throttled like a password, each code accepted once).
+struct SecondFactorServices: Sendable {
+    let store: any SecondFactorStore
+    /// TOTP secrets as the database holds them.
+    let secrets: Sealer
+    /// What a browser holds between the password and the second factor (``SecondFactorChallenge``).
+    let challenges: Sealer
+    /// An authenticator being set up from the account page (``AuthenticatorEnrolment``): a different purpose, so
+    /// that it can never stand in for a sign-in's challenge, which proves a password.
+    let enrolments: Sealer
+
+    init(store: any SecondFactorStore, masterKey: MasterKey) {
+        self.store = store
+        secrets = Sealer(masterKey: masterKey, purpose: "totp-secret")
+        challenges = Sealer(masterKey: masterKey, purpose: "second-factor-challenge")
+        enrolments = Sealer(masterKey: masterKey, purpose: "authenticator-enrolment")
+    }
+
+    /// What a typed second-factor code amounted to.
+    enum Check: Equatable {
+        case throttled(until: Date)
+        case incorrect
+        case verified
+    }
+
+    /// Runs one throttled attempt at a code of `user`'s: reserved against the throttle before `verify` runs (per
+    /// user and per address, on every node, so a parallel burst gets no more verdicts than the limit), and taken
+    /// back when it was right.
+    func attempt(
+        by user: User, address: String?, throttle: LoginThrottle, sessions: any SessionStore, at now: Date,
+        _ verify: () async throws -> Bool
+    ) async throws -> Check {
+        let keys = throttle.secondFactorKeys(user: user.id, address: address)
+        let attempt = TokenValue.generate(prefix: "")
+        if let until = try await sessions.reserveSignIn(keys: keys, attempt: attempt, throttle: throttle, at: now) {
+            return .throttled(until: until)
+        }
+        guard try await verify() else { return .incorrect }
+        try await sessions.releaseSignIn(attempt: attempt, clearing: keys[0].value)
+        return .verified
+    }
+
+    /// Whether `code` is a current code of one of the user's authenticator apps (not accepted before), or one of
+    /// their unused recovery codes (used up now) when it looks like one.
+    func verify(_ code: String, of user: User, at now: Date) async throws -> Bool {
+        if RecoveryCodes.looksLikeOne(code) {
+            return try await store.useRecoveryCode(user: user.id, hash: RecoveryCodes.hash(code), at: now)
+        }
+        return try await matchesAuthenticator(code, of: user, at: now)
+    }
+
+    private func matchesAuthenticator(_ code: String, of user: User, at now: Date) async throws -> Bool {
+        for stored in try await store.totpFactors(of: user.id) {
+            guard let text = secrets.open(stored.sealedSecret, as: String.self), let secret = Base32.decode(text),
+                let step = TimeBasedOneTimePassword(secret: secret).matchingStep(code, at: now, after: stored.lastStep)
+            else { continue }
+            // The same code posted twice at once, to one node or two: one of them wins.
+            if try await store.acceptTOTP(factor: stored.factor.id, step: step, at: now) { return true }
+        }
+        return false
+    }
+
+    /// Saves an authenticator app whose first code was typed (proving it is set up), with recovery codes when it is
+    /// the user's first factor; returns those codes to show once.
+    func add(
+        _ totp: TimeBasedOneTimePassword, name: String, firstStep: Int64, for user: User, actor: AuditActor,
+        at now: Date
+    ) async throws -> [String]? {
+        let isFirst = try await store.secondFactors(of: user.id).isEmpty
+        let codes = isFirst ? RecoveryCodes.generate() : nil
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(SecondFactor.longestName)
+        try await store.addTOTP(
+            SecondFactor(
+                id: UUID().uuidString.lowercased(), user: user.id, kind: .totp,
+                name: trimmed.isEmpty ? "Authenticator app" : String(trimmed), createdAt: now),
+            sealedSecret: try secrets.seal(totp.base32), firstStep: firstStep,
+            recoveryCodeHashes: codes?.map(RecoveryCodes.hash), actor: actor)
+        return codes
+    }
+
+    /// "Try again in N minutes" for throttled second-factor codes.
+    static func retryMessage(until: Date, now: Date) -> String {
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        return "Too many wrong codes. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+    }
+}
+
+/// What a browser holds, sealed, between a right password and the second factor: whose password it was (and a
+/// fingerprint of it, so a password changed meanwhile ends the step), the browser it was typed in, the
+/// authorization request it continues, and the secret of an authenticator being set up in this sign-in.
+struct SecondFactorChallenge: Codable, Sendable {
+    var user: String
+    var passwordFingerprint: String
+    /// SHA-256 of the browser's CSRF token.
+    var binding: String
+    /// SHA-256 of the authorization request's handle; nil on the account page.
+    var request: String?
+    var expiresAt: Date
+    /// Base32; set when the user sets up an authenticator app in this sign-in.
+    var enrolmentSecret: String?
+    /// Why a second factor is required of this sign-in, in words, as the password step found it.
+    var requirement: String?
+
+    static let lifetime: TimeInterval = 600
+
+    static func fingerprint(of user: User) -> String { TokenValue.hash("password:" + (user.passwordHash ?? "")) }
+
+    /// Whether the challenge still holds for `user`, in the browser with `csrf`, for the request with `request`.
+    func holds(for user: User, csrf: String, request: String?, at now: Date) -> Bool {
+        user.isActive && user.id.rawValue == self.user && now < expiresAt
+            && constantTimeEquals(Array(Self.fingerprint(of: user).utf8), Array(passwordFingerprint.utf8))
+            && constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(binding.utf8)) && request == self.request
+    }
+}
+
+/// An authenticator app being set up from the account page, sealed in its form.
+struct AuthenticatorEnrolment: Codable, Sendable {
+    var user: String
+    var binding: String
+    var secret: String
+    var expiresAt: Date
+}

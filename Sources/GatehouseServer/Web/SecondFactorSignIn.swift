@@ -1,0 +1,116 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+
+/// The second step of a sign-in, after the right password: every user with a second factor types a code from it;
+/// a user without one whom the sign-in requires to have one (``WebServices/requiresSecondFactor``) sets up an
+/// authenticator app first. No session exists until the step is done; the browser holds only a sealed
+/// ``SecondFactorChallenge``, bound to it and to the authorization request it continues.
+struct SecondFactorSignIn: Sendable {
+    let web: WebServices
+
+    /// Where the step's form posts, and what it continues.
+    struct Step {
+        var heading: String
+        var action: String
+        /// The hidden fields the flow's own forms carry (HTML, escaped).
+        var hidden: String = ""
+        /// SHA-256 of the authorization request's handle; nil on the account page.
+        var request: String?
+    }
+
+    /// The page of the second step after `user`'s right password, or nil when the password is all it needs.
+    /// `requirement` says why a user without a second factor must set one up now; nil when nothing requires one.
+    func page(after user: User, step: Step, requirement: String?, csrf: String) async throws -> Response? {
+        let hasFactor = try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
+        guard hasFactor || requirement != nil else { return nil }
+        let challenge = SecondFactorChallenge(
+            user: user.id.rawValue, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user),
+            binding: TokenValue.hash(csrf), request: step.request,
+            expiresAt: web.oauth.now().addingTimeInterval(SecondFactorChallenge.lifetime),
+            enrolmentSecret: hasFactor ? nil : TimeBasedOneTimePassword.generate().base32, requirement: requirement)
+        return try render(challenge, user: user, step: step, csrf: csrf, error: nil)
+    }
+
+    private func render(
+        _ challenge: SecondFactorChallenge, user: User, step: Step, csrf: String, error: String?,
+        status: HTTPResponse.Status = .ok, name: String = ""
+    ) throws -> Response {
+        let form = Pages.SecondFactorForm(
+            action: step.action,
+            hidden: step.hidden + HTML.hiddenField("challenge", try web.secondFactors.challenges.seal(challenge)),
+            csrf: csrf)
+        if let secret = challenge.enrolmentSecret.flatMap(Base32.decode) {
+            let totp = TimeBasedOneTimePassword(secret: secret)
+            return Pages.enrolAuthenticator(
+                heading: "Set up two-step verification",
+                intro: "\(challenge.requirement ?? "A second factor is required.") It takes a minute, once.",
+                totp: totp, keyURI: totp.keyURI(issuer: web.otpIssuer, account: user.username), form: form,
+                name: name, error: error, status: status)
+        }
+        return Pages.secondFactor(
+            heading: step.heading, username: user.username, form: form, error: error, status: status)
+    }
+
+    /// What the posted step came to.
+    enum Outcome {
+        /// The form is not (any more) a second step of this browser's sign-in.
+        case expired
+        /// A wrong or throttled code: the page to show again, and the refusal for login history.
+        case failed(User, Response, OAuthError)
+        /// Done: sign the user in with these methods; show the recovery codes first when there are any.
+        case verified(User, AuthenticationMethods, recoveryCodes: [String]?)
+    }
+
+    /// Checks a posted second step: its challenge, then the code (of the authenticator being set up in this
+    /// sign-in, or of one of the user's factors), each attempt throttled.
+    func complete(_ form: [String: String], step: Step, address: String?) async throws -> Outcome {
+        let now = web.oauth.now()
+        guard let sealed = form["challenge"], let csrf = form["csrf"],
+            let challenge = web.secondFactors.challenges.open(sealed, as: SecondFactorChallenge.self),
+            let user = try await web.oauth.directory.users.user(UserID(rawValue: challenge.user)),
+            challenge.holds(for: user, csrf: csrf, request: step.request, at: now)
+        else { return .expired }
+        let code = form["code"] ?? ""
+        let enrolling = challenge.enrolmentSecret.flatMap(Base32.decode).map(TimeBasedOneTimePassword.init(secret:))
+        var firstStep: Int64?
+        let check = try await web.secondFactors.attempt(
+            by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
+        ) {
+            guard let enrolling else { return try await web.secondFactors.verify(code, of: user, at: now) }
+            firstStep = enrolling.matchingStep(code, at: now, after: nil)
+            return firstStep != nil
+        }
+        func failed(
+            _ message: String, _ status: HTTPResponse.Status, _ error: OAuthError, retryAfter: TimeInterval? = nil
+        ) throws -> Outcome {
+            var page = try render(
+                challenge, user: user, step: step, csrf: csrf, error: message, status: status, name: form["name"] ?? "")
+            if let retryAfter { page = page.retrying(after: retryAfter) }
+            return .failed(user, page, error)
+        }
+        switch check {
+        case .throttled(let until):
+            return try failed(
+                SecondFactorServices.retryMessage(until: until, now: now), .tooManyRequests,
+                OAuthError(.accessDenied, "too many wrong second-factor codes", reason: .loginThrottled),
+                retryAfter: until.timeIntervalSince(now))
+        case .incorrect:
+            return try failed(
+                enrolling == nil
+                    ? "That code is not right, or was used already. Type the code your app shows now."
+                    : "That code does not match. Check that the app added this account and that your phone's clock is right.",
+                .unauthorized, OAuthError(.accessDenied, "wrong second-factor code", reason: .invalidSecondFactor))
+        case .verified:
+            var codes: [String]?
+            if let enrolling, let firstStep {
+                codes = try await web.secondFactors.add(
+                    enrolling, name: form["name"] ?? "", firstStep: firstStep, for: user,
+                    actor: .user(user.username, sourceIP: address), at: now)
+            }
+            return .verified(user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GatehouseCore
+import SQLKit
+
+/// ``SecondFactorStore`` on SQLite and PostgreSQL. A code's single use is one conditional `UPDATE`, so two nodes
+/// that receive the same code at once accept it once between them.
+public struct SQLSecondFactorStore: SecondFactorStore {
+    let sql: any SQLStore
+
+    public init(store: GatehouseStore) { sql = store.sql }
+
+    public func secondFactors(of user: UserID) async throws -> [SecondFactor] {
+        try await sql.read { db in
+            try await db.raw(
+                "SELECT * FROM second_factors WHERE user_id = \(bind: user.rawValue) ORDER BY created_at, id"
+            ).all().map(Self.factor)
+        }
+    }
+
+    public func totpFactors(of user: UserID) async throws -> [StoredTOTP] {
+        try await sql.read { db in
+            try await db.raw(
+                """
+                SELECT * FROM second_factors WHERE user_id = \(bind: user.rawValue) AND kind = 'totp'
+                AND sealed_secret IS NOT NULL ORDER BY created_at, id
+                """
+            ).all().map { row in
+                StoredTOTP(
+                    factor: try Self.factor(row), sealedSecret: try row.value("sealed_secret"),
+                    lastStep: try row.value("last_step", as: Int64?.self))
+            }
+        }
+    }
+
+    public func addTOTP(
+        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
+        actor: AuditActor
+    ) async throws {
+        try await sql.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO second_factors (id, user_id, kind, name, sealed_secret, last_step, created_at, last_used_at)
+                VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
+                \(bind: factor.name), \(bind: sealedSecret), \(bind: firstStep),
+                \(bind: Timestamp.milliseconds(factor.createdAt)), \(bind: Timestamp.milliseconds(factor.createdAt)))
+                """
+            ).run()
+            if let recoveryCodeHashes {
+                try await Self.replaceCodes(of: factor.user, with: recoveryCodeHashes, at: factor.createdAt, in: db)
+            }
+            try await Self.audit(
+                .userSecondFactorAdded, user: factor.user, detail: #"{"kind":"\#(factor.kind.rawValue)"}"#,
+                actor: actor, at: factor.createdAt, in: db)
+        }
+    }
+
+    public func acceptTOTP(factor: String, step: Int64, at time: Date) async throws -> Bool {
+        try await sql.write { db in
+            try await db.raw(
+                """
+                UPDATE second_factors SET last_step = \(bind: step), last_used_at = \(bind: Timestamp.milliseconds(time))
+                WHERE id = \(bind: factor) AND (last_step IS NULL OR last_step < \(bind: step)) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func useRecoveryCode(user: UserID, hash: String, at time: Date) async throws -> Bool {
+        try await sql.write { db in
+            try await db.raw(
+                """
+                UPDATE recovery_codes SET used_at = \(bind: Timestamp.milliseconds(time))
+                WHERE user_id = \(bind: user.rawValue) AND code_hash = \(bind: hash) AND used_at IS NULL RETURNING code_hash
+                """
+            ).first() != nil
+        }
+    }
+
+    public func remainingRecoveryCodes(of user: UserID) async throws -> Int {
+        try await sql.read { db in
+            let row = try await db.raw(
+                "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: user.rawValue) AND used_at IS NULL"
+            ).first()
+            return Int(try row?.value("n", as: Int64.self) ?? 0)
+        }
+    }
+
+    public func replaceRecoveryCodes(of user: UserID, hashes: [String], actor: AuditActor, at time: Date)
+        async throws
+    {
+        try await sql.transaction { db in
+            try await Self.replaceCodes(of: user, with: hashes, at: time, in: db)
+            try await Self.audit(
+                .userRecoveryCodesReplaced, user: user, detail: #"{"recoveryCodes":\#(hashes.count)}"#, actor: actor,
+                at: time, in: db)
+        }
+    }
+
+    public func removeSecondFactor(_ id: String, of user: UserID, actor: AuditActor, at time: Date) async throws
+        -> Bool
+    {
+        try await sql.transaction { db in
+            guard
+                let removed = try await db.raw(
+                    """
+                    DELETE FROM second_factors WHERE id = \(bind: id) AND user_id = \(bind: user.rawValue)
+                    RETURNING kind
+                    """
+                ).first()
+            else { return false }
+            let left = try await db.raw(
+                "SELECT id FROM second_factors WHERE user_id = \(bind: user.rawValue) LIMIT 1"
+            ).first()
+            if left == nil {
+                try await db.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: user.rawValue)").run()
+            }
+            try await Self.audit(
+                .userSecondFactorRemoved, user: user,
+                detail: #"{"kind":"\#(try removed.value("kind", as: String.self))"}"#, actor: actor, at: time, in: db)
+            return true
+        }
+    }
+
+    // MARK: Shared steps
+
+    static func factor(_ row: any SQLRow) throws -> SecondFactor {
+        SecondFactor(
+            id: try row.value("id"), user: UserID(rawValue: try row.value("user_id")),
+            kind: try storedEnum(try row.value("kind"), column: "kind"), name: try row.value("name"),
+            createdAt: try row.date("created_at"),
+            lastUsedAt: try row.value("last_used_at", as: Int64?.self).map(Timestamp.date))
+    }
+
+    private static func replaceCodes(of user: UserID, with hashes: [String], at time: Date, in db: any SQLDatabase)
+        async throws
+    {
+        try await db.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: user.rawValue)").run()
+        for hash in hashes {
+            try await db.raw(
+                """
+                INSERT INTO recovery_codes (user_id, code_hash, created_at)
+                VALUES (\(bind: user.rawValue), \(bind: hash), \(bind: Timestamp.milliseconds(time)))
+                """
+            ).run()
+        }
+    }
+
+    /// The audit event of a change to the user's factors; its target is the username, looked up in the same
+    /// transaction.
+    static func audit(
+        _ action: AuditAction, user: UserID, detail: String, actor: AuditActor, at time: Date,
+        in db: any SQLDatabase
+    ) async throws {
+        let username =
+            try await db.raw("SELECT username FROM users WHERE id = \(bind: user.rawValue)").first()?.value(
+                "username", as: String.self) ?? user.rawValue
+        try await AuditRepository.append(
+            AuditEvent(
+                occurredAt: time, actor: actor.name, action: action, target: username, before: nil, after: detail,
+                sourceIP: actor.sourceIP), to: db)
+    }
+}
