@@ -108,6 +108,10 @@ APP_FIELDS = {
     "sessionTimeout": {"type": ["string", "null"],
                        "description": "A duration (1m to 30d): an authorize this long after the user signed in needs "
                                       "a fresh sign-in, as max_age asks. null: as long as the session lasts."},
+    "highAssurance": string(enum=["none", "raise-session-level", "block"],
+                            description="Whether signing in to the app takes a second factor, and whether a session "
+                                        "with a password alone is stepped up (raise-session-level) or refused "
+                                        "(block)."),
     "requirePkce": {"type": "boolean"},
     "blocked": {"type": "boolean"},
     "enforcement": string(enum=["enforce", "report-only"]),
@@ -165,6 +169,7 @@ SCHEMAS = {
             "refreshTokenPolicy": string(), "refreshTokenRotation": {"type": "boolean"}, "runAsUser": string(),
             "accessTokenFormat": string(), "accessTokenLifetime": string(), "idTokenLifetime": string(),
             "sessionTimeout": string(description="A duration; absent when the app has none."),
+            "highAssurance": string(enum=["none", "raise-session-level", "block"]),
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
             "ipRelaxation": string(), "trustedIpRanges": strings(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},
@@ -177,7 +182,7 @@ SCHEMAS = {
         },
         ["name", "clientId", "secretIds", "public", "callbackUrls", "scopes", "grantTypes", "permittedUsers",
          "refreshTokenPolicy", "refreshTokenRotation", "accessTokenFormat", "accessTokenLifetime", "idTokenLifetime",
-         "requirePkce", "blocked", "enforcement", "ipRelaxation", "trustedIpRanges", "assertionKeys",
+         "highAssurance", "requirePkce", "blocked", "enforcement", "ipRelaxation", "trustedIpRanges", "assertionKeys",
          "introspectAllTokens", "builtIn", "grantedBy"]),
     "NewApp": obj(APP_FIELDS, ["name"], closed=True),
     "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys", "trustedIpRanges"]),

@@ -279,7 +279,7 @@ extension Directory {
 extension ConnectedApp {
     /// Whether this app is `before` with only restrictions made: blocked, fewer scopes, grant types, secrets,
     /// assertion keys or callback URLs, admin-approved, enforcing, tokens cut off, PKCE required, shorter token
-    /// lifetimes, a shorter session timeout. Anything else (a new secret, unblocking, another run-as user, a policy
+    /// lifetimes, a shorter session timeout, a stricter high assurance. Anything else (a new secret, unblocking, another run-as user, a policy
     /// loosened) is a change that needs the app's reach.
     func onlyRestricts(_ before: ConnectedApp) -> Bool {
         var restricted = before
@@ -300,7 +300,19 @@ extension ConnectedApp {
         if let timeout = sessionTimeout, timeout.seconds <= before.sessionTimeout?.seconds ?? .max {
             restricted.sessionTimeout = timeout
         }
+        if highAssurance.strictness >= before.highAssurance.strictness { restricted.highAssurance = highAssurance }
         return restricted == self
+    }
+}
+
+extension HighAssurance {
+    /// none < raise-session-level < block.
+    var strictness: Int {
+        switch self {
+        case .none: 0
+        case .raiseSessionLevel: 1
+        case .block: 2
+        }
     }
 }
 

@@ -98,6 +98,7 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var blocked: Bool?
     public var enforcement: AccessEnforcement?
     public var ipRelaxation: IPRelaxation?
+    public var highAssurance: HighAssurance?
     public var trustedIpRanges: [IPRange]?
     public var assertionKeys: [String]?
     public var introspectAllTokens: Bool?

@@ -103,6 +103,7 @@ public enum ConfigExporter {
                     ("blocked", bool(app.isBlocked)),
                     ("enforcement", scalar(app.enforcement.rawValue)),
                     ("ipRelaxation", scalar(app.ipRelaxation.rawValue)),
+                    ("highAssurance", scalar(app.highAssurance.rawValue)),
                     ("trustedIpRanges", list(app.trustedIPRanges.map(\.description))),
                     ("assertionKeys", blockList(app.assertionKeys)),
                     ("introspectAllTokens", bool(app.introspectsAllTokens)),

@@ -197,7 +197,7 @@ public enum ConfigReader {
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
         "accessTokenLifetime", "idTokenLifetime", "sessionTimeout", "requirePkce", "blocked", "enforcement",
-        "ipRelaxation", "trustedIpRanges", "assertionKeys", "introspectAllTokens",
+        "ipRelaxation", "trustedIpRanges", "assertionKeys", "introspectAllTokens", "highAssurance",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -243,6 +243,7 @@ public enum ConfigReader {
             case "requirePkce": spec.requirePkce = reader.bool(value, at: keyPath)
             case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
             case "ipRelaxation": spec.ipRelaxation = reader.enumValue(value, at: keyPath)
+            case "highAssurance": spec.highAssurance = reader.enumValue(value, at: keyPath)
             case "trustedIpRanges": spec.trustedIpRanges = reader.ipRanges(value, at: keyPath)
             case "assertionKeys": spec.assertionKeys = reader.stringList(value, at: keyPath)
             case "introspectAllTokens": spec.introspectAllTokens = reader.bool(value, at: keyPath)

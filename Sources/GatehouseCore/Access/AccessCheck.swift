@@ -58,6 +58,8 @@ enum AccessFact: Sendable {
     case address(AddressSubject, String?, AddressOutcome)
     case addressRelaxed(AddressSubject, IPRelaxation, AccessFlow)
     case hours(profile: String, LoginHours, at: Date, allowed: Bool)
+    case assurance(app: String, HighAssurance, AuthenticationMethods?)
+    case assuranceWithoutUserStep(app: String, AccessFlow)
 
     var detail: String {
         switch self {
@@ -78,6 +80,9 @@ enum AccessFact: Sendable {
         case .address(let subject, let address, let outcome): Self.addressDetail(subject, address, outcome)
         case .addressRelaxed(let subject, let relaxation, let flow): Self.relaxedDetail(subject, relaxation, flow)
         case .hours(let profile, let hours, let time, let allowed): Self.hoursDetail(profile, hours, time, allowed)
+        case .assurance(let app, let level, let methods): Self.assuranceDetail(app, level, methods)
+        case .assuranceWithoutUserStep(let app, let flow):
+            "app \(app) requires a second factor at sign-in, and the \(flow.rawValue) grant has no user step to give one"
         }
     }
 

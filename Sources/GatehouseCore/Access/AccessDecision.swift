@@ -56,6 +56,9 @@ public struct AccessRefusal: Sendable, Equatable {
         description: "IP restricted: the client's address is outside the login IP ranges of the user's profile")
     public static let outsideLoginHours = AccessRefusal(
         reason: .outsideLoginHours, description: "outside the login hours of the user's profile")
+    public static let highAssuranceRequired = AccessRefusal(
+        reason: .highAssuranceRequired,
+        description: "this app requires a high-assurance session: the user must sign in with a second factor")
 }
 
 /// The context of one decision.
@@ -77,11 +80,16 @@ public struct AccessContext: Sendable {
     public var approval: Approval?
     /// On a refresh: the token being used, for the app's refresh-token policy.
     public var refreshToken: RefreshTokenUse?
+    /// How the user authenticated for this request: the browser session's methods at authorize, the code's at its
+    /// exchange, the grant's on a refresh; nil where no user step took place or none is known (a question).
+    public var authentication: AuthenticationMethods?
 
     public init(
         flow: AccessFlow, time: Date, clientIP: String? = nil, approval: Approval? = nil,
-        refreshToken: RefreshTokenUse? = nil, purpose: Purpose = .request
+        refreshToken: RefreshTokenUse? = nil, authentication: AuthenticationMethods? = nil,
+        purpose: Purpose = .request
     ) {
+        self.authentication = authentication
         self.flow = flow
         self.time = time
         self.clientIP = clientIP
@@ -123,6 +131,12 @@ public enum AccessPolicy {
         checks.append(
             AccessCheck("app_not_blocked", passed: !app.isBlocked, .appBlocked(app: app.name, blocked: app.isBlocked)))
         if app.isBlocked { return refuse(.appBlocked) }
+        // A flow without a user step cannot give the second factor the app requires, with or without a user.
+        if app.highAssurance.requiresSecondFactor, context.flow == .clientCredentials || context.flow == .jwtBearer {
+            checks.append(
+                AccessCheck("high_assurance", passed: false, .assuranceWithoutUserStep(app: app.name, context.flow)))
+            return refuse(.highAssuranceRequired)
+        }
         // An app acting for itself (client credentials without a run-as user) has no user to check.
         guard let user else { return AccessDecision(checks: checks, refusal: nil) }
 
@@ -158,6 +172,10 @@ public enum AccessPolicy {
                 checks.append(check)
                 if !check.passed { return refuse(.outsideLoginHours) }
             }
+        }
+        if let check = assuranceCheck(app: app, context: context) {
+            checks.append(check)
+            if !check.passed { return refuse(.highAssuranceRequired) }
         }
         if let use = context.refreshToken {
             let expired = app.refreshTokenPolicy.refuses(use, at: context.time)

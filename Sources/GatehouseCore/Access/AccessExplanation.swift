@@ -86,6 +86,21 @@ public struct AccessExplanation: Sendable, Equatable {
             return addressRemedies(user: user, app: app, context: context, in: directory)
         case .outsideLoginHours:
             return hoursRemedies(user: user, app: app, context: context, in: directory)
+        case .highAssuranceRequired:
+            let lower = AccessRemedy(
+                description: "stop requiring a second factor for app \(app.name)",
+                command: "gatehouse apps set-policy \(appArgument) --high-assurance none")
+            switch context.flow {
+            case .clientCredentials, .jwtBearer: return [lower]
+            default:
+                return [
+                    AccessRemedy(
+                        description:
+                            "have \(user.username) sign in to \(app.name) again, with a code from their authenticator app",
+                        command: nil),
+                    lower,
+                ]
+            }
         default:
             return []
         }

@@ -112,3 +112,33 @@ extension AccessFact {
             + (hours.days.isEmpty ? "no day" : hours.description.dropFirst(hours.timeZoneName.count + 1)) + ")"
     }
 }
+
+/// The check of an app's high assurance on the flows a user signed in for.
+extension AccessPolicy {
+    /// Whether the request's authentication has the second factor the app requires; nil where the app requires
+    /// none or the flow is a token's use. A question without an authentication passes: the sign-in would ask.
+    static func assuranceCheck(app: ConnectedApp, context: AccessContext) -> AccessCheck? {
+        guard app.highAssurance.requiresSecondFactor else { return nil }
+        switch context.flow {
+        case .authorize, .codeExchange, .refresh: break
+        case .clientCredentials, .jwtBearer, .introspection, .userinfo, .adminAPI, .adminConsole: return nil
+        }
+        guard let methods = context.authentication else {
+            let passed = context.purpose == .question
+            return AccessCheck("high_assurance", passed: passed, .assurance(app: app.name, app.highAssurance, nil))
+        }
+        let passed = methods.contextClass != .password
+        return AccessCheck("high_assurance", passed: passed, .assurance(app: app.name, app.highAssurance, methods))
+    }
+}
+
+extension AccessFact {
+    static func assuranceDetail(_ app: String, _ level: HighAssurance, _ methods: AuthenticationMethods?) -> String {
+        let required = "app \(app) requires a second factor (high assurance: \(level.rawValue))"
+        guard let methods else { return required + "; signing in asks for one" }
+        let how = methods.amr.joined(separator: "+")
+        return methods.contextClass == .password
+            ? required + ", and the user signed in with a password alone (\(how))"
+            : required + ", and the user signed in with one (\(how))"
+    }
+}

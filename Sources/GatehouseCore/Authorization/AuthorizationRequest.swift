@@ -22,6 +22,19 @@ public struct AuthorizationRequest: Sendable {
         case selectAccount = "select_account"
     }
 
+    /// Whether signing in for this request takes a second factor: the app requires one (high assurance), or
+    /// `acr_values` asks only for classes above a password (OIDC Core §3.1.2.1). Values Gatehouse does not know are
+    /// ignored, as voluntary; `phr` asked for gets the best Gatehouse can do, and the ID token's `acr` says which.
+    public var requiresSecondFactor: Bool { app.highAssurance.requiresSecondFactor || acrValuesAskForSecondFactor }
+
+    /// Whether `acr_values` names a class above a password, and not a password.
+    public var acrValuesAskForSecondFactor: Bool {
+        let asked = (parameters["acr_values"] ?? "").split(separator: " ").compactMap {
+            AuthenticationContextClass(rawValue: String($0))
+        }
+        return !asked.isEmpty && !asked.contains(.password)
+    }
+
     /// Whether the user must type their password again: `prompt=login`, or `max_age` or the app's session timeout
     /// has passed since they did.
     public func requiresFreshLogin(authenticatedAt: Date, now: Date) -> Bool {

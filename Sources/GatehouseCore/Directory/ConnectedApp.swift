@@ -29,6 +29,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     /// The longest a browser session may be reused for this app: an authorize after this long since the user
     /// signed in needs a fresh sign-in, as `max_age` asks (OIDC Core §3.1.2.1). Nil: as long as the session lasts.
     public var sessionTimeout: PolicyDuration?
+    /// Whether the app's users must sign in with a second factor, and what becomes of a session without one.
+    public var highAssurance: HighAssurance
     /// Confidential apps may be made to use PKCE too; public apps always do.
     public var requiresPKCE: Bool
     /// A blocked app gets no tokens for anyone, and every token it holds stops working.
@@ -70,6 +72,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         accessTokenLifetime: PolicyDuration = ConnectedApp.defaultAccessTokenLifetime,
         idTokenLifetime: PolicyDuration = ConnectedApp.defaultIDTokenLifetime,
         sessionTimeout: PolicyDuration? = nil,
+        highAssurance: HighAssurance = .none,
         requiresPKCE: Bool = true,
         isBlocked: Bool = false,
         enforcement: AccessEnforcement = .enforce,
@@ -96,6 +99,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.accessTokenLifetime = accessTokenLifetime
         self.idTokenLifetime = idTokenLifetime
         self.sessionTimeout = sessionTimeout
+        self.highAssurance = highAssurance
         self.requiresPKCE = requiresPKCE
         self.isBlocked = isBlocked
         self.enforcement = enforcement

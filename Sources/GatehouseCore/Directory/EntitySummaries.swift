@@ -57,6 +57,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
     public var idTokenLifetime: String
     /// A duration, or nil for none: how long a browser session may be reused for the app.
     public var sessionTimeout: String?
+    /// none, raise-session-level or block; nil from a server from before high assurance.
+    public var highAssurance: String?
     public var requirePkce: Bool
     public var blocked: Bool
     public var enforcement: String
@@ -86,6 +88,7 @@ public struct AppSummary: Codable, Sendable, Equatable {
         accessTokenLifetime = app.accessTokenLifetime.description
         idTokenLifetime = app.idTokenLifetime.description
         sessionTimeout = app.sessionTimeout?.description
+        highAssurance = app.highAssurance.rawValue
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         enforcement = app.enforcement.rawValue

@@ -44,8 +44,8 @@ public struct AuthorizationCodeGrant: GrantHandler {
             throw OAuthError.invalidGrant("the user no longer exists", reason: .userMissing)
         }
         return GrantClaim(
-            user: user, scopes: .granted(record.scopes, narrowedTo: nil), evidence: Evidence(record: record, user: user)
-        )
+            user: user, scopes: .granted(record.scopes, narrowedTo: nil), authentication: record.amr,
+            evidence: Evidence(record: record, user: user))
     }
 
     public func issue(_ authorized: AuthorizedGrant<Evidence>, app: ConnectedApp, context: GrantContext) async throws

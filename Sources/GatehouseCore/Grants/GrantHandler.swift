@@ -83,12 +83,18 @@ public struct GrantClaim<Evidence: Sendable>: Sendable {
     public var scopes: ScopeRequest
     /// On a refresh: the token presented, for the app's refresh-token policy.
     public var refreshToken: RefreshTokenUse?
+    /// How the user authenticated for what is presented (a code's, a refreshed grant's); nil without a user step.
+    public var authentication: AuthenticationMethods?
     public var evidence: Evidence
 
-    public init(user: User?, scopes: ScopeRequest, refreshToken: RefreshTokenUse? = nil, evidence: Evidence) {
+    public init(
+        user: User?, scopes: ScopeRequest, refreshToken: RefreshTokenUse? = nil,
+        authentication: AuthenticationMethods? = nil, evidence: Evidence
+    ) {
         self.user = user
         self.scopes = scopes
         self.refreshToken = refreshToken
+        self.authentication = authentication
         self.evidence = evidence
     }
 }

@@ -31,6 +31,8 @@ public struct RefreshTokenGrant: GrantHandler {
         return GrantClaim(
             user: user, scopes: .granted(grant.scopes, narrowedTo: request["scope"]),
             refreshToken: record.use(of: grant),
+            // A grant from before methods were recorded was made with a password; one without a user step, with none.
+            authentication: grant.amr ?? .password,
             evidence: Evidence(hash: hash, record: record, grant: grant, user: user))
     }
 

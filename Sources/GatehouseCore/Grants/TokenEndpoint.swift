@@ -58,7 +58,7 @@ public struct TokenEndpoint: Sendable {
             user: claim.user, app: app,
             context: AccessContext(
                 flow: handler.grantType.accessFlow, time: context.now, clientIP: context.clientIP, approval: approval,
-                refreshToken: claim.refreshToken),
+                refreshToken: claim.refreshToken, authentication: claim.authentication),
             in: context.directory)
         context.attempt.note(user: claim.user, decision: decision)
         if let refusal = decision.refusal { throw OAuthError.refusal(refusal) }

@@ -9,6 +9,7 @@ public enum RefusalReason: String, Sendable, Equatable, Hashable, CaseIterable, 
     case refreshTokenExpired = "refresh_token_expired"
     case ipRestricted = "ip_restricted"
     case outsideLoginHours = "outside_login_hours"
+    case highAssuranceRequired = "high_assurance_required"
     // The authorization endpoint.
     case consentDenied = "consent_denied"
     case loginRequired = "login_required"

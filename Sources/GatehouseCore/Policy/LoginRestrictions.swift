@@ -12,6 +12,22 @@ public enum IPRelaxation: String, CaseIterable, Sendable, Codable {
     case relax
 }
 
+/// Whether an app requires a second factor of its users (Salesforce's "High Assurance session required").
+public enum HighAssurance: String, CaseIterable, Sendable, Codable {
+    /// A password is enough (a user who has a second factor is still asked for it at sign-in).
+    case none
+    /// Signing in to the app takes a second factor: a session with only a password is stepped up (the user types a
+    /// code, or sets up an authenticator app); a refresh of a grant made without one, and every flow without a user
+    /// step (client credentials, JWT bearer), is refused.
+    case raiseSessionLevel = "raise-session-level"
+    /// As `raise-session-level`, but a session with only a password is refused rather than stepped up: the app
+    /// sends the user to sign in again (`prompt=login`).
+    case block
+
+    /// Whether the app requires a second factor at all.
+    public var requiresSecondFactor: Bool { self != .none }
+}
+
 /// When the users of a profile may sign in: windows of the day for each weekday listed, in a named time zone. A
 /// weekday not listed allows no sign-in; the time-zone database gives the offset of each instant, so a window means
 /// the same wall-clock hours in summer and in winter.

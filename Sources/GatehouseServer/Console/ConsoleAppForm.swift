@@ -18,6 +18,7 @@ struct ConsoleAppForm: Sendable {
     var idTokenLifetime: String
     /// Empty for none.
     var sessionTimeout: String
+    var highAssurance: String
     var requirePkce: Bool
     var blocked: Bool
     /// One URL per line (not for a built-in app, whose callback Gatehouse sets).
@@ -43,6 +44,7 @@ struct ConsoleAppForm: Sendable {
         accessTokenLifetime = app.accessTokenLifetime.description
         idTokenLifetime = app.idTokenLifetime.description
         sessionTimeout = app.sessionTimeout?.description ?? ""
+        highAssurance = app.highAssurance.rawValue
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         callbackUrls = app.callbackURLs.joined(separator: "\n")
@@ -65,6 +67,7 @@ struct ConsoleAppForm: Sendable {
         accessTokenLifetime = form["accessTokenLifetime"] ?? accessTokenLifetime
         idTokenLifetime = form["idTokenLifetime"] ?? idTokenLifetime
         sessionTimeout = form["sessionTimeout"] ?? ""
+        highAssurance = form["highAssurance"] ?? highAssurance
         requirePkce = form["requirePkce"] == "on"
         blocked = form["blocked"] == "on"
         if !app.isBuiltIn {
@@ -83,7 +86,7 @@ struct ConsoleAppForm: Sendable {
             ("refreshTokenPolicy", refreshTokenPolicy),
             ("refreshTokenDuration", refreshTokenDuration), ("accessTokenFormat", accessTokenFormat),
             ("accessTokenLifetime", accessTokenLifetime), ("idTokenLifetime", idTokenLifetime),
-            ("sessionTimeout", sessionTimeout),
+            ("sessionTimeout", sessionTimeout), ("highAssurance", highAssurance),
             ("callbackUrls", callbackUrls), ("scopes", scopes),
         ]
         if refreshTokenRotation { pairs.append(("refreshTokenRotation", "on")) }
@@ -131,6 +134,8 @@ struct ConsoleAppForm: Sendable {
         {
             spec.sessionTimeout = duration
         }
+        spec.highAssurance = parsed(
+            "highAssurance", HighAssurance(rawValue: highAssurance), "must be none, raise-session-level or block")
         spec.blocked = blocked
         if !app.isBuiltIn {
             spec.refreshTokenRotation = refreshTokenRotation

@@ -83,6 +83,7 @@ enum ConsoleAppPages {
             \(row("Access tokens", "\(e(app.accessTokenFormat)), valid \(e(app.accessTokenLifetime))"))
             \(row("ID tokens", "valid \(e(app.idTokenLifetime))"))
             \(row("Session timeout", app.sessionTimeout.map { "users sign in again after \(e($0))" } ?? "None: a session is reused as long as it lasts"))
+            \(row("Second factor", e(ConsoleWords.highAssurance(app.highAssurance ?? "none"))))
             \(row("PKCE required", app.requirePkce ? "Yes" : "No"))
             \(row("Run-as user", app.runAsUser.map(e) ?? "None"))
             </dl>
@@ -101,7 +102,8 @@ enum ConsoleAppPages {
             [
                 "permittedUsers", "enforcement", "ipRelaxation", "trustedIpRanges", "refreshTokenPolicy",
                 "accessTokenFormat", "accessTokenLifetime",
-                "idTokenLifetime", "sessionTimeout", "callbackUrls", "scopes", "requirePkce", "refreshTokenRotation",
+                "idTokenLifetime", "sessionTimeout", "highAssurance", "callbackUrls", "scopes", "requirePkce",
+                "refreshTokenRotation",
                 "blocked",
             ], verb: "The change was not saved")
         let fixed =
@@ -143,6 +145,7 @@ enum ConsoleAppPages {
             \(f.text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
             \(f.text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
             \(f.text("sessionTimeout", "Users sign in again after", form.sessionTimeout, hint: "How long a signed-in browser may come back to this app without a password, for example 2h; empty for as long as the session lasts"))
+            \(f.select("highAssurance", "Second factor (high assurance)", HighAssurance.allCases.map { ($0.rawValue, ConsoleWords.highAssurance($0.rawValue)) }, form.highAssurance))
             </fieldset>
             \(fixed)
             <p class="actions"><button type="submit">Review the change</button> <a href="/admin/apps/\(id)">Cancel</a></p>
@@ -273,7 +276,18 @@ enum ConsoleWords {
         case "user_not_approved": "they must approve the app again"
         case "ip_restricted": "their address is outside their profile's login IP ranges"
         case "outside_login_hours": "it is outside their profile's login hours"
+        case "high_assurance_required": "the app requires a second factor they have not given"
         default: code
+        }
+    }
+
+    static func highAssurance(_ value: String) -> String {
+        switch value {
+        case "none": "Not required (asked of users who set one up)"
+        case "raise-session-level":
+            "Required: a session with a password alone is stepped up; client credentials and JWT bearer are refused"
+        case "block": "Required: a session with a password alone is refused (the user signs in again)"
+        default: value
         }
     }
 

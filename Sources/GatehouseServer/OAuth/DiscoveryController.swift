@@ -57,7 +57,9 @@ struct DiscoveryController: Sendable {
             "preferred_username", "email", "email_verified",
         ])
         // What `acr` can say of a sign-in here (a password alone, until second factors are enrolled).
-        document["acr_values_supported"] = .strings([AuthenticationContextClass.password.rawValue])
+        // phr needs passkeys: asked for, it gets mfa, and the ID token's acr says so.
+        document["acr_values_supported"] = .strings(
+            [AuthenticationContextClass.password, .multipleFactors].map(\.rawValue))
         document["authorization_response_iss_parameter_supported"] = .bool(endpoints.hasAuthorization)
         // OIDC Discovery §3: both default to supported when omitted, so say that they are not.
         document["request_parameter_supported"] = .bool(false)

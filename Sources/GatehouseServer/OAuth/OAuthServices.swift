@@ -34,12 +34,14 @@ struct OAuthServices: Sendable {
     /// The access decision for `user` and `app` as it stands now, with the user's approval from memory (from
     /// `book` when the caller already holds the approvals).
     func decide(
-        user: User?, app: ConnectedApp, flow: AccessFlow, clientIP: String?, approvals book: ApprovalBook? = nil
+        user: User?, app: ConnectedApp, flow: AccessFlow, clientIP: String?,
+        authentication: AuthenticationMethods? = nil, approvals book: ApprovalBook? = nil
     ) -> AccessDecision {
         let approval = user.flatMap { (book ?? approvals.current).approval(user: $0.id, app: app.id) }
         return AccessPolicy.decide(
             user: user, app: app,
-            context: AccessContext(flow: flow, time: now(), clientIP: clientIP, approval: approval),
+            context: AccessContext(
+                flow: flow, time: now(), clientIP: clientIP, approval: approval, authentication: authentication),
             in: directory.current)
     }
 

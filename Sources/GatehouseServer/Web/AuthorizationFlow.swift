@@ -139,8 +139,13 @@ struct AuthorizationFlow: Sendable {
             }
         }
         let (session, user) = signedIn
+        if authorization.requiresSecondFactor, session.amr.contextClass == .password {
+            return try await stepUp(
+                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
+        }
         let decision = web.oauth.decide(
-            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
+            authentication: session.amr)
         if let refusal = decision.refusal {
             // Not admin approved, in a flow the user can see: Gatehouse's own page first, with Request access (not
             // for the built-in console: who administers is not asked for from a sign-in page).
@@ -193,12 +198,49 @@ struct AuthorizationFlow: Sendable {
             context: context)
     }
 
+    /// A session with only a password, for a request that takes a second factor: the second step of a sign-in for the
+    /// signed-in user (the code, or setting up an authenticator app), unless the app blocks such sessions or the
+    /// request may show no page.
+    private func stepUp(
+        _ authorization: AuthorizationRequest, pending: KeptAuthorization?,
+        signedIn: (session: BrowserSession, user: User), request: Request, context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
+        let blocks = authorization.app.highAssurance == .block
+        if blocks || authorization.prompt.contains(.none) {
+            let decision = web.oauth.decide(
+                user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
+                authentication: signedIn.session.amr)
+            let error =
+                blocks
+                ? OAuthError(
+                    .accessDenied,
+                    "\(AccessRefusal.highAssuranceRequired.description): this app refuses a session signed in with a password alone; sign in again (prompt=login)",
+                    reason: .highAssuranceRequired)
+                : OAuthError(
+                    .interactionRequired, "the user must complete a second factor", reason: .highAssuranceRequired)
+            return try await refuse(
+                authorization, error, user: user, decision: decision, pending: pending, request: request,
+                context: context)
+        }
+        let hasFactor = try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
+        return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
+            csrf, handle in
+            try SecondFactorSignIn(web: web).challengePage(
+                for: user, hasFactor: hasFactor,
+                step: SecondFactorController.step(
+                    for: authorization, handle: handle, handleHash: TokenValue.hash(handle)),
+                requirement: web.secondFactorRequirement(for: user, authorization: authorization), csrf: csrf)
+        }
+    }
+
     /// A login, consent or access-request page for the request: its record on the server (kept, or made now, bound
     /// to this browser's CSRF cookie, with the trace id of the refusal an access-request page shows), and the page
     /// carrying the record's handle.
     func page(
         for authorization: AuthorizationRequest, pending: KeptAuthorization?, requiresSignIn: Bool,
-        refusalTraceID: String? = nil, request: Request, render: (_ csrf: String, _ handle: String) -> Response
+        refusalTraceID: String? = nil, request: Request,
+        render: (_ csrf: String, _ handle: String) throws -> Response
     ) async throws -> Response {
         let csrf = web.csrfToken(request)
         let handle: String
@@ -218,7 +260,7 @@ struct AuthorizationFlow: Sendable {
                     requiresSignIn: requiresSignIn, createdAt: now,
                     expiresAt: now.addingTimeInterval(PendingAuthorization.lifetime), refusalTraceID: refusalTraceID))
         }
-        var response = render(csrf.token, handle)
+        var response = try render(csrf.token, handle)
         response.setCookies(csrf.newCookie)
         return response
     }

@@ -54,7 +54,8 @@ struct AuthorizeController: Sendable {
         }
         let user = signedIn.user
         let decision = web.oauth.decide(
-            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+            user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
+            authentication: signedIn.session.amr)
         guard let refusal = decision.refusal, refusal.reason == .userNotAdminApproved else {
             return try await flow.proceed(
                 authorization, pending: pending, signedIn: signedIn, request: request, context: context)
@@ -150,7 +151,7 @@ struct AuthorizeController: Sendable {
         }
         if let secondStep = try await SecondFactorSignIn(web: web).page(
             after: user, step: SecondFactorController.step(for: authorization, pending: pending),
-            requirement: web.secondFactorRequirement(for: user), csrf: form["csrf"] ?? "")
+            requirement: web.secondFactorRequirement(for: user, authorization: authorization), csrf: form["csrf"] ?? "")
         {
             return secondStep
         }
@@ -182,8 +183,14 @@ struct AuthorizeController: Sendable {
                 authorization, .accessDenied(.consentDenied), user: signedIn.user, pending: pending, request: request,
                 context: context)
         }
+        // A second factor the request takes and the session lacks (the app's policy raised meanwhile): asked first.
+        if authorization.requiresSecondFactor, signedIn.session.amr.contextClass == .password {
+            return try await flow.proceed(
+                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
+        }
         let decision = web.oauth.decide(
-            user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context))
+            user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
+            authentication: signedIn.session.amr)
         if let refusal = decision.refusal {
             return try await flow.refuse(
                 authorization, .accessDenied(refusal),

@@ -24,11 +24,17 @@ struct SecondFactorController: Sendable {
         }
     }
 
-    /// The second step of a sign-in for an authorization request.
-    static func step(for authorization: AuthorizationRequest, pending: KeptAuthorization) -> SecondFactorSignIn.Step {
+    /// The second step of a sign-in for an authorization request, kept on the server under `handle`.
+    static func step(for authorization: AuthorizationRequest, handle: String, handleHash: String)
+        -> SecondFactorSignIn.Step
+    {
         SecondFactorSignIn.Step(
             heading: "Two-step verification for \(HTML.escape(authorization.app.name))", action: "/login/second-factor",
-            hidden: HTML.hiddenField("request", pending.handle), request: pending.record.handleHash)
+            hidden: HTML.hiddenField("request", handle), request: handleHash)
+    }
+
+    static func step(for authorization: AuthorizationRequest, pending: KeptAuthorization) -> SecondFactorSignIn.Step {
+        step(for: authorization, handle: pending.handle, handleHash: pending.record.handleHash)
     }
 
     /// The second step of a sign-in on the account page.
@@ -52,6 +58,10 @@ struct SecondFactorController: Sendable {
                 context: context)
             return page
         case .verified(let user, let methods, let recoveryCodes):
+            // A step-up replaces the session that had only a password.
+            if let old = request.cookies[WebServices.sessionCookie]?.value, !old.isEmpty {
+                try await web.sessions.deleteSession(idHash: TokenValue.hash(old))
+            }
             let (session, cookie, signedIn) = try await flow.signIn(user, methods: methods, pending: pending)
             var response: Response
             if let recoveryCodes {

@@ -26,6 +26,13 @@ struct SecondFactorSignIn: Sendable {
     func page(after user: User, step: Step, requirement: String?, csrf: String) async throws -> Response? {
         let hasFactor = try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
         guard hasFactor || requirement != nil else { return nil }
+        return try challengePage(for: user, hasFactor: hasFactor, step: step, requirement: requirement, csrf: csrf)
+    }
+
+    /// The second step's page for `user`: the code of their factor, or (without one) setting up an authenticator app.
+    func challengePage(for user: User, hasFactor: Bool, step: Step, requirement: String?, csrf: String) throws
+        -> Response
+    {
         let challenge = SecondFactorChallenge(
             user: user.id.rawValue, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user),
             binding: TokenValue.hash(csrf), request: step.request,

@@ -61,13 +61,16 @@ struct WebServices: Sendable {
         return (session, cookie(Self.sessionCookie, value))
     }
 
-    /// Why `user` must sign in with a second factor, in words; nil when a password may be enough (a user who has a
-    /// factor is asked for it anyway).
-    func secondFactorRequirement(for user: User) -> String? {
-        guard let profile = oauth.directory.current.profiles[user.profile], profile.requireSecondFactor else {
-            return nil
+    /// Why `user` must sign in with a second factor (for `authorization`, when signing in for one), in words; nil
+    /// when a password may be enough (a user who has a factor is asked for it anyway).
+    func secondFactorRequirement(for user: User, authorization: AuthorizationRequest? = nil) -> String? {
+        if let profile = oauth.directory.current.profiles[user.profile], profile.requireSecondFactor {
+            return "Your profile (\(profile.name)) requires two-step verification."
         }
-        return "Your profile (\(profile.name)) requires two-step verification."
+        guard let authorization, authorization.requiresSecondFactor else { return nil }
+        return authorization.app.highAssurance.requiresSecondFactor
+            ? "\(authorization.app.name) requires two-step verification."
+            : "\(authorization.app.name) asks for two-step verification."
     }
 
     /// The issuer an authenticator app lists the account under: this Gatehouse's host name.

@@ -138,7 +138,7 @@ struct DirectoryWriter {
                 """
                 INSERT INTO connected_apps (id, name, name_key, client_id, is_public, callback_urls, scopes, grant_types,
                 permitted_users, refresh_token_policy, refresh_token_rotation, run_as_user_id, access_token_format,
-                access_token_lifetime, id_token_lifetime, session_timeout, requires_pkce, is_blocked, enforcement,
+                access_token_lifetime, id_token_lifetime, session_timeout, high_assurance, requires_pkce, is_blocked, enforcement,
                 ip_relaxation, trusted_ip_ranges, assertion_keys, tokens_not_before, introspect_all_tokens, is_builtin,
                 created_at, updated_at, version)
                 VALUES (\(bind: app.id.rawValue), \(bind: app.name), \(bind: uniquenessKey(app.name)), \(bind: app.clientID),
@@ -147,7 +147,7 @@ struct DirectoryWriter {
                 \(bind: app.refreshTokenPolicy.description), \(bind: app.isRefreshTokenRotationEnabled),
                 \(bind: app.runAsUser?.rawValue), \(bind: app.accessTokenFormat.rawValue),
                 \(bind: app.accessTokenLifetime.seconds), \(bind: app.idTokenLifetime.seconds),
-                \(bind: app.sessionTimeout?.seconds), \(bind: app.requiresPKCE),
+                \(bind: app.sessionTimeout?.seconds), \(bind: app.highAssurance.rawValue), \(bind: app.requiresPKCE),
                 \(bind: app.isBlocked), \(bind: app.enforcement.rawValue), \(bind: app.ipRelaxation.rawValue),
                 \(bind: ListColumn.encode(app.trustedIPRanges.map(\.description))),
                 \(bind: ListColumn.encode(app.assertionKeys)),
@@ -169,7 +169,7 @@ struct DirectoryWriter {
                 run_as_user_id = \(bind: app.runAsUser?.rawValue), access_token_format = \(bind: app.accessTokenFormat.rawValue),
                 access_token_lifetime = \(bind: app.accessTokenLifetime.seconds),
                 id_token_lifetime = \(bind: app.idTokenLifetime.seconds), session_timeout = \(bind: app.sessionTimeout?.seconds),
-                requires_pkce = \(bind: app.requiresPKCE),
+                high_assurance = \(bind: app.highAssurance.rawValue), requires_pkce = \(bind: app.requiresPKCE),
                 is_blocked = \(bind: app.isBlocked), enforcement = \(bind: app.enforcement.rawValue),
                 ip_relaxation = \(bind: app.ipRelaxation.rawValue),
                 trusted_ip_ranges = \(bind: ListColumn.encode(app.trustedIPRanges.map(\.description))),

@@ -97,6 +97,7 @@ struct ShowApp: AsyncParsableCommand {
                 access tokens:          \(view.accessTokenFormat), \(view.accessTokenLifetime)
                 ID tokens:              \(view.idTokenLifetime)
                 session timeout:        \(view.sessionTimeout ?? "none (as long as the session lasts)")
+                high assurance:         \(view.highAssurance ?? "none")
                 PKCE required:          \(view.requirePkce)
                 blocked:                \(view.blocked)
                 enforcement:            \(view.enforcement)

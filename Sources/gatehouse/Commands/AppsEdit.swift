@@ -95,6 +95,11 @@ struct SetAppPolicy: AsyncParsableCommand {
             "How long a browser session may be reused for this app before its users sign in again, e.g. 2h; \"none\" for as long as the session lasts."
     )
     var sessionTimeout: SessionTimeoutOption?
+    @Option(
+        help:
+            "none, raise-session-level (signing in takes a second factor; a session with a password alone is stepped up; refreshes of grants made without one, client credentials and JWT bearer are refused) or block (as raise-session-level, but such a session is refused)."
+    )
+    var highAssurance: HighAssurance?
     @Option(help: "on or off.") var requirePkce: Toggle?
     @Option(help: "on or off: a resource server may introspect every app's access tokens (never refresh tokens).")
     var introspectAllTokens: Toggle?
@@ -128,6 +133,7 @@ struct SetAppPolicy: AsyncParsableCommand {
                 if let accessTokenLifetime { after.accessTokenLifetime = accessTokenLifetime }
                 if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
                 if let sessionTimeout { after.sessionTimeout = sessionTimeout.duration }
+                if let highAssurance { after.highAssurance = highAssurance }
                 if let requirePkce { after.requiresPKCE = requirePkce.isOn }
                 if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
                 if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
@@ -163,6 +169,7 @@ struct SetAppPolicy: AsyncParsableCommand {
         if let sessionTimeout {
             fields["sessionTimeout"] = sessionTimeout.duration.map { .string($0.description) } ?? .null
         }
+        if let highAssurance { fields["highAssurance"] = .string(highAssurance.rawValue) }
         if let requirePkce { fields["requirePkce"] = .bool(requirePkce.isOn) }
         if let introspectAllTokens { fields["introspectAllTokens"] = .bool(introspectAllTokens.isOn) }
         if !callbackURLs.isEmpty { fields["callbackUrls"] = .strings(callbackURLs) }

@@ -5,6 +5,7 @@ import GatehouseCore
 import NIOHTTP1
 
 extension IPRelaxation: ExpressibleByArgument {}
+extension HighAssurance: ExpressibleByArgument {}
 
 extension IPRange: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }

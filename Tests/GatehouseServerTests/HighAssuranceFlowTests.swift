@@ -1,0 +1,117 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import GatehouseTestSupport
+import HTTPTypes
+import Testing
+
+/// An app's high assurance on every flow it governs (issue 13, item 3): `raise-session-level` steps a session with
+/// a password alone up to a second factor (setting one up where the user has none), refuses the refresh of a grant
+/// made without one and every flow without a user step; `block` refuses such a session; `prompt=none` that would
+/// need a step-up answers `interaction_required`; `acr_values` asks for a step-up on any app.
+@Suite struct HighAssuranceFlowTests {
+    /// Signs in with the password only and allows jwt-app: the session and the grant have a password alone.
+    static func passwordOnlyGrant(_ server: ServerFixture, _ browser: Browser) async throws -> String {
+        let redirect = try await AuthorizationCodeFlowTests.signInAndAllow(browser)
+        let tokens = try await server.exchange(try #require(redirect.redirectParameters["code"]))
+        return try #require(tokens.json["refresh_token"] as? String)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func raiseSessionLevelStepsUpAndRefusesWhatHasNoSecondFactor(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let oldRefresh = try await Self.passwordOnlyGrant(server, browser)
+            try await server.updateApp("jwt-app") { $0.highAssurance = .raiseSessionLevel }
+
+            let refresh = try await server.refresh(oldRefresh)
+            #expect(refresh.status == 400 && refresh.json["error"] as? String == "invalid_grant")
+            #expect(refresh.json["reason"] as? String == "high_assurance_required", "\(refresh.json)")
+            let credentials = try await server.clientCredentials("jwt-app")
+            #expect(credentials.json["reason"] as? String == "high_assurance_required", "no user step")
+            let key = try await server.enableAssertions("jwt-app")
+            let bearer = try await server.jwtBearer(try ServerFixture.assertion(key))
+            #expect(bearer.json["reason"] as? String == "high_assurance_required")
+            #expect(try await server.clientCredentials("opaque-app").status == 200, "other apps are unchanged")
+
+            let silent = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "none"]))
+            #expect(silent.redirectParameters["error"] == "interaction_required", "\(silent.location ?? silent.body)")
+            #expect(silent.redirectParameters["reason"] == "high_assurance_required")
+
+            // The signed-in user has no factor: they set one up, with no password asked again.
+            let setup = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
+            let totp = try SecondFactorFlowTests.key(on: setup)
+            var form = setup.hiddenFields
+            form["code"] = SecondFactorFlowTests.code(totp, at: clock.now)
+            let codes = try await browser.post("/login/second-factor", form: form)
+            let continuing = try #require(codes.form(containing: "/login/continue"), "\(codes.body)")
+            let redirect = try await browser.post("/login/continue", form: continuing)
+            let code = try #require(redirect.redirectParameters["code"], "\(redirect.status) \(redirect.body)")
+            let tokens = try await server.exchange(code)
+            let claims = try decodeSegment(try #require(tokens.json["id_token"] as? String).split(separator: ".")[1])
+            #expect(claims["acr"] as? String == "mfa")
+            let newRefresh = try #require(tokens.json["refresh_token"] as? String)
+            #expect(try await server.refresh(newRefresh).status == 200, "a grant made with a second factor refreshes")
+
+            // The stepped-up session is reused silently now.
+            let again = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "none"]))
+            #expect(again.redirectParameters["code"] != nil, "\(again.location ?? again.body)")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func blockRefusesASessionWithAPasswordAloneAndASignInAsksForTheFactor(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            _ = try await Self.passwordOnlyGrant(server, browser)
+            try await server.updateApp("jwt-app") { $0.highAssurance = .block }
+            let refused = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(refused.redirectParameters["error"] == "access_denied")
+            #expect(refused.redirectParameters["reason"] == "high_assurance_required")
+            #expect(refused.redirectParameters["error_description"]?.contains("prompt=login") == true)
+            let event = try await server.loginEvent(traceID: try #require(refused.redirectParameters["trace_id"]))
+            #expect(event.reason == "high_assurance_required" && event.checks?.last?.name == "high_assurance")
+
+            // Signing in again asks for the factor as part of the sign-in (here: setting one up).
+            let login = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "login"]))
+            var form = login.hiddenFields
+            form["username"] = "alice"
+            form["password"] = "alice-password"
+            let setup = try await browser.post("/login", form: form)
+            #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
+            let totp = try SecondFactorFlowTests.key(on: setup)
+            var code = setup.hiddenFields
+            code["code"] = SecondFactorFlowTests.code(totp, at: clock.now)
+            let codes = try await browser.post("/login/second-factor", form: code)
+            let continuing = try #require(codes.form(containing: "/login/continue"))
+            let redirect = try await browser.post("/login/continue", form: continuing)
+            #expect(redirect.redirectParameters["code"] != nil, "\(redirect.status) \(redirect.body)")
+        }
+    }
+
+    /// `acr_values=mfa` steps a password session up on an app that requires nothing; `acr_values=pwd` does not.
+    @Test(arguments: TestBackend.available)
+    func acrValuesAskForAStepUp(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            _ = try await Self.passwordOnlyGrant(server, browser)
+            let plain = try await browser.get(
+                AuthorizationCodeFlowTests.authorizePath(extra: ["acr_values": "pwd mfa"]))
+            #expect(plain.redirectParameters["code"] != nil, "a password is one of the classes asked for")
+            let setup = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["acr_values": "mfa"]))
+            #expect(setup.body.contains("jwt-app asks for two-step verification."), "\(setup.body)")
+            let discovery = try await server.raw("/.well-known/openid-configuration", method: .get)
+            #expect(discovery.json["acr_values_supported"] as? [String] == ["pwd", "mfa"])
+        }
+    }
+}
