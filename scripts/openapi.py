@@ -206,6 +206,15 @@ SCHEMAS = {
                 description="Present when the change can narrow where or when users sign in (login IP ranges or hours "
                 "of a profile, IP relaxation or trusted ranges of an app, a user's profile): the sign-ins of the last 30 "
                 "days decided again under the restrictions after it. Users who lose access altogether are in losses."),
+            "highAssurance": {"type": "array", "items": obj(
+                {"app": string(), "highAssurance": string(enum=["raise-session-level", "block"]),
+                 "grantsWithoutSecondFactor": {"type": "integer", "minimum": 0,
+                                               "description": "Live grants made without a second factor: their "
+                                                              "refresh tokens stop working."},
+                 "refusedGrantTypes": strings(description="client_credentials and the JWT bearer grant, where "
+                                                          "enabled: refused from now on.")},
+                ["app", "highAssurance", "grantsWithoutSecondFactor", "refusedGrantTypes"]),
+                "description": "The apps whose change makes them require a second factor, with what stops working."},
         },
         ["losses", "usersLosingAccess", "liveGrantsEnding"]),
     "Grant": obj(

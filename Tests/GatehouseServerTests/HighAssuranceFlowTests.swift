@@ -25,6 +25,20 @@ import Testing
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
             let oldRefresh = try await Self.passwordOnlyGrant(server, browser)
+            // The preview says what stops working before the change is made.
+            let directory = try await server.store.loadDirectory()
+            let before = try requireValue(directory.app(clientID: "jwt-app"))
+            var raised = before
+            raised.highAssurance = .raiseSessionLevel
+            let impact = try await server.store.impactPreview(
+                of: [.updateApp(before: before, after: raised)], basedOn: directory, at: clock.now)
+            #expect(
+                impact.assurance == [
+                    AssuranceImpact(
+                        app: "jwt-app", highAssurance: "raise-session-level", grantsWithoutSecondFactor: 1,
+                        refusedGrantTypes: ["client_credentials"])
+                ] && !impact.isEmpty && impact.losses.isEmpty, "\(impact)")
+            #expect(impact.summary().contains("1 live grant made without a second factor can no longer be refreshed"))
             try await server.updateApp("jwt-app") { $0.highAssurance = .raiseSessionLevel }
 
             let refresh = try await server.refresh(oldRefresh)
@@ -33,7 +47,12 @@ import Testing
             let credentials = try await server.clientCredentials("jwt-app")
             #expect(credentials.json["reason"] as? String == "high_assurance_required", "no user step")
             let key = try await server.enableAssertions("jwt-app")
-            let bearer = try await server.jwtBearer(try ServerFixture.assertion(key))
+            let bearer = try await server.jwtBearer(
+                try ServerFixture.assertion(key) { claims in
+                    // On the server's clock, which the test holds still.
+                    claims["iat"] = .integer(Int64(clock.now.timeIntervalSince1970))
+                    claims["exp"] = .integer(Int64(clock.now.timeIntervalSince1970) + 120)
+                })
             #expect(bearer.json["reason"] as? String == "high_assurance_required")
             #expect(try await server.clientCredentials("opaque-app").status == 200, "other apps are unchanged")
 

@@ -59,6 +59,7 @@ import Testing
         #expect(codes.status == 200 && codes.body.contains("Save your recovery codes"), "\(codes.status) \(codes.body)")
         let recovery = recoveryCodes(on: codes)
         #expect(recovery.count == 10 && Set(recovery).count == 10)
+        #expect(try await browser.post("/account/authenticator", form: confirm).status == 403, "posted again: one app")
         let after = try await browser.get("/account")
         #expect(after.body.contains("Alice&#39;s phone") || after.body.contains("Alice's phone"))
         #expect(after.body.contains("10 of 10 left."))
@@ -197,9 +198,12 @@ import Testing
             let continuing = try #require(codes.form(containing: "/login/continue"))
             let consent = try await browser.post("/login/continue", form: continuing)
             #expect(consent.body.contains("Allow jwt-app to access your account?"), "\(consent.body)")
-            // The enrolment form cannot be posted again to add the same secret twice, or to sign in without a code.
-            form["code"] = ""
-            #expect(try await browser.post("/login/second-factor", form: form).status != 303)
+            // The set-up form posted again (the same code, at once) adds nothing and signs no one in.
+            let again = try await browser.post("/login/second-factor", form: form)
+            #expect(again.status == 403 && Self.recoveryCodes(on: again).isEmpty, "\(again.status)")
+            let factors = try await SQLSecondFactorStore(store: server.store).secondFactors(
+                of: try requireValue(try await server.store.loadDirectory().user(named: "alice")).id)
+            #expect(factors.count == 1)
 
             // The last factor cannot be removed while the profile requires one.
             let account = try await browser.get("/account")

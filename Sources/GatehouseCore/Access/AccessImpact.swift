@@ -66,14 +66,20 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     public var losses: [AccessLoss]
     /// Nil unless the change can narrow where or when users sign in (``ImpactScope/replayed``).
     public var replay: SignInReplay?
+    /// The apps whose changes raise their high assurance, with what stops working.
+    public var assurance: [AssuranceImpact]
 
-    public init(losses: [AccessLoss] = [], replay: SignInReplay? = nil) {
+    public init(losses: [AccessLoss] = [], replay: SignInReplay? = nil, assurance: [AssuranceImpact] = []) {
         self.losses = losses
         self.replay = replay
+        self.assurance = assurance
     }
 
-    /// Whether there is nothing to warn of: no one loses access, and no recent sign-in would be refused.
-    public var isEmpty: Bool { losses.isEmpty && (replay?.refused.isEmpty ?? true) }
+    /// Whether there is nothing to warn of: no one loses access, no recent sign-in would be refused, and no grant or
+    /// grant type stops working.
+    public var isEmpty: Bool {
+        losses.isEmpty && (replay?.refused.isEmpty ?? true) && assurance.allSatisfy(\.isEmpty)
+    }
     public var liveGrants: Int { losses.reduce(0) { $0 + $1.liveGrants } }
 
     /// Compares the decision before and after `changes` for every user and app they can touch. A user "has
@@ -193,7 +199,8 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     /// What an admin reads before the change: one line per app, then the users (at most `limit` per app).
     public func summary(limit: Int = 20) -> String {
         let replayed = replay.map { "\n" + $0.summary(limit: limit) } ?? ""
-        return lossSummary(limit: limit) + replayed
+        let raised = assurance.filter { !$0.isEmpty }.map { "\n" + $0.summary }.joined()
+        return lossSummary(limit: limit) + replayed + raised
     }
 
     private func lossSummary(limit: Int) -> String {

@@ -72,11 +72,12 @@ public protocol SecondFactorStore: Sendable {
     /// The user's TOTP factors with their sealed secrets.
     func totpFactors(of user: UserID) async throws -> [StoredTOTP]
     /// Adds a verified TOTP factor; with `recoveryCodeHashes`, replaces the user's recovery codes in the same
-    /// transaction (the first factor comes with its codes).
+    /// transaction (the first factor comes with its codes). False, and nothing changed, when a factor with its id
+    /// exists already: the same enrolment completed twice (a form posted again) adds one factor.
     func addTOTP(
         _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
         actor: AuditActor
-    ) async throws
+    ) async throws -> Bool
     /// Records that the factor accepted the code of `step`, unless a code of that step or a later one was accepted
     /// already (on any node): false then, and the code must be refused.
     func acceptTOTP(factor: String, step: Int64, at time: Date) async throws -> Bool

@@ -262,10 +262,12 @@ struct ImpactBody: Encodable {
     var usersLosingAccess: Int
     var liveGrantsEnding: Int
     var signInReplay: SignInReplay?
+    var highAssurance: [AssuranceImpact]
 
     init(_ impact: AccessImpact) {
         losses = impact.losses
         signInReplay = impact.replay
+        highAssurance = impact.assurance
         usersLosingAccess = Set(impact.losses.map(\.user)).count
         liveGrantsEnding = impact.liveGrants
     }

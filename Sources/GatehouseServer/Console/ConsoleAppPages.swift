@@ -200,6 +200,9 @@ enum ConsoleWords {
 
     static func losses(_ impact: AccessImpact, signedInAs username: String) -> String {
         lost(impact, signedInAs: username) + (impact.replay.map(refusedSignIns) ?? "")
+            + impact.assurance.filter { !$0.isEmpty }.map {
+                #"<p class="problem">\#(HTML.escape($0.summary))</p>"#
+            }.joined()
     }
 
     private static func lost(_ impact: AccessImpact, signedInAs username: String) -> String {

@@ -60,7 +60,8 @@ struct AccountSecurityController: Sendable {
         }
         let totp = TimeBasedOneTimePassword.generate()
         let enrolment = AuthenticatorEnrolment(
-            user: user.id.rawValue, binding: TokenValue.hash(form["csrf"] ?? ""), secret: totp.base32,
+            id: UUID().uuidString.lowercased(), user: user.id.rawValue, binding: TokenValue.hash(form["csrf"] ?? ""),
+            secret: totp.base32,
             expiresAt: now.addingTimeInterval(SecondFactorChallenge.lifetime))
         return try enrolmentPage(totp, enrolment, user: user, csrf: form["csrf"] ?? "", error: nil)
     }
@@ -114,9 +115,10 @@ struct AccountSecurityController: Sendable {
                 name: form["name"] ?? "", status: .unauthorized)
         case .verified:
             guard let firstStep else { return Pages.expiredForm(traceID: context.id) }
-            let codes = try await web.secondFactors.add(
-                totp, name: form["name"] ?? "", firstStep: firstStep, for: user,
+            let added = try await web.secondFactors.add(
+                totp, id: enrolment.id, name: form["name"] ?? "", firstStep: firstStep, for: user,
                 actor: .user(user.username, sourceIP: address), at: now)
+            guard case .added(let codes) = added else { return Pages.expiredForm(traceID: context.id) }
             context.logger.info("authenticator app added", metadata: ["user": "\(user.id)"])
             guard let codes else { return seeOther("/account?notice=authenticator-added") }
             return Pages.recoveryCodes(

@@ -65,22 +65,30 @@ struct SecondFactorServices: Sendable {
         return false
     }
 
-    /// Saves an authenticator app whose first code was typed (proving it is set up), with recovery codes when it is
-    /// the user's first factor; returns those codes to show once.
+    /// What saving an authenticator app came to.
+    enum Added {
+        /// Saved, with the recovery codes to show once when it is the user's first factor.
+        case added(recoveryCodes: [String]?)
+        /// This enrolment was completed already (its form posted again): nothing added.
+        case alreadyAdded
+    }
+
+    /// Saves an authenticator app whose first code was typed (proving it is set up) under the enrolment's `id`,
+    /// with recovery codes when it is the user's first factor.
     func add(
-        _ totp: TimeBasedOneTimePassword, name: String, firstStep: Int64, for user: User, actor: AuditActor,
-        at now: Date
-    ) async throws -> [String]? {
+        _ totp: TimeBasedOneTimePassword, id: String, name: String, firstStep: Int64, for user: User,
+        actor: AuditActor, at now: Date
+    ) async throws -> Added {
         let isFirst = try await store.secondFactors(of: user.id).isEmpty
         let codes = isFirst ? RecoveryCodes.generate() : nil
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(SecondFactor.longestName)
-        try await store.addTOTP(
+        let added = try await store.addTOTP(
             SecondFactor(
-                id: UUID().uuidString.lowercased(), user: user.id, kind: .totp,
-                name: trimmed.isEmpty ? "Authenticator app" : String(trimmed), createdAt: now),
+                id: id, user: user.id, kind: .totp, name: trimmed.isEmpty ? "Authenticator app" : String(trimmed),
+                createdAt: now),
             sealedSecret: try secrets.seal(totp.base32), firstStep: firstStep,
             recoveryCodeHashes: codes?.map(RecoveryCodes.hash), actor: actor)
-        return codes
+        return added ? .added(recoveryCodes: codes) : .alreadyAdded
     }
 
     /// "Try again in N minutes" for throttled second-factor codes.
@@ -103,6 +111,8 @@ struct SecondFactorChallenge: Codable, Sendable {
     var expiresAt: Date
     /// Base32; set when the user sets up an authenticator app in this sign-in.
     var enrolmentSecret: String?
+    /// The id the factor set up in this sign-in is saved under: completing the step twice adds it once.
+    var enrolmentID: String?
     /// Why a second factor is required of this sign-in, in words, as the password step found it.
     var requirement: String?
 
@@ -120,6 +130,8 @@ struct SecondFactorChallenge: Codable, Sendable {
 
 /// An authenticator app being set up from the account page, sealed in its form.
 struct AuthenticatorEnrolment: Codable, Sendable {
+    /// The id the factor is saved under: the form posted twice adds it once.
+    var id: String
     var user: String
     var binding: String
     var secret: String

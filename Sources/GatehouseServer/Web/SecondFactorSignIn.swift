@@ -37,7 +37,8 @@ struct SecondFactorSignIn: Sendable {
             user: user.id.rawValue, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user),
             binding: TokenValue.hash(csrf), request: step.request,
             expiresAt: web.oauth.now().addingTimeInterval(SecondFactorChallenge.lifetime),
-            enrolmentSecret: hasFactor ? nil : TimeBasedOneTimePassword.generate().base32, requirement: requirement)
+            enrolmentSecret: hasFactor ? nil : TimeBasedOneTimePassword.generate().base32,
+            enrolmentID: hasFactor ? nil : UUID().uuidString.lowercased(), requirement: requirement)
         return try render(challenge, user: user, step: step, csrf: csrf, error: nil)
     }
 
@@ -113,9 +114,13 @@ struct SecondFactorSignIn: Sendable {
         case .verified:
             var codes: [String]?
             if let enrolling, let firstStep {
-                codes = try await web.secondFactors.add(
-                    enrolling, name: form["name"] ?? "", firstStep: firstStep, for: user,
-                    actor: .user(user.username, sourceIP: address), at: now)
+                switch try await web.secondFactors.add(
+                    enrolling, id: challenge.enrolmentID ?? UUID().uuidString.lowercased(), name: form["name"] ?? "",
+                    firstStep: firstStep, for: user, actor: .user(user.username, sourceIP: address), at: now)
+                {
+                case .added(let recoveryCodes): codes = recoveryCodes
+                case .alreadyAdded: return .expired
+                }
             }
             return .verified(user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes)
         }

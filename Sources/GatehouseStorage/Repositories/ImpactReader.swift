@@ -263,7 +263,31 @@ extension GatehouseStore {
                 for app in entities.apps { before.upsert(app) }
             }
         }
-        return AccessImpact.of(
+        var impact = AccessImpact.of(
             changes, before: before, after: before.applying(changes), users: users, usage: usage, at: time)
+        for (app, refused) in AssuranceImpact.raised(by: changes) {
+            impact.assurance.append(
+                AssuranceImpact(
+                    app: app.name, highAssurance: app.highAssurance.rawValue,
+                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(of: app.id, at: time),
+                    refusedGrantTypes: refused))
+        }
+        return impact
+    }
+
+    /// The app's live grants with a refresh token still usable whose `amr` has no second factor (`mfa`): made with a
+    /// password alone, before methods were recorded, or without a user step.
+    private func liveGrantsWithoutSecondFactor(of app: ConnectedAppID, at time: Date) async throws -> Int {
+        try await sql.read { db in
+            let row = try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM grants g WHERE g.app_id = \(bind: app.rawValue) AND g.revoked_at IS NULL
+                AND (g.amr IS NULL OR g.amr NOT LIKE '%"mfa"%')
+                AND EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id AND r.retired_at IS NULL
+                AND (r.expires_at IS NULL OR r.expires_at > \(bind: Timestamp.milliseconds(time))))
+                """
+            ).first()
+            return Int(try row?.value("n", as: Int64.self) ?? 0)
+        }
     }
 }

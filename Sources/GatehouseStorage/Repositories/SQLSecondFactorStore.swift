@@ -35,22 +35,27 @@ public struct SQLSecondFactorStore: SecondFactorStore {
     public func addTOTP(
         _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
         actor: AuditActor
-    ) async throws {
+    ) async throws -> Bool {
         try await sql.transaction { db in
-            try await db.raw(
-                """
-                INSERT INTO second_factors (id, user_id, kind, name, sealed_secret, last_step, created_at, last_used_at)
-                VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
-                \(bind: factor.name), \(bind: sealedSecret), \(bind: firstStep),
-                \(bind: Timestamp.milliseconds(factor.createdAt)), \(bind: Timestamp.milliseconds(factor.createdAt)))
-                """
-            ).run()
+            guard
+                try await db.raw(
+                    """
+                    INSERT INTO second_factors (id, user_id, kind, name, sealed_secret, last_step, created_at,
+                    last_used_at)
+                    VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
+                    \(bind: factor.name), \(bind: sealedSecret), \(bind: firstStep),
+                    \(bind: Timestamp.milliseconds(factor.createdAt)), \(bind: Timestamp.milliseconds(factor.createdAt)))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """
+                ).first() != nil
+            else { return false }
             if let recoveryCodeHashes {
                 try await Self.replaceCodes(of: factor.user, with: recoveryCodeHashes, at: factor.createdAt, in: db)
             }
             try await Self.audit(
                 .userSecondFactorAdded, user: factor.user, detail: #"{"kind":"\#(factor.kind.rawValue)"}"#,
                 actor: actor, at: factor.createdAt, in: db)
+            return true
         }
     }
 

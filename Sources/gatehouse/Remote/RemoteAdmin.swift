@@ -178,7 +178,11 @@ struct ChangeReply: Decodable, Sendable {
         var losses: [AccessLoss]
         /// Absent from a server older than the replay of sign-ins.
         var signInReplay: SignInReplay?
-        var accessImpact: AccessImpact { AccessImpact(losses: losses, replay: signInReplay) }
+        /// Absent from a server older than high assurance.
+        var highAssurance: [AssuranceImpact]?
+        var accessImpact: AccessImpact {
+            AccessImpact(losses: losses, replay: signInReplay, assurance: highAssurance ?? [])
+        }
     }
     struct Secret: Decodable, Sendable {
         var app: String
