@@ -203,10 +203,11 @@ extension DirectoryChange {
             return Self.grantedAppLacking(bundle.connectedApps, bundle.name, in: after, lacking)
         case .updateProfile(let before as any AppGranting, let bundle as any AppGranting),
             .updatePermissionSet(let before as any AppGranting, let bundle as any AppGranting):
-            // Where and when a profile's holders may sign in can lock them out of the console and the admin API:
-            // only an admin who holds every admin permission the profile gives may restrict it.
+            // Where, when and how a profile's holders may sign in can lock them out of the console and the admin API,
+            // or lift what guards them: only an admin who holds every admin permission the profile gives may change it.
             if case .updateProfile(let old, let new) = self,
-                old.loginIPRanges != new.loginIPRanges || old.loginHours != new.loginHours,
+                old.loginIPRanges != new.loginIPRanges || old.loginHours != new.loginHours
+                    || old.requireSecondFactor != new.requireSecondFactor,
                 let permission = lacking(old.adminPermissions.union(new.adminPermissions))
             {
                 return (

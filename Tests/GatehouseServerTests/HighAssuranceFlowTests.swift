@@ -60,8 +60,13 @@ import Testing
             #expect(silent.redirectParameters["error"] == "interaction_required", "\(silent.location ?? silent.body)")
             #expect(silent.redirectParameters["reason"] == "high_assurance_required")
 
-            // The signed-in user has no factor: they set one up, with no password asked again.
-            let setup = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            // The signed-in user has no factor: a session alone is no way to add one, so they sign in again first.
+            let signInAgain = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(signInAgain.body.contains("jwt-app requires two-step verification. Sign in again to set it up."))
+            var password = signInAgain.hiddenFields
+            password["username"] = "alice"
+            password["password"] = "alice-password"
+            let setup = try await browser.post("/login", form: password)
             #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
             let totp = try SecondFactorFlowTests.key(on: setup)
             var form = setup.hiddenFields
@@ -128,9 +133,35 @@ import Testing
                 AuthorizationCodeFlowTests.authorizePath(extra: ["acr_values": "pwd mfa"]))
             #expect(plain.redirectParameters["code"] != nil, "a password is one of the classes asked for")
             let setup = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["acr_values": "mfa"]))
-            #expect(setup.body.contains("jwt-app asks for two-step verification."), "\(setup.body)")
+            #expect(setup.body.contains("jwt-app asks for two-step verification. Sign in again"), "\(setup.body)")
+            #expect(setup.body.contains(#"<label for="password">"#), "the password first, then setting one up")
             let discovery = try await server.raw("/.well-known/openid-configuration", method: .get)
             #expect(discovery.json["acr_values_supported"] as? [String] == ["pwd", "mfa"])
+        }
+    }
+
+    /// A profile that starts requiring a second factor does so at once: its users' sessions and grants made with a
+    /// password alone are stepped up or refused, not left until they sign in again.
+    @Test(arguments: TestBackend.available)
+    func aProfileRequiringASecondFactorTakesEffectAtOnce(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let refresh = try await Self.passwordOnlyGrant(server, browser)
+            try await server.commit { directory in
+                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+                var requiring = profile
+                requiring.requireSecondFactor = true
+                return [.updateProfile(before: profile, after: requiring)]
+            }
+            let refused = try await server.refresh(refresh)
+            #expect(refused.json["reason"] as? String == "high_assurance_required", "\(refused.json)")
+            #expect(
+                (refused.json["error_description"] as? String)?.contains("profile requires a second factor") == true)
+            #expect(try await server.clientCredentials("jwt-app").status == 200, "no user signs in: not the profile's")
+            let page = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(page.body.contains("Your profile (System Administrator) requires two-step verification."))
+            #expect(page.redirectParameters["code"] == nil)
         }
     }
 }

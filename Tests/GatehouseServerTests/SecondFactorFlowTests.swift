@@ -239,4 +239,27 @@ import Testing
             #expect(reset.first?.actor == "cli:ops" && reset.first?.before == #"{"secondFactors":1}"#)
         }
     }
+
+    /// The first factor ends the user's other sessions (a password alone made them), and a session from before it
+    /// cannot add another factor.
+    @Test(arguments: TestBackend.available)
+    func theFirstFactorEndsTheOtherSessions(backend: TestBackend) async throws {
+        let clock = TestClock()
+        let now: @Sendable () -> Date = { clock.now }
+        try await ServerFixture.run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let elsewhere = Browser(client: server.client)
+            _ = try await AuthorizationCodeFlowTests.signInAndAllow(elsewhere)
+            let browser = Browser(client: server.client)
+            _ = try await Self.enrol(browser, clock: clock)
+            let ended = try await elsewhere.get("/account")
+            #expect(ended.body.contains("Sign in to see the apps connected to your account"), "the other session ended")
+            let account = try await browser.get("/account")
+            var another = try #require(account.form(containing: "/account/authenticator/new"))
+            another["password"] = "alice-password"
+            #expect(
+                try await browser.post("/account/authenticator/new", form: another).location
+                    == "/account?notice=second-factor-needed", "this session had a password alone")
+        }
+    }
 }

@@ -58,7 +58,7 @@ enum AccessFact: Sendable {
     case address(AddressSubject, String?, AddressOutcome)
     case addressRelaxed(AddressSubject, IPRelaxation, AccessFlow)
     case hours(profile: String, LoginHours, at: Date, allowed: Bool)
-    case assurance(app: String, HighAssurance, AuthenticationMethods?)
+    case assurance(AssuranceSubject, AuthenticationMethods?)
     case assuranceWithoutUserStep(app: String, AccessFlow)
 
     var detail: String {
@@ -80,7 +80,7 @@ enum AccessFact: Sendable {
         case .address(let subject, let address, let outcome): Self.addressDetail(subject, address, outcome)
         case .addressRelaxed(let subject, let relaxation, let flow): Self.relaxedDetail(subject, relaxation, flow)
         case .hours(let profile, let hours, let time, let allowed): Self.hoursDetail(profile, hours, time, allowed)
-        case .assurance(let app, let level, let methods): Self.assuranceDetail(app, level, methods)
+        case .assurance(let subject, let methods): Self.assuranceDetail(subject, methods)
         case .assuranceWithoutUserStep(let app, let flow):
             "app \(app) requires a second factor at sign-in, and the \(flow.rawValue) grant has no user step to give one"
         }

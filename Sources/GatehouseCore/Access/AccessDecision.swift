@@ -59,6 +59,10 @@ public struct AccessRefusal: Sendable, Equatable {
     public static let highAssuranceRequired = AccessRefusal(
         reason: .highAssuranceRequired,
         description: "this app requires a high-assurance session: the user must sign in with a second factor")
+    /// The same reason, where the user's profile is what requires the second factor.
+    public static let secondFactorRequiredByProfile = AccessRefusal(
+        reason: .highAssuranceRequired,
+        description: "the user's profile requires a second factor: the user must sign in with one")
 }
 
 /// The context of one decision.
@@ -173,9 +177,13 @@ public enum AccessPolicy {
                 if !check.passed { return refuse(.outsideLoginHours) }
             }
         }
-        if let check = assuranceCheck(app: app, context: context) {
+        let requiringProfile = directory.profiles[user.profile].flatMap { $0.requireSecondFactor ? $0.name : nil }
+        if let check = assuranceCheck(app: app, requiringProfile: requiringProfile, context: context) {
             checks.append(check)
-            if !check.passed { return refuse(.highAssuranceRequired) }
+            if !check.passed {
+                return refuse(
+                    app.highAssurance.requiresSecondFactor ? .highAssuranceRequired : .secondFactorRequiredByProfile)
+            }
         }
         if let use = context.refreshToken {
             let expired = app.refreshTokenPolicy.refuses(use, at: context.time)

@@ -87,19 +87,30 @@ public struct AccessExplanation: Sendable, Equatable {
         case .outsideLoginHours:
             return hoursRemedies(user: user, app: app, context: context, in: directory)
         case .highAssuranceRequired:
-            let lower = AccessRemedy(
-                description: "stop requiring a second factor for app \(app.name)",
-                command: "gatehouse apps set-policy \(appArgument) --high-assurance none")
+            var lower: [AccessRemedy] = []
+            if app.highAssurance.requiresSecondFactor {
+                lower.append(
+                    AccessRemedy(
+                        description: "stop requiring a second factor for app \(app.name)",
+                        command: "gatehouse apps set-policy \(appArgument) --high-assurance none"))
+            }
+            if let profile = directory.profiles[user.profile], profile.requireSecondFactor,
+                context.flow != .clientCredentials, context.flow != .jwtBearer
+            {
+                lower.append(
+                    AccessRemedy(
+                        description: "stop requiring a second factor of profile \(profile.name)",
+                        command: "gatehouse profiles set-policy \(quoted(profile.name)) --no-require-second-factor"))
+            }
             switch context.flow {
-            case .clientCredentials, .jwtBearer: return [lower]
+            case .clientCredentials, .jwtBearer: return lower
             default:
                 return [
                     AccessRemedy(
                         description:
                             "have \(user.username) sign in to \(app.name) again, with a code from their authenticator app",
-                        command: nil),
-                    lower,
-                ]
+                        command: nil)
+                ] + lower
             }
         default:
             return []

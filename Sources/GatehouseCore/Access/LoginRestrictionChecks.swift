@@ -113,28 +113,46 @@ extension AccessFact {
     }
 }
 
-/// The check of an app's high assurance on the flows a user signed in for.
+/// The check of a second factor, which an app's high assurance or the user's profile requires, on the flows a user
+/// signed in for.
 extension AccessPolicy {
-    /// Whether the request's authentication has the second factor the app requires; nil where the app requires
-    /// none or the flow is a token's use. A question without an authentication passes: the sign-in would ask.
-    static func assuranceCheck(app: ConnectedApp, context: AccessContext) -> AccessCheck? {
-        guard app.highAssurance.requiresSecondFactor else { return nil }
+    /// Whether the request's authentication has the second factor the app or `requiringProfile` (the name of the
+    /// user's profile, when it requires one) requires; nil where neither does or the flow is a token's use. A
+    /// question without an authentication passes: the sign-in would ask.
+    static func assuranceCheck(app: ConnectedApp, requiringProfile: String?, context: AccessContext) -> AccessCheck? {
+        guard app.highAssurance.requiresSecondFactor || requiringProfile != nil else { return nil }
         switch context.flow {
         case .authorize, .codeExchange, .refresh: break
         case .clientCredentials, .jwtBearer, .introspection, .userinfo, .adminAPI, .adminConsole: return nil
         }
+        let subject = AssuranceSubject(
+            app: app.name, level: app.highAssurance, profile: requiringProfile)
         guard let methods = context.authentication else {
             let passed = context.purpose == .question
-            return AccessCheck("high_assurance", passed: passed, .assurance(app: app.name, app.highAssurance, nil))
+            return AccessCheck("high_assurance", passed: passed, .assurance(subject, nil))
         }
         let passed = methods.contextClass != .password
-        return AccessCheck("high_assurance", passed: passed, .assurance(app: app.name, app.highAssurance, methods))
+        return AccessCheck("high_assurance", passed: passed, .assurance(subject, methods))
+    }
+}
+
+/// Who requires the second factor: the app (its high assurance), the user's profile, or both.
+struct AssuranceSubject: Sendable {
+    var app: String
+    var level: HighAssurance
+    var profile: String?
+
+    var required: String {
+        var who: [String] = []
+        if level.requiresSecondFactor { who.append("app \(app) (high assurance: \(level.rawValue))") }
+        if let profile { who.append("profile \(profile)") }
+        return who.joined(separator: " and ") + " require\(who.count == 1 ? "s" : "") a second factor"
     }
 }
 
 extension AccessFact {
-    static func assuranceDetail(_ app: String, _ level: HighAssurance, _ methods: AuthenticationMethods?) -> String {
-        let required = "app \(app) requires a second factor (high assurance: \(level.rawValue))"
+    static func assuranceDetail(_ subject: AssuranceSubject, _ methods: AuthenticationMethods?) -> String {
+        let required = subject.required
         guard let methods else { return required + "; signing in asks for one" }
         let how = methods.amr.joined(separator: "+")
         return methods.contextClass == .password

@@ -7,7 +7,9 @@ public struct LoginThrottle: Sendable {
     public var window: TimeInterval
     public var maximumFailuresPerAccount: Int
     public var maximumFailuresPerAddress: Int
-    /// Wrong second-factor codes per user: five in the window leave a guesser about one chance in 70,000.
+    /// Wrong second-factor codes per user in the window. Each guess matches one of three time steps of each of the
+    /// user's factors (at most five), so a guesser who has the password gets about one chance in 67,000 per window
+    /// and factor: about one in 700 a day, which is why wrong codes are in login history for operators to watch.
     public var maximumSecondFactorFailures: Int
 
     public init(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A second factor a user enrolled: an authenticator app (TOTP), later a passkey.
@@ -26,6 +27,18 @@ public struct SecondFactor: Sendable, Hashable, Codable {
 
     /// The longest name kept.
     public static let longestName = 64
+    /// The most factors a user may have: each one is another code a guesser may hit.
+    public static let maximumPerUser = 5
+}
+
+/// What adding a factor came to.
+public enum AddedFactor: Sendable, Equatable {
+    /// Added; `first` when the user had none (their recovery codes were set and their other sessions ended).
+    case added(first: Bool)
+    /// A factor with this id exists: the same enrolment completed twice.
+    case exists
+    /// The user has ``SecondFactor/maximumPerUser`` already.
+    case tooMany
 }
 
 /// A TOTP factor's secret as stored: sealed under the master key, with the last time step it accepted.
@@ -54,9 +67,13 @@ public enum RecoveryCodes {
         }
     }
 
-    /// The hash kept for a code as typed: case, spaces and hyphens do not matter.
-    public static func hash(_ typed: String) -> String {
-        TokenValue.hash("recovery:" + typed.lowercased().filter { $0 != "-" && $0 != " " })
+    /// The hash kept for a code as typed (case, spaces and hyphens do not matter): HMAC-SHA-256 under a key derived
+    /// from the master key, over the user's id and the code, so that a copy of the database alone cannot test
+    /// guesses, and one guess tests one user's codes.
+    public static func hash(_ typed: String, user: UserID, key: SymmetricKey) -> String {
+        let normalized = typed.lowercased().filter { $0 != "-" && $0 != " " }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((user.rawValue + ":" + normalized).utf8), using: key)
+        return Data(mac).hexString
     }
 
     /// Whether text looks like a recovery code rather than a six-digit one.
@@ -71,13 +88,14 @@ public protocol SecondFactorStore: Sendable {
     func secondFactors(of user: UserID) async throws -> [SecondFactor]
     /// The user's TOTP factors with their sealed secrets.
     func totpFactors(of user: UserID) async throws -> [StoredTOTP]
-    /// Adds a verified TOTP factor; with `recoveryCodeHashes`, replaces the user's recovery codes in the same
-    /// transaction (the first factor comes with its codes). False, and nothing changed, when a factor with its id
-    /// exists already: the same enrolment completed twice (a form posted again) adds one factor.
+    /// Adds a verified TOTP factor, in one transaction with what the first factor brings: `recoveryCodeHashes`
+    /// become the user's recovery codes, and every browser session of the user but `keptSession` (the hash of the
+    /// one adding it, if any) ends, since a password alone made them. Nothing changes when a factor with its id
+    /// exists (the same enrolment completed twice adds one factor) or the user has the most factors already.
     func addTOTP(
-        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
-        actor: AuditActor
-    ) async throws -> Bool
+        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String],
+        keptSession: String?, actor: AuditActor
+    ) async throws -> AddedFactor
     /// Records that the factor accepted the code of `step`, unless a code of that step or a later one was accepted
     /// already (on any node): false then, and the code must be refused.
     func acceptTOTP(factor: String, step: Int64, at time: Date) async throws -> Bool

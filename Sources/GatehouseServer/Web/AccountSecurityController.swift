@@ -37,18 +37,26 @@ struct AccountSecurityController: Sendable {
     /// Runs `body` for a signed-in browser's posted form with a valid CSRF token.
     private func signedIn(
         _ request: Request, _ context: some RequestContext,
-        _ body: (User, [String: String]) async throws -> Response
+        _ body: ((session: BrowserSession, user: User), [String: String]) async throws -> Response
     ) async throws -> Response {
         let form = try await FormBody.parse(request)
         guard let signedIn = try await web.currentSession(request) else { return seeOther("/account") }
         guard web.isCSRFValid(request, form: form) else { return Pages.expiredForm(traceID: context.id) }
-        return try await body(signedIn.user, form)
+        return try await body(signedIn, form)
     }
 
-    private func start(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
-        async throws -> Response
-    {
+    private func start(
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
         let now = web.oauth.now()
+        let factors = try await web.secondFactors.store.secondFactors(of: user.id)
+        // Another phone is added by whoever proved they hold one: not by a session from before the first was added.
+        if !factors.isEmpty, signedIn.session.amr.contextClass == .password {
+            return seeOther("/account?notice=second-factor-needed")
+        }
+        if factors.count >= SecondFactor.maximumPerUser { return seeOther("/account?notice=too-many") }
         switch try await web.checkSignIn(
             username: user.username, password: form["password"] ?? "", address: clientAddress(request, context))
         {
@@ -80,9 +88,11 @@ struct AccountSecurityController: Sendable {
             name: name, error: error, status: status)
     }
 
-    private func confirm(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
-        async throws -> Response
-    {
+    private func confirm(
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
         let now = web.oauth.now()
         let csrf = form["csrf"] ?? ""
         guard let sealed = form["enrolment"],
@@ -92,15 +102,11 @@ struct AccountSecurityController: Sendable {
             let secret = Base32.decode(enrolment.secret)
         else { return Pages.expiredForm(traceID: context.id) }
         let totp = TimeBasedOneTimePassword(secret: secret)
-        var firstStep: Int64?
         let address = clientAddress(request, context)
-        switch try await web.secondFactors.attempt(
-            by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now,
-            {
-                firstStep = totp.matchingStep(form["code"] ?? "", at: now, after: nil)
-                return firstStep != nil
-            })
-        {
+        let (check, firstStep) = try await web.secondFactors.attemptFirstCode(
+            form["code"] ?? "", of: totp, by: user, address: address, throttle: web.throttle, sessions: web.sessions,
+            at: now)
+        switch check {
         case .throttled(let until):
             return try enrolmentPage(
                 totp, enrolment, user: user, csrf: csrf,
@@ -110,15 +116,18 @@ struct AccountSecurityController: Sendable {
         case .incorrect:
             return try enrolmentPage(
                 totp, enrolment, user: user, csrf: csrf,
-                error:
-                    "That code does not match. Check that the app added this account and that your phone's clock is right.",
-                name: form["name"] ?? "", status: .unauthorized)
+                error: SecondFactorServices.firstCodeMismatch, name: form["name"] ?? "", status: .unauthorized)
         case .verified:
             guard let firstStep else { return Pages.expiredForm(traceID: context.id) }
-            let added = try await web.secondFactors.add(
+            let codes: [String]?
+            switch try await web.secondFactors.add(
                 totp, id: enrolment.id, name: form["name"] ?? "", firstStep: firstStep, for: user,
-                actor: .user(user.username, sourceIP: address), at: now)
-            guard case .added(let codes) = added else { return Pages.expiredForm(traceID: context.id) }
+                keptSession: signedIn.session.idHash, actor: .user(user.username, sourceIP: address), at: now)
+            {
+            case .added(let recoveryCodes): codes = recoveryCodes
+            case .alreadyAdded: return Pages.expiredForm(traceID: context.id)
+            case .tooMany: return seeOther("/account?notice=too-many")
+            }
             context.logger.info("authenticator app added", metadata: ["user": "\(user.id)"])
             guard let codes else { return seeOther("/account?notice=authenticator-added") }
             return Pages.recoveryCodes(
@@ -142,9 +151,11 @@ struct AccountSecurityController: Sendable {
         }
     }
 
-    private func remove(_ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext)
-        async throws -> Response
-    {
+    private func remove(
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
         let factors = try await web.secondFactors.store.secondFactors(of: user.id)
         guard let factor = factors.first(where: { $0.id == form["factor"] }) else {
             return seeOther("/account?notice=factor-gone")
@@ -161,17 +172,17 @@ struct AccountSecurityController: Sendable {
     }
 
     private func replaceCodes(
-        _ user: User, _ form: [String: String], _ request: Request, _ context: some RequestContext
-    )
-        async throws -> Response
-    {
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
         guard try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty else {
             return seeOther("/account")
         }
         if let refused = try await confirmCode(form, of: user, request: request, context: context) { return refused }
         let codes = RecoveryCodes.generate()
         try await web.secondFactors.store.replaceRecoveryCodes(
-            of: user.id, hashes: codes.map(RecoveryCodes.hash),
+            of: user.id, hashes: codes.map { web.secondFactors.recoveryCodeHash($0, of: user) },
             actor: .user(user.username, sourceIP: clientAddress(request, context)), at: web.oauth.now())
         return Pages.recoveryCodes(
             codes,

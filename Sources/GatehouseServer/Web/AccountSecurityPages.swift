@@ -21,6 +21,10 @@ extension Pages {
             "throttled": "Too many wrong attempts. Try again in a few minutes.",
             "busy": "Too many sign-ins are being checked right now. Try again in a moment.",
             "factor-gone": "That authenticator app was already removed.",
+            "second-factor-needed":
+                "This browser signed in before two-step verification was on: sign out and in again (with a code) to add another authenticator app.",
+            "too-many":
+                "You have the most authenticator apps allowed (\(SecondFactor.maximumPerUser)): remove one first.",
             "factor-required":
                 "Your profile requires two-step verification: set up another authenticator app before removing this one.",
         ]

@@ -63,13 +63,14 @@ struct AuthorizationFlow: Sendable {
         }
     }
 
-    /// Signs `user` in for the request kept on the server: a session made with `methods`, and the record's note that
-    /// the sign-in happened in this flow (the record, not the browser, remembers it). Returns the session, its cookie
-    /// and the record as it now is.
-    func signIn(_ user: User, methods: AuthenticationMethods, pending: KeptAuthorization) async throws
-        -> (session: BrowserSession, cookie: Cookie, pending: KeptAuthorization)
-    {
-        let (session, cookie) = try await web.startSession(for: user, methods: methods)
+    /// Signs `user` in for the request kept on the server: a session made with `methods` (keeping the absolute
+    /// timeout of the `old` session of theirs it replaces), and the record's note that the sign-in happened in this
+    /// flow (the record, not the browser, remembers it). Returns the session, its cookie and the record as it now is.
+    func signIn(
+        _ user: User, methods: AuthenticationMethods, pending: KeptAuthorization, replacing old: BrowserSession? = nil
+    ) async throws -> (session: BrowserSession, cookie: Cookie, pending: KeptAuthorization) {
+        let kept = old.flatMap { $0.user == user.id ? $0.createdAt : nil }
+        let (session, cookie) = try await web.startSession(for: user, methods: methods, createdAt: kept)
         try await web.pendingAuthorizations.recordSignIn(
             handleHash: pending.record.handleHash, user: user.id, at: session.authTime)
         var signedIn = pending
@@ -139,13 +140,15 @@ struct AuthorizationFlow: Sendable {
             }
         }
         let (session, user) = signedIn
-        if authorization.requiresSecondFactor, session.amr.contextClass == .password {
-            return try await stepUp(
-                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
-        }
         let decision = web.oauth.decide(
             user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
             authentication: session.amr)
+        // Only a second factor missing (every other check passed): asked for now, where the app allows it.
+        if Self.needsStepUp(authorization, session: session, decision: decision) {
+            return try await stepUp(
+                authorization, decision: decision, pending: pending, signedIn: signedIn, request: request,
+                context: context)
+        }
         if let refusal = decision.refusal {
             // Not admin approved, in a flow the user can see: Gatehouse's own page first, with Request access (not
             // for the built-in console: who administers is not asked for from a sign-in page).
@@ -198,39 +201,58 @@ struct AuthorizationFlow: Sendable {
             context: context)
     }
 
-    /// A session with only a password, for a request that takes a second factor: the second step of a sign-in for the
-    /// signed-in user (the code, or setting up an authenticator app), unless the app blocks such sessions or the
-    /// request may show no page.
+    /// Whether the session lacks only a second factor: the decision's one refusal is that the app or the user's
+    /// profile requires one, or it allows and `acr_values` asks for one.
+    static func needsStepUp(
+        _ authorization: AuthorizationRequest, session: BrowserSession, decision: AccessDecision
+    ) -> Bool {
+        guard let refusal = decision.refusal else {
+            return authorization.acrValuesAskForSecondFactor && session.amr.contextClass == .password
+        }
+        return refusal.reason == .highAssuranceRequired
+    }
+
+    /// A session with only a password, for a request that takes a second factor: the code of the user's factor,
+    /// typed now; a user without one signs in again (a session alone is no way to add a phone to an account) and
+    /// sets one up as part of that sign-in. Refused instead where the app blocks such sessions or the request may
+    /// show no page.
     private func stepUp(
-        _ authorization: AuthorizationRequest, pending: KeptAuthorization?,
+        _ authorization: AuthorizationRequest, decision: AccessDecision, pending: KeptAuthorization?,
         signedIn: (session: BrowserSession, user: User), request: Request, context: some RequestContext
     ) async throws -> Response {
         let user = signedIn.user
-        let blocks = authorization.app.highAssurance == .block
-        if blocks || authorization.prompt.contains(.none) {
-            let decision = web.oauth.decide(
-                user: user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
-                authentication: signedIn.session.amr)
-            let error =
-                blocks
-                ? OAuthError(
-                    .accessDenied,
-                    "\(AccessRefusal.highAssuranceRequired.description): this app refuses a session signed in with a password alone; sign in again (prompt=login)",
-                    reason: .highAssuranceRequired)
-                : OAuthError(
-                    .interactionRequired, "the user must complete a second factor", reason: .highAssuranceRequired)
+        if authorization.app.highAssurance == .block, let refusal = decision.refusal {
+            let error = OAuthError(
+                .accessDenied,
+                "\(refusal.description); this app refuses a session signed in with a password alone: sign in again (prompt=login)",
+                reason: refusal.reason)
             return try await refuse(
                 authorization, error, user: user, decision: decision, pending: pending, request: request,
                 context: context)
         }
-        let hasFactor = try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
+        if authorization.prompt.contains(.none) {
+            return try await refuse(
+                authorization,
+                OAuthError(
+                    .interactionRequired, "the user must complete a second factor", reason: .highAssuranceRequired),
+                user: user, decision: decision, pending: pending, request: request, context: context)
+        }
+        let requirement = web.secondFactorRequirement(for: user, authorization: authorization)
+        guard try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty else {
+            return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {
+                csrf, handle in
+                Pages.login(
+                    appName: authorization.app.name, username: user.username, error: nil,
+                    notice: (requirement ?? "") + " Sign in again to set it up.", csrf: csrf, handle: handle)
+            }
+        }
         return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
             csrf, handle in
             try SecondFactorSignIn(web: web).challengePage(
-                for: user, hasFactor: hasFactor,
+                for: user, hasFactor: true,
                 step: SecondFactorController.step(
                     for: authorization, handle: handle, handleHash: TokenValue.hash(handle)),
-                requirement: web.secondFactorRequirement(for: user, authorization: authorization), csrf: csrf)
+                requirement: requirement, csrf: csrf)
         }
     }
 

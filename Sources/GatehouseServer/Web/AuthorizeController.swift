@@ -183,14 +183,14 @@ struct AuthorizeController: Sendable {
                 authorization, .accessDenied(.consentDenied), user: signedIn.user, pending: pending, request: request,
                 context: context)
         }
-        // A second factor the request takes and the session lacks (the app's policy raised meanwhile): asked first.
-        if authorization.requiresSecondFactor, signedIn.session.amr.contextClass == .password {
-            return try await flow.proceed(
-                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
-        }
         let decision = web.oauth.decide(
             user: signedIn.user, app: authorization.app, flow: .authorize, clientIP: clientAddress(request, context),
             authentication: signedIn.session.amr)
+        // A second factor the request takes and the session lacks (a policy raised meanwhile): asked for first.
+        if AuthorizationFlow.needsStepUp(authorization, session: signedIn.session, decision: decision) {
+            return try await flow.proceed(
+                authorization, pending: pending, signedIn: signedIn, request: request, context: context)
+        }
         if let refusal = decision.refusal {
             return try await flow.refuse(
                 authorization, .accessDenied(refusal),

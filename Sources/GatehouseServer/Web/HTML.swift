@@ -58,7 +58,8 @@ enum HTML {
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                 // No form-action: browsers apply it to the redirect after a form post, which goes to the app.
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
                 .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(string: document)))

@@ -9,17 +9,22 @@ import Synchronization
 /// The login, consent, error and sign-out pages.
 enum Pages {
     /// The login page of an authorization request; `handle` names the request kept on the server.
-    static func login(appName: String, username: String, error: String?, csrf: String, handle: String) -> Response {
+    static func login(
+        appName: String, username: String, error: String?, notice: String? = nil, csrf: String, handle: String
+    ) -> Response {
         signIn(
             heading: "Sign in to continue to \(HTML.escape(appName))", action: "/login",
-            hidden: HTML.hiddenField("request", handle), username: username, error: error, csrf: csrf)
+            hidden: HTML.hiddenField("request", handle), username: username, error: error, notice: notice, csrf: csrf)
     }
 
-    /// The sign-in form; `heading` and `hidden` are HTML already escaped.
-    static func signIn(heading: String, action: String, hidden: String, username: String, error: String?, csrf: String)
-        -> Response
-    {
-        let message = error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? ""
+    /// The sign-in form; `heading` and `hidden` are HTML already escaped, `notice` is text (why to sign in again).
+    static func signIn(
+        heading: String, action: String, hidden: String, username: String, error: String?, notice: String? = nil,
+        csrf: String
+    ) -> Response {
+        let message =
+            error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# }
+            ?? notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? ""
         return HTML.page(
             title: "Sign in",
             body: """

@@ -58,11 +58,14 @@ struct SecondFactorController: Sendable {
                 context: context)
             return page
         case .verified(let user, let methods, let recoveryCodes):
-            // A step-up replaces the session that had only a password.
-            if let old = request.cookies[WebServices.sessionCookie]?.value, !old.isEmpty {
-                try await web.sessions.deleteSession(idHash: TokenValue.hash(old))
+            // A step-up replaces the session that had only a password, and keeps its absolute timeout.
+            var old: BrowserSession?
+            if let value = request.cookies[WebServices.sessionCookie]?.value, !value.isEmpty {
+                old = try await web.sessions.session(idHash: TokenValue.hash(value))
+                try await web.sessions.deleteSession(idHash: TokenValue.hash(value))
             }
-            let (session, cookie, signedIn) = try await flow.signIn(user, methods: methods, pending: pending)
+            let (session, cookie, signedIn) = try await flow.signIn(
+                user, methods: methods, pending: pending, replacing: old)
             var response: Response
             if let recoveryCodes {
                 response = Pages.recoveryCodes(

@@ -45,7 +45,7 @@ extension Pages {
     }
 
     /// Setting up an authenticator app: the QR code and the key in words, then the first code it shows, which
-    /// proves it was set up before it counts.
+    /// proves it was set up before it counts. `heading` is HTML; `intro` is text (it may name an app or a profile).
     static func enrolAuthenticator(
         heading: String, intro: String, totp: TimeBasedOneTimePassword, keyURI: String, form: SecondFactorForm,
         name: String, error: String?, status: HTTPResponse.Status = .ok
@@ -58,7 +58,7 @@ extension Pages {
             title: "Set up an authenticator app",
             body: """
                 <h1>\(heading)</h1>
-                <p>\(intro)</p>
+                <p>\(HTML.escape(intro))</p>
                 \(alert(error))
                 <ol class="steps">
                 <li><p>Open an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …) and \

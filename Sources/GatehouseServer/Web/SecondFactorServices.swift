@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatehouseCore
 import GatehouseStorage
@@ -13,9 +14,12 @@ struct SecondFactorServices: Sendable {
     /// An authenticator being set up from the account page (``AuthenticatorEnrolment``): a different purpose, so
     /// that it can never stand in for a sign-in's challenge, which proves a password.
     let enrolments: Sealer
+    /// The key recovery codes are hashed under (``RecoveryCodes/hash(_:user:key:)``).
+    let recoveryCodeKey: SymmetricKey
 
     init(store: any SecondFactorStore, masterKey: MasterKey) {
         self.store = store
+        recoveryCodeKey = masterKey.derivedKey(purpose: "recovery-codes")
         secrets = Sealer(masterKey: masterKey, purpose: "totp-secret")
         challenges = Sealer(masterKey: masterKey, purpose: "second-factor-challenge")
         enrolments = Sealer(masterKey: masterKey, purpose: "authenticator-enrolment")
@@ -45,11 +49,29 @@ struct SecondFactorServices: Sendable {
         return .verified
     }
 
+    /// Checks the first code of an authenticator app being set up (proving it was), throttled as any code; returns
+    /// the time step it matched when it did.
+    func attemptFirstCode(
+        _ code: String, of totp: TimeBasedOneTimePassword, by user: User, address: String?, throttle: LoginThrottle,
+        sessions: any SessionStore, at now: Date
+    ) async throws -> (check: Check, step: Int64?) {
+        var step: Int64?
+        let check = try await attempt(by: user, address: address, throttle: throttle, sessions: sessions, at: now) {
+            step = totp.matchingStep(code, at: now, after: nil)
+            return step != nil
+        }
+        return (check, step)
+    }
+
+    /// What a wrong first code of an authenticator app being set up is told.
+    static let firstCodeMismatch =
+        "That code does not match. Check that the app added this account and that your phone's clock is right."
+
     /// Whether `code` is a current code of one of the user's authenticator apps (not accepted before), or one of
     /// their unused recovery codes (used up now) when it looks like one.
     func verify(_ code: String, of user: User, at now: Date) async throws -> Bool {
         if RecoveryCodes.looksLikeOne(code) {
-            return try await store.useRecoveryCode(user: user.id, hash: RecoveryCodes.hash(code), at: now)
+            return try await store.useRecoveryCode(user: user.id, hash: recoveryCodeHash(code, of: user), at: now)
         }
         return try await matchesAuthenticator(code, of: user, at: now)
     }
@@ -65,30 +87,39 @@ struct SecondFactorServices: Sendable {
         return false
     }
 
+    func recoveryCodeHash(_ code: String, of user: User) -> String {
+        RecoveryCodes.hash(code, user: user.id, key: recoveryCodeKey)
+    }
+
     /// What saving an authenticator app came to.
     enum Added {
         /// Saved, with the recovery codes to show once when it is the user's first factor.
         case added(recoveryCodes: [String]?)
         /// This enrolment was completed already (its form posted again): nothing added.
         case alreadyAdded
+        /// The user has the most factors already.
+        case tooMany
     }
 
-    /// Saves an authenticator app whose first code was typed (proving it is set up) under the enrolment's `id`,
-    /// with recovery codes when it is the user's first factor.
+    /// Saves an authenticator app whose first code was typed (proving it is set up) under the enrolment's `id`.
+    /// The user's first factor comes with recovery codes, and ends their other sessions but `keptSession`.
     func add(
         _ totp: TimeBasedOneTimePassword, id: String, name: String, firstStep: Int64, for user: User,
-        actor: AuditActor, at now: Date
+        keptSession: String?, actor: AuditActor, at now: Date
     ) async throws -> Added {
-        let isFirst = try await store.secondFactors(of: user.id).isEmpty
-        let codes = isFirst ? RecoveryCodes.generate() : nil
+        let codes = RecoveryCodes.generate()
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(SecondFactor.longestName)
-        let added = try await store.addTOTP(
+        switch try await store.addTOTP(
             SecondFactor(
                 id: id, user: user.id, kind: .totp, name: trimmed.isEmpty ? "Authenticator app" : String(trimmed),
                 createdAt: now),
             sealedSecret: try secrets.seal(totp.base32), firstStep: firstStep,
-            recoveryCodeHashes: codes?.map(RecoveryCodes.hash), actor: actor)
-        return added ? .added(recoveryCodes: codes) : .alreadyAdded
+            recoveryCodeHashes: codes.map { recoveryCodeHash($0, of: user) }, keptSession: keptSession, actor: actor)
+        {
+        case .added(let first): return .added(recoveryCodes: first ? codes : nil)
+        case .exists: return .alreadyAdded
+        case .tooMany: return .tooMany
+        }
     }
 
     /// "Try again in N minutes" for throttled second-factor codes.

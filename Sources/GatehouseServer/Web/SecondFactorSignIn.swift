@@ -83,14 +83,19 @@ struct SecondFactorSignIn: Sendable {
         else { return .expired }
         let code = form["code"] ?? ""
         let enrolling = challenge.enrolmentSecret.flatMap(Base32.decode).map(TimeBasedOneTimePassword.init(secret:))
-        var firstStep: Int64?
-        let check = try await web.secondFactors.attempt(
-            by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
-        ) {
-            guard let enrolling else { return try await web.secondFactors.verify(code, of: user, at: now) }
-            firstStep = enrolling.matchingStep(code, at: now, after: nil)
-            return firstStep != nil
-        }
+        let factors = web.secondFactors
+        let (check, firstStep) =
+            if let enrolling {
+                try await factors.attemptFirstCode(
+                    code, of: enrolling, by: user, address: address, throttle: web.throttle, sessions: web.sessions,
+                    at: now)
+            } else {
+                (
+                    try await factors.attempt(
+                        by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
+                    ) { try await factors.verify(code, of: user, at: now) }, nil
+                )
+            }
         func failed(
             _ message: String, _ status: HTTPResponse.Status, _ error: OAuthError, retryAfter: TimeInterval? = nil
         ) throws -> Outcome {
@@ -109,17 +114,17 @@ struct SecondFactorSignIn: Sendable {
             return try failed(
                 enrolling == nil
                     ? "That code is not right, or was used already. Type the code your app shows now."
-                    : "That code does not match. Check that the app added this account and that your phone's clock is right.",
+                    : SecondFactorServices.firstCodeMismatch,
                 .unauthorized, OAuthError(.accessDenied, "wrong second-factor code", reason: .invalidSecondFactor))
         case .verified:
             var codes: [String]?
             if let enrolling, let firstStep {
                 switch try await web.secondFactors.add(
-                    enrolling, id: challenge.enrolmentID ?? UUID().uuidString.lowercased(), name: form["name"] ?? "",
-                    firstStep: firstStep, for: user, actor: .user(user.username, sourceIP: address), at: now)
+                    enrolling, id: challenge.enrolmentID ?? "", name: form["name"] ?? "", firstStep: firstStep,
+                    for: user, keptSession: nil, actor: .user(user.username, sourceIP: address), at: now)
                 {
                 case .added(let recoveryCodes): codes = recoveryCodes
-                case .alreadyAdded: return .expired
+                case .alreadyAdded, .tooMany: return .expired
                 }
             }
             return .verified(user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes)

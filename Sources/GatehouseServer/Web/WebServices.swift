@@ -48,14 +48,15 @@ struct WebServices: Sendable {
         return (session, user)
     }
 
-    /// Starts a session for `user`, signed in with `methods`; returns the cookie to set.
-    func startSession(for user: User, methods: AuthenticationMethods = .password) async throws -> (
-        BrowserSession, Cookie
-    ) {
+    /// Starts a session for `user`, signed in with `methods`; returns the cookie to set. `createdAt`: the start of
+    /// the session it replaces (a step-up), whose absolute timeout it keeps.
+    func startSession(for user: User, methods: AuthenticationMethods = .password, createdAt: Date? = nil)
+        async throws -> (BrowserSession, Cookie)
+    {
         let value = TokenValue.generate(prefix: "")
         let now = oauth.now()
         let session = BrowserSession(
-            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: methods, createdAt: now,
+            idHash: TokenValue.hash(value), user: user.id, authTime: now, amr: methods, createdAt: createdAt ?? now,
             lastSeenAt: now)
         try await sessions.saveSession(session)
         return (session, cookie(Self.sessionCookie, value))

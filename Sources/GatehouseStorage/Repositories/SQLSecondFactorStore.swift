@@ -33,10 +33,22 @@ public struct SQLSecondFactorStore: SecondFactorStore {
     }
 
     public func addTOTP(
-        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String]?,
-        actor: AuditActor
-    ) async throws -> Bool {
-        try await sql.transaction { db in
+        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String],
+        keptSession: String?, actor: AuditActor
+    ) async throws -> AddedFactor {
+        let kind = sql.kind
+        return try await sql.transaction { db in
+            // Two enrolments of one user at once: one at a time (SQLite has one writer), so one of them is first.
+            if kind == .postgres {
+                try await db.raw(
+                    "SELECT id FROM users WHERE id = \(bind: factor.user.rawValue) FOR UPDATE"
+                ).run()
+            }
+            let existing = Int(
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM second_factors WHERE user_id = \(bind: factor.user.rawValue)"
+                ).first()?.value("n", as: Int64.self) ?? 0)
+            guard existing < SecondFactor.maximumPerUser else { return .tooMany }
             guard
                 try await db.raw(
                     """
@@ -48,14 +60,20 @@ public struct SQLSecondFactorStore: SecondFactorStore {
                     ON CONFLICT (id) DO NOTHING RETURNING id
                     """
                 ).first() != nil
-            else { return false }
-            if let recoveryCodeHashes {
+            else { return .exists }
+            if existing == 0 {
                 try await Self.replaceCodes(of: factor.user, with: recoveryCodeHashes, at: factor.createdAt, in: db)
+                try await db.raw(
+                    """
+                    DELETE FROM browser_sessions WHERE user_id = \(bind: factor.user.rawValue)
+                    AND id_hash <> \(bind: keptSession ?? "")
+                    """
+                ).run()
             }
             try await Self.audit(
                 .userSecondFactorAdded, user: factor.user, detail: #"{"kind":"\#(factor.kind.rawValue)"}"#,
                 actor: actor, at: factor.createdAt, in: db)
-            return true
+            return .added(first: existing == 0)
         }
     }
 
