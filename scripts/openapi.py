@@ -108,6 +108,13 @@ APP_FIELDS = {
     "sessionTimeout": {"type": ["string", "null"],
                        "description": "A duration (1m to 30d): an authorize this long after the user signed in needs "
                                       "a fresh sign-in, as max_age asks. null: as long as the session lasts."},
+    "customAttributes": {"type": "array", "maxItems": 50, "items": obj(
+        {"name": string(minLength=1, maxLength=64, description="A claim name Gatehouse does not set itself."),
+         "value": string(maxLength=1000, description="A text, the same for every user."),
+         "field": string(enum=["username", "email", "displayName", "profile", "permissionSets"],
+                         description="A field of the user (permissionSets: a list of names).")},
+        ["name"], closed=True), "description": "Extra claims of the app's ID tokens, JWT access tokens and userinfo: "
+                                               "each a value or a field, not both."},
     "highAssurance": string(enum=["none", "raise-session-level", "block"],
                             description="Whether signing in to the app takes a second factor, and whether a session "
                                         "with a password alone is stepped up (raise-session-level) or refused "
@@ -170,6 +177,8 @@ SCHEMAS = {
             "accessTokenFormat": string(), "accessTokenLifetime": string(), "idTokenLifetime": string(),
             "sessionTimeout": string(description="A duration; absent when the app has none."),
             "highAssurance": string(enum=["none", "raise-session-level", "block"]),
+            "customAttributes": {"type": "array", "items": obj(
+                {"name": string(), "value": string(), "field": string()}, ["name"])},
             "requirePkce": {"type": "boolean"}, "blocked": {"type": "boolean"}, "enforcement": string(),
             "ipRelaxation": string(), "trustedIpRanges": strings(),
             "assertionKeys": {"type": "integer", "description": "How many assertion keys are registered."},
@@ -185,7 +194,7 @@ SCHEMAS = {
          "highAssurance", "requirePkce", "blocked", "enforcement", "ipRelaxation", "trustedIpRanges", "assertionKeys",
          "introspectAllTokens", "builtIn", "grantedBy"]),
     "NewApp": obj(APP_FIELDS, ["name"], closed=True),
-    "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys", "trustedIpRanges"]),
+    "AppPatch": patch(APP_FIELDS, ["callbackUrls", "assertionKeys", "trustedIpRanges", "customAttributes"]),
     "Impact": obj(
         {
             "losses": {"type": "array", "items": obj(

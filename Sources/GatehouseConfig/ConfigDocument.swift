@@ -99,6 +99,7 @@ public struct ConnectedAppSpec: Sendable, Equatable {
     public var enforcement: AccessEnforcement?
     public var ipRelaxation: IPRelaxation?
     public var highAssurance: HighAssurance?
+    public var customAttributes: [CustomAttribute]?
     public var trustedIpRanges: [IPRange]?
     public var assertionKeys: [String]?
     public var introspectAllTokens: Bool?

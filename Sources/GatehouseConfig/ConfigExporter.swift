@@ -104,6 +104,7 @@ public enum ConfigExporter {
                     ("enforcement", scalar(app.enforcement.rawValue)),
                     ("ipRelaxation", scalar(app.ipRelaxation.rawValue)),
                     ("highAssurance", scalar(app.highAssurance.rawValue)),
+                    ("customAttributes", customAttributes(app.customAttributes)),
                     ("trustedIpRanges", list(app.trustedIPRanges.map(\.description))),
                     ("assertionKeys", blockList(app.assertionKeys)),
                     ("introspectAllTokens", bool(app.introspectsAllTokens)),
@@ -143,6 +144,19 @@ public enum ConfigExporter {
     }
 
     private static func bool(_ value: Bool) -> Node { Node(value ? "true" : "false", Tag(.bool)) }
+
+    /// `[{name: department, value: Sales}, {name: mail, field: email}]`.
+    private static func customAttributes(_ attributes: [CustomAttribute]) -> Node {
+        .sequence(
+            .init(
+                attributes.map { attribute in
+                    switch attribute.source {
+                    case .value(let value): mapping([("name", scalar(attribute.name)), ("value", scalar(value))])
+                    case .field(let field):
+                        mapping([("name", scalar(attribute.name)), ("field", scalar(field.rawValue))])
+                    }
+                }, Tag(.seq), attributes.isEmpty ? .flow : .block))
+    }
 
     private static func list(_ values: [String]) -> Node {
         .sequence(.init(values.map(scalar), Tag(.seq), .flow))

@@ -264,6 +264,7 @@ public struct ConfigPlanner {
         if let value = spec.enforcement { app.enforcement = value }
         if let value = spec.ipRelaxation { app.ipRelaxation = value }
         if let value = spec.highAssurance { app.highAssurance = value }
+        if let value = spec.customAttributes { app.customAttributes = value }
         if let value = spec.trustedIpRanges { app.trustedIPRanges = value }
         if let value = spec.assertionKeys { app.assertionKeys = value }
         if let value = spec.introspectAllTokens { app.introspectsAllTokens = value }

@@ -197,7 +197,7 @@ public enum ConfigReader {
         "name", "clientId", "clientSecret", "clientSecretHashes", "public", "callbackUrls", "scopes", "grantTypes",
         "permittedUsers", "refreshTokenPolicy", "refreshTokenRotation", "runAsUser", "accessTokenFormat",
         "accessTokenLifetime", "idTokenLifetime", "sessionTimeout", "requirePkce", "blocked", "enforcement",
-        "ipRelaxation", "trustedIpRanges", "assertionKeys", "introspectAllTokens", "highAssurance",
+        "ipRelaxation", "trustedIpRanges", "assertionKeys", "introspectAllTokens", "highAssurance", "customAttributes",
     ]
 
     private static func readApp(_ node: Node, _ path: String, _ reader: NodeReader) -> ConnectedAppSpec? {
@@ -215,6 +215,7 @@ public enum ConfigReader {
                 case "callbackUrls": spec.callbackUrls = []
                 case "assertionKeys": spec.assertionKeys = []
                 case "trustedIpRanges": spec.trustedIpRanges = []
+                case "customAttributes": spec.customAttributes = []
                 default: reader.report.add(keyPath, alwaysSet)
                 }
                 return
@@ -244,6 +245,7 @@ public enum ConfigReader {
             case "enforcement": spec.enforcement = reader.enumValue(value, at: keyPath)
             case "ipRelaxation": spec.ipRelaxation = reader.enumValue(value, at: keyPath)
             case "highAssurance": spec.highAssurance = reader.enumValue(value, at: keyPath)
+            case "customAttributes": spec.customAttributes = reader.customAttributes(value, at: keyPath)
             case "trustedIpRanges": spec.trustedIpRanges = reader.ipRanges(value, at: keyPath)
             case "assertionKeys": spec.assertionKeys = reader.stringList(value, at: keyPath)
             case "introspectAllTokens": spec.introspectAllTokens = reader.bool(value, at: keyPath)

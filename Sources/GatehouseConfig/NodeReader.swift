@@ -139,6 +139,40 @@ final class NodeReader {
         return ranges
     }
 
+    /// An app's custom attributes: a list of `{name, value}` or `{name, field}` (a user field).
+    func customAttributes(_ node: Node, at path: String) -> [CustomAttribute]? {
+        let before = report.issues.count
+        let attributes = sequence(node, at: path) { item, itemPath, reader -> CustomAttribute? in
+            var name: String?
+            var source: CustomAttribute.Source?
+            reader.mapping(item, at: itemPath, keys: ["name", "value", "field"]) { key, value, keyPath in
+                switch key {
+                case "name": name = reader.string(value, at: keyPath)
+                case "value":
+                    if source != nil { reader.report.add(keyPath, "give a value or a field, not both") }
+                    source = reader.string(value, at: keyPath).map(CustomAttribute.Source.value)
+                default:
+                    if source != nil { reader.report.add(keyPath, "give a value or a field, not both") }
+                    source = (reader.enumValue(value, at: keyPath) as CustomAttribute.UserField?).map { .field($0) }
+                }
+            }
+            guard item.mapping != nil else { return nil }
+            guard let name else {
+                reader.report.add(fieldPath(itemPath, "name"), "is required")
+                return nil
+            }
+            guard let source else {
+                reader.report.add(
+                    itemPath,
+                    "needs a value (a text) or a field (\(CustomAttribute.UserField.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+                return nil
+            }
+            return CustomAttribute(name: name, source: source)
+        }
+        return report.issues.count == before ? attributes : nil
+    }
+
     /// A merge patch of login hours: the members given; a weekday `null` deletes that day.
     func loginHoursPatch(_ node: Node, at path: String) -> LoginHoursPatch? {
         var patch = LoginHoursPatch()

@@ -48,6 +48,7 @@ import Testing
           - name: Sales User
             loginIpRanges: [10.0.0.0/8, "2001:db8::/32", 10.1.2.3/8]
             loginHours: {timeZone: Europe/Paris, monday: "08:00-18:00", tuesday: "08:00-12:00,13:00-18:00"}
+            requireSecondFactor: true
           - name: Night Shift
             loginHours: {timeZone: UTC, sunday: "00:00-24:00"}
         connectedApps:
@@ -57,6 +58,8 @@ import Testing
             ipRelaxation: enforce-relax-refresh
             trustedIpRanges: [192.0.2.0/24]
             sessionTimeout: 2h
+            highAssurance: raise-session-level
+            customAttributes: [{name: department, value: Sales}, {name: mail, field: email}, {name: "on", value: "yes"}]
         """
 
     @Test(arguments: TestBackend.available)
@@ -78,7 +81,31 @@ import Testing
             #expect(app.ipRelaxation == .enforceRelaxRefresh)
             #expect(app.trustedIPRanges.map(\.description) == ["192.0.2.0/24"])
             #expect(app.sessionTimeout == PolicyDuration(seconds: 7_200))
+            #expect(app.highAssurance == .raiseSessionLevel && sales.requireSecondFactor)
+            #expect(
+                app.customAttributes == [
+                    CustomAttribute(name: "department", source: .value("Sales")),
+                    CustomAttribute(name: "mail", source: .field(.email)),
+                    CustomAttribute(name: "on", source: .value("yes")),
+                ])
             #expect(try planner.plan(document, against: stored).changes.isEmpty, "a second apply changes nothing")
+            for (bad, message) in [
+                ("[{name: email, value: x}]", "registered claim"), ("[{name: x}]", "needs a value"),
+                ("[{name: x, value: a, field: email}]", "not both"), ("[{name: x, field: salary}]", "salary"),
+                ("[{name: 9x, value: a}]", "not starting with a digit"),
+                ("[{name: x, value: a}, {name: x, value: b}]", "named twice"),
+            ] {
+                #expect(throws: ValidationFailure.self, "\(bad)") {
+                    do {
+                        let refused = try ConfigReader.read(
+                            yaml: "connectedApps:\n  - {name: Deduper, customAttributes: \(bad)}\n")
+                        _ = try planner.plan(refused, against: stored)
+                    } catch let failure as ValidationFailure {
+                        #expect(failure.issues.contains { $0.description.contains(message) }, "\(failure.issues)")
+                        throw failure
+                    }
+                }
+            }
 
             // `loginHours: null` and an empty list lift the restrictions.
             let lifted = try ConfigReader.read(
@@ -107,6 +134,9 @@ import Testing
         #expect(exported.contains("trustedIpRanges: [192.0.2.0/24]"))
         #expect(exported.contains("sessionTimeout: 2h"))
         #expect(exported.contains("sessionTimeout: null"), "an app without one says so")
+        #expect(
+            exported.contains("highAssurance: raise-session-level") && exported.contains("requireSecondFactor: true"))
+        #expect(exported.contains("name: department") && exported.contains("field: email"))
         #expect(try await ConfigRoundTripTests.exportAfterApplying(exported, planner, backend) == exported)
     }
 

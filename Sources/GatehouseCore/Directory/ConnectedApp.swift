@@ -31,6 +31,8 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
     public var sessionTimeout: PolicyDuration?
     /// Whether the app's users must sign in with a second factor, and what becomes of a session without one.
     public var highAssurance: HighAssurance
+    /// Extra claims of the app's ID tokens, JWT access tokens and userinfo.
+    public var customAttributes: [CustomAttribute]
     /// Confidential apps may be made to use PKCE too; public apps always do.
     public var requiresPKCE: Bool
     /// A blocked app gets no tokens for anyone, and every token it holds stops working.
@@ -73,6 +75,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         idTokenLifetime: PolicyDuration = ConnectedApp.defaultIDTokenLifetime,
         sessionTimeout: PolicyDuration? = nil,
         highAssurance: HighAssurance = .none,
+        customAttributes: [CustomAttribute] = [],
         requiresPKCE: Bool = true,
         isBlocked: Bool = false,
         enforcement: AccessEnforcement = .enforce,
@@ -100,6 +103,7 @@ public struct ConnectedApp: Sendable, Hashable, Codable {
         self.idTokenLifetime = idTokenLifetime
         self.sessionTimeout = sessionTimeout
         self.highAssurance = highAssurance
+        self.customAttributes = customAttributes
         self.requiresPKCE = requiresPKCE
         self.isBlocked = isBlocked
         self.enforcement = enforcement

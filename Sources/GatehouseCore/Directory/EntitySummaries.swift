@@ -59,6 +59,8 @@ public struct AppSummary: Codable, Sendable, Equatable {
     public var sessionTimeout: String?
     /// none, raise-session-level or block; nil from a server from before high assurance.
     public var highAssurance: String?
+    /// Nil from a server from before custom attributes.
+    public var customAttributes: [CustomAttribute]?
     public var requirePkce: Bool
     public var blocked: Bool
     public var enforcement: String
@@ -89,6 +91,7 @@ public struct AppSummary: Codable, Sendable, Equatable {
         idTokenLifetime = app.idTokenLifetime.description
         sessionTimeout = app.sessionTimeout?.description
         highAssurance = app.highAssurance.rawValue
+        customAttributes = app.customAttributes
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         enforcement = app.enforcement.rawValue

@@ -96,7 +96,8 @@ enum TokenMinting {
         async throws -> JSONObject
     {
         let token = try context.issuer.accessToken(
-            app: app, user: grant.user, scopes: grant.scopes, grant: nil, authentication: nil, at: context.now,
+            app: app, user: grant.user, scopes: grant.scopes, grant: nil, authentication: nil,
+            customClaims: CustomAttribute.claims(of: app, for: grant.user, in: context.directory), at: context.now,
             keys: context.keys)
         if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
         return TokenResponse.members(token, scopes: grant.scopes)
@@ -107,10 +108,10 @@ enum TokenMinting {
         issueRefreshToken: Bool, refreshExpiresAt: Date?? = nil
     ) throws -> (response: JSONObject, records: IssuedTokenRecords) {
         let scopes = scopes ?? grant.scopes
+        let custom = CustomAttribute.claims(of: app, for: user, in: context.directory)
         let token = try context.issuer.accessToken(
             app: app, user: user, scopes: scopes, grant: grant.id, authentication: grant.authentication,
-            at: context.now,
-            keys: context.keys)
+            customClaims: custom, at: context.now, keys: context.keys)
         var records = IssuedTokenRecords(accessToken: token.opaqueRecord)
         var response = TokenResponse.members(token, scopes: scopes)
         // DESIGN.md: immediately-expire issues no usable refresh token; the access token lives until it expires.
@@ -135,7 +136,7 @@ enum TokenMinting {
             response["id_token"] = .string(
                 try context.issuer.idToken(
                     app: app, user: user, scopes: scopes, nonce: nonce, authentication: grant.authentication,
-                    accessToken: token.value, at: context.now, keys: context.keys))
+                    accessToken: token.value, customClaims: custom, at: context.now, keys: context.keys))
         }
         return (response, records)
     }

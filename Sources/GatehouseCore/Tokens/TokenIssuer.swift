@@ -31,10 +31,11 @@ public struct TokenIssuer: Sendable {
     /// A JWT access token's private claim naming the grant it was issued from (RFC 9068 §2.2.3 allows more claims).
     public static let grantClaim = "grant_id"
 
-    /// An access token for `app` acting for `user` (or for itself when nil).
+    /// An access token for `app` acting for `user` (or for itself when nil). A JWT carries `customClaims` (the
+    /// app's custom attributes) where no claim of that name is set.
     public func accessToken(
-        app: ConnectedApp, user: User?, scopes: Scopes, grant: GrantID?, authentication: Authentication?, at now: Date,
-        keys: KeyRing
+        app: ConnectedApp, user: User?, scopes: Scopes, grant: GrantID?, authentication: Authentication?,
+        customClaims: JSONObject = JSONObject(), at now: Date, keys: KeyRing
     ) throws -> IssuedAccessToken {
         let lifetime = app.accessTokenLifetime.seconds
         let jti = TokenValue.generate(prefix: "")
@@ -61,16 +62,17 @@ public struct TokenIssuer: Sendable {
             authentication?.claims(into: &claims)
             // The grant it hangs from, so that revoking the grant reaches this token too (``RevocationList``).
             if let grant { claims[Self.grantClaim] = .string(grant.rawValue) }
+            claims.addMissing(customClaims)
             let value = try JWT.sign(claims, type: "at+jwt", with: key)
             return IssuedAccessToken(value: value, expiresIn: lifetime, jti: jti, opaqueRecord: nil)
         }
     }
 
     /// An ID token (OIDC Core §2, §3.1.3.6): `aud` is the client id as a plain string, `azp` names it too,
-    /// `at_hash` binds the access token issued with it.
+    /// `at_hash` binds the access token issued with it; `customClaims` where no claim of that name is set.
     public func idToken(
         app: ConnectedApp, user: User, scopes: Scopes, nonce: String?, authentication: Authentication?,
-        accessToken: String?, at now: Date, keys: KeyRing
+        accessToken: String?, customClaims: JSONObject = JSONObject(), at now: Date, keys: KeyRing
     ) throws -> String {
         guard let key = keys.signingKey(idTokenAlgorithm, at: now) else {
             throw TokenIssueError.noActiveKey(idTokenAlgorithm)
@@ -89,7 +91,15 @@ public struct TokenIssuer: Sendable {
             claims["at_hash"] = .string(Data(digest.prefix(16)).base64URLEncodedString())
         }
         for (name, value) in UserClaims.claims(of: user, scopes: scopes).members { claims[name] = value }
+        claims.addMissing(customClaims)
         return try JWT.sign(claims, type: "JWT", with: key)
+    }
+}
+
+extension JSONObject {
+    /// Adds each member of `other` whose name this object does not have.
+    mutating func addMissing(_ other: JSONObject) {
+        for (name, value) in other.members where self[name] == nil { self[name] = value }
     }
 }
 

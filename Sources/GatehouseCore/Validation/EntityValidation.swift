@@ -57,11 +57,36 @@ extension ConnectedApp {
                 sessionTimeout, within: 60...ConnectedApp.maximumSessionTimeout, at: fieldPath(path, "sessionTimeout"),
                 into: &report)
         }
+        validateCustomAttributes(at: fieldPath(path, "customAttributes"), into: &report)
         switch refreshTokenPolicy {
         case .expireAfter(let duration), .expireIfUnused(let duration):
             FieldRules.checkLifetime(
                 duration, within: 60...(3_650 * 86_400), at: fieldPath(path, "refreshTokenPolicy"), into: &report)
         case .validUntilRevoked, .immediatelyExpire: break
+        }
+    }
+}
+
+extension ConnectedApp {
+    fileprivate func validateCustomAttributes(at path: String, into report: inout ValidationReport) {
+        if customAttributes.count > CustomAttribute.maximumPerApp {
+            report.add(path, "at most \(CustomAttribute.maximumPerApp) custom attributes")
+        }
+        var seen: Set<String> = []
+        for (index, attribute) in customAttributes.enumerated() {
+            let at = "\(path)[\(index)]"
+            if let problem = CustomAttribute.problem(withName: attribute.name) {
+                report.add(fieldPath(at, "name"), problem)
+            } else if !seen.insert(attribute.name).inserted {
+                report.add(fieldPath(at, "name"), "\(attribute.name) is named twice")
+            }
+            if case .value(let value) = attribute.source {
+                if value.utf8.count > CustomAttribute.longestValue {
+                    report.add(fieldPath(at, "value"), "must be at most \(CustomAttribute.longestValue) bytes")
+                } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    report.add(fieldPath(at, "value"), "must be one line of text, without control characters")
+                }
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ struct ConsoleAppForm: Sendable {
     /// Empty for none.
     var sessionTimeout: String
     var highAssurance: String
+    /// One `name=value` or `name=field:FIELD` per line.
+    var customAttributes: String
     var requirePkce: Bool
     var blocked: Bool
     /// One URL per line (not for a built-in app, whose callback Gatehouse sets).
@@ -45,6 +47,7 @@ struct ConsoleAppForm: Sendable {
         idTokenLifetime = app.idTokenLifetime.description
         sessionTimeout = app.sessionTimeout?.description ?? ""
         highAssurance = app.highAssurance.rawValue
+        customAttributes = app.customAttributes.map(\.text).joined(separator: "\n")
         requirePkce = app.requiresPKCE
         blocked = app.isBlocked
         callbackUrls = app.callbackURLs.joined(separator: "\n")
@@ -68,6 +71,8 @@ struct ConsoleAppForm: Sendable {
         idTokenLifetime = form["idTokenLifetime"] ?? idTokenLifetime
         sessionTimeout = form["sessionTimeout"] ?? ""
         highAssurance = form["highAssurance"] ?? highAssurance
+        customAttributes = (form["customAttributes"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+            .replacingOccurrences(of: "\r", with: "\n")
         requirePkce = form["requirePkce"] == "on"
         blocked = form["blocked"] == "on"
         if !app.isBuiltIn {
@@ -87,6 +92,7 @@ struct ConsoleAppForm: Sendable {
             ("refreshTokenDuration", refreshTokenDuration), ("accessTokenFormat", accessTokenFormat),
             ("accessTokenLifetime", accessTokenLifetime), ("idTokenLifetime", idTokenLifetime),
             ("sessionTimeout", sessionTimeout), ("highAssurance", highAssurance),
+            ("customAttributes", customAttributes),
             ("callbackUrls", callbackUrls), ("scopes", scopes),
         ]
         if refreshTokenRotation { pairs.append(("refreshTokenRotation", "on")) }
@@ -134,6 +140,20 @@ struct ConsoleAppForm: Sendable {
         {
             spec.sessionTimeout = duration
         }
+        var attributes: [CustomAttribute] = []
+        for line in customAttributes.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            guard let attribute = CustomAttribute(text: text) else {
+                report.add(
+                    "customAttributes",
+                    "\(text) is not name=value or name=field:FIELD (username, email, displayName, profile, permissionSets)"
+                )
+                continue
+            }
+            attributes.append(attribute)
+        }
+        spec.customAttributes = attributes
         spec.highAssurance = parsed(
             "highAssurance", HighAssurance(rawValue: highAssurance), "must be none, raise-session-level or block")
         spec.blocked = blocked

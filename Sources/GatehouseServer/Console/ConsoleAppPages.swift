@@ -84,6 +84,7 @@ enum ConsoleAppPages {
             \(row("ID tokens", "valid \(e(app.idTokenLifetime))"))
             \(row("Session timeout", app.sessionTimeout.map { "users sign in again after \(e($0))" } ?? "None: a session is reused as long as it lasts"))
             \(row("Second factor", e(ConsoleWords.highAssurance(app.highAssurance ?? "none"))))
+            \(row("Custom attributes", (app.customAttributes ?? []).isEmpty ? "None" : (app.customAttributes ?? []).map { "<code>\(e($0.text))</code>" }.joined(separator: "<br>")))
             \(row("PKCE required", app.requirePkce ? "Yes" : "No"))
             \(row("Run-as user", app.runAsUser.map(e) ?? "None"))
             </dl>
@@ -102,7 +103,8 @@ enum ConsoleAppPages {
             [
                 "permittedUsers", "enforcement", "ipRelaxation", "trustedIpRanges", "refreshTokenPolicy",
                 "accessTokenFormat", "accessTokenLifetime",
-                "idTokenLifetime", "sessionTimeout", "highAssurance", "callbackUrls", "scopes", "requirePkce",
+                "idTokenLifetime", "sessionTimeout", "highAssurance", "customAttributes", "callbackUrls", "scopes",
+                "requirePkce",
                 "refreshTokenRotation",
                 "blocked",
             ], verb: "The change was not saved")
@@ -145,6 +147,7 @@ enum ConsoleAppPages {
             \(f.text("accessTokenLifetime", "Access tokens valid for", form.accessTokenLifetime, hint: "At most 1d, for example 5m"))
             \(f.text("idTokenLifetime", "ID tokens valid for", form.idTokenLifetime, hint: "For example 1h"))
             \(f.text("sessionTimeout", "Users sign in again after", form.sessionTimeout, hint: "How long a signed-in browser may come back to this app without a password, for example 2h; empty for as long as the session lasts"))
+            \(f.lines("customAttributes", "Custom attributes, one per line", form.customAttributes, hint: "Extra claims of its ID tokens, JWT access tokens and userinfo: department=Sales, or mail=field:email (username, email, displayName, profile, permissionSets)"))
             \(f.select("highAssurance", "Second factor (high assurance)", HighAssurance.allCases.map { ($0.rawValue, ConsoleWords.highAssurance($0.rawValue)) }, form.highAssurance))
             </fieldset>
             \(fixed)

@@ -49,3 +49,21 @@ func storedEnum<Value: RawRepresentable>(_ raw: String, column: String) throws -
     guard let value = Value(rawValue: raw) else { throw UnknownStoredValue(column: column, value: raw) }
     return value
 }
+
+/// An app's custom attributes as a JSON array of `{name, value}` and `{name, field}`.
+enum CustomAttributeColumn {
+    static func encode(_ attributes: [CustomAttribute]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(attributes) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> [CustomAttribute] {
+        do {
+            return try JSONDecoder().decode([CustomAttribute].self, from: Data(text.utf8))
+        } catch {
+            throw StorageError.notFound("column custom_attributes holds a malformed list \(text)")
+        }
+    }
+}

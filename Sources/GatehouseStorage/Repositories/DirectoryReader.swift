@@ -228,6 +228,7 @@ enum DirectoryReader {
             idTokenLifetime: PolicyDuration(seconds: try row.value("id_token_lifetime")),
             sessionTimeout: try row.value("session_timeout", as: Int64?.self).map(PolicyDuration.init(seconds:)),
             highAssurance: try storedEnum(try row.value("high_assurance"), column: "high_assurance"),
+            customAttributes: try CustomAttributeColumn.decode(try row.value("custom_attributes")),
             requiresPKCE: try row.value("requires_pkce"), isBlocked: try row.value("is_blocked"),
             enforcement: try storedEnum(try row.value("enforcement"), column: "enforcement"),
             ipRelaxation: try storedEnum(try row.value("ip_relaxation"), column: "ip_relaxation"),

@@ -1,6 +1,6 @@
 extension Migrations {
     /// Version 16: users' second factors and recovery codes, profiles that require a second factor, and apps' high
-    /// assurance.
+    /// assurance and custom attributes (a JSON array of `{name, value}` and `{name, field}`).
     /// A TOTP factor keeps its secret sealed under the master key (a copy of the database alone cannot make codes)
     /// and the last time step it accepted (a code is accepted once, on every node). Recovery codes are kept as
     /// SHA-256 hashes, each usable once.
@@ -30,6 +30,7 @@ extension Migrations {
             """,
             "ALTER TABLE profiles ADD COLUMN require_second_factor BOOLEAN NOT NULL DEFAULT FALSE",
             "ALTER TABLE connected_apps ADD COLUMN high_assurance TEXT NOT NULL DEFAULT 'none'",
+            "ALTER TABLE connected_apps ADD COLUMN custom_attributes TEXT NOT NULL DEFAULT '[]'",
         ]
     }
 }

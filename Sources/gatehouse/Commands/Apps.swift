@@ -98,6 +98,7 @@ struct ShowApp: AsyncParsableCommand {
                 ID tokens:              \(view.idTokenLifetime)
                 session timeout:        \(view.sessionTimeout ?? "none (as long as the session lasts)")
                 high assurance:         \(view.highAssurance ?? "none")
+                custom attributes:      \((view.customAttributes ?? []).isEmpty ? "-" : (view.customAttributes ?? []).map(\.text).joined(separator: ", "))
                 PKCE required:          \(view.requirePkce)
                 blocked:                \(view.blocked)
                 enforcement:            \(view.enforcement)

@@ -100,6 +100,13 @@ struct SetAppPolicy: AsyncParsableCommand {
             "none, raise-session-level (signing in takes a second factor; a session with a password alone is stepped up; refreshes of grants made without one, client credentials and JWT bearer are refused) or block (as raise-session-level, but such a session is refused)."
     )
     var highAssurance: HighAssurance?
+    @Option(
+        name: .customLong("custom-attribute"),
+        help:
+            "Replace the custom attributes (extra claims of ID tokens, JWT access tokens and userinfo): NAME=VALUE, or NAME=field:FIELD (username, email, displayName, profile, permissionSets); repeatable."
+    )
+    var customAttributes: [CustomAttribute] = []
+    @Flag(help: "Remove every custom attribute.") var clearCustomAttributes = false
     @Option(help: "on or off.") var requirePkce: Toggle?
     @Option(help: "on or off: a resource server may introspect every app's access tokens (never refresh tokens).")
     var introspectAllTokens: Toggle?
@@ -134,6 +141,7 @@ struct SetAppPolicy: AsyncParsableCommand {
                 if let idTokenLifetime { after.idTokenLifetime = idTokenLifetime }
                 if let sessionTimeout { after.sessionTimeout = sessionTimeout.duration }
                 if let highAssurance { after.highAssurance = highAssurance }
+                if !customAttributes.isEmpty || clearCustomAttributes { after.customAttributes = customAttributes }
                 if let requirePkce { after.requiresPKCE = requirePkce.isOn }
                 if let introspectAllTokens { after.introspectsAllTokens = introspectAllTokens.isOn }
                 if !callbackURLs.isEmpty { after.callbackURLs = callbackURLs }
@@ -170,6 +178,9 @@ struct SetAppPolicy: AsyncParsableCommand {
             fields["sessionTimeout"] = sessionTimeout.duration.map { .string($0.description) } ?? .null
         }
         if let highAssurance { fields["highAssurance"] = .string(highAssurance.rawValue) }
+        if !customAttributes.isEmpty || clearCustomAttributes {
+            fields["customAttributes"] = .array(customAttributes.map(\.json))
+        }
         if let requirePkce { fields["requirePkce"] = .bool(requirePkce.isOn) }
         if let introspectAllTokens { fields["introspectAllTokens"] = .bool(introspectAllTokens.isOn) }
         if !callbackURLs.isEmpty { fields["callbackUrls"] = .strings(callbackURLs) }

@@ -7,6 +7,18 @@ import NIOHTTP1
 extension IPRelaxation: ExpressibleByArgument {}
 extension HighAssurance: ExpressibleByArgument {}
 
+extension CustomAttribute: ExpressibleByArgument {
+    public init?(argument: String) { self.init(text: argument) }
+
+    /// As the admin API takes it: `{name, value}` or `{name, field}`.
+    var json: JSONValue {
+        switch source {
+        case .value(let value): .object(["name": .string(name), "value": .string(value)])
+        case .field(let field): .object(["name": .string(name), "field": .string(field.rawValue)])
+        }
+    }
+}
+
 extension IPRange: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
