@@ -17,6 +17,23 @@ import Testing
         return try #require(tokens.json["refresh_token"] as? String)
     }
 
+    /// Signs alice in on `login` (a login page), sets up an authenticator app as jwt-app requires, and goes on past
+    /// the recovery codes; returns the redirect to the app.
+    static func signInSettingUpAFactor(_ browser: Browser, on login: Browser.Page, clock: TestClock) async throws
+        -> Browser.Page
+    {
+        var password = login.hiddenFields
+        password["username"] = "alice"
+        password["password"] = "alice-password"
+        let setup = try await browser.post("/login", form: password)
+        #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
+        var form = setup.hiddenFields
+        form["code"] = SecondFactorFlowTests.code(try SecondFactorFlowTests.key(on: setup), at: clock.now)
+        let codes = try await browser.post("/login/second-factor", form: form)
+        let continuing = try #require(codes.form(containing: "/login/continue"), "\(codes.body)")
+        return try await browser.post("/login/continue", form: continuing)
+    }
+
     @Test(arguments: TestBackend.available)
     func raiseSessionLevelStepsUpAndRefusesWhatHasNoSecondFactor(backend: TestBackend) async throws {
         let clock = TestClock()
@@ -63,17 +80,7 @@ import Testing
             // The signed-in user has no factor: a session alone is no way to add one, so they sign in again first.
             let signInAgain = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
             #expect(signInAgain.body.contains("jwt-app requires two-step verification. Sign in again to set it up."))
-            var password = signInAgain.hiddenFields
-            password["username"] = "alice"
-            password["password"] = "alice-password"
-            let setup = try await browser.post("/login", form: password)
-            #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
-            let totp = try SecondFactorFlowTests.key(on: setup)
-            var form = setup.hiddenFields
-            form["code"] = SecondFactorFlowTests.code(totp, at: clock.now)
-            let codes = try await browser.post("/login/second-factor", form: form)
-            let continuing = try #require(codes.form(containing: "/login/continue"), "\(codes.body)")
-            let redirect = try await browser.post("/login/continue", form: continuing)
+            let redirect = try await Self.signInSettingUpAFactor(browser, on: signInAgain, clock: clock)
             let code = try #require(redirect.redirectParameters["code"], "\(redirect.status) \(redirect.body)")
             let tokens = try await server.exchange(code)
             let claims = try decodeSegment(try #require(tokens.json["id_token"] as? String).split(separator: ".")[1])
@@ -105,17 +112,7 @@ import Testing
 
             // Signing in again asks for the factor as part of the sign-in (here: setting one up).
             let login = try await browser.get(AuthorizationCodeFlowTests.authorizePath(extra: ["prompt": "login"]))
-            var form = login.hiddenFields
-            form["username"] = "alice"
-            form["password"] = "alice-password"
-            let setup = try await browser.post("/login", form: form)
-            #expect(setup.body.contains("jwt-app requires two-step verification."), "\(setup.body)")
-            let totp = try SecondFactorFlowTests.key(on: setup)
-            var code = setup.hiddenFields
-            code["code"] = SecondFactorFlowTests.code(totp, at: clock.now)
-            let codes = try await browser.post("/login/second-factor", form: code)
-            let continuing = try #require(codes.form(containing: "/login/continue"))
-            let redirect = try await browser.post("/login/continue", form: continuing)
+            let redirect = try await Self.signInSettingUpAFactor(browser, on: login, clock: clock)
             #expect(redirect.redirectParameters["code"] != nil, "\(redirect.status) \(redirect.body)")
         }
     }

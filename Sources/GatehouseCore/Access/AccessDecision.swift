@@ -167,7 +167,8 @@ public enum AccessPolicy {
             if reportOnly { wouldRefuse = .userNotAdminApproved }
             if !granted && !reportOnly { return refuse(.userNotAdminApproved) }
         }
-        if let profile = directory.profiles[user.profile] {
+        let profile = directory.profiles[user.profile]
+        if let profile {
             if let check = addressCheck(profile: profile, app: app, context: context) {
                 checks.append(check)
                 if !check.passed { return refuse(.ipRestricted) }
@@ -177,7 +178,7 @@ public enum AccessPolicy {
                 if !check.passed { return refuse(.outsideLoginHours) }
             }
         }
-        let requiringProfile = directory.profiles[user.profile].flatMap { $0.requireSecondFactor ? $0.name : nil }
+        let requiringProfile = profile.flatMap { $0.requireSecondFactor ? $0.name : nil }
         if let check = assuranceCheck(app: app, requiringProfile: requiringProfile, context: context) {
             checks.append(check)
             if !check.passed {

@@ -51,26 +51,23 @@ struct ConsoleUsers: Sendable {
                 try await change(try Self.id(context), request, context, signedIn)
             }
         }
-        router.post("admin/users/{id}/unlock") { request, context in
-            await console.page(request, context, needing: .manageUsers) { signedIn in
-                let form = try await FormBody.parse(request)
-                guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+        // One-button actions on a user: the form carries only its CSRF token.
+        typealias UserAction = @Sendable (Admin, UserID) async throws -> Void
+        let unlock: UserAction = { admin, id in _ = try await admin.unlock(id) }
+        let resetSecondFactors: UserAction = { admin, id in _ = try await admin.resetSecondFactors(id) }
+        for (path, done, action) in [
+            ("unlock", "unlocked", unlock), ("second-factors/reset", "second-factors-reset", resetSecondFactors),
+        ] {
+            router.post("admin/users/{id}/\(path)") { request, context in
+                await console.page(request, context, needing: .manageUsers) { signedIn in
+                    let form = try await FormBody.parse(request)
+                    guard signedIn.session.accepts(csrf: form["csrf"]) else {
+                        return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
+                    }
+                    let id = try Self.id(context)
+                    try await action(signedIn.admin, id)
+                    return Self.seeOther(id, done: done)
                 }
-                let id = try Self.id(context)
-                _ = try await signedIn.admin.unlock(id)
-                return Self.seeOther(id, done: "unlocked")
-            }
-        }
-        router.post("admin/users/{id}/second-factors/reset") { request, context in
-            await console.page(request, context, needing: .manageUsers) { signedIn in
-                let form = try await FormBody.parse(request)
-                guard signedIn.session.accepts(csrf: form["csrf"]) else {
-                    return ConsolePages.expiredForm(signedIn: signedIn, traceID: context.id)
-                }
-                let id = try Self.id(context)
-                _ = try await signedIn.admin.resetSecondFactors(id)
-                return Self.seeOther(id, done: "second-factors-reset")
             }
         }
         router.post("admin/users/{id}/password") { request, context in

@@ -11,25 +11,22 @@ import Logging
 struct AccountSecurityController: Sendable {
     let web: WebServices
 
-    func addRoutes(to router: Router<some RequestContext>) {
-        router.post("account/authenticator/new") { request, context in
-            await Pages.handling(context) {
-                try await signedIn(request, context) { try await start($0, $1, request, context) }
-            }
-        }
-        router.post("account/authenticator") { request, context in
-            await Pages.handling(context) {
-                try await signedIn(request, context) { try await confirm($0, $1, request, context) }
-            }
-        }
-        router.post("account/authenticator/remove") { request, context in
-            await Pages.handling(context) {
-                try await signedIn(request, context) { try await remove($0, $1, request, context) }
-            }
-        }
-        router.post("account/recovery-codes") { request, context in
-            await Pages.handling(context) {
-                try await signedIn(request, context) { try await replaceCodes($0, $1, request, context) }
+    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        typealias Handler =
+            @Sendable (
+                Self, (session: BrowserSession, user: User), [String: String], Request, Context
+            ) async throws -> Response
+        let routes: [(String, Handler)] = [
+            ("account/authenticator/new", { try await $0.start($1, $2, $3, $4) }),
+            ("account/authenticator", { try await $0.confirm($1, $2, $3, $4) }),
+            ("account/authenticator/remove", { try await $0.remove($1, $2, $3, $4) }),
+            ("account/recovery-codes", { try await $0.replaceCodes($1, $2, $3, $4) }),
+        ]
+        for (path, handler) in routes {
+            router.post(RouterPath(path)) { request, context in
+                await Pages.handling(context) {
+                    try await signedIn(request, context) { try await handler(self, $0, $1, request, context) }
+                }
             }
         }
     }
