@@ -108,11 +108,12 @@ APP_FIELDS = {
     "sessionTimeout": {"type": ["string", "null"],
                        "description": "A duration (1m to 30d): an authorize this long after the user signed in needs "
                                       "a fresh sign-in, as max_age asks. null: as long as the session lasts."},
-    "customAttributes": {"type": "array", "maxItems": 50, "items": obj(
+    "customAttributes": {"type": "array", "maxItems": 20, "items": obj(
         {"name": string(minLength=1, maxLength=64, description="A claim name Gatehouse does not set itself."),
-         "value": string(maxLength=1000, description="A text, the same for every user."),
+         "value": string(maxLength=500, description="A text, the same for every user."),
          "field": string(enum=["username", "email", "displayName", "profile", "permissionSets"],
-                         description="A field of the user (permissionSets: a list of names).")},
+                         description="A field of the user (permissionSets: a list of names); username and "
+                                     "displayName need the profile scope, email the email scope.")},
         ["name"], closed=True), "description": "Extra claims of the app's ID tokens, JWT access tokens and userinfo: "
                                                "each a value or a field, not both."},
     "highAssurance": string(enum=["none", "raise-session-level", "block"],

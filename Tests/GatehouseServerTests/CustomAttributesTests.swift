@@ -13,7 +13,6 @@ import Testing
         try await ServerFixture.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
                 let set = PermissionSet(name: "Deduper Users")
                 let alice = try requireValue(directory.user(named: "alice"))
                 var member = alice
@@ -27,7 +26,6 @@ import Testing
                     CustomAttribute(name: "sets", source: .field(.permissionSets)),
                     CustomAttribute(name: "who", source: .field(.displayName)),
                 ]
-                _ = profile
                 return [
                     .createPermissionSet(set), .updateUser(before: alice, after: member),
                     .updateApp(before: app, after: attributed),
@@ -48,11 +46,25 @@ import Testing
                 headers: [.authorization: "Bearer \(try #require(tokens.json["access_token"] as? String))"])
             #expect(userinfo.json["department"] as? String == "Sales" && userinfo.json["mail"] as? String != nil)
 
+            // The user's own name and address only under the scopes that release them, as the consent page says.
+            let browser = Browser(client: server.client)
+            let narrow = try await browser.post(
+                "/login",
+                form: try await AuthorizationCodeFlowTests.loginForm(
+                    browser, path: AuthorizationCodeFlowTests.authorizePath(extra: ["scope": "openid"])))
+            let narrowTokens = try await server.exchange(try #require(narrow.redirectParameters["code"]))
+            let narrowClaims = try decodeSegment(
+                try #require(narrowTokens.json["id_token"] as? String).split(separator: ".")[1])
+            #expect(narrowClaims["department"] as? String == "Sales" && narrowClaims["team"] != nil)
+            #expect(narrowClaims["mail"] == nil && narrowClaims["who"] == nil, "no email or profile scope")
+
             // Client credentials act for the run-as user: the same claims; another app's tokens have none.
             let credentials = try await server.clientCredentials("jwt-app")
             let machine = try decodeSegment(
                 try #require(credentials.json["access_token"] as? String).split(separator: ".")[1])
-            #expect(machine["department"] as? String == "Sales" && machine["mail"] as? String == "alice@example.com")
+            #expect(machine["department"] as? String == "Sales" && machine["team"] as? String != nil)
+            let machineScopes = (machine["scope"] as? String ?? "").split(separator: " ")
+            #expect((machine["mail"] != nil) == machineScopes.contains("email"), "\(machine)")
             let other = try await server.clientCredentials("opaque-app")
             #expect(other.status == 200 && (other.json["access_token"] as? String)?.hasPrefix("gha_") == true)
         }
@@ -81,7 +93,8 @@ import Testing
         ]
         let token = try TokenIssuer(issuer: "https://gh.example").accessToken(
             app: app, user: user, scopes: Scopes(["openid"]), grant: nil, authentication: nil,
-            customClaims: CustomAttribute.claims(of: app, for: user, in: Directory()), at: now, keys: keys)
+            customClaims: CustomAttribute.claims(of: app, for: user, scopes: Scopes(["openid"]), in: Directory()),
+            at: now, keys: keys)
         let claims = try decodeSegment(token.value.split(separator: ".")[1])
         #expect(claims["sub"] as? String == user.id.rawValue && claims["tier"] as? String == "gold")
     }

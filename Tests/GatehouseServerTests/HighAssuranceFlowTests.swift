@@ -80,6 +80,14 @@ import Testing
             // The signed-in user has no factor: a session alone is no way to add one, so they sign in again first.
             let signInAgain = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
             #expect(signInAgain.body.contains("jwt-app requires two-step verification. Sign in again to set it up."))
+            // The kept request's forms posted with the password-only session get no code.
+            var forged = signInAgain.hiddenFields
+            forged["decision"] = "allow"
+            for path in ["/consent", "/access-request", "/login/continue"] {
+                let posted = try await browser.post(path, form: forged)
+                #expect(posted.redirectParameters["code"] == nil, "\(path): \(posted.location ?? "")")
+                #expect(posted.body.contains(#"<label for="password">"#), "\(path): the password first")
+            }
             let redirect = try await Self.signInSettingUpAFactor(browser, on: signInAgain, clock: clock)
             let code = try #require(redirect.redirectParameters["code"], "\(redirect.status) \(redirect.body)")
             let tokens = try await server.exchange(code)

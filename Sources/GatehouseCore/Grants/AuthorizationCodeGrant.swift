@@ -97,7 +97,8 @@ enum TokenMinting {
     {
         let token = try context.issuer.accessToken(
             app: app, user: grant.user, scopes: grant.scopes, grant: nil, authentication: nil,
-            customClaims: CustomAttribute.claims(of: app, for: grant.user, in: context.directory), at: context.now,
+            customClaims: CustomAttribute.claims(
+                of: app, for: grant.user, scopes: grant.scopes, in: context.directory), at: context.now,
             keys: context.keys)
         if let record = token.opaqueRecord { try await context.store.saveAccessToken(record) }
         return TokenResponse.members(token, scopes: grant.scopes)
@@ -108,7 +109,7 @@ enum TokenMinting {
         issueRefreshToken: Bool, refreshExpiresAt: Date?? = nil
     ) throws -> (response: JSONObject, records: IssuedTokenRecords) {
         let scopes = scopes ?? grant.scopes
-        let custom = CustomAttribute.claims(of: app, for: user, in: context.directory)
+        let custom = CustomAttribute.claims(of: app, for: user, scopes: scopes, in: context.directory)
         let token = try context.issuer.accessToken(
             app: app, user: user, scopes: scopes, grant: grant.id, authentication: grant.authentication,
             customClaims: custom, at: context.now, keys: context.keys)

@@ -65,10 +65,12 @@ public struct CustomAttribute: Sendable, Hashable, Codable {
         }
     }
 
-    /// The most attributes an app may have, and the longest name and value.
-    public static let maximumPerApp = 50
+    /// The most attributes an app may have, the longest name and value, and the most bytes of names and values
+    /// together: tokens travel in headers and URLs, and the console keeps its own in a cookie.
+    public static let maximumPerApp = 20
     public static let longestName = 64
-    public static let longestValue = 1_000
+    public static let longestValue = 500
+    public static let longestTotal = 2_000
 
     /// Claim names a custom attribute cannot take: JWT's (RFC 7519 §4.1), ID tokens' and the standard claims (OIDC
     /// Core §2, §5.1), JWT access tokens' (RFC 9068 §2.2), token exchange's and DPoP's (RFC 8693 §4, RFC 9449 §6),
@@ -80,7 +82,8 @@ public struct CustomAttribute: Sendable, Hashable, Codable {
         "website", "email", "email_verified", "gender", "birthdate", "zoneinfo", "locale", "phone_number",
         "phone_number_verified", "address", "updated_at",
         "client_id", "scope", "scp", "groups", "roles", "entitlements",
-        "act", "may_act", "cnf", "token_type", "typ",
+        "act", "may_act", "cnf", "token_type", "typ", "_claim_names", "_claim_sources", "authorization_details",
+        "events", "txn",
         TokenIssuer.grantClaim,
     ]
 
@@ -103,12 +106,24 @@ public struct CustomAttribute: Sendable, Hashable, Codable {
         return nil
     }
 
-    /// The attribute's claim for `user` (nil: an app acting for itself, which has no user fields).
-    func value(for user: User?, in directory: Directory) -> JSONValue? {
+    /// The scope a field is released under, as the consent page describes it: the user's own name and address
+    /// only where the app asked for `profile` or `email`; what the organisation says of them (profile, permission
+    /// sets) always, like a static value.
+    public static func scope(of field: UserField) -> String? {
+        switch field {
+        case .username, .displayName: "profile"
+        case .email: "email"
+        case .profile, .permissionSets: nil
+        }
+    }
+
+    /// The attribute's claim for `user` under `scopes` (nil: an app acting for itself, which has no user fields,
+    /// or a field whose scope was not granted).
+    func value(for user: User?, scopes: Scopes, in directory: Directory) -> JSONValue? {
         switch source {
         case .value(let text): return .string(text)
         case .field(let field):
-            guard let user else { return nil }
+            guard let user, Self.scope(of: field).map(scopes.contains) ?? true else { return nil }
             switch field {
             case .username: return .string(user.username)
             case .email: return user.email.isEmpty ? nil : .string(user.email)
@@ -123,12 +138,14 @@ public struct CustomAttribute: Sendable, Hashable, Codable {
         }
     }
 
-    /// The claims of `app`'s attributes for `user` (nil: the app acting for itself, which gets only the static
-    /// values).
-    public static func claims(of app: ConnectedApp, for user: User?, in directory: Directory) -> JSONObject {
+    /// The claims of `app`'s attributes for `user` under the granted `scopes` (nil user: the app acting for itself,
+    /// which gets only the static values).
+    public static func claims(of app: ConnectedApp, for user: User?, scopes: Scopes, in directory: Directory)
+        -> JSONObject
+    {
         var claims = JSONObject()
         for attribute in app.customAttributes where claims[attribute.name] == nil {
-            if let value = attribute.value(for: user, in: directory) { claims[attribute.name] = value }
+            if let value = attribute.value(for: user, scopes: scopes, in: directory) { claims[attribute.name] = value }
         }
         return claims
     }

@@ -69,8 +69,21 @@ extension ConnectedApp {
 
 extension ConnectedApp {
     fileprivate func validateCustomAttributes(at path: String, into report: inout ValidationReport) {
+        if isBuiltIn && !customAttributes.isEmpty {
+            report.add(path, "a built-in app carries no custom attributes (the console keeps its tokens in a cookie)")
+        }
         if customAttributes.count > CustomAttribute.maximumPerApp {
             report.add(path, "at most \(CustomAttribute.maximumPerApp) custom attributes")
+        }
+        let total = customAttributes.reduce(0) { sum, attribute in
+            if case .value(let value) = attribute.source { return sum + attribute.name.utf8.count + value.utf8.count }
+            return sum + attribute.name.utf8.count
+        }
+        if total > CustomAttribute.longestTotal {
+            report.add(
+                path,
+                "names and values take \(total) bytes; at most \(CustomAttribute.longestTotal) in all (tokens travel in headers)"
+            )
         }
         var seen: Set<String> = []
         for (index, attribute) in customAttributes.enumerated() {

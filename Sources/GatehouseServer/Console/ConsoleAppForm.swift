@@ -140,6 +140,25 @@ struct ConsoleAppForm: Sendable {
         {
             spec.sessionTimeout = duration
         }
+        // The box is read only when it was changed: its text form cannot tell every static value from a field
+        // (a value "field:email"), so a save of other policies leaves the attributes exactly as they are.
+        if customAttributes != Self(app).customAttributes { spec.customAttributes = attributes(into: &report) }
+        spec.highAssurance = parsed(
+            "highAssurance", HighAssurance(rawValue: highAssurance), "must be none, raise-session-level or block")
+        spec.blocked = blocked
+        if !app.isBuiltIn {
+            spec.refreshTokenRotation = refreshTokenRotation
+            spec.requirePkce = requirePkce
+            spec.callbackUrls = callbackUrls.split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+            spec.scopes = scopes.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+        return (spec, report.issues)
+    }
+
+    /// The attributes the box holds, one per line; a line that is neither form is reported at the field.
+    private func attributes(into report: inout ValidationReport) -> [CustomAttribute] {
         var attributes: [CustomAttribute] = []
         for line in customAttributes.split(whereSeparator: \.isNewline) {
             let text = line.trimmingCharacters(in: .whitespaces)
@@ -153,18 +172,6 @@ struct ConsoleAppForm: Sendable {
             }
             attributes.append(attribute)
         }
-        spec.customAttributes = attributes
-        spec.highAssurance = parsed(
-            "highAssurance", HighAssurance(rawValue: highAssurance), "must be none, raise-session-level or block")
-        spec.blocked = blocked
-        if !app.isBuiltIn {
-            spec.refreshTokenRotation = refreshTokenRotation
-            spec.requirePkce = requirePkce
-            spec.callbackUrls = callbackUrls.split(whereSeparator: \.isNewline).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }.filter { !$0.isEmpty }
-            spec.scopes = scopes.split(whereSeparator: \.isWhitespace).map(String.init)
-        }
-        return (spec, report.issues)
+        return attributes
     }
 }

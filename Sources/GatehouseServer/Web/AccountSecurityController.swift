@@ -98,6 +98,12 @@ struct AccountSecurityController: Sendable {
             constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(enrolment.binding.utf8)),
             let secret = Base32.decode(enrolment.secret)
         else { return Pages.expiredForm(traceID: context.id) }
+        // As when it was started: another tab may have added the first factor since, ending the other sessions.
+        if signedIn.session.amr.contextClass == .password,
+            try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
+        {
+            return seeOther("/account?notice=second-factor-needed")
+        }
         let totp = TimeBasedOneTimePassword(secret: secret)
         let address = clientAddress(request, context)
         let (check, firstStep) = try await web.secondFactors.attemptFirstCode(

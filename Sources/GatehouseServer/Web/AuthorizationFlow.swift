@@ -252,7 +252,7 @@ struct AuthorizationFlow: Sendable {
                 for: user, hasFactor: true,
                 step: SecondFactorController.step(
                     for: authorization, handle: handle, handleHash: TokenValue.hash(handle)),
-                requirement: requirement, csrf: csrf)
+                requirement: requirement, csrf: csrf, isStepUp: true)
         }
     }
 

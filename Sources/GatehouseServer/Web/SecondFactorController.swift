@@ -57,11 +57,17 @@ struct SecondFactorController: Sendable {
                 authorization, user: user, username: user.username, error: error, decision: nil, request: request,
                 context: context)
             return page
-        case .verified(let user, let methods, let recoveryCodes):
-            // A step-up replaces the session that had only a password, and keeps its absolute timeout.
+        case .verified(let user, let methods, let recoveryCodes, let isStepUp):
+            // The new session replaces the browser's old one; a step-up (no password typed) keeps its absolute
+            // timeout, if it is still alive.
             var old: BrowserSession?
             if let value = request.cookies[WebServices.sessionCookie]?.value, !value.isEmpty {
-                old = try await web.sessions.session(idHash: TokenValue.hash(value))
+                old = try await web.sessions.session(idHash: TokenValue.hash(value)).flatMap { session in
+                    isStepUp
+                        && session.isValid(
+                            at: web.oauth.now(), idleTimeout: web.idleTimeout, absoluteTimeout: web.absoluteTimeout)
+                        ? session : nil
+                }
                 try await web.sessions.deleteSession(idHash: TokenValue.hash(value))
             }
             let (session, cookie, signedIn) = try await flow.signIn(
@@ -108,7 +114,7 @@ struct SecondFactorController: Sendable {
         {
         case .expired: return Pages.expiredForm(traceID: context.id)
         case .failed(_, let page, _): return page
-        case .verified(let user, let methods, let recoveryCodes):
+        case .verified(let user, let methods, let recoveryCodes, _):
             let (_, cookie) = try await web.startSession(for: user, methods: methods)
             var response =
                 recoveryCodes.map {

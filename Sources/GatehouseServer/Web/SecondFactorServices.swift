@@ -146,6 +146,9 @@ struct SecondFactorChallenge: Codable, Sendable {
     var enrolmentID: String?
     /// Why a second factor is required of this sign-in, in words, as the password step found it.
     var requirement: String?
+    /// Set when the step raises a signed-in session (no password typed in it): the new session keeps the old one's
+    /// absolute timeout.
+    var isStepUp: Bool?
 
     static let lifetime: TimeInterval = 600
 

@@ -30,15 +30,17 @@ struct SecondFactorSignIn: Sendable {
     }
 
     /// The second step's page for `user`: the code of their factor, or (without one) setting up an authenticator app.
-    func challengePage(for user: User, hasFactor: Bool, step: Step, requirement: String?, csrf: String) throws
-        -> Response
-    {
+    /// `isStepUp`: it raises a signed-in session rather than following a password.
+    func challengePage(
+        for user: User, hasFactor: Bool, step: Step, requirement: String?, csrf: String, isStepUp: Bool = false
+    ) throws -> Response {
         let challenge = SecondFactorChallenge(
             user: user.id.rawValue, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user),
             binding: TokenValue.hash(csrf), request: step.request,
             expiresAt: web.oauth.now().addingTimeInterval(SecondFactorChallenge.lifetime),
             enrolmentSecret: hasFactor ? nil : TimeBasedOneTimePassword.generate().base32,
-            enrolmentID: hasFactor ? nil : UUID().uuidString.lowercased(), requirement: requirement)
+            enrolmentID: hasFactor ? nil : UUID().uuidString.lowercased(), requirement: requirement,
+            isStepUp: isStepUp ? true : nil)
         return try render(challenge, user: user, step: step, csrf: csrf, error: nil)
     }
 
@@ -69,7 +71,8 @@ struct SecondFactorSignIn: Sendable {
         /// A wrong or throttled code: the page to show again, and the refusal for login history.
         case failed(User, Response, OAuthError)
         /// Done: sign the user in with these methods; show the recovery codes first when there are any.
-        case verified(User, AuthenticationMethods, recoveryCodes: [String]?)
+        /// `isStepUp`: the session it replaces was raised, not signed in afresh.
+        case verified(User, AuthenticationMethods, recoveryCodes: [String]?, isStepUp: Bool)
     }
 
     /// Checks a posted second step: its challenge, then the code (of the authenticator being set up in this
@@ -127,7 +130,9 @@ struct SecondFactorSignIn: Sendable {
                 case .alreadyAdded, .tooMany: return .expired
                 }
             }
-            return .verified(user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes)
+            return .verified(
+                user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes,
+                isStepUp: challenge.isStepUp == true)
         }
     }
 }

@@ -65,9 +65,9 @@ struct UserinfoController: Sendable {
             var claims: JSONObject = ["sub": .string(user.id.rawValue)]
             for (name, value) in UserClaims.claims(of: user, scopes: active.scopes).members { claims[name] = value }
             // The app's custom attributes, as in its ID tokens (OIDC Core §5.3.2 allows more claims).
-            for (name, value) in CustomAttribute.claims(of: active.app, for: user, in: services.directory.current)
-                .members where claims[name] == nil
-            {
+            for (name, value) in CustomAttribute.claims(
+                of: active.app, for: user, scopes: active.scopes, in: services.directory.current
+            ).members where claims[name] == nil {
                 claims[name] = value
             }
             return OAuthResponse.json(claims)

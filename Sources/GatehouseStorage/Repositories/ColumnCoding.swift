@@ -63,7 +63,8 @@ enum CustomAttributeColumn {
         do {
             return try JSONDecoder().decode([CustomAttribute].self, from: Data(text.utf8))
         } catch {
-            throw StorageError.notFound("column custom_attributes holds a malformed list \(text)")
+            throw StorageError.notFound(
+                "column custom_attributes holds a list this version cannot read (an unknown field?): \(text)")
         }
     }
 }

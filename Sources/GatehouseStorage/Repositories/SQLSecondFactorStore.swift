@@ -38,10 +38,11 @@ public struct SQLSecondFactorStore: SecondFactorStore {
     ) async throws -> AddedFactor {
         let kind = sql.kind
         return try await sql.transaction { db in
-            // Two enrolments of one user at once: one at a time (SQLite has one writer), so one of them is first.
+            // Two enrolments of one user at once: one at a time (SQLite has one writer), so one of them is first. An
+            // advisory lock of its own, not the user's row: the directory writer locks sessions, then users.
             if kind == .postgres {
                 try await db.raw(
-                    "SELECT id FROM users WHERE id = \(bind: factor.user.rawValue) FOR UPDATE"
+                    "SELECT pg_advisory_xact_lock(hashtextextended(\(bind: factor.user.rawValue), 7240514))"
                 ).run()
             }
             let existing = Int(
