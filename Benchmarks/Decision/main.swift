@@ -186,8 +186,22 @@ func benchmark() throws {
             profile.loginHours = hours
             return profile
         }, permissionSets: permissionSets, apps: apps)
+    // Every profile and app requires a second factor, and the grants were made with one: the check's full cost.
+    let assured = Directory(
+        profiles: profiles.map { profile in
+            var profile = profile
+            profile.requireSecondFactor = true
+            return profile
+        }, permissionSets: permissionSets,
+        apps: apps.map { app in
+            var app = app
+            app.highAssurance = .raiseSessionLevel
+            return app
+        })
     func decisionRate(_ directory: Directory, count: Int) -> Double {
-        let context = AccessContext(flow: .refresh, time: now, clientIP: "10.19.3.4")
+        let context = AccessContext(
+            flow: .refresh, time: now, clientIP: "10.19.3.4",
+            authentication: AuthenticationMethods([.password, .oneTimePassword]))
         var allowed = 0
         let start = nanoseconds()
         for index in 0..<count {
@@ -201,12 +215,17 @@ func benchmark() throws {
     var plainRates: [Double] = []
     var restrictedRates: [Double] = []
     var restrictionRatios: [Double] = []
+    var assuredRates: [Double] = []
+    var assuranceRatios: [Double] = []
     for _ in 0..<arguments.rounds {
         let plain = decisionRate(directory, count: 200_000)
         let checked = decisionRate(restricted, count: 200_000)
+        let secondFactor = decisionRate(assured, count: 200_000)
         plainRates.append(plain)
         restrictedRates.append(checked)
         restrictionRatios.append(checked / plain)
+        assuredRates.append(secondFactor)
+        assuranceRatios.append(secondFactor / plain)
     }
 
     print(
@@ -219,6 +238,8 @@ func benchmark() throws {
         ratio with/without: median \(String(format: "%.3f", median(ratios))) (range \(String(format: "%.3f", ratios.min() ?? 0))–\(String(format: "%.3f", ratios.max() ?? 0)))
         decisions with 20 login IP ranges and login hours on every profile, \(arguments.rounds) interleaved rounds of 200,000: without \(Int(median(plainRates)))/s, with \(Int(median(restrictedRates)))/s
         ratio with/without restrictions: median \(String(format: "%.3f", median(restrictionRatios))) (range \(String(format: "%.3f", restrictionRatios.min() ?? 0))–\(String(format: "%.3f", restrictionRatios.max() ?? 0)))
+        decisions with a second factor required by every profile and app (grants made with one): \(Int(median(assuredRates)))/s
+        ratio with/without the second-factor check: median \(String(format: "%.3f", median(assuranceRatios))) (range \(String(format: "%.3f", assuranceRatios.min() ?? 0))–\(String(format: "%.3f", assuranceRatios.max() ?? 0)))
         """)
 }
 
