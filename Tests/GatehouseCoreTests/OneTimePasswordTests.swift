@@ -34,6 +34,19 @@ import Testing
         }
     }
 
+    /// A recovery code is one user's: its hash is keyed and names the user, and how it is typed does not matter.
+    @Test func recoveryCodesAreHashedPerUserUnderAKey() throws {
+        let key = try MasterKey(bytes: [UInt8](repeating: 5, count: 32)).derivedKey(purpose: "recovery-codes")
+        let other = try MasterKey(bytes: [UInt8](repeating: 6, count: 32)).derivedKey(purpose: "recovery-codes")
+        let (ann, bob) = (UserID(rawValue: "ann"), UserID(rawValue: "bob"))
+        let code = try #require(RecoveryCodes.generate().first)
+        #expect(
+            RecoveryCodes.hash(code, user: ann, key: key) == RecoveryCodes.hash(code.uppercased(), user: ann, key: key))
+        #expect(RecoveryCodes.hash(code, user: ann, key: key) != RecoveryCodes.hash(code, user: bob, key: key))
+        #expect(RecoveryCodes.hash(code, user: ann, key: key) != RecoveryCodes.hash(code, user: ann, key: other))
+        #expect(Set(RecoveryCodes.generate()).count == RecoveryCodes.count)
+    }
+
     @Test func base32MatchesRFC4648() {
         let vectors = [
             ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"),

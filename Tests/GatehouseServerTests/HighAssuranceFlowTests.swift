@@ -34,14 +34,24 @@ import Testing
         return try await browser.post("/login/continue", form: continuing)
     }
 
-    @Test(arguments: TestBackend.available)
-    func raiseSessionLevelStepsUpAndRefusesWhatHasNoSecondFactor(backend: TestBackend) async throws {
+    /// A server on an injected clock where alice signed in with her password alone and allowed jwt-app: `body`
+    /// gets the server, that browser, the clock and the grant's refresh token.
+    static func withPasswordOnlyGrant(
+        _ backend: TestBackend,
+        _ body: @Sendable @escaping (ServerFixture, Browser, TestClock, String) async throws -> Void
+    ) async throws {
         let clock = TestClock()
         let now: @Sendable () -> Date = { clock.now }
         try await ServerFixture.run(backend, now: now) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let browser = Browser(client: server.client)
-            let oldRefresh = try await Self.passwordOnlyGrant(server, browser)
+            try await body(server, browser, clock, try await passwordOnlyGrant(server, browser))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func raiseSessionLevelStepsUpAndRefusesWhatHasNoSecondFactor(backend: TestBackend) async throws {
+        try await Self.withPasswordOnlyGrant(backend) { server, browser, clock, oldRefresh in
             // The preview says what stops working before the change is made.
             let directory = try await server.store.loadDirectory()
             let before = try requireValue(directory.app(clientID: "jwt-app"))
@@ -104,12 +114,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func blockRefusesASessionWithAPasswordAloneAndASignInAsksForTheFactor(backend: TestBackend) async throws {
-        let clock = TestClock()
-        let now: @Sendable () -> Date = { clock.now }
-        try await ServerFixture.run(backend, now: now) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let browser = Browser(client: server.client)
-            _ = try await Self.passwordOnlyGrant(server, browser)
+        try await Self.withPasswordOnlyGrant(backend) { server, browser, clock, _ in
             try await server.updateApp("jwt-app") { $0.highAssurance = .block }
             let refused = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
             #expect(refused.redirectParameters["error"] == "access_denied")
@@ -128,12 +133,7 @@ import Testing
     /// `acr_values=mfa` steps a password session up on an app that requires nothing; `acr_values=pwd` does not.
     @Test(arguments: TestBackend.available)
     func acrValuesAskForAStepUp(backend: TestBackend) async throws {
-        let clock = TestClock()
-        let now: @Sendable () -> Date = { clock.now }
-        try await ServerFixture.run(backend, now: now) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let browser = Browser(client: server.client)
-            _ = try await Self.passwordOnlyGrant(server, browser)
+        try await Self.withPasswordOnlyGrant(backend) { server, browser, clock, _ in
             let plain = try await browser.get(
                 AuthorizationCodeFlowTests.authorizePath(extra: ["acr_values": "pwd mfa"]))
             #expect(plain.redirectParameters["code"] != nil, "a password is one of the classes asked for")
@@ -149,10 +149,7 @@ import Testing
     /// password alone are stepped up or refused, not left until they sign in again.
     @Test(arguments: TestBackend.available)
     func aProfileRequiringASecondFactorTakesEffectAtOnce(backend: TestBackend) async throws {
-        try await ServerFixture.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let browser = Browser(client: server.client)
-            let refresh = try await Self.passwordOnlyGrant(server, browser)
+        try await Self.withPasswordOnlyGrant(backend) { server, browser, _, refresh in
             try await server.commit { directory in
                 let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
                 var requiring = profile

@@ -42,18 +42,24 @@ struct AccountSecurityController: Sendable {
         return try await body(signedIn, form)
     }
 
+    /// Why this session may not set up a factor now, as the account page's notice; nil when it may. Another phone
+    /// is added by whoever proved they hold one, not by a session from before the first was added; and at most
+    /// ``SecondFactor/maximumPerUser``.
+    private func refusesAnotherFactor(_ signedIn: (session: BrowserSession, user: User)) async throws -> Response? {
+        let factors = try await web.secondFactors.store.secondFactors(of: signedIn.user.id)
+        if !factors.isEmpty, signedIn.session.amr.contextClass == .password {
+            return seeOther("/account?notice=second-factor-needed")
+        }
+        return factors.count >= SecondFactor.maximumPerUser ? seeOther("/account?notice=too-many") : nil
+    }
+
     private func start(
         _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
         _ context: some RequestContext
     ) async throws -> Response {
         let user = signedIn.user
         let now = web.oauth.now()
-        let factors = try await web.secondFactors.store.secondFactors(of: user.id)
-        // Another phone is added by whoever proved they hold one: not by a session from before the first was added.
-        if !factors.isEmpty, signedIn.session.amr.contextClass == .password {
-            return seeOther("/account?notice=second-factor-needed")
-        }
-        if factors.count >= SecondFactor.maximumPerUser { return seeOther("/account?notice=too-many") }
+        if let refused = try await refusesAnotherFactor(signedIn) { return refused }
         switch try await web.checkSignIn(
             username: user.username, password: form["password"] ?? "", address: clientAddress(request, context))
         {
@@ -99,11 +105,7 @@ struct AccountSecurityController: Sendable {
             let secret = Base32.decode(enrolment.secret)
         else { return Pages.expiredForm(traceID: context.id) }
         // As when it was started: another tab may have added the first factor since, ending the other sessions.
-        if signedIn.session.amr.contextClass == .password,
-            try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
-        {
-            return seeOther("/account?notice=second-factor-needed")
-        }
+        if let refused = try await refusesAnotherFactor(signedIn) { return refused }
         let totp = TimeBasedOneTimePassword(secret: secret)
         let address = clientAddress(request, context)
         let (check, firstStep) = try await web.secondFactors.attemptFirstCode(

@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 
 /// The second step of a sign-in, after the right password: every user with a second factor types a code from it;
-/// a user without one whom the sign-in requires to have one (``WebServices/requiresSecondFactor``) sets up an
+/// a user without one whom the sign-in requires to have one (``WebServices/secondFactorRequirement(for:authorization:)``) sets up an
 /// authenticator app first. No session exists until the step is done; the browser holds only a sealed
 /// ``SecondFactorChallenge``, bound to it and to the authorization request it continues.
 struct SecondFactorSignIn: Sendable {
