@@ -122,6 +122,9 @@ let package = Package(
             name: "GatehouseTestSupport",
             dependencies: [
                 "GatehouseCore", "GatehouseStorage", .product(name: "PostgresKit", package: "postgres-kit"),
+                // The software WebAuthn authenticator's keys.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/GatehouseTestSupport"
         ),

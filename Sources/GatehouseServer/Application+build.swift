@@ -7,6 +7,12 @@ import Logging
 import NIOCore
 
 /// How `gatehouse serve` listens and names itself.
+/// An issuer that is not an `http` or `https` URL with a host: no OAuth client, and no passkey, could use it.
+public struct InvalidIssuer: Error, CustomStringConvertible {
+    public var issuer: String
+    public var description: String { "the issuer \(issuer) is not an http or https URL with a host" }
+}
+
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -81,6 +87,9 @@ public func buildApplication(
         authenticator: ClientAuthenticator(hasher: SecretHasher(masterKey: masterKey)), loginHistory: loginHistory,
         now: now)
 
+    guard let relyingParty = RelyingParty(issuer: configuration.issuer) else {
+        throw InvalidIssuer(issuer: configuration.issuer)
+    }
     let web = WebServices(
         oauth: services, sessions: SQLSessionStore(store: store),
         pendingAuthorizations: SQLPendingAuthorizationStore(store: store), accessRequests: store,
@@ -89,7 +98,8 @@ public func buildApplication(
         idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
         passwordVerifications: PasswordVerifications(),
         dummyPasswordHash: try configuration.passwordHasher.hash(TokenValue.generate(prefix: "")),
-        secondFactors: SecondFactorServices(store: SQLSecondFactorStore(store: store), masterKey: masterKey))
+        secondFactors: SecondFactorServices(
+            store: SQLSecondFactorStore(store: store), masterKey: masterKey, relyingParty: relyingParty))
 
     let watcher = DirectoryWatcher(
         store: store, live: live, approvals: approvals, revocations: revocations,
@@ -115,6 +125,8 @@ public func buildApplication(
     AuthorizeController(web: web).addRoutes(to: router)
     AccountController(web: web, store: store).addRoutes(to: router)
     SecondFactorController(web: web).addRoutes(to: router)
+    PasskeyController(web: web).addRoutes(to: router)
+    PasskeyScript.addRoute(to: router)
     AccountSecurityController(web: web).addRoutes(to: router)
     LogoutController(web: web).addRoutes(to: router)
     DiscoveryController(

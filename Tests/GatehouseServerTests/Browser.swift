@@ -54,6 +54,20 @@ final class Browser: @unchecked Sendable {
             return nil
         }
 
+        /// The page's passkey form (the first with `data-webauthn`): the ceremony's options and its hidden fields.
+        func passkeyForm() -> (options: [String: Any], fields: [String: String])? {
+            guard let start = body.range(of: #"<form class="passkey""#),
+                let end = body[start.upperBound...].range(of: "</form>")
+            else { return nil }
+            let markup = String(body[start.lowerBound..<end.upperBound])
+            guard let attribute = markup.range(of: #"data-webauthn=""#),
+                let close = markup[attribute.upperBound...].firstIndex(of: "\""),
+                let options = try? JSONSerialization.jsonObject(
+                    with: Data(Self.unescape(String(markup[attribute.upperBound..<close])).utf8)) as? [String: Any]
+            else { return nil }
+            return (options, Page(status: status, headers: headers, body: markup).hiddenFields)
+        }
+
         static func unescape(_ text: String) -> String {
             text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")

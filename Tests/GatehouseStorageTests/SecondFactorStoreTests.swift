@@ -23,10 +23,10 @@ import Testing
             }
             let factors = SQLSecondFactorStore(store: store)
             func add(_ id: String) async throws -> AddedFactor {
-                try await factors.addTOTP(
-                    SecondFactor(id: id, user: user.id, kind: .totp, name: id, createdAt: now), sealedSecret: "s",
-                    firstStep: 1, recoveryCodeHashes: ["h1", "h2"], keptSession: "kept",
-                    actor: .user("ann", sourceIP: nil))
+                try await factors.addFactor(
+                    SecondFactor(id: id, user: user.id, kind: .totp, name: id, createdAt: now),
+                    secret: .totp(sealedSecret: "s", firstStep: 1), recoveryCodeHashes: ["h1", "h2"],
+                    keptSession: "kept", actor: .user("ann", sourceIP: nil))
             }
             #expect(try await add("f1") == .added(first: true))
             #expect(try await sessions.session(idHash: "other") == nil, "a password alone made it")
@@ -42,6 +42,50 @@ import Testing
             #expect(try await !factors.acceptTOTP(factor: "f1", step: 1, at: now), "an older step")
             #expect(try await factors.useRecoveryCode(user: user.id, hash: "h1", at: now))
             #expect(try await !factors.useRecoveryCode(user: user.id, hash: "h1", at: now), "a recovery code once")
+        }
+    }
+
+    /// A passkey's credential id names one passkey among all users', its counter only grows (or stays at zero for
+    /// an authenticator that keeps none), and a WebAuthn challenge is answered once.
+    @Test(arguments: TestBackend.available)
+    func passkeysKeepTheirRules(backend: TestBackend) async throws {
+        try await withScratchStore(backend) { store, _ in
+            let base = try await store.loadDirectory()
+            let profile = try #require(base.profile(named: Profile.systemAdministratorName))
+            let ann = User(username: "ann", email: "ann@example.com", profile: profile.id)
+            let bob = User(username: "bob", email: "bob@example.com", profile: profile.id)
+            try await store.commit(
+                [.createUser(ann), .createUser(bob)], basedOn: base, actor: AuditActor(name: "t"), at: Date())
+            let factors = SQLSecondFactorStore(store: store)
+            let now = Date()
+            func add(_ id: String, to user: User, credential: String, count: Int64 = 0) async throws -> AddedFactor {
+                try await factors.addFactor(
+                    SecondFactor(id: id, user: user.id, kind: .passkey, name: id, createdAt: now),
+                    secret: .passkey(
+                        PasskeyCredential(id: credential, publicKey: "key", signCount: count, backupEligible: true)),
+                    recoveryCodeHashes: ["h"], keptSession: nil, actor: .user(user.username, sourceIP: nil))
+            }
+            #expect(try await add("p1", to: ann, credential: "c1") == .added(first: true))
+            #expect(try await add("p2", to: bob, credential: "c1") == .exists, "one credential, one passkey")
+            #expect(try await add("p3", to: ann, credential: "c3", count: 5) == .added(first: false))
+            let found = try #require(try await factors.passkey(credentialID: "c1"))
+            #expect(found.factor.user == ann.id && found.credential.backupEligible && found.credential.signCount == 0)
+            #expect(try await factors.passkeys(of: ann.id).map(\.factor.id) == ["p1", "p3"])
+            #expect(try await factors.passkeys(of: bob.id).isEmpty)
+            #expect(try await factors.totpFactors(of: ann.id).isEmpty)
+
+            #expect(try await factors.acceptPasskey(factor: "p1", signCount: 0, at: now), "no counter: zero stays")
+            #expect(try await factors.acceptPasskey(factor: "p3", signCount: 6, at: now))
+            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 6, at: now), "a counter that stayed")
+            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 2, at: now), "one that went back")
+            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 0, at: now))
+            #expect(try await factors.passkey(credentialID: "c3")?.credential.signCount == 6)
+
+            let expiry = now.addingTimeInterval(300)
+            #expect(try await factors.useWebAuthnChallenge("ch", expiresAt: expiry))
+            #expect(try await !factors.useWebAuthnChallenge("ch", expiresAt: expiry), "a challenge once")
+            #expect(try await factors.removeSecondFactor("p1", of: ann.id, actor: .user("ann", sourceIP: nil), at: now))
+            #expect(try await factors.passkey(credentialID: "c1") == nil)
         }
     }
 }

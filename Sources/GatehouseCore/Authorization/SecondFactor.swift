@@ -1,11 +1,14 @@
 import Crypto
 import Foundation
 
-/// A second factor a user enrolled: an authenticator app (TOTP), later a passkey.
+/// A second factor a user enrolled: an authenticator app (TOTP) or a passkey (WebAuthn).
 public struct SecondFactor: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         /// An authenticator app's time-based codes (RFC 6238).
         case totp
+        /// A WebAuthn credential: a security key, or a passkey on a phone or computer. Also a sign-in of its own,
+        /// without a password, when its authenticator verifies the user.
+        case passkey
     }
 
     public var id: String
@@ -54,6 +57,43 @@ public struct StoredTOTP: Sendable, Hashable {
     }
 }
 
+/// What makes a factor work, as stored.
+public enum FactorSecret: Sendable, Hashable {
+    /// A TOTP secret sealed under the master key, and the time step of the code that proved it was set up.
+    case totp(sealedSecret: String, firstStep: Int64)
+    case passkey(PasskeyCredential)
+}
+
+/// A passkey's credential as stored: its id and COSE public key (base64url), and its signature counter.
+public struct PasskeyCredential: Sendable, Hashable {
+    public var id: String
+    public var publicKey: String
+    public var signCount: Int64
+    /// Whether it may be synced between devices (WebAuthn's BE flag, fixed for its life): `swk` rather than `hwk`.
+    public var backupEligible: Bool
+
+    public init(id: String, publicKey: String, signCount: Int64, backupEligible: Bool) {
+        self.id = id
+        self.publicKey = publicKey
+        self.signCount = signCount
+        self.backupEligible = backupEligible
+    }
+
+    /// What using it proves (RFC 8176): a key in software when it may be synced, else in hardware.
+    public var method: AuthenticationMethod { backupEligible ? .softwareKey : .hardwareKey }
+}
+
+/// A passkey factor with its credential.
+public struct StoredPasskey: Sendable, Hashable {
+    public var factor: SecondFactor
+    public var credential: PasskeyCredential
+
+    public init(factor: SecondFactor, credential: PasskeyCredential) {
+        self.factor = factor
+        self.credential = credential
+    }
+}
+
 /// Single-use codes for a user who lost their second factor: ten, shown once, kept only as hashes.
 public enum RecoveryCodes {
     public static let count = 10
@@ -88,14 +128,25 @@ public protocol SecondFactorStore: Sendable {
     func secondFactors(of user: UserID) async throws -> [SecondFactor]
     /// The user's TOTP factors with their sealed secrets.
     func totpFactors(of user: UserID) async throws -> [StoredTOTP]
-    /// Adds a verified TOTP factor, in one transaction with what the first factor brings: `recoveryCodeHashes`
-    /// become the user's recovery codes, and every browser session of the user but `keptSession` (the hash of the
-    /// one adding it, if any) ends, since a password alone made them. Nothing changes when a factor with its id
-    /// exists (the same enrolment completed twice adds one factor) or the user has the most factors already.
-    func addTOTP(
-        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String],
-        keptSession: String?, actor: AuditActor
+    /// The user's passkeys with their credentials.
+    func passkeys(of user: UserID) async throws -> [StoredPasskey]
+    /// The passkey with this credential id (base64url), whoever's it is: a passwordless sign-in names only that.
+    func passkey(credentialID: String) async throws -> StoredPasskey?
+    /// Adds a verified factor (an authenticator app whose first code was typed, a passkey whose registration
+    /// verified), in one transaction with what the first factor brings: `recoveryCodeHashes` become the user's
+    /// recovery codes, and every browser session of the user but `keptSession` (the hash of the one adding it, if
+    /// any) ends, since a password alone made them. Nothing changes when a factor with its id exists (the same
+    /// enrolment completed twice adds one factor), a passkey with its credential id exists (`.exists` too), or the
+    /// user has the most factors already.
+    func addFactor(
+        _ factor: SecondFactor, secret: FactorSecret, recoveryCodeHashes: [String], keptSession: String?,
+        actor: AuditActor
     ) async throws -> AddedFactor
+    /// Records a passkey's use with its new signature counter, unless the stored counter forbids it
+    /// (``RelyingParty/signCountAdvances(stored:to:)``, checked in the `UPDATE`, so on every node): false then.
+    func acceptPasskey(factor: String, signCount: Int64, at time: Date) async throws -> Bool
+    /// Records a WebAuthn challenge (its hash) as answered; false when it was already: a response is accepted once.
+    func useWebAuthnChallenge(_ hash: String, expiresAt: Date) async throws -> Bool
     /// Records that the factor accepted the code of `step`, unless a code of that step or a later one was accepted
     /// already (on any node): false then, and the code must be refused.
     func acceptTOTP(factor: String, step: Int64, at time: Date) async throws -> Bool

@@ -46,7 +46,10 @@ struct AccountController: Sendable {
                 user: signedIn.user, entries: entries, requests: requests, security: security, removed: removed,
                 csrf: csrf.token)
         } else {
-            page = Pages.accountSignIn(username: "", error: nil, csrf: csrf.token)
+            page = Pages.accountSignIn(
+                username: "", error: nil, csrf: csrf.token,
+                passkey: try web.secondFactors.passkeys.signInForm(
+                    action: PasskeyController.accountSignIn, csrf: csrf.token, handle: nil, at: web.oauth.now()))
         }
         page.setCookies(csrf.newCookie)
         return page
@@ -57,7 +60,11 @@ struct AccountController: Sendable {
         guard web.isCSRFValid(request, form: form) else { return Pages.expiredForm(traceID: context.id) }
         let username = form["username"] ?? ""
         func retry(_ message: String, status: HTTPResponse.Status) -> Response {
-            var page = Pages.accountSignIn(username: username, error: message, csrf: form["csrf"] ?? "")
+            var page = Pages.accountSignIn(
+                username: username, error: message, csrf: form["csrf"] ?? "",
+                passkey: try? web.secondFactors.passkeys.signInForm(
+                    action: PasskeyController.accountSignIn, csrf: form["csrf"] ?? "", handle: nil,
+                    at: web.oauth.now()))
             page.status = status
             return page
         }

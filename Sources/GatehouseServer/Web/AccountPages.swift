@@ -9,10 +9,10 @@ extension Pages {
         var access: AccountAccess
     }
 
-    static func accountSignIn(username: String, error: String?, csrf: String) -> Response {
+    static func accountSignIn(username: String, error: String?, csrf: String, passkey: PasskeyForm?) -> Response {
         signIn(
             heading: "Sign in to see the apps connected to your account", action: "/account/login", hidden: "",
-            username: username, error: error, csrf: csrf)
+            username: username, error: error, csrf: csrf, passkey: passkey)
     }
 
     static func account(

@@ -5,9 +5,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Two-step verification on the account page. Setting up an authenticator app asks for the password again (a
-/// browser left signed in is no way to add someone else's phone to the account); removing one, or replacing the
-/// recovery codes, asks for a current code. Each change is audited with the user as actor.
+/// Two-step verification on the account page. Setting up an authenticator app or a passkey asks for the password
+/// again (a browser left signed in is no way to add someone else's phone to the account); removing an authenticator
+/// app, or replacing the recovery codes, asks for a current code, and removing a passkey for the password. Each
+/// change is audited with the user as actor.
 struct AccountSecurityController: Sendable {
     let web: WebServices
 
@@ -21,6 +22,8 @@ struct AccountSecurityController: Sendable {
             ("account/authenticator", { try await $0.confirm($1, $2, $3, $4) }),
             ("account/authenticator/remove", { try await $0.remove($1, $2, $3, $4) }),
             ("account/recovery-codes", { try await $0.replaceCodes($1, $2, $3, $4) }),
+            ("account/passkey/new", { try await $0.startPasskey($1, $2, $3, $4) }),
+            ("account/passkey", { try await $0.confirmPasskey($1, $2, $3, $4) }),
         ]
         for (path, handler) in routes {
             router.post(RouterPath(path)) { request, context in
@@ -45,7 +48,7 @@ struct AccountSecurityController: Sendable {
     /// Why this session may not set up a factor now, as the account page's notice; nil when it may. Another phone
     /// is added by whoever proved they hold one, not by a session from before the first was added; and at most
     /// ``SecondFactor/maximumPerUser``.
-    private func refusesAnotherFactor(_ signedIn: (session: BrowserSession, user: User)) async throws -> Response? {
+    func refusesAnotherFactor(_ signedIn: (session: BrowserSession, user: User)) async throws -> Response? {
         let factors = try await web.secondFactors.store.secondFactors(of: signedIn.user.id)
         if !factors.isEmpty, signedIn.session.amr.contextClass == .password {
             return seeOther("/account?notice=second-factor-needed")
@@ -60,14 +63,8 @@ struct AccountSecurityController: Sendable {
         let user = signedIn.user
         let now = web.oauth.now()
         if let refused = try await refusesAnotherFactor(signedIn) { return refused }
-        switch try await web.checkSignIn(
-            username: user.username, password: form["password"] ?? "", address: clientAddress(request, context))
-        {
-        case .correct(let checked) where checked.id == user.id: break
-        case .throttled(let until):
-            return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(now))
-        case .busy: return seeOther("/account?notice=busy")
-        default: return seeOther("/account?notice=password-wrong")
+        if let refused = try await confirmPassword(form, of: user, request: request, context: context) {
+            return refused
         }
         let totp = TimeBasedOneTimePassword.generate()
         let enrolment = AuthenticatorEnrolment(
@@ -140,6 +137,21 @@ struct AccountSecurityController: Sendable {
         }
     }
 
+    /// Checks the form's password (typed again) before a change; the account page's notice when it is not right.
+    func confirmPassword(_ form: [String: String], of user: User, request: Request, context: some RequestContext)
+        async throws -> Response?
+    {
+        switch try await web.checkSignIn(
+            username: user.username, password: form["password"] ?? "", address: clientAddress(request, context))
+        {
+        case .correct(let checked) where checked.id == user.id: return nil
+        case .throttled(let until):
+            return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(web.oauth.now()))
+        case .busy: return seeOther("/account?notice=busy")
+        default: return seeOther("/account?notice=password-wrong")
+        }
+    }
+
     /// Checks the form's current code (of any of the user's factors, or a recovery code) before a change.
     private func confirmCode(_ form: [String: String], of user: User, request: Request, context: some RequestContext)
         async throws -> Response?
@@ -168,12 +180,17 @@ struct AccountSecurityController: Sendable {
         if factors.count == 1, web.secondFactorRequirement(for: user) != nil {
             return seeOther("/account?notice=factor-required")
         }
-        if let refused = try await confirmCode(form, of: user, request: request, context: context) { return refused }
+        // A passkey is removed with the password (there is no code to type); an authenticator app with a code.
+        let confirmation =
+            factor.kind == .passkey
+            ? try await confirmPassword(form, of: user, request: request, context: context)
+            : try await confirmCode(form, of: user, request: request, context: context)
+        if let refused = confirmation { return refused }
         _ = try await web.secondFactors.store.removeSecondFactor(
             factor.id, of: user.id, actor: .user(user.username, sourceIP: clientAddress(request, context)),
             at: web.oauth.now())
         context.logger.info("second factor removed", metadata: ["user": "\(user.id)"])
-        return seeOther("/account?notice=authenticator-removed")
+        return seeOther("/account?notice=\(factor.kind == .passkey ? "passkey" : "authenticator")-removed")
     }
 
     private func replaceCodes(
@@ -194,7 +211,7 @@ struct AccountSecurityController: Sendable {
             next: #"<p>Your earlier codes no longer work.</p><p><a href="/account">Back to your account</a></p>"#)
     }
 
-    private func seeOther(_ location: String) -> Response {
+    func seeOther(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 }

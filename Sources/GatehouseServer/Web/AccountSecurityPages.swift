@@ -2,8 +2,8 @@ import Foundation
 import GatehouseCore
 
 extension Pages {
-    /// The account page's two-step verification section: the user's authenticator apps, their recovery codes left,
-    /// and the forms that change them.
+    /// The account page's two-step verification section: the user's authenticator apps and passkeys, their
+    /// recovery codes left, and the forms that change them.
     struct AccountSecurity {
         var factors: [SecondFactor]
         var recoveryCodesLeft: Int
@@ -16,17 +16,20 @@ extension Pages {
         static let notices = [
             "authenticator-added": "Your authenticator app is set up. Signing in now asks for a code from it.",
             "authenticator-removed": "The authenticator app was removed.",
+            "passkey-added":
+                "Your passkey is added. Signing in asks for it after your password, or signs you in with it alone.",
+            "passkey-removed": "The passkey was removed.",
             "password-wrong": "That password is not right, so nothing was changed.",
             "code-wrong": "That code is not right, or was used already, so nothing was changed.",
             "throttled": "Too many wrong attempts. Try again in a few minutes.",
             "busy": "Too many sign-ins are being checked right now. Try again in a moment.",
-            "factor-gone": "That authenticator app was already removed.",
+            "factor-gone": "That authenticator app or passkey was already removed.",
             "second-factor-needed":
-                "This browser signed in before two-step verification was on: sign out and in again (with a code) to add another authenticator app.",
+                "This browser signed in before two-step verification was on: sign out and in again (with your second factor) to add another.",
             "too-many":
-                "You have the most authenticator apps allowed (\(SecondFactor.maximumPerUser)): remove one first.",
+                "You have the most authenticator apps and passkeys allowed (\(SecondFactor.maximumPerUser)): remove one first.",
             "factor-required":
-                "Your profile requires two-step verification: set up another authenticator app before removing this one.",
+                "Your profile requires two-step verification: set up another authenticator app or passkey before removing this one.",
         ]
 
         func section(csrf: String) -> String {
@@ -38,18 +41,26 @@ extension Pages {
                 <input type="text" id="\(id)" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
                 """
             }
+            let passwordField = { (id: String, purpose: String) in
+                """
+                <label for="\(id)">Your password (\(purpose))</label>
+                <input type="password" id="\(id)" name="password" autocomplete="current-password" required>
+                """
+            }
             let state =
                 factors.isEmpty
                 ? "<p>Off: signing in asks only for your password.\(requirement.map { " " + HTML.escape($0) } ?? "")</p>"
-                : "<p>On: signing in asks for a code from your authenticator app after your password.</p>"
+                : "<p>On: signing in asks for your passkey or a code from your authenticator app after your password.</p>"
             let rows = factors.map { factor in
                 let used = factor.lastUsedAt.map { "last used \(time($0))" } ?? "never used"
+                let id = "remove-\(HTML.escape(factor.id))"
                 return """
-                    <li><strong>\(HTML.escape(factor.name))</strong> <span class="muted">(authenticator app, added \
+                    <li><strong>\(HTML.escape(factor.name))</strong> <span class="muted">(\
+                    \(factor.kind == .passkey ? "passkey" : "authenticator app"), added \
                     \(HTML.escape(time(factor.createdAt))), \(HTML.escape(used)))</span>
                     <form method="post" action="/account/authenticator/remove">\(token)
                     <input type="hidden" name="factor" value="\(HTML.escape(factor.id))">
-                    \(codeField("remove-\(HTML.escape(factor.id))"))
+                    \(factor.kind == .passkey ? passwordField(id, "to remove it") : codeField(id))
                     <button type="submit" aria-label="Remove \(HTML.escape(factor.name))">Remove</button>
                     </form></li>
                     """
@@ -73,10 +84,15 @@ extension Pages {
                 \(state)
                 <ul class="factors">\(rows)</ul>
                 <form method="post" action="/account/authenticator/new">\(token)
-                <label for="setup-password">Your password (to set up \(factors.isEmpty ? "an" : "another") authenticator app)</label>
-                <input type="password" id="setup-password" name="password" autocomplete="current-password" required>
+                \(passwordField("setup-password", "to set up \(factors.isEmpty ? "an" : "another") authenticator app"))
                 <button type="submit">Set up an authenticator app</button>
                 </form>
+                <form method="post" action="/account/passkey/new">\(token)
+                \(passwordField("passkey-password", "to add a passkey"))
+                <button type="submit">Add a passkey</button>
+                </form>
+                <p class="muted">A passkey signs you in with a fingerprint, your face or your device's PIN, with no \
+                code to type; it works only on this site, so a look-alike site cannot use it.</p>
                 \(recovery)
                 </section>
                 """

@@ -136,7 +136,10 @@ struct AuthorizationFlow: Sendable {
             }
             return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {
                 csrf, handle in
-                Pages.login(appName: authorization.app.name, username: "", error: nil, csrf: csrf, handle: handle)
+                Pages.login(
+                    appName: authorization.app.name, username: "", error: nil, csrf: csrf, handle: handle,
+                    passkey: try web.secondFactors.passkeys.signInForm(
+                        action: PasskeyController.authorizationSignIn, csrf: csrf, handle: handle, at: now))
             }
         }
         let (session, user) = signedIn
@@ -238,7 +241,8 @@ struct AuthorizationFlow: Sendable {
                 user: user, decision: decision, pending: pending, request: request, context: context)
         }
         let requirement = web.secondFactorRequirement(for: user, authorization: authorization)
-        guard try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty else {
+        let factors = try await web.secondFactors.store.secondFactors(of: user.id)
+        guard !factors.isEmpty else {
             return try await page(for: authorization, pending: pending, requiresSignIn: true, request: request) {
                 csrf, handle in
                 Pages.login(
@@ -246,10 +250,11 @@ struct AuthorizationFlow: Sendable {
                     notice: (requirement ?? "") + " Sign in again to set it up.", csrf: csrf, handle: handle)
             }
         }
+        let passkeys = try await web.secondFactors.store.passkeys(of: user.id)
         return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
             csrf, handle in
             try SecondFactorSignIn(web: web).challengePage(
-                for: user, hasFactor: true,
+                for: user, factors: factors, passkeys: passkeys,
                 step: SecondFactorController.step(
                     for: authorization, handle: handle, handleHash: TokenValue.hash(handle)),
                 requirement: requirement, csrf: csrf, isStepUp: true)

@@ -115,7 +115,10 @@ struct AuthorizeController: Sendable {
         func retry(_ message: String, status: HTTPResponse.Status) -> Response {
             var page = Pages.login(
                 appName: authorization.app.name, username: username, error: message, csrf: form["csrf"] ?? "",
-                handle: pending.handle)
+                handle: pending.handle,
+                passkey: try? web.secondFactors.passkeys.signInForm(
+                    action: PasskeyController.authorizationSignIn, csrf: form["csrf"] ?? "", handle: pending.handle,
+                    at: now))
             page.status = status
             return page
         }

@@ -33,11 +33,14 @@ enum HTML {
         words.split(separator: " ").map { "<code>\(escape(String($0)))</code>" }.joined(separator: " ")
     }
 
-    /// A whole page. Pages are never cached and never framed (clickjacking on the consent page).
-    static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+    /// A whole page. Pages are never cached and never framed (clickjacking on the consent page). `script` is the
+    /// absolute URL of the one script a page with passkey forms loads (``PasskeyScript``); no other may run.
+    static func page(title: String, body: String, status: HTTPResponse.Status = .ok, script: String? = nil)
+        -> Response
+    {
         let document = Self.document(
             title: "\(title) · Gatehouse",
-            head: """
+            head: (script.map { #"<script src="\#(escape($0))" defer></script>"# + "\n" } ?? "") + """
                 <style>
                 body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; color: #1b1b1b; }
                 h1 { font-size: 1.4rem; }
@@ -50,6 +53,7 @@ enum HTML {
                 .notice { background: #e8f5e9; border: 1px solid #2e7d32; padding: .6rem; }
                 section.app { border-top: 1px solid #ddd; margin-top: 1.2rem; }
                 h2 { font-size: 1.15rem; margin-bottom: .3rem; }
+                form.passkey { border-top: 1px solid #ddd; margin-top: 1.5rem; padding-top: .5rem; }
                 </style>
                 """,
             body: "<main>\n\(body)\n</main>")
@@ -59,8 +63,8 @@ enum HTML {
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                 // No form-action: browsers apply it to the redirect after a form post, which goes to the app.
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-                .xFrameOptions: "DENY", .referrerPolicy: "no-referrer",
+                    "default-src 'none'; style-src 'unsafe-inline';\(script.map { " script-src \($0);" } ?? "") frame-ancestors 'none'; base-uri 'none'",
+                .xFrameOptions: "DENY", .referrerPolicy: "no-referrer", .xContentTypeOptions: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: document)))
     }

@@ -9,18 +9,21 @@ import Synchronization
 /// The login, consent, error and sign-out pages.
 enum Pages {
     /// The login page of an authorization request; `handle` names the request kept on the server.
+    /// `passkey`: the form of a passwordless sign-in, offered under the password's.
     static func login(
-        appName: String, username: String, error: String?, notice: String? = nil, csrf: String, handle: String
+        appName: String, username: String, error: String?, notice: String? = nil, csrf: String, handle: String,
+        passkey: PasskeyForm? = nil
     ) -> Response {
         signIn(
             heading: "Sign in to continue to \(HTML.escape(appName))", action: "/login",
-            hidden: HTML.hiddenField("request", handle), username: username, error: error, notice: notice, csrf: csrf)
+            hidden: HTML.hiddenField("request", handle), username: username, error: error, notice: notice, csrf: csrf,
+            passkey: passkey)
     }
 
     /// The sign-in form; `heading` and `hidden` are HTML already escaped, `notice` is text (why to sign in again).
     static func signIn(
         heading: String, action: String, hidden: String, username: String, error: String?, notice: String? = nil,
-        csrf: String
+        csrf: String, passkey: PasskeyForm? = nil
     ) -> Response {
         let message =
             error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# }
@@ -39,8 +42,9 @@ enum Pages {
                 <input type="password" id="password" name="password" autocomplete="current-password" required>
                 <button type="submit">Sign in</button>
                 </form>
+                \(passkey?.html ?? "")
                 """,
-            status: error == nil ? .ok : .unauthorized)
+            status: error == nil ? .ok : .unauthorized, script: passkey?.script)
     }
 
     static func consent(appName: String, username: String, scopes: Scopes, csrf: String, handle: String)

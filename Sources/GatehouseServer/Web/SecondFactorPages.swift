@@ -12,43 +12,49 @@ extension Pages {
         var hidden: String
         var csrf: String
 
-        var opening: String {
-            """
-            <form method="post" action="\(action)">
-            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
-            \(hidden)
-            """
-        }
+        /// The hidden fields: the CSRF token and the state.
+        var fields: String { #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"# + "\n" + hidden }
+
+        var opening: String { #"<form method="post" action="\#(action)">"# + "\n" + fields }
     }
 
-    /// After the password: the code from the user's authenticator app, or one of their recovery codes.
+    /// After the password: the user's passkey (when they have one), the code from their authenticator app, or one
+    /// of their recovery codes.
     static func secondFactor(
-        heading: String, username: String, form: SecondFactorForm, error: String?,
-        status: HTTPResponse.Status = .ok
+        heading: String, username: String, form: SecondFactorForm, hasAuthenticatorApp: Bool, passkey: PasskeyForm?,
+        error: String?, status: HTTPResponse.Status = .ok
     ) -> Response {
-        HTML.page(
+        let (label, help) =
+            hasAuthenticatorApp
+            ? (
+                "Code from your authenticator app",
+                "Six digits, new every 30 seconds. Lost your phone? Type one of your recovery codes instead (it works once)."
+            )
+            : ("Recovery code", "No passkey at hand? Type one of your recovery codes (each works once).")
+        return HTML.page(
             title: "Two-step verification",
             body: """
                 <h1>\(heading)</h1>
                 <p>Signed in as <strong>\(HTML.escape(username))</strong> with your password. One more step.</p>
                 \(alert(error))
+                \(passkey?.html ?? "")
                 \(form.opening)
-                <label for="code">Code from your authenticator app</label>
+                <label for="code">\(label)</label>
                 <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" \
-                autocapitalize="none" spellcheck="false" maxlength="16" aria-describedby="code-help" required autofocus>
-                <p id="code-help" class="muted">Six digits, new every 30 seconds. Lost your phone? Type one of your \
-                recovery codes instead (it works once).</p>
+                autocapitalize="none" spellcheck="false" maxlength="16" aria-describedby="code-help" required\
+                \(passkey == nil ? " autofocus" : "")>
+                <p id="code-help" class="muted">\(help)</p>
                 <button type="submit">Verify</button>
                 </form>
                 """,
-            status: status)
+            status: status, script: passkey?.script)
     }
 
     /// Setting up an authenticator app: the QR code and the key in words, then the first code it shows, which
     /// proves it was set up before it counts. `heading` is HTML; `intro` is text (it may name an app or a profile).
     static func enrolAuthenticator(
         heading: String, intro: String, totp: TimeBasedOneTimePassword, keyURI: String, form: SecondFactorForm,
-        name: String, error: String?, status: HTTPResponse.Status = .ok
+        name: String, error: String?, status: HTTPResponse.Status = .ok, passkey: PasskeyForm? = nil
     ) -> Response {
         let key = stride(from: 0, to: totp.base32.count, by: 4).map { start in
             let characters = Array(totp.base32)
@@ -77,8 +83,9 @@ extension Pages {
                 <button type="submit">Turn on two-step verification</button>
                 </form></li>
                 </ol>
+                \(passkey?.html ?? "")
                 """,
-            status: status)
+            status: status, script: passkey?.script)
     }
 
     /// The recovery codes, shown this once, and the way on.

@@ -16,9 +16,12 @@ struct SecondFactorServices: Sendable {
     let enrolments: Sealer
     /// The key recovery codes are hashed under (``RecoveryCodes/hash(_:user:key:)``).
     let recoveryCodeKey: SymmetricKey
+    /// Passkeys' ceremonies.
+    let passkeys: PasskeyServices
 
-    init(store: any SecondFactorStore, masterKey: MasterKey) {
+    init(store: any SecondFactorStore, masterKey: MasterKey, relyingParty: RelyingParty) {
         self.store = store
+        passkeys = PasskeyServices(relyingParty: relyingParty, store: store, masterKey: masterKey)
         recoveryCodeKey = masterKey.derivedKey(purpose: "recovery-codes")
         secrets = Sealer(masterKey: masterKey, purpose: "totp-secret")
         challenges = Sealer(masterKey: masterKey, purpose: "second-factor-challenge")
@@ -40,12 +43,21 @@ struct SecondFactorServices: Sendable {
         _ verify: () async throws -> Bool
     ) async throws -> Check {
         let keys = throttle.secondFactorKeys(user: user.id, address: address)
+        return try await attempt(
+            keys: keys, clearing: keys[0].value, throttle: throttle, sessions: sessions, at: now, verify)
+    }
+
+    /// Runs one throttled attempt under `keys`; a success forgets the earlier failures under `clearing`.
+    func attempt(
+        keys: [LoginThrottle.Key], clearing: String?, throttle: LoginThrottle, sessions: any SessionStore,
+        at now: Date, _ verify: () async throws -> Bool
+    ) async throws -> Check {
         let attempt = TokenValue.generate(prefix: "")
         if let until = try await sessions.reserveSignIn(keys: keys, attempt: attempt, throttle: throttle, at: now) {
             return .throttled(until: until)
         }
         guard try await verify() else { return .incorrect }
-        try await sessions.releaseSignIn(attempt: attempt, clearing: keys[0].value)
+        try await sessions.releaseSignIn(attempt: attempt, clearing: clearing)
         return .verified
     }
 
@@ -107,14 +119,32 @@ struct SecondFactorServices: Sendable {
         _ totp: TimeBasedOneTimePassword, id: String, name: String, firstStep: Int64, for user: User,
         keptSession: String?, actor: AuditActor, at now: Date
     ) async throws -> Added {
+        try await add(
+            .totp, secret: .totp(sealedSecret: try secrets.seal(totp.base32), firstStep: firstStep), id: id,
+            name: name, unnamed: "Authenticator app", for: user, keptSession: keptSession, actor: actor, at: now)
+    }
+
+    /// Saves a passkey whose registration verified, as ``add(_:id:name:firstStep:for:keptSession:actor:at:)`` does.
+    func addPasskey(
+        _ credential: PasskeyCredential, id: String, name: String, for user: User, keptSession: String?,
+        actor: AuditActor, at now: Date
+    ) async throws -> Added {
+        try await add(
+            .passkey, secret: .passkey(credential), id: id, name: name, unnamed: "Passkey", for: user,
+            keptSession: keptSession, actor: actor, at: now)
+    }
+
+    private func add(
+        _ kind: SecondFactor.Kind, secret: FactorSecret, id: String, name: String, unnamed: String, for user: User,
+        keptSession: String?, actor: AuditActor, at now: Date
+    ) async throws -> Added {
         let codes = RecoveryCodes.generate()
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(SecondFactor.longestName)
-        switch try await store.addTOTP(
+        switch try await store.addFactor(
             SecondFactor(
-                id: id, user: user.id, kind: .totp, name: trimmed.isEmpty ? "Authenticator app" : String(trimmed),
-                createdAt: now),
-            sealedSecret: try secrets.seal(totp.base32), firstStep: firstStep,
-            recoveryCodeHashes: codes.map { recoveryCodeHash($0, of: user) }, keptSession: keptSession, actor: actor)
+                id: id, user: user.id, kind: kind, name: trimmed.isEmpty ? unnamed : String(trimmed), createdAt: now),
+            secret: secret, recoveryCodeHashes: codes.map { recoveryCodeHash($0, of: user) }, keptSession: keptSession,
+            actor: actor)
         {
         case .added(let first): return .added(recoveryCodes: first ? codes : nil)
         case .exists: return .alreadyAdded

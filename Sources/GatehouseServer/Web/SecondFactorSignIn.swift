@@ -24,16 +24,21 @@ struct SecondFactorSignIn: Sendable {
     /// The page of the second step after `user`'s right password, or nil when the password is all it needs.
     /// `requirement` says why a user without a second factor must set one up now; nil when nothing requires one.
     func page(after user: User, step: Step, requirement: String?, csrf: String) async throws -> Response? {
-        let hasFactor = try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty
-        guard hasFactor || requirement != nil else { return nil }
-        return try challengePage(for: user, hasFactor: hasFactor, step: step, requirement: requirement, csrf: csrf)
+        let factors = try await web.secondFactors.store.secondFactors(of: user.id)
+        guard !factors.isEmpty || requirement != nil else { return nil }
+        return try challengePage(
+            for: user, factors: factors, passkeys: try await web.secondFactors.store.passkeys(of: user.id), step: step,
+            requirement: requirement, csrf: csrf)
     }
 
-    /// The second step's page for `user`: the code of their factor, or (without one) setting up an authenticator app.
-    /// `isStepUp`: it raises a signed-in session rather than following a password.
+    /// The second step's page for `user`, who has `factors` (of which `passkeys`): their passkey or the code of
+    /// their authenticator app, or (without a factor) setting one up. `isStepUp`: it raises a signed-in session
+    /// rather than following a password.
     func challengePage(
-        for user: User, hasFactor: Bool, step: Step, requirement: String?, csrf: String, isStepUp: Bool = false
+        for user: User, factors: [SecondFactor], passkeys: [StoredPasskey], step: Step, requirement: String?,
+        csrf: String, isStepUp: Bool = false
     ) throws -> Response {
+        let hasFactor = !factors.isEmpty
         let challenge = SecondFactorChallenge(
             user: user.id.rawValue, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user),
             binding: TokenValue.hash(csrf), request: step.request,
@@ -41,27 +46,46 @@ struct SecondFactorSignIn: Sendable {
             enrolmentSecret: hasFactor ? nil : TimeBasedOneTimePassword.generate().base32,
             enrolmentID: hasFactor ? nil : UUID().uuidString.lowercased(), requirement: requirement,
             isStepUp: isStepUp ? true : nil)
-        return try render(challenge, user: user, step: step, csrf: csrf, error: nil)
+        return try render(
+            challenge, user: user, hasAuthenticatorApp: factors.contains { $0.kind == .totp }, passkeys: passkeys,
+            step: step, csrf: csrf, error: nil)
     }
 
     private func render(
-        _ challenge: SecondFactorChallenge, user: User, step: Step, csrf: String, error: String?,
-        status: HTTPResponse.Status = .ok, name: String = ""
+        _ challenge: SecondFactorChallenge, user: User, hasAuthenticatorApp: Bool, passkeys: [StoredPasskey],
+        step: Step, csrf: String, error: String?, status: HTTPResponse.Status = .ok, name: String = ""
     ) throws -> Response {
-        let form = Pages.SecondFactorForm(
-            action: step.action,
-            hidden: step.hidden + HTML.hiddenField("challenge", try web.secondFactors.challenges.seal(challenge)),
-            csrf: csrf)
+        // One sealed challenge for both forms: it is also the passkey ceremony's challenge, answered once.
+        let sealed = try web.secondFactors.challenges.seal(challenge)
+        let hidden = step.hidden + HTML.hiddenField("challenge", sealed)
+        let form = Pages.SecondFactorForm(action: step.action, hidden: hidden, csrf: csrf)
+        let ceremonies = web.secondFactors.passkeys
+        func passkeyForm(options: String, button: String, lead: String) -> Pages.PasskeyForm {
+            Pages.PasskeyForm(
+                action: step.action, hidden: form.fields, options: options, button: button, lead: lead,
+                script: ceremonies.scriptURL)
+        }
         if let secret = challenge.enrolmentSecret.flatMap(Base32.decode) {
             let totp = TimeBasedOneTimePassword(secret: secret)
+            let passkey = passkeyForm(
+                options: ceremonies.creationOptions(challenge: sealed, user: user, existing: []),
+                button: "Use a passkey instead",
+                lead: #"<p class="muted">Or, with a fingerprint, your face or your device's PIN:</p>"#)
             return Pages.enrolAuthenticator(
                 heading: "Set up two-step verification",
                 intro: "\(challenge.requirement ?? "A second factor is required.") It takes a minute, once.",
                 totp: totp, keyURI: totp.keyURI(issuer: web.otpIssuer, account: user.username), form: form,
-                name: name, error: error, status: status)
+                name: name, error: error, status: status, passkey: passkey)
         }
+        let passkey =
+            passkeys.isEmpty
+            ? nil
+            : passkeyForm(
+                options: ceremonies.requestOptions(challenge: sealed, allowed: passkeys, userVerification: "preferred"),
+                button: "Use your passkey", lead: "")
         return Pages.secondFactor(
-            heading: step.heading, username: user.username, form: form, error: error, status: status)
+            heading: step.heading, username: user.username, form: form, hasAuthenticatorApp: hasAuthenticatorApp,
+            passkey: passkey, error: error, status: status)
     }
 
     /// What the posted step came to.
@@ -87,34 +111,80 @@ struct SecondFactorSignIn: Sendable {
         let code = form["code"] ?? ""
         let enrolling = challenge.enrolmentSecret.flatMap(Base32.decode).map(TimeBasedOneTimePassword.init(secret:))
         let factors = web.secondFactors
-        let (check, firstStep) =
-            if let enrolling {
-                try await factors.attemptFirstCode(
-                    code, of: enrolling, by: user, address: address, throttle: web.throttle, sessions: web.sessions,
-                    at: now)
-            } else {
-                (
-                    try await factors.attempt(
-                        by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
-                    ) { try await factors.verify(code, of: user, at: now) }, nil
-                )
+        let ceremonies = factors.passkeys
+        // What the step proved, besides the password: set when it verified.
+        var methods: [AuthenticationMethod] = [.oneTimePassword]
+        var refusal: String?
+        let (check, firstStep): (SecondFactorServices.Check, Int64?)
+        if enrolling != nil, form["attestation_object"] != nil {
+            // A passkey made in place of the authenticator app: nothing to guess, so nothing to throttle; its
+            // challenge (the sealed step) is answered once.
+            switch ceremonies.verifyRegistration(form, challenge: sealed) {
+            case .failure(let error):
+                (check, firstStep, refusal) = (.incorrect, nil, error.message)
+            case .success(let credential):
+                guard try await ceremonies.useChallenge(sealed, at: now) else { return .expired }
+                switch try await factors.addPasskey(
+                    credential, id: challenge.enrolmentID ?? "", name: form["name"] ?? "", for: user, keptSession: nil,
+                    actor: .user(user.username, sourceIP: address), at: now)
+                {
+                case .added(let recoveryCodes):
+                    return .verified(
+                        user, AuthenticationMethods([.password, credential.method]), recoveryCodes: recoveryCodes,
+                        isStepUp: challenge.isStepUp == true)
+                case .alreadyAdded, .tooMany: return .expired
+                }
             }
+        } else if PasskeyServices.PostedAssertion.isPresent(in: form) {
+            var result = PasskeyServices.Verified.refused("the form holds no passkey")
+            check = try await factors.attempt(
+                by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
+            ) {
+                guard let posted = PasskeyServices.PostedAssertion(form) else {
+                    refusal = "the form holds no passkey"
+                    return false
+                }
+                result = try await ceremonies.verify(
+                    posted, challenge: sealed, of: user, requireUserVerification: false, at: now)
+                if case .verified(_, let proved) = result { methods = proved.methods }
+                if case .refused(let why) = result { refusal = why }
+                return refusal == nil
+            }
+            firstStep = nil
+        } else if let enrolling {
+            (check, firstStep) = try await factors.attemptFirstCode(
+                code, of: enrolling, by: user, address: address, throttle: web.throttle, sessions: web.sessions,
+                at: now)
+        } else {
+            check = try await factors.attempt(
+                by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now
+            ) { try await factors.verify(code, of: user, at: now) }
+            firstStep = nil
+        }
         func failed(
             _ message: String, _ status: HTTPResponse.Status, _ error: OAuthError, retryAfter: TimeInterval? = nil
-        ) throws -> Outcome {
+        ) async throws -> Outcome {
+            let userFactors = try await web.secondFactors.store.secondFactors(of: user.id)
             var page = try render(
-                challenge, user: user, step: step, csrf: csrf, error: message, status: status, name: form["name"] ?? "")
+                challenge, user: user, hasAuthenticatorApp: userFactors.contains { $0.kind == .totp },
+                passkeys: try await web.secondFactors.store.passkeys(of: user.id), step: step, csrf: csrf,
+                error: message, status: status, name: form["name"] ?? "")
             if let retryAfter { page = page.retrying(after: retryAfter) }
             return .failed(user, page, error)
         }
         switch check {
         case .throttled(let until):
-            return try failed(
+            return try await failed(
                 SecondFactorServices.retryMessage(until: until, now: now), .tooManyRequests,
                 OAuthError(.accessDenied, "too many wrong second-factor codes", reason: .loginThrottled),
                 retryAfter: until.timeIntervalSince(now))
         case .incorrect:
-            return try failed(
+            if let refusal {
+                return try await failed(
+                    "That passkey was not accepted: \(refusal). Try again, or use another way below.", .unauthorized,
+                    OAuthError(.accessDenied, "passkey refused: \(refusal)", reason: .invalidSecondFactor))
+            }
+            return try await failed(
                 enrolling == nil
                     ? "That code is not right, or was used already. Type the code your app shows now."
                     : SecondFactorServices.firstCodeMismatch,
@@ -131,7 +201,7 @@ struct SecondFactorSignIn: Sendable {
                 }
             }
             return .verified(
-                user, AuthenticationMethods([.password, .oneTimePassword]), recoveryCodes: codes,
+                user, AuthenticationMethods([.password] + methods), recoveryCodes: codes,
                 isStepUp: challenge.isStepUp == true)
         }
     }

@@ -32,9 +32,28 @@ public struct SQLSecondFactorStore: SecondFactorStore {
         }
     }
 
-    public func addTOTP(
-        _ factor: SecondFactor, sealedSecret: String, firstStep: Int64, recoveryCodeHashes: [String],
-        keptSession: String?, actor: AuditActor
+    public func passkeys(of user: UserID) async throws -> [StoredPasskey] {
+        try await sql.read { db in
+            try await db.raw(
+                """
+                SELECT * FROM second_factors WHERE user_id = \(bind: user.rawValue) AND kind = 'passkey'
+                AND credential_id IS NOT NULL ORDER BY created_at, id
+                """
+            ).all().map(Self.passkey)
+        }
+    }
+
+    public func passkey(credentialID: String) async throws -> StoredPasskey? {
+        try await sql.read { db in
+            try await db.raw(
+                "SELECT * FROM second_factors WHERE credential_id = \(bind: credentialID) AND kind = 'passkey'"
+            ).first().map(Self.passkey)
+        }
+    }
+
+    public func addFactor(
+        _ factor: SecondFactor, secret: FactorSecret, recoveryCodeHashes: [String], keptSession: String?,
+        actor: AuditActor
     ) async throws -> AddedFactor {
         let kind = sql.kind
         return try await sql.transaction { db in
@@ -50,18 +69,29 @@ public struct SQLSecondFactorStore: SecondFactorStore {
                     "SELECT COUNT(*) AS n FROM second_factors WHERE user_id = \(bind: factor.user.rawValue)"
                 ).first()?.value("n", as: Int64.self) ?? 0)
             guard existing < SecondFactor.maximumPerUser else { return .tooMany }
-            guard
-                try await db.raw(
-                    """
+            let created = Timestamp.milliseconds(factor.createdAt)
+            let inserted: SQLQueryString
+            switch secret {
+            case .totp(let sealedSecret, let firstStep):
+                inserted = """
                     INSERT INTO second_factors (id, user_id, kind, name, sealed_secret, last_step, created_at,
                     last_used_at)
                     VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
-                    \(bind: factor.name), \(bind: sealedSecret), \(bind: firstStep),
-                    \(bind: Timestamp.milliseconds(factor.createdAt)), \(bind: Timestamp.milliseconds(factor.createdAt)))
-                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    \(bind: factor.name), \(bind: sealedSecret), \(bind: firstStep), \(bind: created), \(bind: created))
+                    ON CONFLICT DO NOTHING RETURNING id
                     """
-                ).first() != nil
-            else { return .exists }
+            case .passkey(let credential):
+                // A credential id already registered (by anyone) conflicts too: it names one passkey of one user.
+                inserted = """
+                    INSERT INTO second_factors (id, user_id, kind, name, credential_id, public_key, sign_count,
+                    backup_eligible, created_at)
+                    VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
+                    \(bind: factor.name), \(bind: credential.id), \(bind: credential.publicKey),
+                    \(bind: credential.signCount), \(bind: credential.backupEligible), \(bind: created))
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """
+            }
+            guard try await db.raw(inserted).first() != nil else { return .exists }
             if existing == 0 {
                 try await Self.replaceCodes(of: factor.user, with: recoveryCodeHashes, at: factor.createdAt, in: db)
                 try await db.raw(
@@ -84,6 +114,31 @@ public struct SQLSecondFactorStore: SecondFactorStore {
                 """
                 UPDATE second_factors SET last_step = \(bind: step), last_used_at = \(bind: Timestamp.milliseconds(time))
                 WHERE id = \(bind: factor) AND (last_step IS NULL OR last_step < \(bind: step)) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func acceptPasskey(factor: String, signCount: Int64, at time: Date) async throws -> Bool {
+        try await sql.write { db in
+            try await db.raw(
+                """
+                UPDATE second_factors SET sign_count = \(bind: signCount),
+                last_used_at = \(bind: Timestamp.milliseconds(time))
+                WHERE id = \(bind: factor) AND kind = 'passkey'
+                AND ((sign_count = 0 AND \(bind: signCount) = 0) OR sign_count < \(bind: signCount)) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func useWebAuthnChallenge(_ hash: String, expiresAt: Date) async throws -> Bool {
+        try await sql.write { db in
+            try await db.raw(
+                """
+                INSERT INTO webauthn_challenges (challenge_hash, expires_at)
+                VALUES (\(bind: hash), \(bind: Timestamp.milliseconds(expiresAt)))
+                ON CONFLICT (challenge_hash) DO NOTHING RETURNING challenge_hash
                 """
             ).first() != nil
         }
@@ -153,6 +208,15 @@ public struct SQLSecondFactorStore: SecondFactorStore {
             kind: try storedEnum(try row.value("kind"), column: "kind"), name: try row.value("name"),
             createdAt: try row.date("created_at"),
             lastUsedAt: try row.value("last_used_at", as: Int64?.self).map(Timestamp.date))
+    }
+
+    static func passkey(_ row: any SQLRow) throws -> StoredPasskey {
+        StoredPasskey(
+            factor: try factor(row),
+            credential: PasskeyCredential(
+                id: try row.value("credential_id"), publicKey: try row.value("public_key"),
+                signCount: try row.value("sign_count", as: Int64?.self) ?? 0,
+                backupEligible: try row.value("backup_eligible", as: Bool?.self) ?? false))
     }
 
     private static func replaceCodes(of user: UserID, with hashes: [String], at time: Date, in db: any SQLDatabase)

@@ -303,6 +303,7 @@ public struct SQLTokenStore: TokenStore {
                 "DELETE FROM sign_in_failures WHERE failed_at < \(bind: cutoff - 86_400_000) RETURNING failed_at",
                 // A replay record outlives its assertion's expiry by the tolerated clock skew.
                 "DELETE FROM jwt_assertions WHERE expires_at < \(bind: cutoff - 120_000) RETURNING jti",
+                "DELETE FROM webauthn_challenges WHERE expires_at < \(bind: cutoff) RETURNING challenge_hash",
                 // A revocation is kept until every token it covers has expired; each node forgets it then too.
                 "DELETE FROM token_revocations WHERE keep_until < \(bind: cutoff) RETURNING id",
             ] {

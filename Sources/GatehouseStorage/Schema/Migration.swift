@@ -50,7 +50,7 @@ public enum Migrator {
         Migrations.impactSchema, Migrations.listingSchema, Migrations.builtInAppsSchema,
         Migrations.accessRequestSchema, Migrations.approvalPagesSchema, Migrations.previewSchema,
         Migrations.loginRestrictionSchema,
-        Migrations.sessionPolicySchema, Migrations.secondFactorSchema,
+        Migrations.sessionPolicySchema, Migrations.secondFactorSchema, Migrations.passkeySchema,
     ]
 
     /// The newest schema version this build knows.

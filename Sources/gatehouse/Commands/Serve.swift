@@ -89,6 +89,9 @@ struct Serve: AsyncParsableCommand {
         let port = port ?? environment["GATEHOUSE_PORT"].map { Int($0) ?? -1 } ?? 8080
         guard (1...65_535).contains(port) else { throw ValidationError("the port must be a number from 1 to 65535") }
         let issuer = issuer ?? environment["GATEHOUSE_ISSUER"] ?? "http://127.0.0.1:8080"
+        guard RelyingParty(issuer: issuer) != nil else {
+            throw ValidationError("the issuer must be an http or https URL with a host, like https://id.example.com")
+        }
         var configuration = ServerConfiguration(host: host, port: port, issuer: issuer)
         if let retention = try loginHistoryRetention
             ?? Self.duration(environment, "GATEHOUSE_LOGIN_HISTORY_RETENTION")

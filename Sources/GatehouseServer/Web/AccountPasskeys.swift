@@ -1,0 +1,97 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Adding a passkey from the account page: the password typed again, then the browser's registration ceremony,
+/// whose challenge is the sealed ``PasskeyEnrolment`` (this user, this browser, five minutes), answered once.
+extension AccountSecurityController {
+    func startPasskey(
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
+        if let refused = try await refusesAnotherFactor(signedIn) { return refused }
+        if let refused = try await confirmPassword(form, of: user, request: request, context: context) {
+            return refused
+        }
+        let enrolment = PasskeyEnrolment(
+            id: UUID().uuidString.lowercased(), user: user.id.rawValue, binding: TokenValue.hash(form["csrf"] ?? ""),
+            expiresAt: web.oauth.now().addingTimeInterval(PasskeyServices.lifetime))
+        return try await passkeyPage(
+            sealed: try web.secondFactors.passkeys.enrolments.seal(enrolment), user: user, csrf: form["csrf"] ?? "",
+            error: nil)
+    }
+
+    private func passkeyPage(
+        sealed: String, user: User, csrf: String, error: String?, name: String = "",
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let passkeys = web.secondFactors.passkeys
+        return Pages.enrolPasskey(
+            form: Pages.PasskeyForm(
+                action: "/account/passkey",
+                hidden: #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
+                    + HTML.hiddenField("enrolment", sealed),
+                options: passkeys.creationOptions(
+                    challenge: sealed, user: user, existing: try await passkeys.store.passkeys(of: user.id)),
+                button: "Create a passkey",
+                lead: """
+                    <label for="name">Name it (to tell your devices apart)</label>
+                    <input type="text" id="name" name="name" value="\(HTML.escape(name))" \
+                    maxlength="\(SecondFactor.longestName)" placeholder="Laptop, phone, security key">
+                    """,
+                script: passkeys.scriptURL),
+            error: error, status: status)
+    }
+
+    func confirmPasskey(
+        _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response {
+        let user = signedIn.user
+        let now = web.oauth.now()
+        let csrf = form["csrf"] ?? ""
+        let passkeys = web.secondFactors.passkeys
+        guard let sealed = form["enrolment"],
+            let enrolment = passkeys.enrolments.open(sealed, as: PasskeyEnrolment.self),
+            enrolment.user == user.id.rawValue, now < enrolment.expiresAt,
+            constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(enrolment.binding.utf8))
+        else { return Pages.expiredForm(traceID: context.id) }
+        // As when it was started: another tab may have added the first factor since, ending the other sessions.
+        if let refused = try await refusesAnotherFactor(signedIn) { return refused }
+        let credential: PasskeyCredential
+        switch passkeys.verifyRegistration(form, challenge: sealed) {
+        case .success(let made): credential = made
+        case .failure(let error):
+            context.logger.info("passkey registration refused", metadata: ["why": "\(error.message)"])
+            return try await passkeyPage(
+                sealed: sealed, user: user, csrf: csrf,
+                error: "The passkey could not be added: \(error.message). Try again.", name: form["name"] ?? "",
+                status: .badRequest)
+        }
+        guard try await passkeys.useChallenge(sealed, at: now) else { return Pages.expiredForm(traceID: context.id) }
+        let codes: [String]?
+        switch try await web.secondFactors.addPasskey(
+            credential, id: enrolment.id, name: form["name"] ?? "", for: user, keptSession: signedIn.session.idHash,
+            actor: .user(user.username, sourceIP: clientAddress(request, context)), at: now)
+        {
+        case .added(let recoveryCodes): codes = recoveryCodes
+        case .alreadyAdded:
+            return try await passkeyPage(
+                sealed: try passkeys.enrolments.seal(
+                    PasskeyEnrolment(
+                        id: UUID().uuidString.lowercased(), user: enrolment.user, binding: enrolment.binding,
+                        expiresAt: now.addingTimeInterval(PasskeyServices.lifetime))),
+                user: user, csrf: csrf, error: "This passkey is already registered here: use another.",
+                status: .conflict)
+        case .tooMany: return seeOther("/account?notice=too-many")
+        }
+        context.logger.info("passkey added", metadata: ["user": "\(user.id)"])
+        guard let codes else { return seeOther("/account?notice=passkey-added") }
+        return Pages.recoveryCodes(
+            codes, next: #"<p><a href="/account">I have saved them: back to your account</a></p>"#)
+    }
+}

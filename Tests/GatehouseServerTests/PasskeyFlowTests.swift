@@ -1,0 +1,286 @@
+import Foundation
+import GatehouseCore
+import GatehouseStorage
+import GatehouseTestSupport
+import HTTPTypes
+import Testing
+
+/// Passkeys over HTTP (issue 13, item 4): one added from the account page (password asked again; the first factor
+/// comes with recovery codes), then used after the password (`acr` `phr`) and, with user verification, as a sign-in
+/// of its own on the login page and the account page; each answer accepted once, a counter that goes back refused,
+/// another user's passkey refused, removal asks for the password, and an app's high assurance is met by either.
+@Suite struct PasskeyFlowTests {
+    static let origin = "http://127.0.0.1:8080"
+
+    /// Signs alice in on the account page with her password and adds a passkey made by `authenticator`.
+    static func addPasskey(
+        _ browser: Browser, _ authenticator: SoftwareAuthenticator, signIn: Bool = true,
+        password: String = "alice-password"
+    ) async throws {
+        if signIn {
+            var form = try await browser.get("/account").hiddenFields
+            form["username"] = "alice"
+            form["password"] = "alice-password"
+            #expect(try await browser.post("/account/login", form: form).location == "/account")
+        }
+        let account = try await browser.get("/account")
+        var start = try #require(account.form(containing: "/account/passkey/new"))
+        start["password"] = "wrong"
+        #expect(
+            try await browser.post("/account/passkey/new", form: start).location == "/account?notice=password-wrong")
+        start["password"] = password
+        let page = try await browser.post("/account/passkey/new", form: start)
+        #expect(page.status == 200 && page.body.contains("<h1>Add a passkey</h1>"), "\(page.body)")
+        let csp = page.headers[.contentSecurityPolicy] ?? ""
+        #expect(csp.contains("script-src \(origin)/passkey.js;") && page.body.contains(#"src="\#(origin)/passkey.js""#))
+        let (options, fields) = try #require(page.passkeyForm())
+        let publicKey = try #require(options["publicKey"] as? [String: Any])
+        #expect(options["mode"] as? String == "create" && publicKey["attestation"] as? String == "none")
+        #expect((publicKey["pubKeyCredParams"] as? [[String: Any]])?.compactMap { $0["alg"] as? Int } == [-7, -257])
+        var made = fields.merging(try authenticator.create(options)) { $1 }
+        made["name"] = "Alice's key"
+        let added = try await browser.post("/account/passkey", form: made)
+        if added.status == 200 {
+            #expect(added.body.contains("Save your recovery codes"), "the first factor: \(added.body)")
+        } else {
+            #expect(added.location == "/account?notice=passkey-added", "\(added.status) \(added.body)")
+        }
+        // Posted again: refused (the challenge was answered; this password-only session may add no more anyway).
+        let again = try await browser.post("/account/passkey", form: made)
+        #expect(again.status == 400 || again.location == "/account?notice=second-factor-needed", "\(again.status)")
+    }
+
+    /// The ID token's claims after the code in `redirect` is exchanged.
+    static func idToken(_ server: ServerFixture, _ redirect: Browser.Page) async throws -> [String: Any] {
+        let tokens = try await server.exchange(try #require(redirect.redirectParameters["code"], "\(redirect.body)"))
+        return try decodeSegment(try #require(tokens.json["id_token"] as? String).split(separator: ".")[1])
+    }
+
+    /// Allows jwt-app on the consent page, if it is one.
+    static func allow(_ browser: Browser, _ page: Browser.Page) async throws -> Browser.Page {
+        guard page.body.contains("Allow jwt-app") else { return page }
+        var allow = page.hiddenFields
+        allow["decision"] = "allow"
+        return try await browser.post("/consent", form: allow)
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aPasskeyIsASecondFactorAndASignInOfItsOwn(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin)
+            try await Self.addPasskey(Browser(client: server.client), authenticator)
+            let added = try await server.store.auditEvents(AuditQuery(targetType: .user)).filter {
+                $0.action == .userSecondFactorAdded
+            }
+            #expect(added.map(\.after) == [#"{"kind":"passkey"}"#] && added.map(\.actor) == ["user:alice"])
+
+            // After the password: the passkey, for alice's own credentials only.
+            let browser = Browser(client: server.client)
+            let step = try await browser.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
+            #expect(step.body.contains("Two-step verification for jwt-app") && browser.cookies["gh_session"] == nil)
+            #expect(step.body.contains(#"<label for="code">Recovery code</label>"#), "no authenticator app")
+            let (options, fields) = try #require(step.passkeyForm())
+            let allowed = (options["publicKey"] as? [String: Any])?["allowCredentials"] as? [[String: Any]]
+            #expect(allowed?.count == 1)
+            let answer = fields.merging(try authenticator.get(options)) { $1 }
+            let consent = try await browser.post("/login/second-factor", form: answer)
+            let claims = try await Self.idToken(server, try await Self.allow(browser, consent))
+            #expect(claims["amr"] as? [String] == ["pwd", "hwk", "user", "mfa"] && claims["acr"] as? String == "phr")
+
+            // The same answer again, in another browser with the same forms: refused.
+            let replayed = try await browser.post("/login/second-factor", form: answer)
+            #expect(replayed.status != 302 && replayed.redirectParameters["code"] == nil)
+
+            // Without a password: the login page's passkey form, any discoverable passkey, user verification.
+            let other = Browser(client: server.client)
+            let login = try await other.get(AuthorizationCodeFlowTests.authorizePath())
+            let (signInOptions, signInFields) = try #require(login.passkeyForm())
+            let request = try #require(signInOptions["publicKey"] as? [String: Any])
+            #expect(request["userVerification"] as? String == "required")
+            #expect((request["allowCredentials"] as? [Any])?.isEmpty == true)
+            let signedIn = try await other.post(
+                "/login/passkey", form: signInFields.merging(try authenticator.get(signInOptions)) { $1 })
+            let passwordless = try await Self.idToken(server, try await Self.allow(other, signedIn))
+            #expect(passwordless["amr"] as? [String] == ["hwk", "user"] && passwordless["acr"] as? String == "phr")
+
+            // A replay of that sign-in, and an authenticator that did not verify the user: refused, in login history.
+            let third = Browser(client: server.client)
+            let fresh = try await third.get(AuthorizationCodeFlowTests.authorizePath())
+            let (freshOptions, freshFields) = try #require(fresh.passkeyForm())
+            authenticator.verifiesUser = false
+            let unverified = try await third.post(
+                "/login/passkey", form: freshFields.merging(try authenticator.get(freshOptions)) { $1 })
+            #expect(
+                unverified.status == 401 && unverified.body.contains("did not verify the user"), "\(unverified.body)")
+            let event = try await server.loginEvent(traceID: try #require(unverified.headers[ServerFixture.requestID]))
+            #expect(event.reason == "invalid_credentials" && event.username == "alice")
+            #expect(third.cookies["gh_session"] == nil)
+            authenticator.verifiesUser = true
+            let (retryOptions, retryFields) = try #require(unverified.passkeyForm(), "a new challenge to try again")
+            let retried = try await third.post(
+                "/login/passkey", form: retryFields.merging(try authenticator.get(retryOptions)) { $1 })
+            #expect(try await Self.allow(third, retried).redirectParameters["code"] != nil, "\(retried.body)")
+
+            // A counter that went back (a cloned authenticator): refused.
+            authenticator.setSignCount(1, of: 0)
+            let fourth = Browser(client: server.client)
+            let (cloneOptions, cloneFields) = try #require(
+                try await fourth.get(AuthorizationCodeFlowTests.authorizePath()).passkeyForm())
+            let cloned = try await fourth.post(
+                "/login/passkey", form: cloneFields.merging(try authenticator.get(cloneOptions)) { $1 })
+            #expect(cloned.status == 401 && cloned.body.contains("counter went back"), "\(cloned.body)")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func answersAreBoundToTheirBrowserUserAndRequest(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let alices = SoftwareAuthenticator(origin: Self.origin, algorithm: .rs256, backupEligible: true)
+            try await Self.addPasskey(Browser(client: server.client), alices)
+
+            // A login page's challenge answered from another browser (its cookies): the form has expired.
+            let shown = Browser(client: server.client)
+            let (options, fields) = try #require(
+                try await shown.get(AuthorizationCodeFlowTests.authorizePath()).passkeyForm())
+            let answer = fields.merging(try alices.get(options)) { $1 }
+            let thief = Browser(client: server.client)
+            _ = try await thief.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(try await thief.post("/login/passkey", form: answer).body.contains("expired"))
+            // The account page's passwordless form is for the account page only.
+            var onAccount = answer
+            onAccount["request"] = nil
+            #expect(try await shown.post("/account/passkey-login", form: onAccount).body.contains("expired"))
+            // Forged: a credential id nobody registered, a challenge field swapped.
+            var unknown = answer
+            unknown["credential_id"] = ByteEncoding.base64URL(Data("nobody".utf8))
+            #expect(try await shown.post("/login/passkey", form: unknown).status == 401)
+            var garbage = answer
+            garbage["client_data"] = "%%%"
+            #expect(try await shown.post("/login/passkey", form: garbage).status == 400)
+            // The genuine answer still works once: RS256, a passkey that may be synced (swk).
+            let signedIn = try await shown.post("/login/passkey", form: answer)
+            let claims = try await Self.idToken(server, try await Self.allow(shown, signedIn))
+            #expect(claims["amr"] as? [String] == ["swk", "user"])
+
+            // Bob's second step does not take alice's passkey.
+            try await server.commit { directory in
+                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+                var bob = User(username: "bob", email: "bob@example.com", profile: profile.id)
+                bob.passwordHash = try PasswordHasher.forTesting.hash("bob-password")
+                return [.createUser(bob)]
+            }
+            let bobs = SoftwareAuthenticator(origin: Self.origin)
+            let bobBrowser = Browser(client: server.client)
+            var bobSignIn = try await bobBrowser.get("/account").hiddenFields
+            bobSignIn["username"] = "bob"
+            bobSignIn["password"] = "bob-password"
+            #expect(try await bobBrowser.post("/account/login", form: bobSignIn).location == "/account")
+            try await Self.addPasskey(bobBrowser, bobs, signIn: false, password: "bob-password")
+            let bobStep = Browser(client: server.client)
+            var bobLogin = try await AuthorizationCodeFlowTests.loginForm(bobStep)
+            bobLogin["username"] = "bob"
+            bobLogin["password"] = "bob-password"
+            let step = try await bobStep.post("/login", form: bobLogin)
+            let (stepOptions, stepFields) = try #require(step.passkeyForm(), "\(step.body)")
+            var withAlices = stepFields.merging(try alices.get(Self.unrestricted(stepOptions))) { $1 }
+            let refused = try await bobStep.post("/login/second-factor", form: withAlices)
+            #expect(refused.status == 401 && refused.body.contains("another user"), "\(refused.body)")
+            withAlices = stepFields.merging(try bobs.get(stepOptions)) { $1 }
+            #expect(try await bobStep.post("/login/second-factor", form: withAlices).status == 200, "consent")
+        }
+    }
+
+    /// The options with no credentials named: what a forger's authenticator would answer any of its own with.
+    static func unrestricted(_ options: [String: Any]) -> [String: Any] {
+        var publicKey = options["publicKey"] as? [String: Any] ?? [:]
+        publicKey["allowCredentials"] = []
+        var copy = options
+        copy["publicKey"] = publicKey
+        return copy
+    }
+
+    @Test(arguments: TestBackend.available)
+    func accountPagePasskeysAndHighAssurance(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin)
+            let browser = Browser(client: server.client)
+            try await Self.addPasskey(browser, authenticator)
+
+            // The account page: the passkey listed; a passwordless sign-in there too.
+            let other = Browser(client: server.client)
+            let signInPage = try await other.get("/account")
+            let (options, fields) = try #require(signInPage.passkeyForm())
+            let signedIn = try await other.post(
+                "/account/passkey-login", form: fields.merging(try authenticator.get(options)) { $1 })
+            #expect(signedIn.location == "/account", "\(signedIn.body)")
+            let account = try await other.get("/account")
+            #expect(account.body.contains("Alice&#39;s key") && account.body.contains("(passkey, added"))
+
+            // An app that requires a second factor takes the passkey's session as it is.
+            try await server.updateApp("jwt-app") { $0.highAssurance = .raiseSessionLevel }
+            let redirect = try await Self.allow(other, try await other.get(AuthorizationCodeFlowTests.authorizePath()))
+            #expect(try await Self.idToken(server, redirect)["acr"] as? String == "phr")
+
+            // Removing it asks for the password, not a code; the recovery codes go with the last factor.
+            let factor = try #require(try await server.store.secondFactorsForTest(of: "alice").first)
+            var remove = try #require(account.form(containing: "/account/authenticator/remove"))
+            remove["password"] = "wrong"
+            #expect(
+                try await other.post("/account/authenticator/remove", form: remove).location
+                    == "/account?notice=password-wrong")
+            remove["password"] = "alice-password"
+            #expect(remove["factor"] == factor.id)
+            #expect(
+                try await other.post("/account/authenticator/remove", form: remove).location
+                    == "/account?notice=passkey-removed")
+            let removed = try await other.get("/account")
+            #expect(removed.body.contains("Off: signing in asks only for your password."))
+
+            // The script the forms run is served, as JavaScript that no one can sniff as anything else.
+            let script = try await other.get("/passkey.js")
+            #expect(script.status == 200 && script.headers[.contentType] == "text/javascript; charset=utf-8")
+            #expect(script.body.contains("navigator.credentials.get"))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aProfileThatRequiresAFactorTakesAPasskeyMadeWhileSigningIn(backend: TestBackend) async throws {
+        try await ServerFixture.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            try await server.commit { directory in
+                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+                var requiring = profile
+                requiring.requireSecondFactor = true
+                return [.updateProfile(before: profile, after: requiring)]
+            }
+            let browser = Browser(client: server.client)
+            let setup = try await browser.post(
+                "/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
+            #expect(setup.body.contains("Set up two-step verification"), "\(setup.body)")
+            let (options, fields) = try #require(setup.passkeyForm())
+            #expect(options["mode"] as? String == "create")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin)
+            var made = fields.merging(try authenticator.create(options)) { $1 }
+            made["name"] = "Laptop"
+            let codes = try await browser.post("/login/second-factor", form: made)
+            #expect(codes.body.contains("Save your recovery codes"), "\(codes.body)")
+            #expect(try await browser.post("/login/second-factor", form: made).body.contains("expired"), "once")
+            let continuing = try #require(codes.form(containing: "/login/continue"))
+            let redirect = try await Self.allow(browser, try await browser.post("/login/continue", form: continuing))
+            let claims = try await Self.idToken(server, redirect)
+            #expect(claims["amr"] as? [String] == ["pwd", "hwk", "mfa"] && claims["acr"] as? String == "mfa")
+            #expect(try await server.store.secondFactorsForTest(of: "alice").map(\.kind) == [.passkey])
+        }
+    }
+}
+
+extension GatehouseStore {
+    /// A user's second factors, by username.
+    func secondFactorsForTest(of username: String) async throws -> [SecondFactor] {
+        guard let (user, _) = try await user(named: username) else { return [] }
+        return try await SQLSecondFactorStore(store: self).secondFactors(of: user.id)
+    }
+}
