@@ -61,6 +61,10 @@ import Testing
         #expect(RelyingParty(issuer: "http://localhost:8080")?.origin == "http://localhost:8080")
         #expect(RelyingParty(issuer: "http://localhost:8080")?.id == "localhost")
         #expect(RelyingParty(issuer: "ftp://example.com") == nil && RelyingParty(issuer: "not a url") == nil)
+        #expect(
+            Self.party("http://localhost:8080").worksInBrowsers && Self.party("https://id.example.com").worksInBrowsers)
+        #expect(
+            !Self.party("http://127.0.0.1:8080").worksInBrowsers && !Self.party("http://[::1]:8080").worksInBrowsers)
     }
 
     static func options(challenge: Data, rpID: String = "id.example.com", allowed: [String] = []) -> [String: Any] {

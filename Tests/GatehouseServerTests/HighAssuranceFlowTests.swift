@@ -141,7 +141,7 @@ import Testing
             #expect(setup.body.contains("jwt-app asks for two-step verification. Sign in again"), "\(setup.body)")
             #expect(setup.body.contains(#"<label for="password">"#), "the password first, then setting one up")
             let discovery = try await server.raw("/.well-known/openid-configuration", method: .get)
-            #expect(discovery.json["acr_values_supported"] as? [String] == ["pwd", "mfa"])
+            #expect(discovery.json["acr_values_supported"] as? [String] == ["pwd", "mfa", "phr"])
         }
     }
 

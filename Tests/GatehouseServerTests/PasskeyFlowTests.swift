@@ -10,7 +10,14 @@ import Testing
 /// of its own on the login page and the account page; each answer accepted once, a counter that goes back refused,
 /// another user's passkey refused, removal asks for the password, and an app's high assurance is met by either.
 @Suite struct PasskeyFlowTests {
-    static let origin = "http://127.0.0.1:8080"
+    /// Browsers take a domain as the RP ID, not an IP address: the server runs as `localhost`.
+    static let origin = "http://localhost:8080"
+
+    static func run(_ backend: TestBackend, _ body: @Sendable @escaping (ServerFixture) async throws -> Void)
+        async throws
+    {
+        try await ServerFixture.run(backend, configure: { $0.issuer = origin }, body)
+    }
 
     /// Signs alice in on the account page with her password and adds a passkey made by `authenticator`.
     static func addPasskey(
@@ -66,7 +73,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func aPasskeyIsASecondFactorAndASignInOfItsOwn(backend: TestBackend) async throws {
-        try await ServerFixture.run(backend) { server in
+        try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let authenticator = SoftwareAuthenticator(origin: Self.origin)
             try await Self.addPasskey(Browser(client: server.client), authenticator)
@@ -135,7 +142,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func answersAreBoundToTheirBrowserUserAndRequest(backend: TestBackend) async throws {
-        try await ServerFixture.run(backend) { server in
+        try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let alices = SoftwareAuthenticator(origin: Self.origin, algorithm: .rs256, backupEligible: true)
             try await Self.addPasskey(Browser(client: server.client), alices)
@@ -192,6 +199,31 @@ import Testing
         }
     }
 
+    /// Wrong passkey answers count against the user's second-factor throttle, as wrong codes do: the sixth in the
+    /// window is turned away before it is checked, even when it is right.
+    @Test(arguments: TestBackend.available)
+    func wrongPasskeyAnswersAreThrottled(backend: TestBackend) async throws {
+        try await Self.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin)
+            try await Self.addPasskey(Browser(client: server.client), authenticator)
+            let browser = Browser(client: server.client)
+            let step = try await browser.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
+            let (options, fields) = try #require(step.passkeyForm())
+            for _ in 0..<5 {
+                var forged = fields.merging(try authenticator.get(options)) { $1 }
+                var signature = try #require(Data(base64URLEncoded: forged["signature"] ?? ""))
+                signature[signature.count / 2] ^= 0x40
+                forged["signature"] = ByteEncoding.base64URL(signature)
+                let refused = try await browser.post("/login/second-factor", form: forged)
+                #expect(refused.status == 401 && refused.body.contains("signature does not verify"), "\(refused.body)")
+            }
+            let right = fields.merging(try authenticator.get(options)) { $1 }
+            let throttled = try await browser.post("/login/second-factor", form: right)
+            #expect(throttled.status == 429 && throttled.headers[.retryAfter] != nil, "\(throttled.status)")
+        }
+    }
+
     /// The options with no credentials named: what a forger's authenticator would answer any of its own with.
     static func unrestricted(_ options: [String: Any]) -> [String: Any] {
         var publicKey = options["publicKey"] as? [String: Any] ?? [:]
@@ -203,7 +235,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func accountPagePasskeysAndHighAssurance(backend: TestBackend) async throws {
-        try await ServerFixture.run(backend) { server in
+        try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let authenticator = SoftwareAuthenticator(origin: Self.origin)
             let browser = Browser(client: server.client)
@@ -246,9 +278,25 @@ import Testing
         }
     }
 
+    /// Behind an IP address, which browsers refuse as an RP ID, no page offers passkeys.
+    @Test func noPasskeysAreOfferedBehindAnIPAddress() async throws {
+        try await ServerFixture.run(.sqlite) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let browser = Browser(client: server.client)
+            let login = try await browser.get(AuthorizationCodeFlowTests.authorizePath())
+            #expect(login.status == 200 && login.passkeyForm() == nil && !login.body.contains("passkey.js"))
+            #expect(login.headers[.contentSecurityPolicy]?.contains("script-src") == false)
+            var form = try await browser.get("/account").hiddenFields
+            form["username"] = "alice"
+            form["password"] = "alice-password"
+            #expect(try await browser.post("/account/login", form: form).location == "/account")
+            #expect(try await !browser.get("/account").body.contains("Add a passkey"))
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aProfileThatRequiresAFactorTakesAPasskeyMadeWhileSigningIn(backend: TestBackend) async throws {
-        try await ServerFixture.run(backend) { server in
+        try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             try await server.commit { directory in
                 let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))

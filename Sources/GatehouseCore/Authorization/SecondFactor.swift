@@ -9,6 +9,14 @@ public struct SecondFactor: Sendable, Hashable, Codable {
         /// A WebAuthn credential: a security key, or a passkey on a phone or computer. Also a sign-in of its own,
         /// without a password, when its authenticator verifies the user.
         case passkey
+
+        /// What a user or an admin calls it.
+        public var label: String {
+            switch self {
+            case .totp: "authenticator app"
+            case .passkey: "passkey"
+            }
+        }
     }
 
     public var id: String

@@ -144,7 +144,7 @@ enum ConsoleUserPages {
             factors.isEmpty
             ? "None"
             : factors.map {
-                "\(e($0.name)) (authenticator app, added \(ConsoleTime.tag($0.createdAt.formatted(.iso8601))))"
+                "\(e($0.name)) (\($0.kind.label), added \(ConsoleTime.tag($0.createdAt.formatted(.iso8601))))"
             }
             .joined(separator: ", ")
         if manages && !factors.isEmpty {

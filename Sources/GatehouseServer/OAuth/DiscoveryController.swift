@@ -59,7 +59,7 @@ struct DiscoveryController: Sendable {
         // What `acr` can say of a sign-in here (a password alone, until second factors are enrolled).
         // phr needs passkeys: asked for, it gets mfa, and the ID token's acr says so.
         document["acr_values_supported"] = .strings(
-            [AuthenticationContextClass.password, .multipleFactors].map(\.rawValue))
+            AuthenticationContextClass.allCases.map(\.rawValue))
         document["authorization_response_iss_parameter_supported"] = .bool(endpoints.hasAuthorization)
         // OIDC Discovery §3: both default to supported when omitted, so say that they are not.
         document["request_parameter_supported"] = .bool(false)

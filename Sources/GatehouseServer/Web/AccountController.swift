@@ -41,7 +41,8 @@ struct AccountController: Sendable {
                 factors: try await web.secondFactors.store.secondFactors(of: signedIn.user.id),
                 recoveryCodesLeft: try await web.secondFactors.store.remainingRecoveryCodes(of: signedIn.user.id),
                 requirement: web.secondFactorRequirement(for: signedIn.user),
-                notice: QueryParameters(request)["notice"].flatMap { Pages.AccountSecurity.notices[String($0)] })
+                notice: QueryParameters(request)["notice"].flatMap { Pages.AccountSecurity.notices[String($0)] },
+                offersPasskeys: web.secondFactors.passkeys.isOffered)
             page = Pages.account(
                 user: signedIn.user, entries: entries, requests: requests, security: security, removed: removed,
                 csrf: csrf.token)

@@ -13,6 +13,7 @@ extension AccountSecurityController {
         _ context: some RequestContext
     ) async throws -> Response {
         let user = signedIn.user
+        guard web.secondFactors.passkeys.isOffered else { return seeOther("/account") }
         if let refused = try await refusesAnotherFactor(signedIn) { return refused }
         if let refused = try await confirmPassword(form, of: user, request: request, context: context) {
             return refused

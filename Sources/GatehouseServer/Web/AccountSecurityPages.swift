@@ -11,6 +11,8 @@ extension Pages {
         var requirement: String?
         /// The outcome of the last change, in words.
         var notice: String?
+        /// Whether passkeys can be added (``PasskeyServices/isOffered``).
+        var offersPasskeys = true
 
         /// What each `notice` a change sends back to the account page says; anything else shows nothing.
         static let notices = [
@@ -31,6 +33,17 @@ extension Pages {
             "factor-required":
                 "Your profile requires two-step verification: set up another authenticator app or passkey before removing this one.",
         ]
+
+        private func addPasskey(token: String, passwordField: String) -> String {
+            """
+            <form method="post" action="/account/passkey/new">\(token)
+            \(passwordField)
+            <button type="submit">Add a passkey</button>
+            </form>
+            <p class="muted">A passkey signs you in with a fingerprint, your face or your device's PIN, with no code to \
+            type; it works only on this site, so a look-alike site cannot use it.</p>
+            """
+        }
 
         func section(csrf: String) -> String {
             let token = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
@@ -56,7 +69,7 @@ extension Pages {
                 let id = "remove-\(HTML.escape(factor.id))"
                 return """
                     <li><strong>\(HTML.escape(factor.name))</strong> <span class="muted">(\
-                    \(factor.kind == .passkey ? "passkey" : "authenticator app"), added \
+                    \(factor.kind.label), added \
                     \(HTML.escape(time(factor.createdAt))), \(HTML.escape(used)))</span>
                     <form method="post" action="/account/authenticator/remove">\(token)
                     <input type="hidden" name="factor" value="\(HTML.escape(factor.id))">
@@ -87,12 +100,7 @@ extension Pages {
                 \(passwordField("setup-password", "to set up \(factors.isEmpty ? "an" : "another") authenticator app"))
                 <button type="submit">Set up an authenticator app</button>
                 </form>
-                <form method="post" action="/account/passkey/new">\(token)
-                \(passwordField("passkey-password", "to add a passkey"))
-                <button type="submit">Add a passkey</button>
-                </form>
-                <p class="muted">A passkey signs you in with a fingerprint, your face or your device's PIN, with no \
-                code to type; it works only on this site, so a look-alike site cannot use it.</p>
+                \(offersPasskeys ? addPasskey(token: token, passwordField: passwordField("passkey-password", "to add a passkey")) : "")
                 \(recovery)
                 </section>
                 """

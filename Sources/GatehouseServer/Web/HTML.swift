@@ -54,6 +54,7 @@ enum HTML {
                 section.app { border-top: 1px solid #ddd; margin-top: 1.2rem; }
                 h2 { font-size: 1.15rem; margin-bottom: .3rem; }
                 form.passkey { border-top: 1px solid #ddd; margin-top: 1.5rem; padding-top: .5rem; }
+                form.passkey [data-webauthn-status]:empty { display: none; }
                 </style>
                 """,
             body: "<main>\n\(body)\n</main>")

@@ -24,6 +24,9 @@ struct PasskeyServices: Sendable {
     /// How long a ceremony may take, from the page to the answer.
     static let lifetime: TimeInterval = 300
 
+    /// Whether pages offer passkeys: not when the issuer is an IP address, which browsers refuse as an RP ID.
+    var isOffered: Bool { relyingParty.worksInBrowsers }
+
     /// The URL of the script that runs the ceremonies; the only script a page may load.
     var scriptURL: String { relyingParty.origin + PasskeyScript.path }
 
@@ -73,8 +76,9 @@ struct PasskeyServices: Sendable {
     }
 
     /// The passwordless sign-in form of a sign-in page, posting to `action`: for the authorization request kept
-    /// under `handle`, or on the account page (nil).
-    func signInForm(action: String, csrf: String, handle: String?, at now: Date) throws -> Pages.PasskeyForm {
+    /// under `handle`, or on the account page (nil). Nil where passkeys are not offered.
+    func signInForm(action: String, csrf: String, handle: String?, at now: Date) throws -> Pages.PasskeyForm? {
+        guard isOffered else { return nil }
         let challenge = try signIns.seal(
             PasskeySignIn(
                 binding: TokenValue.hash(csrf), request: handle.map(TokenValue.hash),

@@ -67,10 +67,13 @@ struct SecondFactorSignIn: Sendable {
         }
         if let secret = challenge.enrolmentSecret.flatMap(Base32.decode) {
             let totp = TimeBasedOneTimePassword(secret: secret)
-            let passkey = passkeyForm(
-                options: ceremonies.creationOptions(challenge: sealed, user: user, existing: []),
-                button: "Use a passkey instead",
-                lead: #"<p class="muted">Or, with a fingerprint, your face or your device's PIN:</p>"#)
+            let passkey =
+                !ceremonies.isOffered
+                ? nil
+                : passkeyForm(
+                    options: ceremonies.creationOptions(challenge: sealed, user: user, existing: []),
+                    button: "Use a passkey instead",
+                    lead: #"<p class="muted">Or, with a fingerprint, your face or your device's PIN:</p>"#)
             return Pages.enrolAuthenticator(
                 heading: "Set up two-step verification",
                 intro: "\(challenge.requirement ?? "A second factor is required.") It takes a minute, once.",
@@ -78,11 +81,12 @@ struct SecondFactorSignIn: Sendable {
                 name: name, error: error, status: status, passkey: passkey)
         }
         let passkey =
-            passkeys.isEmpty
+            passkeys.isEmpty || !ceremonies.isOffered
             ? nil
             : passkeyForm(
                 options: ceremonies.requestOptions(challenge: sealed, allowed: passkeys, userVerification: "preferred"),
-                button: "Use your passkey", lead: "")
+                button: "Use your passkey",
+                lead: #"<p class="muted">With this device, your phone or your security key:</p>"#)
         return Pages.secondFactor(
             heading: step.heading, username: user.username, form: form, hasAuthenticatorApp: hasAuthenticatorApp,
             passkey: passkey, error: error, status: status)

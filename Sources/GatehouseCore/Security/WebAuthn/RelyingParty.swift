@@ -37,6 +37,12 @@ public struct RelyingParty: Sendable {
         self.name = name
     }
 
+    /// Whether browsers take this RP ID: a domain (`localhost` included), not an IP address (WebAuthn §5.1.3
+    /// steps 8 and 9 need a valid domain). Behind an IP address, Gatehouse does not offer passkeys.
+    public var worksInBrowsers: Bool {
+        !id.contains(":") && !id.split(separator: ".").allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+
     /// The algorithms asked for, preferred first (COSE identifiers).
     public static let algorithms = COSEKey.Algorithm.allCases
 
