@@ -55,11 +55,31 @@ def click(browser, text):
     browser.find_element(By.XPATH, f"//button[text()='{text}']").click()
 
 
+def set_up_vault(gatehouse, callback_url):
+    """Vault: an app whose high assurance is `block`; returns its authorization query."""
+    gatehouse.cli("apply", "-", stdin=f"""
+connectedApps:
+  - name: Vault
+    clientId: vault
+    clientSecret: vault-secret-0123456789abcdef
+    callbackUrls: [{callback_url}]
+    scopes: [openid, profile]
+    requirePkce: false
+    highAssurance: block
+""")
+    return {"response_type": "code", "client_id": "vault", "redirect_uri": callback_url, "scope": "openid",
+            "state": "vault-state"}
+
+
 def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gatehouse, callback_url):
+    """Deduper requires a second factor (`raise-session-level`) and Vault blocks a session without one: dana, with a
+    password alone, is refused by Vault; once her passkey is made, it takes her into both."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 
     query = set_up_deduper(gatehouse, callback_url, "dana")
+    gatehouse.cli("apps", "set-policy", "Deduper", "--high-assurance", "raise-session-level", "--yes")
+    vault = set_up_vault(gatehouse, callback_url)
     node, issuer = start_localhost_node(gatehouse)
     browser = make_browser(javascript=True)
     try:
@@ -71,7 +91,7 @@ def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gateho
         options.is_user_verified = True
         browser.add_virtual_authenticator(options)
 
-        # The account page: signed in with the password, a passkey added with the password typed again.
+        # The account page: signed in with the password alone.
         browser.get(issuer + "/account")
         assert wait_for(lambda: browser.find_elements(By.XPATH, "//button[text()='Sign in with a passkey']")), \
             "passkey.js shows the passkey form"
@@ -79,6 +99,17 @@ def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gateho
         browser.find_element(By.ID, "password").send_keys("dana-password")
         click(browser, "Sign in")
         assert wait_for(lambda: "Add a passkey" in browser.page_source), browser.page_source
+
+        # That session is refused by Vault, which says why and how.
+        browser.get(issuer + "/authorize?" + urlencode(vault))
+        assert wait_for(lambda: Callback.received), browser.page_source
+        refused = Callback.received[-1]
+        assert refused["error"] == ["access_denied"] and refused["reason"] == ["high_assurance_required"], refused
+        assert "prompt=login" in refused["error_description"][0], refused
+        Callback.received.clear()
+
+        # A passkey added with the password typed again.
+        browser.get(issuer + "/account")
         browser.find_element(By.ID, "passkey-password").send_keys("dana-password")
         click(browser, "Add a passkey")
         assert wait_for(lambda: browser.title == "Add a passkey · Gatehouse"), browser.page_source
@@ -107,7 +138,15 @@ def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gateho
         assert claims["acr"] == "phr" and claims["amr"] in (["hwk", "user"], ["swk", "user"]), claims
         assert claims["iss"] == issuer
 
-        # After the password: the second step offers the passkey, and takes it.
+        # The same passkey session opens Vault, which refused the password alone.
+        Callback.received.clear()
+        browser.get(issuer + "/authorize?" + urlencode(vault))
+        assert wait_for(lambda: browser.title == "Allow access · Gatehouse"), browser.page_source
+        browser.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        assert wait_for(lambda: Callback.received), browser.page_source
+        assert "code" in Callback.received[-1], Callback.received[-1]
+
+        # After the password, at Deduper: the second step offers the passkey, and takes it.
         Callback.received.clear()
         browser.get(issuer + "/account")  # cookies are cleared for the page's own site: the callback's is another
         browser.delete_all_cookies()

@@ -55,6 +55,8 @@ def test_an_authenticator_app_set_up_from_its_qr_code_guards_the_next_sign_in(ga
     from selenium.webdriver.common.by import By
 
     query = set_up_deduper(gatehouse, callback_url, "carol")
+    # Deduper requires a second factor: carol's authenticator app is what lets her in.
+    gatehouse.cli("apps", "set-policy", "Deduper", "--high-assurance", "raise-session-level", "--yes")
     browser = make_browser(javascript=True)  # axe-core runs as a script; the pages themselves need none
     try:
         browser.get(gatehouse.issuer + "/account")
