@@ -225,6 +225,15 @@ SCHEMAS = {
                                                           "enabled: refused from now on.")},
                 ["app", "highAssurance", "grantsWithoutSecondFactor", "refusedGrantTypes"]),
                 "description": "The apps whose change makes them require a second factor, with what stops working."},
+            "secondFactorRequired": {"type": "array", "items": obj(
+                {"profile": string(),
+                 "grantsWithoutSecondFactor": {"type": "integer", "minimum": 0,
+                                               "description": "Live grants of the profile's users made by signing in "
+                                                              "without a second factor: their refresh tokens stop "
+                                                              "working."}},
+                ["profile", "grantsWithoutSecondFactor"]),
+                "description": "The profiles whose change makes them require a second factor of their users, with "
+                               "what stops working."},
         },
         ["losses", "usersLosingAccess", "liveGrantsEnding"]),
     "Grant": obj(

@@ -149,13 +149,21 @@ import Testing
     /// password alone are stepped up or refused, not left until they sign in again.
     @Test(arguments: TestBackend.available)
     func aProfileRequiringASecondFactorTakesEffectAtOnce(backend: TestBackend) async throws {
-        try await Self.withPasswordOnlyGrant(backend) { server, browser, _, refresh in
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var requiring = profile
-                requiring.requireSecondFactor = true
-                return [.updateProfile(before: profile, after: requiring)]
-            }
+        try await Self.withPasswordOnlyGrant(backend) { server, browser, clock, refresh in
+            // The preview counts the grants whose refreshes stop, before the change is made.
+            let directory = try await server.store.loadDirectory()
+            let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
+            var requiring = profile
+            requiring.requireSecondFactor = true
+            let change = DirectoryChange.updateProfile(before: profile, after: requiring)
+            let impact = try await server.store.impactPreview(of: [change], basedOn: directory, at: clock.now)
+            #expect(
+                impact.secondFactorRequired == [
+                    SecondFactorRequirementImpact(
+                        profile: Profile.systemAdministratorName, grantsWithoutSecondFactor: 1)
+                ] && !impact.isEmpty && impact.losses.isEmpty, "\(impact)")
+            #expect(impact.summary().contains("1 live grant made without one can no longer be refreshed"))
+            try await server.commit { _ in [change] }
             let refused = try await server.refresh(refresh)
             #expect(refused.json["reason"] as? String == "high_assurance_required", "\(refused.json)")
             #expect(

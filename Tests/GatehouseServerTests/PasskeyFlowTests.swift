@@ -137,6 +137,15 @@ import Testing
             let cloned = try await fourth.post(
                 "/login/passkey", form: cloneFields.merging(try authenticator.get(cloneOptions)) { $1 })
             #expect(cloned.status == 401 && cloned.body.contains("counter went back"), "\(cloned.body)")
+
+            // Every grant alice made here is a passkey's: raising the app's high assurance stops none of them.
+            let directory = try await server.store.loadDirectory()
+            let before = try requireValue(directory.app(clientID: "jwt-app"))
+            var raised = before
+            raised.highAssurance = .block
+            let impact = try await server.store.impactPreview(
+                of: [.updateApp(before: before, after: raised)], basedOn: directory, at: Date())
+            #expect(impact.assurance.map(\.grantsWithoutSecondFactor) == [0], "\(impact)")
         }
     }
 

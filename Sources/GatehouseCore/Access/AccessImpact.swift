@@ -68,17 +68,24 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     public var replay: SignInReplay?
     /// The apps whose changes raise their high assurance, with what stops working.
     public var assurance: [AssuranceImpact]
+    /// The profiles whose changes require a second factor of their users, with what stops working.
+    public var secondFactorRequired: [SecondFactorRequirementImpact]
 
-    public init(losses: [AccessLoss] = [], replay: SignInReplay? = nil, assurance: [AssuranceImpact] = []) {
+    public init(
+        losses: [AccessLoss] = [], replay: SignInReplay? = nil, assurance: [AssuranceImpact] = [],
+        secondFactorRequired: [SecondFactorRequirementImpact] = []
+    ) {
         self.losses = losses
         self.replay = replay
         self.assurance = assurance
+        self.secondFactorRequired = secondFactorRequired
     }
 
     /// Whether there is nothing to warn of: no one loses access, no recent sign-in would be refused, and no grant or
     /// grant type stops working.
     public var isEmpty: Bool {
         losses.isEmpty && (replay?.refused.isEmpty ?? true) && assurance.allSatisfy(\.isEmpty)
+            && secondFactorRequired.allSatisfy(\.isEmpty)
     }
     public var liveGrants: Int { losses.reduce(0) { $0 + $1.liveGrants } }
 
@@ -200,7 +207,8 @@ public struct AccessImpact: Sendable, Equatable, Codable {
     public func summary(limit: Int = 20) -> String {
         let replayed = replay.map { "\n" + $0.summary(limit: limit) } ?? ""
         let raised = assurance.filter { !$0.isEmpty }.map { "\n" + $0.summary }.joined()
-        return lossSummary(limit: limit) + replayed + raised
+        let required = secondFactorRequired.filter { !$0.isEmpty }.map { "\n" + $0.summary }.joined()
+        return lossSummary(limit: limit) + replayed + raised + required
     }
 
     private func lossSummary(limit: Int) -> String {

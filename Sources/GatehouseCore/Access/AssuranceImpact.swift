@@ -49,3 +49,34 @@ public struct AssuranceImpact: Sendable, Equatable, Codable {
         return "High assurance on \(app) (\(highAssurance)): " + parts.joined(separator: "; ") + "."
     }
 }
+
+/// What requiring a second factor of a profile's users stops: no one loses access (they sign in with one), but
+/// the refreshes of their grants made without one are refused.
+public struct SecondFactorRequirementImpact: Sendable, Equatable, Codable {
+    public var profile: String
+    /// Live grants of the profile's users, made by signing in without a second factor: their refresh tokens stop
+    /// working.
+    public var grantsWithoutSecondFactor: Int
+
+    public init(profile: String, grantsWithoutSecondFactor: Int) {
+        self.profile = profile
+        self.grantsWithoutSecondFactor = grantsWithoutSecondFactor
+    }
+
+    public var isEmpty: Bool { grantsWithoutSecondFactor == 0 }
+
+    /// The profiles that the changes make require a second factor (none did before).
+    public static func raised(by changes: [DirectoryChange]) -> [Profile] {
+        changes.compactMap { change in
+            guard case .updateProfile(let before, let after) = change, after.requireSecondFactor,
+                !before.requireSecondFactor
+            else { return nil }
+            return after
+        }
+    }
+
+    /// In words, for the CLI.
+    public var summary: String {
+        "Second factor required of \(profile): \(grantsWithoutSecondFactor) live grant\(grantsWithoutSecondFactor == 1 ? "" : "s") made without one can no longer be refreshed (their users sign in again, with one)."
+    }
+}

@@ -263,11 +263,13 @@ struct ImpactBody: Encodable {
     var liveGrantsEnding: Int
     var signInReplay: SignInReplay?
     var highAssurance: [AssuranceImpact]
+    var secondFactorRequired: [SecondFactorRequirementImpact]
 
     init(_ impact: AccessImpact) {
         losses = impact.losses
         signInReplay = impact.replay
         highAssurance = impact.assurance
+        secondFactorRequired = impact.secondFactorRequired
         usersLosingAccess = Set(impact.losses.map(\.user)).count
         liveGrantsEnding = impact.liveGrants
     }

@@ -203,8 +203,9 @@ enum ConsoleWords {
 
     static func losses(_ impact: AccessImpact, signedInAs username: String) -> String {
         lost(impact, signedInAs: username) + (impact.replay.map(refusedSignIns) ?? "")
-            + impact.assurance.filter { !$0.isEmpty }.map {
-                #"<p class="problem">\#(HTML.escape($0.summary))</p>"#
+            + (impact.assurance.filter { !$0.isEmpty }.map(\.summary)
+            + impact.secondFactorRequired.filter { !$0.isEmpty }.map(\.summary)).map {
+                #"<p class="problem">\#(HTML.escape($0))</p>"#
             }.joined()
     }
 

@@ -269,20 +269,35 @@ extension GatehouseStore {
             impact.assurance.append(
                 AssuranceImpact(
                     app: app.name, highAssurance: app.highAssurance.rawValue,
-                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(of: app.id, at: time),
+                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(
+                        "g.app_id = \(bind: app.id.rawValue)", at: time),
                     refusedGrantTypes: refused))
+        }
+        for profile in SecondFactorRequirementImpact.raised(by: changes) {
+            // Sign-ins only: a run-as user's grants (the JWT bearer grant) are not asked for a second factor.
+            impact.secondFactorRequired.append(
+                SecondFactorRequirementImpact(
+                    profile: profile.name,
+                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(
+                        """
+                        g.flow = \(bind: GrantType.authorizationCode.rawValue) AND g.user_id IN
+                        (SELECT id FROM users WHERE profile_id = \(bind: profile.id.rawValue))
+                        """, at: time)))
         }
         return impact
     }
 
-    /// The app's live grants with a refresh token still usable whose `amr` has no second factor (`mfa`): made with a
-    /// password alone, before methods were recorded, or without a user step.
-    private func liveGrantsWithoutSecondFactor(of app: ConnectedAppID, at time: Date) async throws -> Int {
+    /// The live grants matching `condition` (on `grants g`) with a refresh token still usable whose `amr` reaches no
+    /// more than a password (``AuthenticationMethods/contextClass``): neither two factors (`mfa`) nor a passkey that
+    /// verified its user (`hwk` or `swk` with `user`); made with a password alone, before methods were recorded, or
+    /// without a user step.
+    private func liveGrantsWithoutSecondFactor(_ condition: SQLQueryString, at time: Date) async throws -> Int {
         try await sql.read { db in
             let row = try await db.raw(
                 """
-                SELECT COUNT(*) AS n FROM grants g WHERE g.app_id = \(bind: app.rawValue) AND g.revoked_at IS NULL
-                AND (g.amr IS NULL OR g.amr NOT LIKE '%"mfa"%')
+                SELECT COUNT(*) AS n FROM grants g WHERE \(condition) AND g.revoked_at IS NULL
+                AND (g.amr IS NULL OR NOT (g.amr LIKE '%"mfa"%'
+                OR ((g.amr LIKE '%"hwk"%' OR g.amr LIKE '%"swk"%') AND g.amr LIKE '%"user"%')))
                 AND EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id AND r.retired_at IS NULL
                 AND (r.expires_at IS NULL OR r.expires_at > \(bind: Timestamp.milliseconds(time))))
                 """

@@ -180,8 +180,12 @@ struct ChangeReply: Decodable, Sendable {
         var signInReplay: SignInReplay?
         /// Absent from a server older than high assurance.
         var highAssurance: [AssuranceImpact]?
+        /// Absent from a server older than the profiles' requirement's preview.
+        var secondFactorRequired: [SecondFactorRequirementImpact]?
         var accessImpact: AccessImpact {
-            AccessImpact(losses: losses, replay: signInReplay, assurance: highAssurance ?? [])
+            AccessImpact(
+                losses: losses, replay: signInReplay, assurance: highAssurance ?? [],
+                secondFactorRequired: secondFactorRequired ?? [])
         }
     }
     struct Secret: Decodable, Sendable {
