@@ -13,16 +13,17 @@ import Testing
     /// Browsers take a domain as the RP ID, not an IP address: the server runs as `localhost`.
     static let origin = "http://localhost:8080"
 
-    static func run(_ backend: TestBackend, _ body: @Sendable @escaping (ServerFixture) async throws -> Void)
-        async throws
-    {
-        try await ServerFixture.run(backend, configure: { $0.issuer = origin }, body)
+    static func run(
+        _ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() },
+        _ body: @Sendable @escaping (ServerFixture) async throws -> Void
+    ) async throws {
+        try await ServerFixture.run(backend, now: now, configure: { $0.issuer = origin }, body)
     }
 
     /// Signs alice in on the account page with her password and adds a passkey made by `authenticator`.
     static func addPasskey(
         _ browser: Browser, _ authenticator: SoftwareAuthenticator, signIn: Bool = true,
-        password: String = "alice-password"
+        password: String = "alice-password", displayName: String = "Alice"
     ) async throws {
         if signIn {
             var form = try await browser.get("/account").hiddenFields
@@ -42,6 +43,8 @@ import Testing
         #expect(csp.contains("script-src \(origin)/passkey.js;") && page.body.contains(#"src="\#(origin)/passkey.js""#))
         let (options, fields) = try #require(page.passkeyForm())
         let publicKey = try #require(options["publicKey"] as? [String: Any])
+        let user = try #require(publicKey["user"] as? [String: Any])
+        #expect(user["displayName"] as? String == displayName, "invisible characters reach the script as they are")
         #expect(options["mode"] as? String == "create" && publicKey["attestation"] as? String == "none")
         #expect((publicKey["pubKeyCredParams"] as? [[String: Any]])?.compactMap { $0["alg"] as? Int } == [-7, -257])
         var made = fields.merging(try authenticator.create(options)) { $1 }
@@ -193,7 +196,7 @@ import Testing
             bobSignIn["username"] = "bob"
             bobSignIn["password"] = "bob-password"
             #expect(try await bobBrowser.post("/account/login", form: bobSignIn).location == "/account")
-            try await Self.addPasskey(bobBrowser, bobs, signIn: false, password: "bob-password")
+            try await Self.addPasskey(bobBrowser, bobs, signIn: false, password: "bob-password", displayName: "bob")
             let bobStep = Browser(client: server.client)
             var bobLogin = try await AuthorizationCodeFlowTests.loginForm(bobStep)
             bobLogin["username"] = "bob"
@@ -233,6 +236,90 @@ import Testing
         }
     }
 
+    /// An answer to the second step is refused again for as long as the step's challenge holds (ten minutes), even
+    /// after housekeeping, in a browser that copied the first's cookies; a passwordless page left open past its
+    /// challenge's five minutes gets a new challenge, not a dead end.
+    @Test(arguments: TestBackend.available)
+    func answersAreRefusedAgainForAsLongAsTheirChallengeHolds(backend: TestBackend) async throws {
+        let clock = TestClock()
+        try await Self.run(backend, now: { clock.now }) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin, countsSignatures: false)
+            try await Self.addPasskey(Browser(client: server.client), authenticator)
+            let browser = Browser(client: server.client)
+            var password = try await browser.get("/account").hiddenFields
+            password["username"] = "alice"
+            password["password"] = "alice-password"
+            let step = try await browser.post("/account/login", form: password)
+            let (options, fields) = try #require(step.passkeyForm(), "\(step.body)")
+            let answer = fields.merging(try authenticator.get(options)) { $1 }
+            #expect(try await browser.post("/account/second-factor", form: answer).location == "/account")
+
+            clock.advance(by: 7 * 60)
+            _ = try await SQLTokenStore(store: server.store).purgeExpired(before: clock.now)
+            var thief = Browser(client: server.client)
+            thief.cookies = browser.cookies.filter { $0.key == "gh_csrf" }
+            let replayed = try await thief.post("/account/second-factor", form: answer)
+            #expect(replayed.status == 401 && replayed.body.contains("used already"), "\(replayed.body)")
+            #expect(thief.cookies["gh_session"] == nil)
+
+            // A login page left open for six minutes: its passkey challenge has expired, the page has not.
+            let stale = Browser(client: server.client)
+            let (staleOptions, staleFields) = try #require(
+                try await stale.get(AuthorizationCodeFlowTests.authorizePath()).passkeyForm())
+            clock.advance(by: 6 * 60)
+            let late = try await stale.post(
+                "/login/passkey", form: staleFields.merging(try authenticator.get(staleOptions)) { $1 })
+            #expect(late.status == 400 && late.body.contains("waited too long"), "\(late.body)")
+            let (freshOptions, freshFields) = try #require(late.passkeyForm())
+            let signedIn = try await stale.post(
+                "/login/passkey", form: freshFields.merging(try authenticator.get(freshOptions)) { $1 })
+            #expect(try await Self.allow(stale, signedIn).redirectParameters["code"] != nil, "\(signedIn.body)")
+        }
+    }
+
+    /// After a password change (a suspected compromise), a passkey signs in alone no more until its owner has used it
+    /// once after the new password; a counter that went back is audited.
+    @Test(arguments: TestBackend.available)
+    func aPasswordChangeStopsPasswordlessSignInsUntilThePasskeyIsUsedAfterTheNewOne(backend: TestBackend)
+        async throws
+    {
+        try await Self.run(backend) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            let authenticator = SoftwareAuthenticator(origin: Self.origin)
+            try await Self.addPasskey(Browser(client: server.client), authenticator)
+            try await AuthorizationCodeFlowTests.setPassword(server, "new-password")
+
+            func passwordless(_ browser: Browser) async throws -> Browser.Page {
+                let (options, fields) = try #require(
+                    try await browser.get(AuthorizationCodeFlowTests.authorizePath()).passkeyForm())
+                return try await browser.post(
+                    "/login/passkey", form: fields.merging(try authenticator.get(options)) { $1 })
+            }
+            let refused = try await passwordless(Browser(client: server.client))
+            #expect(refused.status == 401 && refused.body.contains("your password changed"), "\(refused.body)")
+
+            // Her password, then the passkey: the passkey signs in alone again.
+            let browser = Browser(client: server.client)
+            var login = try await AuthorizationCodeFlowTests.loginForm(browser)
+            login["password"] = "new-password"
+            let step = try await browser.post("/login", form: login)
+            let (options, fields) = try #require(step.passkeyForm())
+            let consent = try await browser.post(
+                "/login/second-factor", form: fields.merging(try authenticator.get(options)) { $1 })
+            #expect(try await Self.allow(browser, consent).redirectParameters["code"] != nil)
+            let again = Browser(client: server.client)
+            #expect(try await Self.allow(again, try await passwordless(again)).redirectParameters["code"] != nil)
+
+            authenticator.setSignCount(0, of: 0)
+            _ = try await passwordless(Browser(client: server.client))
+            let suspected = try await server.store.auditEvents(AuditQuery(targetType: .user)).filter {
+                $0.action == .userPasskeyCloneSuspected
+            }
+            #expect(suspected.count == 1 && suspected.first?.after?.contains(#""signCount":1"#) == true, "\(suspected)")
+        }
+    }
+
     /// The options with no credentials named: what a forger's authenticator would answer any of its own with.
     static func unrestricted(_ options: [String: Any]) -> [String: Any] {
         var publicKey = options["publicKey"] as? [String: Any] ?? [:]
@@ -246,9 +333,17 @@ import Testing
     func accountPagePasskeysAndHighAssurance(backend: TestBackend) async throws {
         try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            // A name with a zero-width non-joiner and a family emoji (joined by zero-width joiners).
+            let name = "Ali\u{200C}ce \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+            try await server.commit { directory in
+                let alice = try requireValue(directory.user(named: "alice"))
+                var renamed = alice
+                renamed.displayName = name
+                return [.updateUser(before: alice, after: renamed)]
+            }
             let authenticator = SoftwareAuthenticator(origin: Self.origin)
             let browser = Browser(client: server.client)
-            try await Self.addPasskey(browser, authenticator)
+            try await Self.addPasskey(browser, authenticator, displayName: name)
 
             // The account page: the passkey listed; a passwordless sign-in there too.
             let other = Browser(client: server.client)
@@ -265,18 +360,30 @@ import Testing
             let redirect = try await Self.allow(other, try await other.get(AuthorizationCodeFlowTests.authorizePath()))
             #expect(try await Self.idToken(server, redirect)["acr"] as? String == "phr")
 
-            // Removing it asks for the password, not a code; the recovery codes go with the last factor.
+            // Removing it takes a second factor: a recovery code, or a passkey's answer, on a page that says what
+            // the removal changes.
             let factor = try #require(try await server.store.secondFactorsForTest(of: "alice").first)
-            var remove = try #require(account.form(containing: "/account/authenticator/remove"))
-            remove["password"] = "wrong"
-            #expect(
-                try await other.post("/account/authenticator/remove", form: remove).location
-                    == "/account?notice=password-wrong")
-            remove["password"] = "alice-password"
+            let remove = try #require(account.form(containing: "/account/authenticator/remove"))
             #expect(remove["factor"] == factor.id)
+            let confirm = try await other.post("/account/authenticator/remove", form: remove)
+            #expect(confirm.status == 200 && confirm.body.contains("Signing in will no longer accept it."))
+            var wrongCode = try #require(confirm.form(containing: #"name="code""#))
+            wrongCode["code"] = "aaaaa-aaaaa"
             #expect(
-                try await other.post("/account/authenticator/remove", form: remove).location
-                    == "/account?notice=passkey-removed")
+                try await other.post("/account/authenticator/remove", form: wrongCode).location
+                    == "/account?notice=code-wrong")
+            let (confirmOptions, confirmFields) = try #require(confirm.passkeyForm())
+            var forged = confirmFields
+            forged["factor"] = "another"
+            #expect(
+                try await other.post(
+                    "/account/authenticator/remove", form: forged.merging(try authenticator.get(confirmOptions)) { $1 }
+                ).location == "/account?notice=factor-gone")
+            #expect(
+                try await other.post(
+                    "/account/authenticator/remove",
+                    form: confirmFields.merging(try authenticator.get(confirmOptions)) { $1 }
+                ).location == "/account?notice=passkey-removed")
             let removed = try await other.get("/account")
             #expect(removed.body.contains("Off: signing in asks only for your password."))
 

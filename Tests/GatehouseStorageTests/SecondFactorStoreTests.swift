@@ -62,7 +62,9 @@ import Testing
                 try await factors.addFactor(
                     SecondFactor(id: id, user: user.id, kind: .passkey, name: id, createdAt: now),
                     secret: .passkey(
-                        PasskeyCredential(id: credential, publicKey: "key", signCount: count, backupEligible: true)),
+                        PasskeyCredential(
+                            id: credential, publicKey: "key", signCount: count, backupEligible: true,
+                            transports: ["hybrid", "internal"])),
                     recoveryCodeHashes: ["h"], keptSession: nil, actor: .user(user.username, sourceIP: nil))
             }
             #expect(try await add("p1", to: ann, credential: "c1") == .added(first: true))
@@ -70,16 +72,23 @@ import Testing
             #expect(try await add("p3", to: ann, credential: "c3", count: 5) == .added(first: false))
             let found = try #require(try await factors.passkey(credentialID: "c1"))
             #expect(found.factor.user == ann.id && found.credential.backupEligible && found.credential.signCount == 0)
+            #expect(
+                found.credential.transports == ["hybrid", "internal"] && found.credential.passwordFingerprint == nil)
             #expect(try await factors.passkeys(of: ann.id).map(\.factor.id) == ["p1", "p3"])
             #expect(try await factors.passkeys(of: bob.id).isEmpty)
             #expect(try await factors.totpFactors(of: ann.id).isEmpty)
 
-            #expect(try await factors.acceptPasskey(factor: "p1", signCount: 0, at: now), "no counter: zero stays")
-            #expect(try await factors.acceptPasskey(factor: "p3", signCount: 6, at: now))
-            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 6, at: now), "a counter that stayed")
-            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 2, at: now), "one that went back")
-            #expect(try await !factors.acceptPasskey(factor: "p3", signCount: 0, at: now))
-            #expect(try await factors.passkey(credentialID: "c3")?.credential.signCount == 6)
+            func accept(_ id: String, _ count: Int64, fingerprint: String? = nil) async throws -> Bool {
+                try await factors.acceptPasskey(factor: id, signCount: count, passwordFingerprint: fingerprint, at: now)
+            }
+            #expect(try await accept("p1", 0), "no counter: zero stays")
+            #expect(try await accept("p3", 6, fingerprint: "fp"))
+            #expect(try await !accept("p3", 6), "a counter that stayed")
+            #expect(try await !accept("p3", 2), "one that went back")
+            #expect(try await !accept("p3", 0))
+            #expect(try await accept("p3", 7))
+            let used = try #require(try await factors.passkey(credentialID: "c3"))
+            #expect(used.credential.signCount == 7 && used.credential.passwordFingerprint == "fp", "kept without one")
 
             let expiry = now.addingTimeInterval(300)
             #expect(try await factors.useWebAuthnChallenge("ch", expiresAt: expiry))

@@ -165,9 +165,11 @@ def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gateho
 
         # A removed passkey signs no one in: the authenticator still holds it, Gatehouse no longer does.
         browser.get(issuer + "/account")
-        browser.find_element(By.CSS_SELECTOR, "form[action='/account/authenticator/remove'] input[type=password]") \
-            .send_keys("dana-password")
         browser.find_element(By.CSS_SELECTOR, "form[action='/account/authenticator/remove'] button").click()
+        assert wait_for(lambda: browser.title == "Remove passkey · Gatehouse"), browser.page_source
+        axe_check(browser, "the removal page", allowed=[("autocomplete-valid", 'autocomplete="one-time-code"')])
+        assert wait_for(lambda: browser.find_elements(By.XPATH, "//button[text()='Confirm with a passkey']"))
+        click(browser, "Confirm with a passkey")
         assert wait_for(lambda: "The passkey was removed." in browser.page_source), browser.page_source
         browser.delete_all_cookies()
         assert browser.get_cookie("gh_session") is None

@@ -54,6 +54,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case userRecoveryCodesReplaced = "user.recovery-codes-replaced"
     /// Every second factor and recovery code of the user removed by an admin, and their sessions ended.
     case userSecondFactorsReset = "user.second-factors-reset"
+    /// A passkey answered with a signature counter that did not grow: the authenticator may have been cloned. The
+    /// answer was refused.
+    case userPasskeyCloneSuspected = "user.passkey-clone-suspected"
     case profileCreated = "profile.created"
     case profileUpdated = "profile.updated"
     case profileDeleted = "profile.deleted"
@@ -70,7 +73,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .userCreated, .userUpdated, .userDeleted, .userSignInUnlocked, .userAccessRequestApproved,
             .userAccessRequestDeclined, .userSecondFactorAdded, .userSecondFactorRemoved, .userRecoveryCodesReplaced,
-            .userSecondFactorsReset:
+            .userSecondFactorsReset, .userPasskeyCloneSuspected:
             .user
         case .profileCreated, .profileUpdated, .profileDeleted: .profile
         case .permissionSetCreated, .permissionSetUpdated, .permissionSetDeleted: .permissionSet

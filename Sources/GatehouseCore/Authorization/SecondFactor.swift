@@ -72,23 +72,39 @@ public enum FactorSecret: Sendable, Hashable {
     case passkey(PasskeyCredential)
 }
 
-/// A passkey's credential as stored: its id and COSE public key (base64url), and its signature counter.
+/// A passkey's credential as stored: its id and COSE public key (base64url), its signature counter, and what it
+/// takes to sign in with it alone.
 public struct PasskeyCredential: Sendable, Hashable {
     public var id: String
     public var publicKey: String
     public var signCount: Int64
     /// Whether it may be synced between devices (WebAuthn's BE flag, fixed for its life): `swk` rather than `hwk`.
     public var backupEligible: Bool
+    /// How the browser reached the authenticator (`internal`, `hybrid`, `usb`, …): hints for the next ceremony.
+    public var transports: [String]
+    /// The fingerprint of the password the passkey last proved itself beside (made after it, or used after it as a
+    /// second factor). A sign-in with the passkey alone needs the user's password to be that one still: after a
+    /// password change (a suspected compromise, say) a passkey someone else added with the old password no longer
+    /// signs in alone; its owner's next sign-in with the new password and the passkey makes it do so again.
+    public var passwordFingerprint: String?
 
-    public init(id: String, publicKey: String, signCount: Int64, backupEligible: Bool) {
+    public init(
+        id: String, publicKey: String, signCount: Int64, backupEligible: Bool, transports: [String] = [],
+        passwordFingerprint: String? = nil
+    ) {
         self.id = id
         self.publicKey = publicKey
         self.signCount = signCount
         self.backupEligible = backupEligible
+        self.transports = transports
+        self.passwordFingerprint = passwordFingerprint
     }
 
     /// What using it proves (RFC 8176): a key in software when it may be synced, else in hardware.
     public var method: AuthenticationMethod { backupEligible ? .softwareKey : .hardwareKey }
+
+    /// The transports WebAuthn names (§5.8.4); anything else a browser sends is dropped.
+    public static let knownTransports: Set<String> = ["usb", "nfc", "ble", "smart-card", "hybrid", "internal"]
 }
 
 /// A passkey factor with its credential.
@@ -152,7 +168,13 @@ public protocol SecondFactorStore: Sendable {
     ) async throws -> AddedFactor
     /// Records a passkey's use with its new signature counter, unless the stored counter forbids it
     /// (``RelyingParty/signCountAdvances(stored:to:)``, checked in the `UPDATE`, so on every node): false then.
-    func acceptPasskey(factor: String, signCount: Int64, at time: Date) async throws -> Bool
+    /// `passwordFingerprint`, when the passkey was used after the password, becomes its
+    /// ``PasskeyCredential/passwordFingerprint``.
+    func acceptPasskey(factor: String, signCount: Int64, passwordFingerprint: String?, at time: Date) async throws
+        -> Bool
+    /// Audits a passkey answer refused for a counter that did not grow (``AuditAction/userPasskeyCloneSuspected``).
+    func recordSuspectedClone(of passkey: StoredPasskey, signCount: Int64, sourceIP: String?, at time: Date)
+        async throws
     /// Records a WebAuthn challenge (its hash) as answered; false when it was already: a response is accepted once.
     func useWebAuthnChallenge(_ hash: String, expiresAt: Date) async throws -> Bool
     /// Records that the factor accepted the code of `step`, unless a code of that step or a later one was accepted

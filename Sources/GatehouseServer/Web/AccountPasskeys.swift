@@ -6,7 +6,8 @@ import Hummingbird
 import Logging
 
 /// Adding a passkey from the account page: the password typed again, then the browser's registration ceremony,
-/// whose challenge is the sealed ``PasskeyEnrolment`` (this user, this browser, five minutes), answered once.
+/// whose challenge is the sealed ``PasskeyEnrolment`` (this user, this browser, five minutes), answered once. And
+/// removing a factor confirmed with a passkey (or a code) on a page that shows what it removes.
 extension AccountSecurityController {
     func startPasskey(
         _ signedIn: (session: BrowserSession, user: User), _ form: [String: String], _ request: Request,
@@ -64,7 +65,9 @@ extension AccountSecurityController {
         // As when it was started: another tab may have added the first factor since, ending the other sessions.
         if let refused = try await refusesAnotherFactor(signedIn) { return refused }
         let credential: PasskeyCredential
-        switch passkeys.verifyRegistration(form, challenge: sealed) {
+        switch passkeys.verifyRegistration(
+            form, challenge: sealed, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user))
+        {
         case .success(let made): credential = made
         case .failure(let error):
             context.logger.info("passkey registration refused", metadata: ["why": "\(error.message)"])
@@ -73,7 +76,9 @@ extension AccountSecurityController {
                 error: "The passkey could not be added: \(error.message). Try again.", name: form["name"] ?? "",
                 status: .badRequest)
         }
-        guard try await passkeys.useChallenge(sealed, at: now) else { return Pages.expiredForm(traceID: context.id) }
+        guard try await passkeys.useChallenge(sealed, expiresAt: enrolment.expiresAt) else {
+            return Pages.expiredForm(traceID: context.id)
+        }
         let codes: [String]?
         switch try await web.secondFactors.addPasskey(
             credential, id: enrolment.id, name: form["name"] ?? "", for: user, keptSession: signedIn.session.idHash,
@@ -94,5 +99,70 @@ extension AccountSecurityController {
         guard let codes else { return seeOther("/account?notice=passkey-added") }
         return Pages.recoveryCodes(
             codes, next: #"<p><a href="/account">I have saved them: back to your account</a></p>"#)
+    }
+
+    /// Asks to confirm a factor's removal with another proof: one of the user's passkeys (where offered), or a code
+    /// from their authenticator app or a recovery code.
+    func removalPage(_ factor: SecondFactor, of user: User, csrf: String, error: String? = nil) async throws
+        -> Response
+    {
+        let passkeys = web.secondFactors.passkeys
+        let theirs = try await passkeys.store.passkeys(of: user.id)
+        let hasApp = try await web.secondFactors.store.secondFactors(of: user.id).contains { $0.kind == .totp }
+        let fields =
+            #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
+            + HTML.hiddenField("factor", factor.id)
+        var passkeyForm: Pages.PasskeyForm?
+        if passkeys.isOffered, !theirs.isEmpty {
+            let sealed = try passkeys.confirmations.seal(
+                PasskeyConfirmation(
+                    user: user.id.rawValue, binding: TokenValue.hash(csrf), factor: factor.id,
+                    expiresAt: web.oauth.now().addingTimeInterval(PasskeyServices.lifetime),
+                    nonce: TokenValue.generate(prefix: "")))
+            passkeyForm = Pages.PasskeyForm(
+                action: "/account/authenticator/remove", hidden: fields + HTML.hiddenField("confirmation", sealed),
+                options: passkeys.requestOptions(challenge: sealed, allowed: theirs, userVerification: "preferred"),
+                button: "Confirm with a passkey", script: passkeys.scriptURL)
+        }
+        return Pages.confirmRemoval(
+            factor, passkey: passkeyForm, fields: fields, hasAuthenticatorApp: hasApp, error: error)
+    }
+
+    /// Checks a removal confirmed with a passkey: the sealed confirmation (this user, browser and factor), then the
+    /// answer, throttled as a code is.
+    func confirmWithPasskey(
+        _ form: [String: String], of user: User, removing factor: SecondFactor, _ request: Request,
+        _ context: some RequestContext
+    ) async throws -> Response? {
+        let now = web.oauth.now()
+        let passkeys = web.secondFactors.passkeys
+        guard let sealed = form["confirmation"],
+            let confirmation = passkeys.confirmations.open(sealed, as: PasskeyConfirmation.self),
+            confirmation.user == user.id.rawValue, confirmation.factor == factor.id, now < confirmation.expiresAt,
+            constantTimeEquals(Array(TokenValue.hash(form["csrf"] ?? "").utf8), Array(confirmation.binding.utf8)),
+            let posted = PasskeyServices.PostedAssertion(form)
+        else { return Pages.expiredForm(traceID: context.id) }
+        let address = clientAddress(request, context)
+        var refusal = "refused"
+        switch try await web.secondFactors.attempt(
+            by: user, address: address, throttle: web.throttle, sessions: web.sessions, at: now,
+            {
+                let result = try await passkeys.verify(
+                    posted, challenge: sealed, expiresAt: confirmation.expiresAt, of: user, passwordFingerprint: nil,
+                    requireUserVerification: false, address: address, at: now)
+                if case .refused(let why) = result { refusal = why }
+                if case .verified = result { return true }
+                return false
+            })
+        {
+        case .verified: return nil
+        case .throttled(let until):
+            return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(now))
+        case .incorrect:
+            var page = try await removalPage(
+                factor, of: user, csrf: form["csrf"] ?? "", error: "That passkey was not accepted: \(refusal).")
+            page.status = .unauthorized
+            return page
+        }
     }
 }

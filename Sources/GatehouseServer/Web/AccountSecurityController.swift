@@ -6,9 +6,9 @@ import Hummingbird
 import Logging
 
 /// Two-step verification on the account page. Setting up an authenticator app or a passkey asks for the password
-/// again (a browser left signed in is no way to add someone else's phone to the account); removing an authenticator
-/// app, or replacing the recovery codes, asks for a current code, and removing a passkey for the password. Each
-/// change is audited with the user as actor.
+/// again (a browser left signed in is no way to add someone else's phone to the account); removing a factor asks for
+/// another proof of one (a current code, a recovery code, or a passkey's answer), and replacing the recovery codes
+/// for a current code. Each change is audited with the user as actor.
 struct AccountSecurityController: Sendable {
     let web: WebServices
 
@@ -153,7 +153,7 @@ struct AccountSecurityController: Sendable {
     }
 
     /// Checks the form's current code (of any of the user's factors, or a recovery code) before a change.
-    private func confirmCode(_ form: [String: String], of user: User, request: Request, context: some RequestContext)
+    func confirmCode(_ form: [String: String], of user: User, request: Request, context: some RequestContext)
         async throws -> Response?
     {
         let now = web.oauth.now()
@@ -180,11 +180,16 @@ struct AccountSecurityController: Sendable {
         if factors.count == 1, web.secondFactorRequirement(for: user) != nil {
             return seeOther("/account?notice=factor-required")
         }
-        // A passkey is removed with the password (there is no code to type); an authenticator app with a code.
-        let confirmation =
-            factor.kind == .passkey
-            ? try await confirmPassword(form, of: user, request: request, context: context)
-            : try await confirmCode(form, of: user, request: request, context: context)
+        // Removing a factor takes a second factor: a current code (or a recovery code), or a passkey's answer on the
+        // page that asks for one (a passkey's row on the account page has no code field: it leads there).
+        let confirmation: Response?
+        if PasskeyServices.PostedAssertion.isPresent(in: form) {
+            confirmation = try await confirmWithPasskey(form, of: user, removing: factor, request, context)
+        } else if form["code"] == nil {
+            return try await removalPage(factor, of: user, csrf: form["csrf"] ?? "")
+        } else {
+            confirmation = try await confirmCode(form, of: user, request: request, context: context)
+        }
         if let refused = confirmation { return refused }
         _ = try await web.secondFactors.store.removeSecondFactor(
             factor.id, of: user.id, actor: .user(user.username, sourceIP: clientAddress(request, context)),

@@ -73,8 +73,8 @@ extension Pages {
                     \(HTML.escape(time(factor.createdAt))), \(HTML.escape(used)))</span>
                     <form method="post" action="/account/authenticator/remove">\(token)
                     <input type="hidden" name="factor" value="\(HTML.escape(factor.id))">
-                    \(factor.kind == .passkey ? passwordField(id, "to remove it") : codeField(id))
-                    <button type="submit" aria-label="Remove \(HTML.escape(factor.name))">Remove</button>
+                    \(factor.kind == .passkey ? "" : codeField(id))
+                    <button type="submit" aria-label="Remove \(HTML.escape(factor.name))">Remove\(factor.kind == .passkey ? "…" : "")</button>
                     </form></li>
                     """
             }.joined(separator: "\n")

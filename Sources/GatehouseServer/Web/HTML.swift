@@ -28,6 +28,24 @@ enum HTML {
         return output
     }
 
+    /// Escapes text for a quoted attribute value that is data, never shown (a form's JSON): the five characters
+    /// of markup only, so that a name's invisible characters reach the script as they are.
+    static func escapeData(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
     /// Space-separated words (scopes, grant types) as `<code>` elements, each escaped.
     static func codes(_ words: String) -> String {
         words.split(separator: " ").map { "<code>\(escape(String($0)))</code>" }.joined(separator: " ")

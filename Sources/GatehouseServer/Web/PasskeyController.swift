@@ -41,8 +41,15 @@ struct PasskeyController: Sendable {
         let passkeys = web.secondFactors.passkeys
         guard let challenge = form["passkey"], let csrf = form["csrf"],
             let sealed = passkeys.signIns.open(challenge, as: PasskeySignIn.self),
-            sealed.holds(csrf: csrf, request: request, at: now)
+            sealed.holds(csrf: csrf, request: request)
         else { return .expired }
+        guard now < sealed.expiresAt else {
+            // The page waited too long; the form is this browser's still: a new challenge, and another try.
+            return .failed(
+                "The page waited too long for the passkey. Try again.", .badRequest,
+                OAuthError(.accessDenied, "the passkey challenge expired", reason: .invalidCredentials), nil,
+                retryAfter: nil)
+        }
         guard let posted = PasskeyServices.PostedAssertion(form) else {
             return .failed(
                 "No passkey was used. Try again, or sign in with your password.", .badRequest,
@@ -60,9 +67,20 @@ struct PasskeyController: Sendable {
             at: now
         ) {
             result = try await passkeys.verify(
-                posted, challenge: challenge, of: nil, requireUserVerification: true, at: now)
-            if case .verified = result { return true }
-            return false
+                posted, challenge: challenge, expiresAt: sealed.expiresAt, of: nil, passwordFingerprint: nil,
+                requireUserVerification: true, address: address, at: now)
+            guard case .verified(let passkey, _) = result else { return false }
+            // Alone, it stands in for the password it last proved itself beside: not after the password changed
+            // (a suspected compromise), nor for a user who has none.
+            guard let user, user.passwordHash != nil,
+                passkey.credential.passwordFingerprint == SecondFactorChallenge.fingerprint(of: user)
+            else {
+                result = .refused(
+                    "your password changed since this passkey was last used with it; sign in with your password and this passkey once, and it signs you in alone again"
+                )
+                return false
+            }
+            return true
         }
         switch (check, result) {
         case (.throttled(let until), _):

@@ -20,7 +20,7 @@ extension Pages {
 
         var html: String {
             """
-            <form class="passkey" method="post" action="\(action)" data-webauthn="\(HTML.escape(options))" hidden>
+            <form class="passkey" method="post" action="\(action)" data-webauthn="\(HTML.escapeData(options))" hidden>
             \(hidden)
             \(lead)
             <p role="alert" data-webauthn-status></p>
@@ -46,5 +46,31 @@ extension Pages {
                 <p><a href="/account">Back to your account</a></p>
                 """,
             status: status, script: form.script)
+    }
+
+    /// Removing a factor: what it changes, then the proof it takes (a passkey, or a code).
+    static func confirmRemoval(
+        _ factor: SecondFactor, passkey: PasskeyForm?, fields: String, hasAuthenticatorApp: Bool, error: String?
+    ) -> Response {
+        let label =
+            hasAuthenticatorApp ? "Current code from your authenticator app, or a recovery code" : "A recovery code"
+        return HTML.page(
+            title: "Remove \(factor.kind.label)",
+            body: """
+                <h1>Remove the \(factor.kind.label) “\(HTML.escape(factor.name))”?</h1>
+                <p>Signing in will no longer accept it. Your other factors and recovery codes keep working; \
+                with none left, signing in asks for your password alone.</p>
+                \(error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? "")
+                \(passkey?.html ?? "")
+                <form method="post" action="/account/authenticator/remove">
+                \(fields)
+                <label for="code">\(label)</label>
+                <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" \
+                maxlength="16" required>
+                <button type="submit">Remove it</button>
+                </form>
+                <p><a href="/account">Keep it: back to your account</a></p>
+                """,
+            status: error == nil ? .ok : .unauthorized, script: passkey?.script)
     }
 }

@@ -38,7 +38,11 @@ enum PasskeyScript {
           }
 
           function descriptors(list) {
-            return (list || []).map(function (d) { return { type: d.type, id: bytes(d.id) }; });
+            return (list || []).map(function (d) {
+              var descriptor = { type: d.type, id: bytes(d.id) };
+              if (d.transports) descriptor.transports = d.transports;
+              return descriptor;
+            });
           }
 
           function put(form, name, value) {
@@ -53,11 +57,11 @@ enum PasskeyScript {
           }
 
           async function run(form, status) {
-            var options = JSON.parse(form.getAttribute("data-webauthn"));
-            var publicKey = options.publicKey;
-            publicKey.challenge = bytes(publicKey.challenge);
             status.textContent = "";
             try {
+              var options = JSON.parse(form.getAttribute("data-webauthn"));
+              var publicKey = options.publicKey;
+              publicKey.challenge = bytes(publicKey.challenge);
               if (options.mode === "create") {
                 publicKey.user.id = bytes(publicKey.user.id);
                 publicKey.excludeCredentials = descriptors(publicKey.excludeCredentials);
@@ -65,6 +69,7 @@ enum PasskeyScript {
                 put(form, "credential_id", text(made.rawId));
                 put(form, "client_data", text(made.response.clientDataJSON));
                 put(form, "attestation_object", text(made.response.attestationObject));
+                put(form, "transports", made.response.getTransports ? made.response.getTransports().join(",") : "");
               } else {
                 publicKey.allowCredentials = descriptors(publicKey.allowCredentials);
                 var used = await navigator.credentials.get({ publicKey: publicKey });

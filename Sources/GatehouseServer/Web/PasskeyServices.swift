@@ -13,12 +13,15 @@ struct PasskeyServices: Sendable {
     let signIns: Sealer
     /// A passkey being made from the account page (``PasskeyEnrolment``).
     let enrolments: Sealer
+    /// A change on the account page confirmed with a passkey (``PasskeyConfirmation``).
+    let confirmations: Sealer
 
     init(relyingParty: RelyingParty, store: any SecondFactorStore, masterKey: MasterKey) {
         self.relyingParty = relyingParty
         self.store = store
         signIns = Sealer(masterKey: masterKey, purpose: "passkey-sign-in")
         enrolments = Sealer(masterKey: masterKey, purpose: "passkey-enrolment")
+        confirmations = Sealer(masterKey: masterKey, purpose: "passkey-confirmation")
     }
 
     /// How long a ceremony may take, from the page to the answer.
@@ -72,7 +75,9 @@ struct PasskeyServices: Sendable {
     }
 
     private static func descriptor(_ passkey: StoredPasskey) -> JSONObject {
-        ["type": .string("public-key"), "id": .string(passkey.credential.id)]
+        var descriptor: JSONObject = ["type": .string("public-key"), "id": .string(passkey.credential.id)]
+        if !passkey.credential.transports.isEmpty { descriptor["transports"] = .strings(passkey.credential.transports) }
+        return descriptor
     }
 
     /// The passwordless sign-in form of a sign-in page, posting to `action`: for the authorization request kept
@@ -126,12 +131,14 @@ struct PasskeyServices: Sendable {
         case refused(String)
     }
 
-    /// Checks an assertion answering `challenge` (the sealed text the page gave as the challenge): by one of
-    /// `user`'s passkeys, or (`user` nil: a passwordless sign-in) by any user's passkey whose user handle it
-    /// carries. Then records the challenge as answered and the passkey's new counter, so that neither a replay nor
-    /// a cloned authenticator gets in.
+    /// Checks an assertion answering `challenge` (the sealed text the page gave as the challenge, good until
+    /// `expiresAt`): by one of `user`'s passkeys after their password (`passwordFingerprint` is then recorded on the
+    /// passkey), or (`user` nil: a passwordless sign-in) by any user's passkey whose user handle it carries. Then
+    /// records the challenge as answered and the passkey's new counter, so that neither a replay nor a cloned
+    /// authenticator gets in; a counter that went back is audited.
     func verify(
-        _ posted: PostedAssertion, challenge: String, of user: User?, requireUserVerification: Bool, at now: Date
+        _ posted: PostedAssertion, challenge: String, expiresAt: Date, of user: User?, passwordFingerprint: String?,
+        requireUserVerification: Bool, address: String?, at now: Date
     ) async throws -> Verified {
         guard let passkey = try await store.passkey(credentialID: posted.credentialID) else {
             return .refused("this passkey is not registered here (it may have been removed)")
@@ -151,39 +158,59 @@ struct PasskeyServices: Sendable {
                 publicKey: Data(base64URLEncoded: passkey.credential.publicKey) ?? Data(),
                 requireUserVerification: requireUserVerification)
         } catch { return .refused(error.message) }
-        guard try await useChallenge(challenge, at: now) else {
+        guard try await useChallenge(challenge, expiresAt: expiresAt) else {
             return .refused("this passkey response was used already")
         }
+        let count = Int64(assertion.signCount)
         guard
             RelyingParty.signCountAdvances(
                 stored: UInt32(clamping: passkey.credential.signCount), to: assertion.signCount),
-            try await store.acceptPasskey(factor: passkey.factor.id, signCount: Int64(assertion.signCount), at: now)
-        else { return .refused("the passkey's signature counter went back: the authenticator may have been cloned") }
-        var methods = [passkey.credential.method]
+            try await store.acceptPasskey(
+                factor: passkey.factor.id, signCount: count, passwordFingerprint: passwordFingerprint, at: now)
+        else {
+            try await store.recordSuspectedClone(of: passkey, signCount: count, sourceIP: address, at: now)
+            return .refused("the passkey's signature counter went back: the authenticator may have been cloned")
+        }
+        // The flags of this answer say what the key is now (BE is fixed for a credential's life, but the answer is
+        // what was signed).
+        var methods: [AuthenticationMethod] = [
+            assertion.flags.contains(.backupEligible) ? .softwareKey : .hardwareKey
+        ]
         if assertion.flags.contains(.userVerified) { methods.append(.userVerification) }
         return .verified(passkey, AuthenticationMethods(methods))
     }
 
-    /// Checks a registration answering `challenge`; the credential to store, or why not.
-    func verifyRegistration(_ form: [String: String], challenge: String) -> Result<PasskeyCredential, WebAuthnError> {
+    /// Checks a registration answering `challenge`, made after the password with `passwordFingerprint`; the
+    /// credential to store, or why not.
+    func verifyRegistration(_ form: [String: String], challenge: String, passwordFingerprint: String)
+        -> Result<PasskeyCredential, WebAuthnError>
+    {
         guard let clientData = form["client_data"].flatMap({ Data(base64URLEncoded: $0) }),
             let attestation = form["attestation_object"].flatMap({ Data(base64URLEncoded: $0) })
         else { return .failure(.malformed("the form holds no passkey")) }
         do {
             let made = try relyingParty.verifyRegistration(
                 clientDataJSON: clientData, attestationObject: attestation, challenge: Data(challenge.utf8))
+            let transports = (form["transports"] ?? "").split(separator: ",").map(String.init).filter {
+                PasskeyCredential.knownTransports.contains($0)
+            }
             return .success(
                 PasskeyCredential(
                     id: ByteEncoding.base64URL(made.credentialID), publicKey: ByteEncoding.base64URL(made.publicKey),
-                    signCount: Int64(made.signCount), backupEligible: made.flags.contains(.backupEligible)))
+                    signCount: Int64(made.signCount), backupEligible: made.flags.contains(.backupEligible),
+                    transports: Array(Set(transports)).sorted(), passwordFingerprint: passwordFingerprint))
         } catch { return .failure(error) }
     }
 
-    /// Records a registration's challenge as answered; false when it was already (the form posted twice).
-    func useChallenge(_ challenge: String, at now: Date) async throws -> Bool {
+    /// Records a challenge good until `expiresAt` as answered; false when it was already. The record outlives the
+    /// challenge by the clock skew tolerated between nodes, so no node takes it again.
+    func useChallenge(_ challenge: String, expiresAt: Date) async throws -> Bool {
         try await store.useWebAuthnChallenge(
-            TokenValue.hash("webauthn:" + challenge), expiresAt: now.addingTimeInterval(Self.lifetime))
+            TokenValue.hash("webauthn:" + challenge), expiresAt: expiresAt.addingTimeInterval(Self.clockSkew))
     }
+
+    /// The clock skew tolerated between nodes, as for JWT assertions.
+    static let clockSkew: TimeInterval = 120
 }
 
 /// A passwordless sign-in's challenge, sealed: the browser it was shown in and the authorization request it
@@ -197,9 +224,9 @@ struct PasskeySignIn: Codable, Sendable {
     /// Makes each challenge different.
     var nonce: String
 
-    func holds(csrf: String, request: String?, at now: Date) -> Bool {
-        now < expiresAt && constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(binding.utf8))
-            && request == self.request
+    /// Whether it was shown in the browser with `csrf`, for the request with `request` (its expiry apart).
+    func holds(csrf: String, request: String?) -> Bool {
+        constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(binding.utf8)) && request == self.request
     }
 }
 
@@ -210,4 +237,14 @@ struct PasskeyEnrolment: Codable, Sendable {
     var user: String
     var binding: String
     var expiresAt: Date
+}
+
+/// Removing a factor from the account page, confirmed with a passkey: sealed as the ceremony's challenge, for this
+/// user, this browser and this factor.
+struct PasskeyConfirmation: Codable, Sendable {
+    var user: String
+    var binding: String
+    var factor: String
+    var expiresAt: Date
+    var nonce: String
 }

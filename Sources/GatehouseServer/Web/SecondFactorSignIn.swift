@@ -123,11 +123,13 @@ struct SecondFactorSignIn: Sendable {
         if enrolling != nil, form["attestation_object"] != nil {
             // A passkey made in place of the authenticator app: nothing to guess, so nothing to throttle; its
             // challenge (the sealed step) is answered once.
-            switch ceremonies.verifyRegistration(form, challenge: sealed) {
+            switch ceremonies.verifyRegistration(
+                form, challenge: sealed, passwordFingerprint: SecondFactorChallenge.fingerprint(of: user))
+            {
             case .failure(let error):
                 (check, firstStep, refusal) = (.incorrect, nil, error.message)
             case .success(let credential):
-                guard try await ceremonies.useChallenge(sealed, at: now) else { return .expired }
+                guard try await ceremonies.useChallenge(sealed, expiresAt: challenge.expiresAt) else { return .expired }
                 switch try await factors.addPasskey(
                     credential, id: challenge.enrolmentID ?? "", name: form["name"] ?? "", for: user, keptSession: nil,
                     actor: .user(user.username, sourceIP: address), at: now)
@@ -149,7 +151,9 @@ struct SecondFactorSignIn: Sendable {
                     return false
                 }
                 result = try await ceremonies.verify(
-                    posted, challenge: sealed, of: user, requireUserVerification: false, at: now)
+                    posted, challenge: sealed, expiresAt: challenge.expiresAt, of: user,
+                    passwordFingerprint: challenge.passwordFingerprint,
+                    requireUserVerification: false, address: address, at: now)
                 if case .verified(_, let proved) = result { methods = proved.methods }
                 if case .refused(let why) = result { refusal = why }
                 return refusal == nil

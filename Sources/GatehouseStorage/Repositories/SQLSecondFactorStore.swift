@@ -84,10 +84,12 @@ public struct SQLSecondFactorStore: SecondFactorStore {
                 // A credential id already registered (by anyone) conflicts too: it names one passkey of one user.
                 inserted = """
                     INSERT INTO second_factors (id, user_id, kind, name, credential_id, public_key, sign_count,
-                    backup_eligible, created_at)
+                    backup_eligible, transports, password_fingerprint, created_at)
                     VALUES (\(bind: factor.id), \(bind: factor.user.rawValue), \(bind: factor.kind.rawValue),
                     \(bind: factor.name), \(bind: credential.id), \(bind: credential.publicKey),
-                    \(bind: credential.signCount), \(bind: credential.backupEligible), \(bind: created))
+                    \(bind: credential.signCount), \(bind: credential.backupEligible),
+                    \(bind: ListColumn.encode(credential.transports)), \(bind: credential.passwordFingerprint),
+                    \(bind: created))
                     ON CONFLICT DO NOTHING RETURNING id
                     """
             }
@@ -119,16 +121,31 @@ public struct SQLSecondFactorStore: SecondFactorStore {
         }
     }
 
-    public func acceptPasskey(factor: String, signCount: Int64, at time: Date) async throws -> Bool {
+    public func acceptPasskey(factor: String, signCount: Int64, passwordFingerprint: String?, at time: Date)
+        async throws -> Bool
+    {
         try await sql.write { db in
             try await db.raw(
                 """
                 UPDATE second_factors SET sign_count = \(bind: signCount),
-                last_used_at = \(bind: Timestamp.milliseconds(time))
+                last_used_at = \(bind: Timestamp.milliseconds(time)),
+                password_fingerprint = COALESCE(\(bind: passwordFingerprint), password_fingerprint)
                 WHERE id = \(bind: factor) AND kind = 'passkey'
                 AND ((sign_count = 0 AND \(bind: signCount) = 0) OR sign_count < \(bind: signCount)) RETURNING id
                 """
             ).first() != nil
+        }
+    }
+
+    public func recordSuspectedClone(of passkey: StoredPasskey, signCount: Int64, sourceIP: String?, at time: Date)
+        async throws
+    {
+        try await sql.transaction { db in
+            try await Self.audit(
+                .userPasskeyCloneSuspected, user: passkey.factor.user,
+                detail:
+                    #"{"factor":"\#(passkey.factor.id)","storedSignCount":\#(passkey.credential.signCount),"signCount":\#(signCount)}"#,
+                actor: AuditActor(name: "gatehouse", sourceIP: sourceIP), at: time, in: db)
         }
     }
 
@@ -216,7 +233,10 @@ public struct SQLSecondFactorStore: SecondFactorStore {
             credential: PasskeyCredential(
                 id: try row.value("credential_id"), publicKey: try row.value("public_key"),
                 signCount: try row.value("sign_count", as: Int64?.self) ?? 0,
-                backupEligible: try row.value("backup_eligible", as: Bool?.self) ?? false))
+                backupEligible: try row.value("backup_eligible", as: Bool?.self) ?? false,
+                transports: try ListColumn.decode(
+                    try row.value("transports", as: String?.self) ?? "[]", column: "transports"),
+                passwordFingerprint: try row.value("password_fingerprint", as: String?.self)))
     }
 
     private static func replaceCodes(of user: UserID, with hashes: [String], at time: Date, in db: any SQLDatabase)
