@@ -242,7 +242,8 @@ import Testing
     @Test(arguments: TestBackend.available)
     func answersAreRefusedAgainForAsLongAsTheirChallengeHolds(backend: TestBackend) async throws {
         let clock = TestClock()
-        try await Self.run(backend, now: { clock.now }) { server in
+        let now: @Sendable () -> Date = { clock.now }
+        try await Self.run(backend, now: now) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
             let authenticator = SoftwareAuthenticator(origin: Self.origin, countsSignatures: false)
             try await Self.addPasskey(Browser(client: server.client), authenticator)
