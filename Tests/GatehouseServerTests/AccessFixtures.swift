@@ -20,6 +20,16 @@ extension ServerFixture {
         }
     }
 
+    /// Changes one profile's policies and waits until the server has them.
+    func updateProfile(_ name: String, _ change: @escaping @Sendable (inout Profile) -> Void) async throws {
+        try await commit { directory in
+            let profile = try requireValue(directory.profile(named: name))
+            var after = profile
+            change(&after)
+            return [.updateProfile(before: profile, after: after)]
+        }
+    }
+
     /// Changes one user and waits until the server has the change.
     func updateUser(_ username: String, _ change: @escaping @Sendable (inout User) -> Void) async throws {
         try await commit { directory in

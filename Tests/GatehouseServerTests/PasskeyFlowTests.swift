@@ -20,6 +20,19 @@ import Testing
         try await ServerFixture.run(backend, now: now, configure: { $0.issuer = origin }, body)
     }
 
+    /// A server where alice has her password and a passkey made by `authenticator` on her account page.
+    static func withAlicesPasskey(
+        _ backend: TestBackend, _ authenticator: SoftwareAuthenticator,
+        now: @escaping @Sendable () -> Date = { Date() },
+        _ body: @Sendable @escaping (ServerFixture) async throws -> Void
+    ) async throws {
+        try await run(backend, now: now) { server in
+            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
+            try await addPasskey(Browser(client: server.client), authenticator)
+            try await body(server)
+        }
+    }
+
     /// Signs alice in on the account page with her password and adds a passkey made by `authenticator`.
     static func addPasskey(
         _ browser: Browser, _ authenticator: SoftwareAuthenticator, signIn: Bool = true,
@@ -76,10 +89,8 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func aPasskeyIsASecondFactorAndASignInOfItsOwn(backend: TestBackend) async throws {
-        try await Self.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let authenticator = SoftwareAuthenticator(origin: Self.origin)
-            try await Self.addPasskey(Browser(client: server.client), authenticator)
+        let authenticator = SoftwareAuthenticator(origin: Self.origin)
+        try await Self.withAlicesPasskey(backend, authenticator) { server in
             let added = try await server.store.auditEvents(AuditQuery(targetType: .user)).filter {
                 $0.action == .userSecondFactorAdded
             }
@@ -154,10 +165,8 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func answersAreBoundToTheirBrowserUserAndRequest(backend: TestBackend) async throws {
-        try await Self.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let alices = SoftwareAuthenticator(origin: Self.origin, algorithm: .rs256, backupEligible: true)
-            try await Self.addPasskey(Browser(client: server.client), alices)
+        let alices = SoftwareAuthenticator(origin: Self.origin, algorithm: .rs256, backupEligible: true)
+        try await Self.withAlicesPasskey(backend, alices) { server in
 
             // A login page's challenge answered from another browser (its cookies): the form has expired.
             let shown = Browser(client: server.client)
@@ -215,10 +224,8 @@ import Testing
     /// window is turned away before it is checked, even when it is right.
     @Test(arguments: TestBackend.available)
     func wrongPasskeyAnswersAreThrottled(backend: TestBackend) async throws {
-        try await Self.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let authenticator = SoftwareAuthenticator(origin: Self.origin)
-            try await Self.addPasskey(Browser(client: server.client), authenticator)
+        let authenticator = SoftwareAuthenticator(origin: Self.origin)
+        try await Self.withAlicesPasskey(backend, authenticator) { server in
             let browser = Browser(client: server.client)
             let step = try await browser.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
             let (options, fields) = try #require(step.passkeyForm())
@@ -243,10 +250,8 @@ import Testing
     func answersAreRefusedAgainForAsLongAsTheirChallengeHolds(backend: TestBackend) async throws {
         let clock = TestClock()
         let now: @Sendable () -> Date = { clock.now }
-        try await Self.run(backend, now: now) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let authenticator = SoftwareAuthenticator(origin: Self.origin, countsSignatures: false)
-            try await Self.addPasskey(Browser(client: server.client), authenticator)
+        let authenticator = SoftwareAuthenticator(origin: Self.origin, countsSignatures: false)
+        try await Self.withAlicesPasskey(backend, authenticator, now: now) { server in
             let browser = Browser(client: server.client)
             var password = try await browser.get("/account").hiddenFields
             password["username"] = "alice"
@@ -285,10 +290,8 @@ import Testing
     func aPasswordChangeStopsPasswordlessSignInsUntilThePasskeyIsUsedAfterTheNewOne(backend: TestBackend)
         async throws
     {
-        try await Self.run(backend) { server in
-            try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            let authenticator = SoftwareAuthenticator(origin: Self.origin)
-            try await Self.addPasskey(Browser(client: server.client), authenticator)
+        let authenticator = SoftwareAuthenticator(origin: Self.origin)
+        try await Self.withAlicesPasskey(backend, authenticator) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "new-password")
 
             func passwordless(_ browser: Browser) async throws -> Browser.Page {
@@ -415,12 +418,7 @@ import Testing
     func aProfileThatRequiresAFactorTakesAPasskeyMadeWhileSigningIn(backend: TestBackend) async throws {
         try await Self.run(backend) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var requiring = profile
-                requiring.requireSecondFactor = true
-                return [.updateProfile(before: profile, after: requiring)]
-            }
+            try await server.updateProfile(Profile.systemAdministratorName) { $0.requireSecondFactor = true }
             let browser = Browser(client: server.client)
             let setup = try await browser.post(
                 "/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))

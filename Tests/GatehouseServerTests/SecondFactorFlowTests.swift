@@ -179,12 +179,7 @@ import Testing
         let now: @Sendable () -> Date = { clock.now }
         try await ServerFixture.run(backend, now: now) { server in
             try await AuthorizationCodeFlowTests.setPassword(server, "alice-password")
-            try await server.commit { directory in
-                let profile = try requireValue(directory.profile(named: Profile.systemAdministratorName))
-                var requiring = profile
-                requiring.requireSecondFactor = true
-                return [.updateProfile(before: profile, after: requiring)]
-            }
+            try await server.updateProfile(Profile.systemAdministratorName) { $0.requireSecondFactor = true }
             let browser = Browser(client: server.client)
             let setup = try await browser.post(
                 "/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))

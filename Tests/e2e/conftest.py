@@ -66,10 +66,11 @@ def scratch_database(backend, directory):
 
 
 def start_node(database, environment, issuer="http://gatehouse.test"):
-    """Starts `gatehouse serve` on a free port and waits until it is ready; returns the process and its URL."""
+    """Starts `gatehouse serve` on a free port and waits until it is ready; returns the process and its URL.
+    `{port}` in the issuer stands for the port."""
     port = free_port()
     process = subprocess.Popen(
-        [str(BINARY), "serve", "--port", str(port), "--issuer", issuer, "--database", database],
+        [str(BINARY), "serve", "--port", str(port), "--issuer", issuer.format(port=port), "--database", database],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

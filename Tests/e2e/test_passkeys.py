@@ -7,14 +7,12 @@ Browsers refuse an IP address as a WebAuthn relying party id, so this node's iss
 
 import base64
 import json
-import subprocess
-import time
 from urllib.parse import urlencode
 
 import pytest
 import requests
 
-from conftest import BINARY, free_port
+from conftest import start_node
 from test_browser import CHROMIUM, CHROMEDRIVER, Callback, callback_url, screenshot, set_up_deduper, wait_for  # noqa: F401
 from test_console import axe_check, make_browser
 
@@ -24,21 +22,8 @@ pytestmark = pytest.mark.skipif(
 
 def start_localhost_node(gatehouse):
     """A second node on the fixture's database whose issuer is http://localhost:PORT."""
-    port = free_port()
-    issuer = f"http://localhost:{port}"
-    process = subprocess.Popen(
-        [str(BINARY), "serve", "--port", str(port), "--issuer", issuer, "--database", gatehouse.database],
-        env=gatehouse.environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process, issuer
-        except requests.RequestException:
-            pass
-        assert process.poll() is None, "gatehouse exited"
-        assert time.time() < deadline, "gatehouse did not become ready"
-        time.sleep(0.1)
+    process, base = start_node(gatehouse.database, gatehouse.environment, issuer="http://localhost:{port}")
+    return process, base.replace("127.0.0.1", "localhost")
 
 
 def id_token_claims(issuer, callback_url):

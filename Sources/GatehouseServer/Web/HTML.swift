@@ -9,7 +9,13 @@ import Synchronization
 /// Server-rendered pages: plain HTML that works without JavaScript, every value escaped.
 enum HTML {
     /// Escapes text for element content and quoted attribute values.
-    static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String { escape(text, showingInvisible: true) }
+
+    /// Escapes text for a quoted attribute value that is data, never shown (a form's JSON): the five characters
+    /// of markup only, so that a name's invisible characters reach the script as they are.
+    static func escapeData(_ text: String) -> String { escape(text, showingInvisible: false) }
+
+    private static func escape(_ text: String, showingInvisible: Bool) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for character in text {
@@ -20,26 +26,8 @@ enum HTML {
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
             // A control or bidi character is shown as its escape: a name cannot reorder or hide the page's text.
-            case _ where character.unicodeScalars.contains(where: UntrustedText.isInvisible):
+            case _ where showingInvisible && character.unicodeScalars.contains(where: UntrustedText.isInvisible):
                 output += UntrustedText.escaped(String(character), keepingLayout: true)
-            default: output.append(character)
-            }
-        }
-        return output
-    }
-
-    /// Escapes text for a quoted attribute value that is data, never shown (a form's JSON): the five characters
-    /// of markup only, so that a name's invisible characters reach the script as they are.
-    static func escapeData(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
             default: output.append(character)
             }
         }
