@@ -59,8 +59,7 @@ extension AccountSecurityController {
         let passkeys = web.secondFactors.passkeys
         guard let sealed = form["enrolment"],
             let enrolment = passkeys.enrolments.open(sealed, as: PasskeyEnrolment.self),
-            enrolment.user == user.id.rawValue, now < enrolment.expiresAt,
-            constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(enrolment.binding.utf8))
+            enrolment.holds(for: user, csrf: csrf, at: now)
         else { return Pages.expiredForm(traceID: context.id) }
         // As when it was started: another tab may have added the first factor since, ending the other sessions.
         if let refused = try await refusesAnotherFactor(signedIn) { return refused }
@@ -138,8 +137,7 @@ extension AccountSecurityController {
         let passkeys = web.secondFactors.passkeys
         guard let sealed = form["confirmation"],
             let confirmation = passkeys.confirmations.open(sealed, as: PasskeyConfirmation.self),
-            confirmation.user == user.id.rawValue, confirmation.factor == factor.id, now < confirmation.expiresAt,
-            constantTimeEquals(Array(TokenValue.hash(form["csrf"] ?? "").utf8), Array(confirmation.binding.utf8)),
+            confirmation.holds(for: user, csrf: form["csrf"] ?? "", at: now), confirmation.factor == factor.id,
             let posted = PasskeyServices.PostedAssertion(form)
         else { return Pages.expiredForm(traceID: context.id) }
         let address = clientAddress(request, context)

@@ -97,8 +97,7 @@ struct AccountSecurityController: Sendable {
         let csrf = form["csrf"] ?? ""
         guard let sealed = form["enrolment"],
             let enrolment = web.secondFactors.enrolments.open(sealed, as: AuthenticatorEnrolment.self),
-            enrolment.user == user.id.rawValue, now < enrolment.expiresAt,
-            constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(enrolment.binding.utf8)),
+            enrolment.holds(for: user, csrf: csrf, at: now),
             let secret = Base32.decode(enrolment.secret)
         else { return Pages.expiredForm(traceID: context.id) }
         // As when it was started: another tab may have added the first factor since, ending the other sessions.

@@ -231,7 +231,7 @@ struct PasskeySignIn: Codable, Sendable {
 }
 
 /// A passkey being made from the account page, sealed as the ceremony's challenge.
-struct PasskeyEnrolment: Codable, Sendable {
+struct PasskeyEnrolment: AccountFormState {
     /// The id the factor is saved under.
     var id: String
     var user: String
@@ -241,7 +241,7 @@ struct PasskeyEnrolment: Codable, Sendable {
 
 /// Removing a factor from the account page, confirmed with a passkey: sealed as the ceremony's challenge, for this
 /// user, this browser and this factor.
-struct PasskeyConfirmation: Codable, Sendable {
+struct PasskeyConfirmation: AccountFormState {
     var user: String
     var binding: String
     var factor: String

@@ -192,8 +192,24 @@ struct SecondFactorChallenge: Codable, Sendable {
     }
 }
 
+/// A value an account-page form carries sealed, for one user in one browser, until it expires.
+protocol AccountFormState: Codable, Sendable {
+    var user: String { get }
+    /// SHA-256 of the browser's CSRF token.
+    var binding: String { get }
+    var expiresAt: Date { get }
+}
+
+extension AccountFormState {
+    /// Whether it is `user`'s, posted from the browser with `csrf`, before it expired.
+    func holds(for user: User, csrf: String, at now: Date) -> Bool {
+        self.user == user.id.rawValue && now < expiresAt
+            && constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(binding.utf8))
+    }
+}
+
 /// An authenticator app being set up from the account page, sealed in its form.
-struct AuthenticatorEnrolment: Codable, Sendable {
+struct AuthenticatorEnrolment: AccountFormState {
     /// The id the factor is saved under: the form posted twice adds it once.
     var id: String
     var user: String
