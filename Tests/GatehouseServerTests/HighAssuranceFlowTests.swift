@@ -163,6 +163,31 @@ import Testing
                         profile: Profile.systemAdministratorName, grantsWithoutSecondFactor: 1)
                 ] && !impact.isEmpty && impact.losses.isEmpty, "\(impact)")
             #expect(impact.summary().contains("1 live grant made without one can no longer be refreshed"))
+
+            // Moving alice into a profile that requires one counts her grants there; moving her out of the one
+            // raised in the same change takes them from it.
+            var secure = Profile(name: "Secure", connectedApps: profile.connectedApps)
+            secure.requireSecondFactor = true
+            try await server.commit { _ in [.createProfile(secure)] }
+            let withSecure = try await server.store.loadDirectory()
+            let alice = try requireValue(withSecure.user(named: "alice"))
+            var moved = alice
+            moved.profile = secure.id
+            let move = DirectoryChange.updateUser(before: alice, after: moved)
+            for (changes, expected) in [
+                ([move], [SecondFactorRequirementImpact(profile: "Secure", grantsWithoutSecondFactor: 1)]),
+                (
+                    [change, move],
+                    [
+                        SecondFactorRequirementImpact(profile: "Secure", grantsWithoutSecondFactor: 1),
+                        SecondFactorRequirementImpact(
+                            profile: Profile.systemAdministratorName, grantsWithoutSecondFactor: 0),
+                    ]
+                ),
+            ] {
+                let preview = try await server.store.impactPreview(of: changes, basedOn: withSecure, at: clock.now)
+                #expect(preview.secondFactorRequired == expected, "\(preview.secondFactorRequired)")
+            }
             try await server.commit { _ in [change] }
             let refused = try await server.refresh(refresh)
             #expect(refused.json["reason"] as? String == "high_assurance_required", "\(refused.json)")

@@ -226,6 +226,15 @@ import Testing
     func wrongPasskeyAnswersAreThrottled(backend: TestBackend) async throws {
         let authenticator = SoftwareAuthenticator(origin: Self.origin)
         try await Self.withAlicesPasskey(backend, authenticator) { server in
+            // Forged passwordless answers naming her passkey count against the address only, not her second step.
+            for _ in 0..<6 {
+                let stranger = Browser(client: server.client)
+                let (signInOptions, signInFields) = try #require(
+                    try await stranger.get(AuthorizationCodeFlowTests.authorizePath()).passkeyForm())
+                var garbage = signInFields.merging(try authenticator.get(signInOptions)) { $1 }
+                garbage["signature"] = ByteEncoding.base64URL(Data(repeating: 0x30, count: 70))
+                #expect(try await stranger.post("/login/passkey", form: garbage).status == 401)
+            }
             let browser = Browser(client: server.client)
             let step = try await browser.post("/login", form: try await AuthorizationCodeFlowTests.loginForm(browser))
             let (options, fields) = try #require(step.passkeyForm())
@@ -300,8 +309,11 @@ import Testing
                 return try await browser.post(
                     "/login/passkey", form: fields.merging(try authenticator.get(options)) { $1 })
             }
-            let refused = try await passwordless(Browser(client: server.client))
-            #expect(refused.status == 401 && refused.body.contains("your password changed"), "\(refused.body)")
+            // Refused, as often as she tries: a policy, not a wrong guess, so her second step is not throttled.
+            for _ in 0..<6 {
+                let refused = try await passwordless(Browser(client: server.client))
+                #expect(refused.status == 403 && refused.body.contains("your password changed"), "\(refused.body)")
+            }
 
             // Her password, then the passkey: the passkey signs in alone again.
             let browser = Browser(client: server.client)
@@ -363,6 +375,23 @@ import Testing
             try await server.updateApp("jwt-app") { $0.highAssurance = .raiseSessionLevel }
             let redirect = try await Self.allow(other, try await other.get(AuthorizationCodeFlowTests.authorizePath()))
             #expect(try await Self.idToken(server, redirect)["acr"] as? String == "phr")
+
+            // New recovery codes, confirmed with the passkey (she has no authenticator app to type a code from); the
+            // confirmation is for that change only.
+            var codes = try #require(account.form(containing: "/account/recovery-codes"))
+            #expect(codes["code"] == nil)
+            let confirmCodes = try await other.post("/account/recovery-codes", form: codes)
+            #expect(confirmCodes.body.contains("Make new recovery codes?"), "\(confirmCodes.body)")
+            let (codesOptions, codesFields) = try #require(confirmCodes.passkeyForm())
+            let codesAnswer = codesFields.merging(try authenticator.get(codesOptions)) { $1 }
+            var elsewhere = codesAnswer
+            elsewhere["factor"] = try await server.store.secondFactorsForTest(of: "alice").first?.id
+            #expect(
+                try await other.post("/account/authenticator/remove", form: elsewhere).body.contains("expired"),
+                "a confirmation of new codes removes nothing")
+            codes = codesAnswer
+            let newCodes = try await other.post("/account/recovery-codes", form: codes)
+            #expect(newCodes.body.contains("Save your recovery codes"), "\(newCodes.body)")
 
             // Removing it takes a second factor: a recovery code, or a passkey's answer, on a page that says what
             // the removal changes.

@@ -65,14 +65,43 @@ public struct SecondFactorRequirementImpact: Sendable, Equatable, Codable {
 
     public var isEmpty: Bool { grantsWithoutSecondFactor == 0 }
 
-    /// The profiles that the changes make require a second factor (none did before).
-    public static func raised(by changes: [DirectoryChange]) -> [Profile] {
-        changes.compactMap { change in
-            guard case .updateProfile(let before, let after) = change, after.requireSecondFactor,
-                !before.requireSecondFactor
-            else { return nil }
-            return after
+    /// Whose sign-ins the changes newly require a second factor of, by the profile that requires it: every
+    /// member of a profile that starts requiring one (`wholeProfile`: as stored, less those the changes move out),
+    /// and the users moved into a requiring profile from one that did not.
+    public struct NewlyRequired: Sendable, Equatable {
+        public var profile: Profile
+        public var wholeProfile: Bool
+        public var movedIn: [UserID]
+        public var movedOut: [UserID]
+    }
+
+    public static func newlyRequired(by changes: [DirectoryChange], before: Directory, after: Directory)
+        -> [NewlyRequired]
+    {
+        var found: [ProfileID: NewlyRequired] = [:]
+        func entry(_ id: ProfileID) -> NewlyRequired? {
+            if let existing = found[id] { return existing }
+            return after.profiles[id].map { NewlyRequired(profile: $0, wholeProfile: false, movedIn: [], movedOut: []) }
         }
+        for change in changes {
+            if case .updateProfile(let old, let new) = change, new.requireSecondFactor, !old.requireSecondFactor {
+                found[new.id] = entry(new.id).map {
+                    var raised = $0
+                    raised.wholeProfile = true
+                    return raised
+                }
+            }
+        }
+        for change in changes {
+            guard case .updateUser(let old, let new) = change, old.profile != new.profile else { continue }
+            if found[old.profile]?.wholeProfile == true { found[old.profile]?.movedOut.append(old.id) }
+            let requiredBefore = before.profiles[old.profile]?.requireSecondFactor ?? false
+            let requiredAfter = after.profiles[new.profile]?.requireSecondFactor ?? false
+            guard requiredAfter, !requiredBefore, var destination = entry(new.profile) else { continue }
+            destination.movedIn.append(new.id)
+            found[new.profile] = destination
+        }
+        return found.values.sorted { $0.profile.name < $1.profile.name }
     }
 
     /// In words, for the CLI.

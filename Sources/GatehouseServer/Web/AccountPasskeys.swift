@@ -100,44 +100,42 @@ extension AccountSecurityController {
             codes, next: #"<p><a href="/account">I have saved them: back to your account</a></p>"#)
     }
 
-    /// Asks to confirm a factor's removal with another proof: one of the user's passkeys (where offered), or a code
-    /// from their authenticator app or a recovery code.
-    func removalPage(_ factor: SecondFactor, of user: User, csrf: String, error: String? = nil) async throws
+    /// Asks to confirm `change` with another proof: one of the user's passkeys (where offered), or a code from
+    /// their authenticator app or a recovery code; the page says what the change does first.
+    func confirmationPage(_ change: GuardedChange, of user: User, csrf: String, error: String? = nil) async throws
         -> Response
     {
         let passkeys = web.secondFactors.passkeys
         let theirs = try await passkeys.store.passkeys(of: user.id)
         let hasApp = try await web.secondFactors.store.secondFactors(of: user.id).contains { $0.kind == .totp }
-        let fields =
-            #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
-            + HTML.hiddenField("factor", factor.id)
+        let fields = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"# + change.hiddenFields
         var passkeyForm: Pages.PasskeyForm?
         if passkeys.isOffered, !theirs.isEmpty {
             let sealed = try passkeys.confirmations.seal(
                 PasskeyConfirmation(
-                    user: user.id.rawValue, binding: TokenValue.hash(csrf), factor: factor.id,
+                    user: user.id.rawValue, binding: TokenValue.hash(csrf), action: change.action,
                     expiresAt: web.oauth.now().addingTimeInterval(PasskeyServices.lifetime),
                     nonce: TokenValue.generate(prefix: "")))
             passkeyForm = Pages.PasskeyForm(
-                action: "/account/authenticator/remove", hidden: fields + HTML.hiddenField("confirmation", sealed),
+                action: change.path, hidden: fields + HTML.hiddenField("confirmation", sealed),
                 options: passkeys.requestOptions(challenge: sealed, allowed: theirs, userVerification: "preferred"),
                 button: "Confirm with a passkey", script: passkeys.scriptURL)
         }
-        return Pages.confirmRemoval(
-            factor, passkey: passkeyForm, fields: fields, hasAuthenticatorApp: hasApp, error: error)
+        return Pages.confirmChange(
+            change, passkey: passkeyForm, fields: fields, hasAuthenticatorApp: hasApp, error: error)
     }
 
-    /// Checks a removal confirmed with a passkey: the sealed confirmation (this user, browser and factor), then the
-    /// answer, throttled as a code is.
+    /// Checks `change` confirmed with a passkey: the sealed confirmation (this user, this browser, this change),
+    /// then the answer, throttled as a code is. Nil when it holds; else the response to send.
     func confirmWithPasskey(
-        _ form: [String: String], of user: User, removing factor: SecondFactor, _ request: Request,
+        _ form: [String: String], of user: User, for change: GuardedChange, _ request: Request,
         _ context: some RequestContext
     ) async throws -> Response? {
         let now = web.oauth.now()
         let passkeys = web.secondFactors.passkeys
         guard let sealed = form["confirmation"],
             let confirmation = passkeys.confirmations.open(sealed, as: PasskeyConfirmation.self),
-            confirmation.holds(for: user, csrf: form["csrf"] ?? "", at: now), confirmation.factor == factor.id,
+            confirmation.holds(for: user, csrf: form["csrf"] ?? "", at: now), confirmation.action == change.action,
             let posted = PasskeyServices.PostedAssertion(form)
         else { return Pages.expiredForm(traceID: context.id) }
         let address = clientAddress(request, context)
@@ -157,10 +155,38 @@ extension AccountSecurityController {
         case .throttled(let until):
             return seeOther("/account?notice=throttled").retrying(after: until.timeIntervalSince(now))
         case .incorrect:
-            var page = try await removalPage(
-                factor, of: user, csrf: form["csrf"] ?? "", error: "That passkey was not accepted: \(refusal).")
+            var page = try await confirmationPage(
+                change, of: user, csrf: form["csrf"] ?? "", error: "That passkey was not accepted: \(refusal).")
             page.status = .unauthorized
             return page
+        }
+    }
+}
+
+/// A change on the account page that takes another proof of a second factor than the session.
+enum GuardedChange {
+    case removal(SecondFactor)
+    case newRecoveryCodes
+
+    /// What a passkey's confirmation is for: it confirms this change only.
+    var action: String {
+        switch self {
+        case .removal(let factor): "remove:" + factor.id
+        case .newRecoveryCodes: "recovery-codes"
+        }
+    }
+
+    var path: String {
+        switch self {
+        case .removal: "/account/authenticator/remove"
+        case .newRecoveryCodes: "/account/recovery-codes"
+        }
+    }
+
+    var hiddenFields: String {
+        switch self {
+        case .removal(let factor): HTML.hiddenField("factor", factor.id)
+        case .newRecoveryCodes: ""
         }
     }
 }

@@ -183,9 +183,9 @@ struct AccountSecurityController: Sendable {
         // page that asks for one (a passkey's row on the account page has no code field: it leads there).
         let confirmation: Response?
         if PasskeyServices.PostedAssertion.isPresent(in: form) {
-            confirmation = try await confirmWithPasskey(form, of: user, removing: factor, request, context)
+            confirmation = try await confirmWithPasskey(form, of: user, for: .removal(factor), request, context)
         } else if form["code"] == nil {
-            return try await removalPage(factor, of: user, csrf: form["csrf"] ?? "")
+            return try await confirmationPage(.removal(factor), of: user, csrf: form["csrf"] ?? "")
         } else {
             confirmation = try await confirmCode(form, of: user, request: request, context: context)
         }
@@ -205,7 +205,16 @@ struct AccountSecurityController: Sendable {
         guard try await !web.secondFactors.store.secondFactors(of: user.id).isEmpty else {
             return seeOther("/account")
         }
-        if let refused = try await confirmCode(form, of: user, request: request, context: context) { return refused }
+        // As for a removal: a code, or a passkey's answer on the page that asks for one.
+        if PasskeyServices.PostedAssertion.isPresent(in: form) {
+            if let refused = try await confirmWithPasskey(form, of: user, for: .newRecoveryCodes, request, context) {
+                return refused
+            }
+        } else if form["code"] == nil {
+            return try await confirmationPage(.newRecoveryCodes, of: user, csrf: form["csrf"] ?? "")
+        } else if let refused = try await confirmCode(form, of: user, request: request, context: context) {
+            return refused
+        }
         let codes = RecoveryCodes.generate()
         try await web.secondFactors.store.replaceRecoveryCodes(
             of: user.id, hashes: codes.map { web.secondFactors.recoveryCodeHash($0, of: user) },

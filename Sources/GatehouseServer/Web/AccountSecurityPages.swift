@@ -19,7 +19,7 @@ extension Pages {
             "authenticator-added": "Your authenticator app is set up. Signing in now asks for a code from it.",
             "authenticator-removed": "The authenticator app was removed.",
             "passkey-added":
-                "Your passkey is added. Signing in asks for it after your password, or signs you in with it alone.",
+                "Your passkey is added. Signing in asks for it after your password; where your device keeps it and verifies you, it also signs you in without one.",
             "passkey-removed": "The passkey was removed.",
             "password-wrong": "That password is not right, so nothing was changed.",
             "code-wrong": "That code is not right, or was used already, so nothing was changed.",
@@ -44,6 +44,8 @@ extension Pages {
             type; it works only on this site, so a look-alike site cannot use it.</p>
             """
         }
+
+        private var hasAuthenticatorApp: Bool { factors.contains { $0.kind == .totp } }
 
         func section(csrf: String) -> String {
             let token = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
@@ -85,8 +87,8 @@ extension Pages {
                 <h3>Recovery codes</h3>
                 <p>\(recoveryCodesLeft) of \(RecoveryCodes.count) left.\(recoveryCodesLeft <= 3 ? " Make new ones before you run out." : "")</p>
                 <form method="post" action="/account/recovery-codes">\(token)
-                \(codeField("recovery-code"))
-                <button type="submit">Make new recovery codes</button>
+                \(hasAuthenticatorApp ? codeField("recovery-code") : "")
+                <button type="submit">Make new recovery codes\(hasAuthenticatorApp ? "" : "…")</button>
                 </form>
                 <p class="muted">New codes replace all the earlier ones.</p>
                 """

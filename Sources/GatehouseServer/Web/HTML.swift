@@ -15,20 +15,22 @@ enum HTML {
     /// of markup only, so that a name's invisible characters reach the script as they are.
     static func escapeData(_ text: String) -> String { escape(text, showingInvisible: false) }
 
+    /// Scalar by scalar, as the HTML tokenizer reads: a quote followed by a combining mark is one `Character` but
+    /// still a quote that would end the attribute.
     private static func escape(_ text: String, showingInvisible: Bool) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": output += "&amp;"
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
             // A control or bidi character is shown as its escape: a name cannot reorder or hide the page's text.
-            case _ where showingInvisible && character.unicodeScalars.contains(where: UntrustedText.isInvisible):
-                output += UntrustedText.escaped(String(character), keepingLayout: true)
-            default: output.append(character)
+            case _ where showingInvisible && UntrustedText.isInvisible(scalar):
+                output += UntrustedText.escaped(String(scalar), keepingLayout: true)
+            default: output.unicodeScalars.append(scalar)
             }
         }
         return output

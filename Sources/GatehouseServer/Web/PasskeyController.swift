@@ -35,7 +35,7 @@ struct PasskeyController: Sendable {
     }
 
     /// Checks a posted passwordless sign-in: its sealed challenge (this browser's, for this request), then the
-    /// assertion, each attempt throttled per address (and per user once the passkey names one).
+    /// assertion, each attempt throttled per address.
     func check(_ form: [String: String], request: String?, address: String?) async throws -> Outcome {
         let now = web.oauth.now()
         let passkeys = web.secondFactors.passkeys
@@ -56,31 +56,35 @@ struct PasskeyController: Sendable {
                 OAuthError(.accessDenied, "the passkey form held no assertion", reason: .invalidCredentials), nil,
                 retryAfter: nil)
         }
-        let owner = try await passkeys.store.passkey(credentialID: posted.credentialID)
-        var user: User?
-        if let owner { user = try await web.oauth.directory.users.user(owner.factor.user) }
-        let addressKeys = Array(web.throttle.keys(account: "", address: address).dropFirst())
-        let keys = user.map { web.throttle.secondFactorKeys(user: $0.id, address: address) } ?? addressKeys
+        // Throttled by address only: an answer has no secret to guess, and a credential id (it is in pages'
+        // options) must not let anyone fill its user's second-factor throttle.
         var result = PasskeyServices.Verified.refused("this passkey is not registered here (it may have been removed)")
         let check = try await web.secondFactors.attempt(
-            keys: keys, clearing: user == nil ? nil : keys[0].value, throttle: web.throttle, sessions: web.sessions,
-            at: now
+            keys: Array(web.throttle.keys(account: "", address: address).dropFirst()), clearing: nil,
+            throttle: web.throttle, sessions: web.sessions, at: now
         ) {
             result = try await passkeys.verify(
                 posted, challenge: challenge, expiresAt: sealed.expiresAt, of: nil, passwordFingerprint: nil,
                 requireUserVerification: true, address: address, at: now)
-            guard case .verified(let passkey, _) = result else { return false }
+            if case .verified = result { return true }
+            return false
+        }
+        // Whose passkey it names, for login history, whether or not its answer held.
+        var user: User?
+        if let owner = try await passkeys.store.passkey(credentialID: posted.credentialID) {
+            user = try await web.oauth.directory.users.user(owner.factor.user)
+        }
+        if case .verified(let passkey, _) = result {
             // Alone, it stands in for the password it last proved itself beside: not after the password changed
-            // (a suspected compromise), nor for a user who has none.
-            guard let user, user.passwordHash != nil,
-                passkey.credential.passwordFingerprint == SecondFactorChallenge.fingerprint(of: user)
-            else {
+            // (a suspected compromise), nor for a user who has none. A policy, not a guess: not a failure counted.
+            if let found = user,
+                found.passwordHash == nil
+                    || passkey.credential.passwordFingerprint != SecondFactorChallenge.fingerprint(of: found)
+            {
                 result = .refused(
                     "your password changed since this passkey was last used with it; sign in with your password and this passkey once, and it signs you in alone again"
                 )
-                return false
             }
-            return true
         }
         switch (check, result) {
         case (.throttled(let until), _):
@@ -91,6 +95,11 @@ struct PasskeyController: Sendable {
         case (.verified, .verified(_, let methods)):
             guard let user else { return .expired }
             return .verified(user, methods)
+        case (.verified, .refused(let why)) where user != nil:
+            return .failed(
+                "That passkey did not sign you in alone: \(why).", .forbidden,
+                OAuthError(.accessDenied, "passkey refused: \(why)", reason: .invalidCredentials), user,
+                retryAfter: nil)
         case (.verified, .refused), (.incorrect, _):
             let why: String = if case .refused(let why) = result { why } else { "refused" }
             return .failed(

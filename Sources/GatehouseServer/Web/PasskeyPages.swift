@@ -48,28 +48,42 @@ extension Pages {
             status: status, script: form.script)
     }
 
-    /// Removing a factor: what it changes, then the proof it takes (a passkey, or a code).
-    static func confirmRemoval(
-        _ factor: SecondFactor, passkey: PasskeyForm?, fields: String, hasAuthenticatorApp: Bool, error: String?
+    /// A change that takes another proof of a factor: what it does, then the proof (a passkey, or a code).
+    static func confirmChange(
+        _ change: GuardedChange, passkey: PasskeyForm?, fields: String, hasAuthenticatorApp: Bool, error: String?
     ) -> Response {
         let label =
             hasAuthenticatorApp ? "Current code from your authenticator app, or a recovery code" : "A recovery code"
+        let (title, heading, consequence, button) =
+            switch change {
+            case .removal(let factor):
+                (
+                    "Remove \(factor.kind.label)", "Remove the \(factor.kind.label) “\(HTML.escape(factor.name))”?",
+                    "Signing in will no longer accept it. Your other factors and recovery codes keep working; with none left, signing in asks for your password alone.",
+                    "Remove it"
+                )
+            case .newRecoveryCodes:
+                (
+                    "New recovery codes", "Make new recovery codes?",
+                    "Your earlier recovery codes stop working at once; the ten new ones are shown only once.",
+                    "Make new codes"
+                )
+            }
         return HTML.page(
-            title: "Remove \(factor.kind.label)",
+            title: title,
             body: """
-                <h1>Remove the \(factor.kind.label) “\(HTML.escape(factor.name))”?</h1>
-                <p>Signing in will no longer accept it. Your other factors and recovery codes keep working; \
-                with none left, signing in asks for your password alone.</p>
+                <h1>\(heading)</h1>
+                <p>\(consequence)</p>
                 \(error.map { #"<p class="error" role="alert">\#(HTML.escape($0))</p>"# } ?? "")
                 \(passkey?.html ?? "")
-                <form method="post" action="/account/authenticator/remove">
+                <form method="post" action="\(change.path)">
                 \(fields)
                 <label for="code">\(label)</label>
                 <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" \
                 maxlength="16" required>
-                <button type="submit">Remove it</button>
+                <button type="submit">\(button)</button>
                 </form>
-                <p><a href="/account">Keep it: back to your account</a></p>
+                <p><a href="/account">Change nothing: back to your account</a></p>
                 """,
             status: error == nil ? .ok : .unauthorized, script: passkey?.script)
     }

@@ -164,18 +164,22 @@ struct PasskeyServices: Sendable {
         let count = Int64(assertion.signCount)
         guard
             RelyingParty.signCountAdvances(
-                stored: UInt32(clamping: passkey.credential.signCount), to: assertion.signCount),
-            try await store.acceptPasskey(
-                factor: passkey.factor.id, signCount: count, passwordFingerprint: passwordFingerprint, at: now)
+                stored: UInt32(clamping: passkey.credential.signCount), to: assertion.signCount)
         else {
+            // Behind the counter as it was read: the mark of a second authenticator with the same key.
             try await store.recordSuspectedClone(of: passkey, signCount: count, sourceIP: address, at: now)
             return .refused("the passkey's signature counter went back: the authenticator may have been cloned")
         }
-        // The flags of this answer say what the key is now (BE is fixed for a credential's life, but the answer is
-        // what was signed).
-        var methods: [AuthenticationMethod] = [
-            assertion.flags.contains(.backupEligible) ? .softwareKey : .hardwareKey
-        ]
+        guard
+            try await store.acceptPasskey(
+                factor: passkey.factor.id, signCount: count, passwordFingerprint: passwordFingerprint, at: now)
+        else {
+            // Ahead of it as read, but another answer was taken meanwhile (two tabs at once), or the passkey was
+            // removed: refused, not a clone.
+            return .refused("another answer of this passkey was taken at the same moment; try again")
+        }
+        // The kind of key as registered (WebAuthn Level 3 fixes BE for a credential's life), whatever an answer says.
+        var methods = [passkey.credential.method]
         if assertion.flags.contains(.userVerified) { methods.append(.userVerification) }
         return .verified(passkey, AuthenticationMethods(methods))
     }
@@ -239,12 +243,12 @@ struct PasskeyEnrolment: AccountFormState {
     var expiresAt: Date
 }
 
-/// Removing a factor from the account page, confirmed with a passkey: sealed as the ceremony's challenge, for this
-/// user, this browser and this factor.
+/// A change on the account page confirmed with a passkey (``GuardedChange``): sealed as the ceremony's challenge,
+/// for this user, this browser and this change (`action`).
 struct PasskeyConfirmation: AccountFormState {
     var user: String
     var binding: String
-    var factor: String
+    var action: String
     var expiresAt: Date
     var nonce: String
 }

@@ -52,6 +52,8 @@ struct SecondFactorServices: Sendable {
         keys: [LoginThrottle.Key], clearing: String?, throttle: LoginThrottle, sessions: any SessionStore,
         at now: Date, _ verify: () async throws -> Bool
     ) async throws -> Check {
+        // No key at all (no address, for a check counted by address alone): nothing to count under.
+        guard !keys.isEmpty else { return try await verify() ? .verified : .incorrect }
         let attempt = TokenValue.generate(prefix: "")
         if let until = try await sessions.reserveSignIn(keys: keys, attempt: attempt, throttle: throttle, at: now) {
             return .throttled(until: until)

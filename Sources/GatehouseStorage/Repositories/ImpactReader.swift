@@ -263,8 +263,8 @@ extension GatehouseStore {
                 for app in entities.apps { before.upsert(app) }
             }
         }
-        var impact = AccessImpact.of(
-            changes, before: before, after: before.applying(changes), users: users, usage: usage, at: time)
+        let after = before.applying(changes)
+        var impact = AccessImpact.of(changes, before: before, after: after, users: users, usage: usage, at: time)
         for (app, refused) in AssuranceImpact.raised(by: changes) {
             impact.assurance.append(
                 AssuranceImpact(
@@ -273,16 +273,25 @@ extension GatehouseStore {
                         "g.app_id = \(bind: app.id.rawValue)", at: time),
                     refusedGrantTypes: refused))
         }
-        for profile in SecondFactorRequirementImpact.raised(by: changes) {
+        for newly in SecondFactorRequirementImpact.newlyRequired(by: changes, before: before, after: after) {
             // Sign-ins only: a run-as user's grants (the JWT bearer grant) are not asked for a second factor.
+            var whose: [SQLQueryString] = []
+            if newly.wholeProfile {
+                var members: SQLQueryString =
+                    "g.user_id IN (SELECT id FROM users WHERE profile_id = \(bind: newly.profile.id.rawValue))"
+                if !newly.movedOut.isEmpty {
+                    members += " AND g.user_id NOT IN (\(binds: newly.movedOut.map(\.rawValue)))"
+                }
+                whose.append("(" + members + ")")
+            }
+            if !newly.movedIn.isEmpty { whose.append("g.user_id IN (\(binds: newly.movedIn.map(\.rawValue)))") }
+            guard !whose.isEmpty else { continue }
+            let condition: SQLQueryString =
+                "g.flow = \(bind: GrantFlow.authorizationCode.rawValue) AND (" + whose.joined(separator: " OR ") + ")"
             impact.secondFactorRequired.append(
                 SecondFactorRequirementImpact(
-                    profile: profile.name,
-                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(
-                        """
-                        g.flow = \(bind: GrantType.authorizationCode.rawValue) AND g.user_id IN
-                        (SELECT id FROM users WHERE profile_id = \(bind: profile.id.rawValue))
-                        """, at: time)))
+                    profile: newly.profile.name,
+                    grantsWithoutSecondFactor: try await liveGrantsWithoutSecondFactor(condition, at: time)))
         }
         return impact
     }
