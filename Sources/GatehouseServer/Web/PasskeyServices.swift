@@ -216,39 +216,3 @@ struct PasskeyServices: Sendable {
     /// The clock skew tolerated between nodes, as for JWT assertions.
     static let clockSkew: TimeInterval = 120
 }
-
-/// A passwordless sign-in's challenge, sealed: the browser it was shown in and the authorization request it
-/// continues (nil on the account page).
-struct PasskeySignIn: Codable, Sendable {
-    /// SHA-256 of the browser's CSRF token.
-    var binding: String
-    /// SHA-256 of the authorization request's handle.
-    var request: String?
-    var expiresAt: Date
-    /// Makes each challenge different.
-    var nonce: String
-
-    /// Whether it was shown in the browser with `csrf`, for the request with `request` (its expiry apart).
-    func holds(csrf: String, request: String?) -> Bool {
-        constantTimeEquals(Array(TokenValue.hash(csrf).utf8), Array(binding.utf8)) && request == self.request
-    }
-}
-
-/// A passkey being made from the account page, sealed as the ceremony's challenge.
-struct PasskeyEnrolment: AccountFormState {
-    /// The id the factor is saved under.
-    var id: String
-    var user: String
-    var binding: String
-    var expiresAt: Date
-}
-
-/// A change on the account page confirmed with a passkey (``GuardedChange``): sealed as the ceremony's challenge,
-/// for this user, this browser and this change (`action`).
-struct PasskeyConfirmation: AccountFormState {
-    var user: String
-    var binding: String
-    var action: String
-    var expiresAt: Date
-    var nonce: String
-}

@@ -1,20 +1,6 @@
 import Crypto
 import Foundation
 
-/// Why a WebAuthn response was refused, in words for the page and the log.
-public enum WebAuthnError: Error, Sendable, Equatable {
-    /// The bytes are not what the ceremony returns.
-    case malformed(String)
-    /// Well formed, but not for this relying party, this challenge or this credential.
-    case refused(String)
-
-    public var message: String {
-        switch self {
-        case .malformed(let message), .refused(let message): message
-        }
-    }
-}
-
 /// Gatehouse as a WebAuthn Relying Party (Level 2): its id is the issuer's host and its origin the issuer's
 /// origin, so a passkey made for one Gatehouse works only there. It runs the checks of the registration ceremony
 /// (§7.1) and of the authentication ceremony (§7.2); what the ceremonies' challenges are, and that each is used
