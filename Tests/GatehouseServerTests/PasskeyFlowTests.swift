@@ -399,7 +399,11 @@ import Testing
             let remove = try #require(account.form(containing: "/account/authenticator/remove"))
             #expect(remove["factor"] == factor.id)
             let confirm = try await other.post("/account/authenticator/remove", form: remove)
-            #expect(confirm.status == 200 && confirm.body.contains("Signing in will no longer accept it."))
+            #expect(
+                confirm.status == 200
+                    && confirm.body.contains(
+                        "Signing in will no longer accept it, and you are signed out everywhere but here")
+            )
             var wrongCode = try #require(confirm.form(containing: #"name="code""#))
             wrongCode["code"] = "aaaaa-aaaaa"
             #expect(
@@ -419,6 +423,8 @@ import Testing
                 ).location == "/account?notice=passkey-removed")
             let removed = try await other.get("/account")
             #expect(removed.body.contains("Off: signing in asks only for your password."))
+            let first = try await browser.get("/account")
+            #expect(first.body.contains("Sign in to see the apps"), "signed out everywhere but where it was removed")
 
             // The script the forms run is served, as JavaScript that no one can sniff as anything else.
             let script = try await other.get("/passkey.js")

@@ -93,7 +93,16 @@ import Testing
             let expiry = now.addingTimeInterval(300)
             #expect(try await factors.useWebAuthnChallenge("ch", expiresAt: expiry))
             #expect(try await !factors.useWebAuthnChallenge("ch", expiresAt: expiry), "a challenge once")
-            #expect(try await factors.removeSecondFactor("p1", of: ann.id, actor: .user("ann", sourceIP: nil), at: now))
+            let sessions = SQLSessionStore(store: store)
+            for id in ["kept", "elsewhere"] {
+                try await sessions.saveSession(
+                    BrowserSession(idHash: id, user: ann.id, authTime: now, createdAt: now, lastSeenAt: now))
+            }
+            #expect(
+                try await factors.removeSecondFactor(
+                    "p1", of: ann.id, keptSession: "kept", actor: .user("ann", sourceIP: nil), at: now))
+            #expect(try await sessions.session(idHash: "elsewhere") == nil, "it may have signed that one in")
+            #expect(try await sessions.session(idHash: "kept") != nil)
             #expect(try await factors.passkey(credentialID: "c1") == nil)
         }
     }

@@ -155,7 +155,7 @@ def test_a_passkey_made_in_chromium_signs_in_alone_and_as_a_second_factor(gateho
         axe_check(browser, "the removal page", allowed=[("autocomplete-valid", 'autocomplete="one-time-code"')])
         assert wait_for(lambda: browser.find_elements(By.XPATH, "//button[text()='Confirm with a passkey']"))
         click(browser, "Confirm with a passkey")
-        assert wait_for(lambda: "The passkey was removed." in browser.page_source), browser.page_source
+        assert wait_for(lambda: "The passkey was removed, and you are signed out everywhere else." in browser.page_source), browser.page_source
         browser.delete_all_cookies()
         assert browser.get_cookie("gh_session") is None
         browser.get(issuer + "/authorize?" + urlencode(query))

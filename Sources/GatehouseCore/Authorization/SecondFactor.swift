@@ -186,6 +186,9 @@ public protocol SecondFactorStore: Sendable {
     func remainingRecoveryCodes(of user: UserID) async throws -> Int
     /// Replaces the user's recovery codes with new ones.
     func replaceRecoveryCodes(of user: UserID, hashes: [String], actor: AuditActor, at time: Date) async throws
-    /// Removes one of the user's factors, and the recovery codes with the last one; false when it was not theirs.
-    func removeSecondFactor(_ id: String, of user: UserID, actor: AuditActor, at time: Date) async throws -> Bool
+    /// Removes one of the user's factors, and the recovery codes with the last one, and ends every browser session of
+    /// the user but `keptSession` (the hash of the one removing it): a session elsewhere may have been signed in with
+    /// it, by whoever holds the lost device. False when it was not theirs.
+    func removeSecondFactor(_ id: String, of user: UserID, keptSession: String?, actor: AuditActor, at time: Date)
+        async throws -> Bool
 }

@@ -191,7 +191,8 @@ struct AccountSecurityController: Sendable {
         }
         if let refused = confirmation { return refused }
         _ = try await web.secondFactors.store.removeSecondFactor(
-            factor.id, of: user.id, actor: .user(user.username, sourceIP: clientAddress(request, context)),
+            factor.id, of: user.id, keptSession: signedIn.session.idHash,
+            actor: .user(user.username, sourceIP: clientAddress(request, context)),
             at: web.oauth.now())
         context.logger.info("second factor removed", metadata: ["user": "\(user.id)"])
         return seeOther("/account?notice=\(factor.kind == .passkey ? "passkey" : "authenticator")-removed")

@@ -17,10 +17,10 @@ extension Pages {
         /// What each `notice` a change sends back to the account page says; anything else shows nothing.
         static let notices = [
             "authenticator-added": "Your authenticator app is set up. Signing in now asks for a code from it.",
-            "authenticator-removed": "The authenticator app was removed.",
+            "authenticator-removed": "The authenticator app was removed, and you are signed out everywhere else.",
             "passkey-added":
                 "Your passkey is added. Signing in asks for it after your password; where your device keeps it and verifies you, it also signs you in without one.",
-            "passkey-removed": "The passkey was removed.",
+            "passkey-removed": "The passkey was removed, and you are signed out everywhere else.",
             "password-wrong": "That password is not right, so nothing was changed.",
             "code-wrong": "That code is not right, or was used already, so nothing was changed.",
             "throttled": "Too many wrong attempts. Try again in a few minutes.",

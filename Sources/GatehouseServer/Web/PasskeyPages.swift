@@ -59,7 +59,7 @@ extension Pages {
             case .removal(let factor):
                 (
                     "Remove \(factor.kind.label)", "Remove the \(factor.kind.label) “\(HTML.escape(factor.name))”?",
-                    "Signing in will no longer accept it. Your other factors and recovery codes keep working; with none left, signing in asks for your password alone.",
+                    "Signing in will no longer accept it, and you are signed out everywhere but here (a device that has it may have signed in). Your other factors and recovery codes keep working; with none left, signing in asks for your password alone.",
                     "Remove it"
                 )
             case .newRecoveryCodes:

@@ -192,9 +192,9 @@ public struct SQLSecondFactorStore: SecondFactorStore {
         }
     }
 
-    public func removeSecondFactor(_ id: String, of user: UserID, actor: AuditActor, at time: Date) async throws
-        -> Bool
-    {
+    public func removeSecondFactor(
+        _ id: String, of user: UserID, keptSession: String?, actor: AuditActor, at time: Date
+    ) async throws -> Bool {
         try await sql.transaction { db in
             guard
                 let removed = try await db.raw(
@@ -210,6 +210,12 @@ public struct SQLSecondFactorStore: SecondFactorStore {
             if left == nil {
                 try await db.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: user.rawValue)").run()
             }
+            try await db.raw(
+                """
+                DELETE FROM browser_sessions WHERE user_id = \(bind: user.rawValue)
+                AND id_hash <> \(bind: keptSession ?? "")
+                """
+            ).run()
             try await Self.audit(
                 .userSecondFactorRemoved, user: user,
                 detail: #"{"kind":"\#(try removed.value("kind", as: String.self))"}"#, actor: actor, at: time, in: db)
