@@ -187,6 +187,12 @@ import Testing
             var garbage = answer
             garbage["client_data"] = "%%%"
             #expect(try await shown.post("/login/passkey", form: garbage).status == 400)
+            var huge = answer
+            huge["credential_id"] = String(repeating: "A", count: 5_000)
+            #expect(try await shown.post("/login/passkey", form: huge).status == 400, "an id past WebAuthn's bound")
+            var bigData = answer
+            bigData["client_data"] = ByteEncoding.base64URL(Data(repeating: 0x7b, count: 20_000))
+            #expect(try await shown.post("/login/passkey", form: bigData).status == 401, "refused, not a 500")
             // The genuine answer still works once: RS256, a passkey that may be synced (swk).
             let signedIn = try await shown.post("/login/passkey", form: answer)
             let claims = try await Self.idToken(server, try await Self.allow(shown, signedIn))
@@ -365,8 +371,21 @@ import Testing
             let other = Browser(client: server.client)
             let signInPage = try await other.get("/account")
             let (options, fields) = try #require(signInPage.passkeyForm())
+            // The same answer posted twice at once: one sign-in, the other refused as used already.
+            let answer = fields.merging(try authenticator.get(options)) { $1 }
+            let copy = other
+            async let one = copy.post("/account/passkey-login", form: answer)
+            async let two = copy.post("/account/passkey-login", form: answer)
+            let both = try await [one, two]
+            #expect(both.filter { $0.location == "/account" }.count == 1, "\(both.map(\.status))")
+            #expect(both.contains { $0.status == 401 && $0.body.contains("used already") })
+            let again = try await other.post("/account/passkey-login", form: answer)
+            #expect(again.status == 401 && again.body.contains("used already"), "a replay later too")
             let signedIn = try await other.post(
-                "/account/passkey-login", form: fields.merging(try authenticator.get(options)) { $1 })
+                "/account/passkey-login",
+                form: try #require(again.passkeyForm()).fields.merging(
+                    try authenticator.get(try #require(again.passkeyForm()).options)
+                ) { $1 })
             #expect(signedIn.location == "/account", "\(signedIn.body)")
             let account = try await other.get("/account")
             #expect(account.body.contains("Alice&#39;s key") && account.body.contains("(passkey, added"))

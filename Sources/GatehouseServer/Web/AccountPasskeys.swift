@@ -19,12 +19,10 @@ extension AccountSecurityController {
         if let refused = try await confirmPassword(form, of: user, request: request, context: context) {
             return refused
         }
-        let enrolment = PasskeyEnrolment(
-            id: UUID().uuidString.lowercased(), user: user.id.rawValue, binding: TokenValue.hash(form["csrf"] ?? ""),
-            expiresAt: web.oauth.now().addingTimeInterval(PasskeyServices.lifetime))
+        let csrf = form["csrf"] ?? ""
+        let enrolment = PasskeyEnrolment.new(for: user, csrf: csrf, at: web.oauth.now())
         return try await passkeyPage(
-            sealed: try web.secondFactors.passkeys.enrolments.seal(enrolment), user: user, csrf: form["csrf"] ?? "",
-            error: nil)
+            sealed: try web.secondFactors.passkeys.enrolments.seal(enrolment), user: user, csrf: csrf, error: nil)
     }
 
     private func passkeyPage(
@@ -35,8 +33,7 @@ extension AccountSecurityController {
         return Pages.enrolPasskey(
             form: Pages.PasskeyForm(
                 action: "/account/passkey",
-                hidden: #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
-                    + HTML.hiddenField("enrolment", sealed),
+                hidden: HTML.hiddenField("csrf", csrf) + HTML.hiddenField("enrolment", sealed),
                 options: passkeys.creationOptions(
                     challenge: sealed, user: user, existing: try await passkeys.store.passkeys(of: user.id)),
                 button: "Create a passkey",
@@ -86,10 +83,7 @@ extension AccountSecurityController {
         case .added(let recoveryCodes): codes = recoveryCodes
         case .alreadyAdded:
             return try await passkeyPage(
-                sealed: try passkeys.enrolments.seal(
-                    PasskeyEnrolment(
-                        id: UUID().uuidString.lowercased(), user: enrolment.user, binding: enrolment.binding,
-                        expiresAt: now.addingTimeInterval(PasskeyServices.lifetime))),
+                sealed: try passkeys.enrolments.seal(PasskeyEnrolment.new(for: user, csrf: csrf, at: now)),
                 user: user, csrf: csrf, error: "This passkey is already registered here: use another.",
                 status: .conflict)
         case .tooMany: return seeOther("/account?notice=too-many")
@@ -108,7 +102,7 @@ extension AccountSecurityController {
         let passkeys = web.secondFactors.passkeys
         let theirs = try await passkeys.store.passkeys(of: user.id)
         let hasApp = try await web.secondFactors.store.secondFactors(of: user.id).contains { $0.kind == .totp }
-        let fields = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"# + change.hiddenFields
+        let fields = HTML.hiddenField("csrf", csrf) + change.hiddenFields
         var passkeyForm: Pages.PasskeyForm?
         if passkeys.isOffered, !theirs.isEmpty {
             let sealed = try passkeys.confirmations.seal(

@@ -48,7 +48,7 @@ extension Pages {
         private var hasAuthenticatorApp: Bool { factors.contains { $0.kind == .totp } }
 
         func section(csrf: String) -> String {
-            let token = #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
+            let token = HTML.hiddenField("csrf", csrf)
             let notice = notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? ""
             let codeField = { (id: String) in
                 """

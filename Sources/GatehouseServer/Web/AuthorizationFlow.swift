@@ -250,7 +250,7 @@ struct AuthorizationFlow: Sendable {
                     notice: (requirement ?? "") + " Sign in again to set it up.", csrf: csrf, handle: handle)
             }
         }
-        let passkeys = try await web.secondFactors.store.passkeys(of: user.id)
+        let passkeys = try await web.secondFactors.passkeys(among: factors, of: user.id)
         return try await page(for: authorization, pending: pending, requiresSignIn: false, request: request) {
             csrf, handle in
             try SecondFactorSignIn(web: web).challengePage(

@@ -69,11 +69,13 @@ struct PasskeyController: Sendable {
             if case .verified = result { return true }
             return false
         }
-        // Whose passkey it names, for login history, whether or not its answer held.
+        // Whose passkey it names, for login history whether or not its answer held.
+        let owner: StoredPasskey? =
+            if case .verified(let passkey, _) = result { passkey } else {
+                try await passkeys.store.passkey(credentialID: posted.credentialID)
+            }
         var user: User?
-        if let owner = try await passkeys.store.passkey(credentialID: posted.credentialID) {
-            user = try await web.oauth.directory.users.user(owner.factor.user)
-        }
+        if let owner { user = try await web.oauth.directory.users.user(owner.factor.user) }
         if case .verified(let passkey, _) = result {
             // Alone, it stands in for the password it last proved itself beside: not after the password changed
             // (a suspected compromise), nor for a user who has none. A policy, not a guess: not a failure counted.
@@ -95,12 +97,13 @@ struct PasskeyController: Sendable {
         case (.verified, .verified(_, let methods)):
             guard let user else { return .expired }
             return .verified(user, methods)
-        case (.verified, .refused(let why)) where user != nil:
+        case (.verified, .refused(let why)):
+            // The answer held; the password rule refused it.
             return .failed(
                 "That passkey did not sign you in alone: \(why).", .forbidden,
                 OAuthError(.accessDenied, "passkey refused: \(why)", reason: .invalidCredentials), user,
                 retryAfter: nil)
-        case (.verified, .refused), (.incorrect, _):
+        case (.incorrect, _):
             let why: String = if case .refused(let why) = result { why } else { "refused" }
             return .failed(
                 "That passkey did not sign you in: \(why). Try again, or sign in with your password.", .unauthorized,

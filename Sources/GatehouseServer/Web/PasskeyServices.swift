@@ -90,7 +90,7 @@ struct PasskeyServices: Sendable {
                 expiresAt: now.addingTimeInterval(Self.lifetime), nonce: TokenValue.generate(prefix: "")))
         return Pages.PasskeyForm(
             action: action,
-            hidden: #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"#
+            hidden: HTML.hiddenField("csrf", csrf)
                 + (handle.map { HTML.hiddenField("request", $0) } ?? "") + HTML.hiddenField("passkey", challenge),
             options: requestOptions(challenge: challenge, allowed: [], userVerification: "required"),
             button: "Sign in with a passkey", lead: #"<p class="muted">Or sign in without a password:</p>"#,

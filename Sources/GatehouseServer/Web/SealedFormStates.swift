@@ -87,6 +87,13 @@ struct PasskeyEnrolment: AccountFormState {
     var user: String
     var binding: String
     var expiresAt: Date
+
+    /// A new one for `user`, in the browser with `csrf`, good for a ceremony's time from `now`.
+    static func new(for user: User, csrf: String, at now: Date) -> PasskeyEnrolment {
+        PasskeyEnrolment(
+            id: UUID().uuidString.lowercased(), user: user.id.rawValue, binding: TokenValue.hash(csrf),
+            expiresAt: now.addingTimeInterval(PasskeyServices.lifetime))
+    }
 }
 
 /// A change on the account page confirmed with a passkey (``GuardedChange``): sealed as the ceremony's challenge,

@@ -78,7 +78,7 @@ struct SecondFactorController: Sendable {
                     recoveryCodes,
                     next: """
                         <form method="post" action="/login/continue">
-                        <input type="hidden" name="csrf" value="\(HTML.escape(form["csrf"] ?? ""))">
+                        \(HTML.hiddenField("csrf", form["csrf"] ?? ""))
                         \(HTML.hiddenField("request", pending.handle))
                         <button type="submit">I have saved them: continue to \(HTML.escape(authorization.app.name))</button>
                         </form>

@@ -13,7 +13,7 @@ extension Pages {
         var csrf: String
 
         /// The hidden fields: the CSRF token and the state.
-        var fields: String { #"<input type="hidden" name="csrf" value="\#(HTML.escape(csrf))">"# + "\n" + hidden }
+        var fields: String { HTML.hiddenField("csrf", csrf) + "\n" + hidden }
 
         var opening: String { #"<form method="post" action="\#(action)">"# + "\n" + fields }
     }

@@ -101,6 +101,11 @@ struct SecondFactorServices: Sendable {
         return false
     }
 
+    /// The passkeys among a user's `factors`, with their credentials; no query when there are none.
+    func passkeys(among factors: [SecondFactor], of user: UserID) async throws -> [StoredPasskey] {
+        factors.contains { $0.kind == .passkey } ? try await store.passkeys(of: user) : []
+    }
+
     func recoveryCodeHash(_ code: String, of user: User) -> String {
         RecoveryCodes.hash(code, user: user.id, key: recoveryCodeKey)
     }

@@ -27,7 +27,8 @@ struct SecondFactorSignIn: Sendable {
         let factors = try await web.secondFactors.store.secondFactors(of: user.id)
         guard !factors.isEmpty || requirement != nil else { return nil }
         return try challengePage(
-            for: user, factors: factors, passkeys: try await web.secondFactors.store.passkeys(of: user.id), step: step,
+            for: user, factors: factors, passkeys: try await web.secondFactors.passkeys(among: factors, of: user.id),
+            step: step,
             requirement: requirement, csrf: csrf)
     }
 
@@ -175,7 +176,7 @@ struct SecondFactorSignIn: Sendable {
             let userFactors = try await web.secondFactors.store.secondFactors(of: user.id)
             var page = try render(
                 challenge, user: user, hasAuthenticatorApp: userFactors.contains { $0.kind == .totp },
-                passkeys: try await web.secondFactors.store.passkeys(of: user.id), step: step, csrf: csrf,
+                passkeys: try await web.secondFactors.passkeys(among: userFactors, of: user.id), step: step, csrf: csrf,
                 error: message, status: status, name: form["name"] ?? "")
             if let retryAfter { page = page.retrying(after: retryAfter) }
             return .failed(user, page, error)
